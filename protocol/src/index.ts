@@ -1,0 +1,83 @@
+// The public surface of @tickwire/protocol: named exports only, types kept apart.
+
+export { MessageId, CloseCode, EntityKind, UpdateField, Button } from './wire/ids.js';
+export {
+  PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  SUBPROTOCOL,
+  WEBSOCKET_PATH,
+} from './wire/version.js';
+export { ProtocolError } from './wire/errors.js';
+export { packFrame, unpackFrame } from './wire/codec.js';
+
+export {
+  MAX_NAME_LENGTH,
+  MAX_TOKEN_LENGTH,
+  encodeHello,
+  decodeHello,
+  encodeInput,
+  decodeInput,
+  encodePing,
+  decodePing,
+  encodeResync,
+  decodeResync,
+  decodeClientMessage,
+} from './messages/client.js';
+export type { Hello, Input, Ping, Resync, ClientMessage } from './messages/client.js';
+
+export {
+  MAX_REASON_LENGTH,
+  encodeWelcome,
+  decodeWelcome,
+  encodePong,
+  decodePong,
+  encodeKick,
+  decodeKick,
+  decodeSnapshot,
+  decodeServerMessage,
+} from './messages/server.js';
+export type { Welcome, Pong, Kick, ServerMessage } from './messages/server.js';
+
+export {
+  MAX_ENTITY_ID,
+  MAX_WIRE_POSITION,
+  MAX_WIRE_VELOCITY,
+  MAX_BASELINE_AGE,
+  encodeSnapshot,
+  updateMask,
+} from './messages/snapshot.js';
+export type {
+  Snapshot,
+  EntityRecord,
+  PlayerRecord,
+  PelletRecord,
+  EntityUpdate,
+  MotionUpdate,
+} from './messages/snapshot.js';
+
+export {
+  POSITION_SCALE,
+  ANGLE_BITS,
+  ANGLE_STEPS,
+  NO_DIRECTION,
+  toWirePosition,
+  fromWirePosition,
+  toWireAngle,
+  fromWireAngle,
+} from './sim/quantize.js';
+export {
+  cosQ14,
+  sinQ14,
+  speedPerTick,
+  velocityFor,
+  clamp,
+  extrapolateX,
+  extrapolateY,
+  stepMotion,
+  directionFromAxes,
+} from './sim/movement.js';
+export type { Velocity, Motion } from './sim/movement.js';
+
+export { entityHash, addToChecksum, viewChecksum } from './replica/checksum.js';
+export { Replica, ReplicaError } from './replica/replica.js';
+export type { ReplicaErrorCode, ViewState, ReplicaOptions } from './replica/replica.js';

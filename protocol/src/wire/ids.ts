@@ -1,0 +1,82 @@
+/**
+ * Every number that goes on the wire as an identifier lives here, once.
+ *
+ * Message ids: client -> server use 1..63, server -> client use 64..127, so every id is a
+ * one-byte msgpack positive fixint and a frame's direction is visible from its first byte.
+ */
+export const MessageId = {
+  /** Client -> server. First frame on every connection. */
+  Hello: 1,
+  /** Client -> server. Movement/aim state, input sequence number and snapshot acknowledgement. */
+  Input: 2,
+  /** Client -> server. Clock-sync probe, answered by Pong. */
+  Ping: 3,
+  /** Client -> server. "I could not apply snapshot T (no baseline)": the server sends a full one. */
+  Resync: 4,
+
+  /** Server -> client. Answer to Hello: who you are and the room's constants. */
+  Welcome: 64,
+  /** Server -> client. The client's view at one tick, full or as a delta from an acked baseline. */
+  Snapshot: 65,
+  /** Server -> client. Answer to Ping. */
+  Pong: 66,
+  /** Server -> client. Why the server is about to close the connection (sent before the close frame). */
+  Kick: 67,
+} as const;
+export type MessageId = (typeof MessageId)[keyof typeof MessageId];
+
+/**
+ * WebSocket close codes used by tickwire. 4000-4099 is the application range; every code the
+ * server sends is listed here and in PROTOCOL.md with what a client should do about it.
+ */
+export const CloseCode = {
+  /** The frame was not valid msgpack, or a field had the wrong type or range. Fix the client. */
+  MalformedFrame: 4000,
+  /** The first element of the frame is not a message id this protocol version knows. */
+  UnknownMessage: 4001,
+  /** Hello named a protocol version the server does not speak. The reason lists the ones it does. */
+  UnsupportedVersion: 4002,
+  /** A message arrived out of order: anything before Hello, or a second Hello. */
+  HandshakeViolation: 4003,
+  /** No Hello within the handshake timeout. */
+  HandshakeTimeout: 4004,
+  /** More messages per second than the server accepts. Slow down before reconnecting. */
+  RateLimited: 4005,
+  /** The client did not read its socket for too long and fell too far behind. Reconnect. */
+  SlowConsumer: 4006,
+  /** The room has no free player slot. Retry later. */
+  RoomFull: 4007,
+  /** The server is shutting down. Reconnect later, with backoff. */
+  ServerShutdown: 4008,
+  /** The upgrade did not offer the `tickwire.v1` WebSocket subprotocol. */
+  SubprotocolRequired: 4009,
+  /** A frame longer than the server's frame limit (1 KiB by default). */
+  FrameTooLarge: 4010,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Entity kinds carried in snapshot records. */
+export const EntityKind = {
+  Player: 0,
+  Pellet: 1,
+} as const;
+export type EntityKind = (typeof EntityKind)[keyof typeof EntityKind];
+
+/** Bits of an entity update record's field mask (snapshot `updated` list). */
+export const UpdateField = {
+  /** x, y, vx, vy follow (absolute; the client stops extrapolating the old motion). */
+  Motion: 1,
+  /** aim follows. */
+  Aim: 2,
+  /** hp follows. */
+  Hp: 4,
+  /** score follows. */
+  Score: 8,
+} as const;
+export type UpdateField = (typeof UpdateField)[keyof typeof UpdateField];
+
+/** Bits of Input.buttons. Unused bits MUST be 0. */
+export const Button = {
+  /** Reserved for a future action; accepted and ignored by protocol version 1. */
+  Action: 1,
+} as const;

@@ -1,0 +1,16 @@
+// Bundles the server into one ESM file. The protocol package is inlined from its TypeScript
+// sources; runtime dependencies (the native uWS addon, msgpackr) stay external.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/main.ts'],
+  outfile: 'dist/main.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  conditions: ['source'],
+  external: ['uWebSockets.js', 'msgpackr'],
+  sourcemap: true,
+  logLevel: 'warning',
+});

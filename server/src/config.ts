@@ -1,0 +1,274 @@
+import { fileURLToPath } from 'node:url';
+
+/** Everything an operator can set. Units are in the names. */
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Built client to serve; empty string to serve none. */
+  staticDir: string;
+  tickHz: number;
+  /** Ticks run back to back at most when the loop is late. */
+  maxCatchUpTicks: number;
+  worldWidth: number;
+  worldHeight: number;
+  viewWidth: number;
+  viewHeight: number;
+  playerSpeedUnitsPerSec: number;
+  playerRadius: number;
+  pelletCount: number;
+  eatPellets: boolean;
+  /** Passive score: +1 every this many ms alive; 0 = off. */
+  scoreEveryMs: number;
+  maxPlayers: number;
+  seed: number;
+  /** Send a view checksum with every snapshot (tests, debugging, the benchmark's desync count). */
+  checksums: boolean;
+  /** Start even when uWebSockets.js fell back to its slow ws-based emulation. */
+  allowUwsFallback: boolean;
+  /** Largest client frame accepted: longer ones are closed with FrameTooLarge. */
+  maxFrameBytes: number;
+  /** uWS's own limit: above it uWS cuts the TCP connection with no close frame. */
+  maxPayloadBytes: number;
+  maxBackpressureBytes: number;
+  /** A client with more than this many bytes still unsent gets no snapshot this tick. */
+  snapshotSkipBytes: number;
+  /** A client skipped continuously for this long is closed with SlowConsumer. */
+  slowConsumerMs: number;
+  idleTimeoutSeconds: number;
+  handshakeTimeoutMs: number;
+  /** Client messages per second allowed on average, and the burst above it. */
+  maxMessagesPerSec: number;
+  messageBurst: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '0.0.0.0',
+  port: 8080,
+  staticDir: fileURLToPath(new URL('../../client/dist', import.meta.url)),
+  tickHz: 30,
+  maxCatchUpTicks: 5,
+  worldWidth: 4000,
+  worldHeight: 4000,
+  viewWidth: 1600,
+  viewHeight: 1000,
+  playerSpeedUnitsPerSec: 200,
+  playerRadius: 20,
+  pelletCount: 1000,
+  eatPellets: true,
+  scoreEveryMs: 0,
+  maxPlayers: 4000,
+  seed: 1,
+  checksums: false,
+  allowUwsFallback: false,
+  maxFrameBytes: 1024,
+  maxPayloadBytes: 4096,
+  maxBackpressureBytes: 1024 * 1024,
+  snapshotSkipBytes: 64 * 1024,
+  slowConsumerMs: 10_000,
+  idleTimeoutSeconds: 32,
+  handshakeTimeoutMs: 5000,
+  maxMessagesPerSec: 60,
+  messageBurst: 120,
+  logLevel: 'info',
+};
+
+type Parser = (raw: string, name: string) => unknown;
+
+const int =
+  (min: number, max: number): Parser =>
+  (raw, name) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new Error(`${name}: expected an integer in ${min}..${max}, got "${raw}"`);
+    }
+    return n;
+  };
+const bool: Parser = (raw, name) => {
+  if (['1', 'true', 'yes', 'on', ''].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new Error(`${name}: expected true or false, got "${raw}"`);
+};
+const text: Parser = (raw) => raw;
+const oneOf =
+  (...values: string[]): Parser =>
+  (raw, name) => {
+    if (!values.includes(raw)) throw new Error(`${name}: expected one of ${values.join(', ')}`);
+    return raw;
+  };
+
+/** Each option: its flag, its environment variable, its config key(s) and how to parse it. */
+interface OptionSpec {
+  flag: string;
+  env: string;
+  help: string;
+  apply(config: ServerConfig, raw: string, name: string): void;
+}
+
+function simple<K extends keyof ServerConfig>(
+  key: K,
+  flag: string,
+  env: string,
+  parse: Parser,
+  help: string,
+): OptionSpec {
+  return {
+    flag,
+    env,
+    help,
+    apply: (config, raw, name) => {
+      config[key] = parse(raw, name) as ServerConfig[K];
+    },
+  };
+}
+
+function size(
+  keys: ['worldWidth', 'worldHeight'] | ['viewWidth', 'viewHeight'],
+  flag: string,
+  env: string,
+  help: string,
+): OptionSpec {
+  return {
+    flag,
+    env,
+    help,
+    apply: (config, raw, name) => {
+      const match = /^(\d+)x(\d+)$/.exec(raw);
+      const [w, h] = [Number(match?.[1]), Number(match?.[2])];
+      if (!match || w < 100 || h < 100 || w > 100_000 || h > 100_000) {
+        throw new Error(
+          `${name}: expected WIDTHxHEIGHT in world units (100..100000), got "${raw}"`,
+        );
+      }
+      config[keys[0]] = w;
+      config[keys[1]] = h;
+    },
+  };
+}
+
+export const OPTIONS: OptionSpec[] = [
+  simple('port', '--port', 'PORT', int(0, 65535), 'TCP port (0 = any free port)'),
+  simple('host', '--host', 'HOST', text, 'address to listen on'),
+  simple(
+    'staticDir',
+    '--static',
+    'STATIC_DIR',
+    text,
+    'built client directory to serve ("" = none)',
+  ),
+  simple('tickHz', '--tick-hz', 'TICK_HZ', int(1, 240), 'simulation and snapshot rate'),
+  size(['worldWidth', 'worldHeight'], '--world', 'WORLD', 'world size, e.g. 4000x4000'),
+  size(['viewWidth', 'viewHeight'], '--view', 'VIEW', 'area of interest, e.g. 1600x1000'),
+  simple('pelletCount', '--pellets', 'PELLETS', int(0, 20_000), 'number of pellets'),
+  simple('eatPellets', '--eat-pellets', 'EAT_PELLETS', bool, 'players eat pellets they touch'),
+  simple(
+    'scoreEveryMs',
+    '--score-every-ms',
+    'SCORE_EVERY_MS',
+    int(0, 3_600_000),
+    'passive +1 score period (0 = off)',
+  ),
+  simple(
+    'playerSpeedUnitsPerSec',
+    '--speed',
+    'PLAYER_SPEED',
+    int(1, 5000),
+    'player speed, units/s',
+  ),
+  simple('maxPlayers', '--max-players', 'MAX_PLAYERS', int(1, 30_000), 'room capacity'),
+  simple('seed', '--seed', 'SEED', int(0, 0xffff_ffff), 'world random seed'),
+  simple('checksums', '--checksums', 'CHECKSUMS', bool, 'send view checksums with snapshots'),
+  simple(
+    'allowUwsFallback',
+    '--allow-uws-fallback',
+    'ALLOW_UWS_FALLBACK',
+    bool,
+    'start on the slow ws emulation of uWS',
+  ),
+  simple(
+    'snapshotSkipBytes',
+    '--skip-bytes',
+    'SNAPSHOT_SKIP_BYTES',
+    int(1024, 64 * 1024 * 1024),
+    'skip a client with this much unsent',
+  ),
+  simple(
+    'slowConsumerMs',
+    '--slow-consumer-ms',
+    'SLOW_CONSUMER_MS',
+    int(100, 600_000),
+    'close a client skipped this long',
+  ),
+  simple(
+    'handshakeTimeoutMs',
+    '--handshake-timeout-ms',
+    'HANDSHAKE_TIMEOUT_MS',
+    int(100, 600_000),
+    'time allowed for Hello',
+  ),
+  simple(
+    'maxMessagesPerSec',
+    '--max-messages-per-sec',
+    'MAX_MESSAGES_PER_SEC',
+    int(1, 100_000),
+    'client message rate limit',
+  ),
+  simple(
+    'logLevel',
+    '--log-level',
+    'LOG_LEVEL',
+    oneOf('debug', 'info', 'warn', 'error'),
+    'log verbosity',
+  ),
+];
+
+/**
+ * Config from defaults, then environment variables, then command-line flags (`--flag value` or
+ * `--flag=value`; a boolean flag alone means true). Throws with a clear message on anything invalid.
+ */
+export function parseConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ServerConfig {
+  const config: ServerConfig = { ...DEFAULT_CONFIG };
+  for (const option of OPTIONS) {
+    const raw = env[option.env];
+    if (raw !== undefined) option.apply(config, raw, option.env);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
+    const option = OPTIONS.find((o) => o.flag === flag);
+    if (!option) throw new Error(`unknown option ${arg} (try --help)`);
+    let raw = inline;
+    if (raw === undefined) {
+      const next = argv[i + 1];
+      const isBooleanFlag = ['--checksums', '--allow-uws-fallback', '--eat-pellets'].includes(flag);
+      if (next !== undefined && !(isBooleanFlag && next.startsWith('--'))) {
+        raw = next;
+        i++;
+      } else if (isBooleanFlag) {
+        raw = 'true';
+      } else {
+        throw new Error(`${flag} needs a value`);
+      }
+    }
+    option.apply(config, raw, flag);
+  }
+  if (config.viewWidth > config.worldWidth * 4 || config.viewHeight > config.worldHeight * 4) {
+    throw new Error('view is more than four times the world: check --view and --world');
+  }
+  return config;
+}
+
+export function usage(): string {
+  const lines = OPTIONS.map((o) => `  ${o.flag.padEnd(24)} ${o.env.padEnd(22)} ${o.help}`);
+  return [
+    'Usage: tickwire-server [options]',
+    '',
+    '  flag                     environment            meaning',
+    ...lines,
+  ].join('\n');
+}

@@ -1,0 +1,401 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CloseCode,
+  MessageId,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  decodeClientMessage,
+  encodeKick,
+  encodePong,
+  encodeSnapshot,
+  encodeWelcome,
+  speedPerTick,
+  type ClientMessage,
+  type Hello,
+} from '@tickwire/protocol';
+import type { ServerConfig } from '../config.js';
+import type { Clock, Schedule } from '../loop/clock.js';
+import { createTickLoop, type TickLoop } from '../loop/tick-loop.js';
+import type { Logger } from '../log.js';
+import { errorFields } from '../log.js';
+import { SampleWindow } from '../metrics/samples.js';
+import { World } from '../sim/world.js';
+import { SENT_VIEW_RING, SyncScratch, type ViewRect } from '../sync/client-sync.js';
+import { SendStatus, type Connection, type ConnectionHandler } from '../transport/types.js';
+import { Session } from './session.js';
+
+export interface ArenaRoomDeps {
+  config: ServerConfig;
+  clock: Clock;
+  schedule: Schedule;
+  log: Logger;
+}
+
+/** Samples kept for tick timing percentiles: two minutes at 30 Hz. */
+const TIMING_WINDOW = 3600;
+
+/**
+ * The arena: one world, its sessions and its tick. Socket callbacks (onOpen, onMessage, onClose)
+ * only decode, validate and queue; the tick drains the queues, steps the world and sends each
+ * client its snapshot.
+ */
+export class ArenaRoom implements ConnectionHandler {
+  readonly world: World;
+  readonly #config: ServerConfig;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #loop: TickLoop;
+  readonly #sessions = new Map<number, Session>();
+  readonly #joins: { session: Session; hello: Hello }[] = [];
+  readonly #leaves: Session[] = [];
+  readonly #scratch = new SyncScratch();
+  readonly #playerSpeed: number;
+  #tick = 0;
+  #lastTickStartMs = Number.NaN;
+
+  readonly tickDurationsMs = new SampleWindow(TIMING_WINDOW);
+  readonly tickIntervalsMs = new SampleWindow(TIMING_WINDOW);
+  readonly counters = {
+    snapshotsSent: 0,
+    snapshotsSkipped: 0,
+    fullSnapshots: 0,
+    bytesSent: 0,
+    messagesReceived: 0,
+    kicks: {} as Record<number, number>,
+  };
+
+  constructor(deps: ArenaRoomDeps) {
+    const { config } = deps;
+    this.#config = config;
+    this.#clock = deps.clock;
+    this.#log = deps.log;
+    this.#playerSpeed = speedPerTick(config.playerSpeedUnitsPerSec, config.tickHz);
+    this.world = new World({
+      width: config.worldWidth,
+      height: config.worldHeight,
+      playerSpeed: this.#playerSpeed,
+      pelletCount: config.pelletCount,
+      eatPellets: config.eatPellets,
+      scoreEveryTicks:
+        config.scoreEveryMs > 0
+          ? Math.max(1, Math.round((config.scoreEveryMs * config.tickHz) / 1000))
+          : 0,
+      playerRadius: config.playerRadius,
+      seed: config.seed,
+      // Twice the sent-view ring: no usable baseline can name a reused id.
+      idQuarantineTicks: SENT_VIEW_RING * 2,
+      gridCellSize: 200,
+    });
+    this.#loop = createTickLoop({
+      clock: deps.clock,
+      schedule: deps.schedule,
+      tickHz: config.tickHz,
+      maxCatchUpTicks: config.maxCatchUpTicks,
+      onTick: (tick) => this.tick(tick),
+      onError: (error, tick) => this.#log.error('tick failed', { tick, ...errorFields(error) }),
+    });
+  }
+
+  get currentTick(): number {
+    return this.#tick;
+  }
+
+  get loopStats(): TickLoop['stats'] {
+    return this.#loop.stats;
+  }
+
+  get sessionCount(): number {
+    return this.#sessions.size;
+  }
+
+  start(): void {
+    this.#loop.start();
+  }
+
+  stop(): void {
+    this.#loop.stop();
+  }
+
+  /** Milliseconds since the loop started: tick T is due at T * 1000 / tickHz. */
+  serverTimeMs(): number {
+    return this.#clock.nowMs() - this.#loop.tickTimeMs(0);
+  }
+
+  /** Closes every connection with ServerShutdown. */
+  closeAll(reason: string): void {
+    for (const session of [...this.#sessions.values()]) {
+      this.#kick(session, CloseCode.ServerShutdown, reason);
+    }
+  }
+
+  // ---- socket callbacks: decode, validate, queue ----
+
+  onOpen(connection: Connection): void {
+    const { maxMessagesPerSec, messageBurst } = this.#config;
+    this.#sessions.set(
+      connection.id,
+      new Session(connection, this.#clock.nowMs(), maxMessagesPerSec, messageBurst),
+    );
+  }
+
+  onMessage(connection: Connection, frame: Uint8Array): void {
+    const session = this.#sessions.get(connection.id);
+    if (!session || session.phase === 'closed') return;
+    this.counters.messagesReceived++;
+    if (frame.byteLength > this.#config.maxFrameBytes) {
+      this.#kick(
+        session,
+        CloseCode.FrameTooLarge,
+        `frame of ${frame.byteLength} bytes; the limit is ${this.#config.maxFrameBytes}`,
+      );
+      return;
+    }
+    if (!session.rate.take(this.#clock.nowMs())) {
+      this.#kick(
+        session,
+        CloseCode.RateLimited,
+        `more than ${this.#config.maxMessagesPerSec} messages per second`,
+      );
+      return;
+    }
+    let message: ClientMessage;
+    try {
+      message = decodeClientMessage(frame);
+    } catch (error) {
+      const code = error instanceof ProtocolError ? error.closeCode : CloseCode.MalformedFrame;
+      this.#kick(session, code, error instanceof Error ? error.message : 'malformed frame');
+      return;
+    }
+    this.#accept(session, message);
+  }
+
+  onClose(connection: Connection, code: number): void {
+    const session = this.#sessions.get(connection.id);
+    if (!session) return;
+    this.#sessions.delete(connection.id);
+    session.phase = 'closed';
+    if (session.player) this.#leaves.push(session);
+    this.#log.debug('connection closed', { connection: connection.id, code });
+  }
+
+  #accept(session: Session, message: ClientMessage): void {
+    switch (message.id) {
+      case MessageId.Hello: {
+        if (session.phase !== 'handshake') {
+          this.#kick(session, CloseCode.HandshakeViolation, 'Hello sent twice');
+          return;
+        }
+        const { protocolVersion } = message.message;
+        if (!SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) {
+          this.#kick(
+            session,
+            CloseCode.UnsupportedVersion,
+            `protocol version ${protocolVersion} is not supported; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`,
+          );
+          return;
+        }
+        session.phase = 'joining';
+        session.name = message.message.name.trim();
+        this.#joins.push({ session, hello: message.message });
+        return;
+      }
+      case MessageId.Ping: {
+        // Answered at once, not at the next tick: queueing it would add up to a tick to the RTT.
+        session.connection.send(
+          encodePong({
+            clientTimeMs: message.message.clientTimeMs,
+            serverTimeMs: this.serverTimeMs(),
+            serverTick: this.#tick,
+          }),
+        );
+        return;
+      }
+      case MessageId.Input: {
+        if (session.phase === 'handshake') {
+          this.#kick(session, CloseCode.HandshakeViolation, 'Input before Hello');
+          return;
+        }
+        const input = message.message;
+        if (input.seq <= session.lastReceivedSeq) {
+          this.#kick(
+            session,
+            CloseCode.MalformedFrame,
+            `Input.seq ${input.seq} does not increase (last ${session.lastReceivedSeq})`,
+          );
+          return;
+        }
+        session.lastReceivedSeq = input.seq;
+        session.pendingInput = input;
+        if (input.ackTick > session.pendingAckTick) session.pendingAckTick = input.ackTick;
+        return;
+      }
+      case MessageId.Resync: {
+        if (session.phase === 'handshake') {
+          this.#kick(session, CloseCode.HandshakeViolation, 'Resync before Hello');
+          return;
+        }
+        session.isResyncRequested = true;
+        return;
+      }
+    }
+  }
+
+  #kick(session: Session, code: CloseCode, reason: string): void {
+    const { connection } = session;
+    if (!connection.isOpen) return;
+    this.counters.kicks[code] = (this.counters.kicks[code] ?? 0) + 1;
+    this.#log.info('closing connection', { connection: connection.id, code, reason });
+    connection.send(encodeKick({ closeCode: code, reason }));
+    connection.close(code, reason);
+  }
+
+  // ---- the tick ----
+
+  /** One tick: joins and leaves, inputs, simulation, snapshots. Public for tests with a manual loop. */
+  tick(tick: number): void {
+    const startMs = this.#clock.nowMs();
+    if (!Number.isNaN(this.#lastTickStartMs))
+      this.tickIntervalsMs.add(startMs - this.#lastTickStartMs);
+    this.#lastTickStartMs = startMs;
+    this.#tick = tick;
+
+    this.#drainJoins(tick);
+    for (const session of this.#leaves) {
+      if (session.player) this.world.removePlayer(session.player, tick);
+      session.player = null;
+    }
+    this.#leaves.length = 0;
+
+    for (const session of this.#sessions.values()) {
+      if (session.phase === 'handshake') {
+        if (startMs - session.openedAtMs > this.#config.handshakeTimeoutMs) {
+          this.#kick(
+            session,
+            CloseCode.HandshakeTimeout,
+            `no Hello within ${this.#config.handshakeTimeoutMs} ms`,
+          );
+        }
+        continue;
+      }
+      const player = session.player;
+      if (!player) continue;
+      const input = session.pendingInput;
+      if (input) {
+        this.world.applyInput(player, input.moveDir, input.aim, tick);
+        session.appliedInputSeq = input.seq;
+        session.pendingInput = null;
+      }
+      if (session.isResyncRequested) {
+        session.sync.reset();
+        session.isResyncRequested = false;
+      } else if (session.pendingAckTick > 0) {
+        session.sync.acknowledge(session.pendingAckTick);
+      }
+      session.pendingAckTick = 0;
+    }
+
+    this.world.step(tick);
+
+    for (const session of this.#sessions.values()) {
+      if (session.phase === 'playing') this.#sendSnapshot(session, tick, startMs);
+    }
+    this.tickDurationsMs.add(this.#clock.nowMs() - startMs);
+  }
+
+  #drainJoins(tick: number): void {
+    for (const { session } of this.#joins) {
+      if (session.phase !== 'joining') continue;
+      const player =
+        this.world.players.size < this.#config.maxPlayers
+          ? this.world.spawnPlayer(session.name, tick)
+          : null;
+      if (!player) {
+        this.#kick(
+          session,
+          CloseCode.RoomFull,
+          `the room is full (${this.#config.maxPlayers} players)`,
+        );
+        continue;
+      }
+      session.player = player;
+      session.phase = 'playing';
+      const c = this.#config;
+      session.connection.send(
+        encodeWelcome({
+          protocolVersion: PROTOCOL_VERSION,
+          playerId: player.id,
+          tickHz: c.tickHz,
+          serverTick: tick,
+          serverTimeMs: this.#loop.tickTimeMs(tick) - this.#loop.tickTimeMs(0),
+          worldWidth: c.worldWidth,
+          worldHeight: c.worldHeight,
+          viewWidth: c.viewWidth,
+          viewHeight: c.viewHeight,
+          playerSpeed: this.#playerSpeed,
+          resumeToken: randomUUID(),
+        }),
+      );
+      this.#log.debug('player joined', {
+        connection: session.connection.id,
+        player: player.id,
+        name: session.name,
+      });
+    }
+    this.#joins.length = 0;
+  }
+
+  #viewRect(session: Session): ViewRect {
+    const player = session.player;
+    const halfW = (this.#config.viewWidth * this.world.maxX) / this.#config.worldWidth / 2;
+    const halfH = (this.#config.viewHeight * this.world.maxY) / this.#config.worldHeight / 2;
+    const x = player ? player.x : 0;
+    const y = player ? player.y : 0;
+    return { minX: x - halfW, minY: y - halfH, maxX: x + halfW, maxY: y + halfH };
+  }
+
+  #sendSnapshot(session: Session, tick: number, nowMs: number): void {
+    const { connection } = session;
+    // Slow readers are skipped here, far below maxBackpressure: uWS v20.30 can corrupt the stream
+    // when it drops a send at that limit (fixed upstream in uNetworking/uWebSockets PR 1662).
+    if (connection.bufferedBytes() > this.#config.snapshotSkipBytes) {
+      session.snapshotsSkipped++;
+      this.counters.snapshotsSkipped++;
+      session.skippingSinceMs ??= nowMs;
+      if (nowMs - session.skippingSinceMs > this.#config.slowConsumerMs) {
+        this.#kick(
+          session,
+          CloseCode.SlowConsumer,
+          `no snapshot could be sent for ${this.#config.slowConsumerMs} ms`,
+        );
+      }
+      return;
+    }
+    session.skippingSinceMs = null;
+    const snapshot = session.sync.compose(
+      this.world,
+      tick,
+      this.#viewRect(session),
+      session.appliedInputSeq,
+      this.#config.checksums,
+      this.#scratch,
+    );
+    const frame = encodeSnapshot(snapshot);
+    const status = connection.send(frame);
+    if (status === SendStatus.Dropped) {
+      this.#log.error(
+        'uWS dropped a snapshot: the skip threshold is too close to maxBackpressure',
+        {
+          connection: connection.id,
+        },
+      );
+      this.#kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
+      return;
+    }
+    if (snapshot.baselineTick === 0) this.counters.fullSnapshots++;
+    session.snapshotsSent++;
+    session.bytesSent += frame.byteLength;
+    this.counters.snapshotsSent++;
+    this.counters.bytesSent += frame.byteLength;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Input } from '@tickwire/protocol';
+import type { Connection } from '../transport/types.js';
+import type { Player } from '../sim/entities.js';
+import { ClientSync } from '../sync/client-sync.js';
+import { RateLimiter } from '../net/rate-limiter.js';
+
+export type SessionPhase = 'handshake' | 'joining' | 'playing' | 'closed';
+
+/** One connection's state on the server. Written by socket callbacks only through queue fields. */
+export class Session {
+  readonly connection: Connection;
+  readonly openedAtMs: number;
+  readonly rate: RateLimiter;
+  readonly sync = new ClientSync();
+  phase: SessionPhase = 'handshake';
+  name = '';
+  player: Player | null = null;
+
+  // Queued by socket callbacks, drained by the tick:
+  /** Newest input received and not yet applied. */
+  pendingInput: Input | null = null;
+  /** Newest snapshot tick the client acknowledged (from any input). */
+  pendingAckTick = 0;
+  isResyncRequested = false;
+
+  /** Highest input seq received: seqs must increase. */
+  lastReceivedSeq = 0;
+  /** Seq of the newest input applied by a tick: echoed as Snapshot.inputAck. */
+  appliedInputSeq = 0;
+  /** When this client's snapshots started being skipped (backpressure), or null. */
+  skippingSinceMs: number | null = null;
+
+  snapshotsSent = 0;
+  snapshotsSkipped = 0;
+  bytesSent = 0;
+
+  constructor(connection: Connection, nowMs: number, ratePerSec: number, burst: number) {
+    this.connection = connection;
+    this.openedAtMs = nowMs;
+    this.rate = new RateLimiter(ratePerSec, burst, nowMs);
+  }
+}

@@ -1,0 +1,67 @@
+import { loadStaticFiles } from './http/static-files.js';
+import type { ServerConfig } from './config.js';
+import { systemClock, systemSchedule } from './loop/clock.js';
+import type { Logger } from './log.js';
+import { ArenaRoom } from './room/arena-room.js';
+import { detectUwsBuild, startUwsServer } from './transport/uws.js';
+import { collectMetrics } from './metrics/report.js';
+
+export interface RunningServer {
+  readonly port: number;
+  readonly room: ArenaRoom;
+  /** Stops the tick, closes every client with ServerShutdown and stops listening. */
+  stop(): void;
+}
+
+/** Wires the real parts together: uWS transport, the arena room and its tick loop. */
+export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const build = detectUwsBuild();
+  if (build.kind === 'fallback' && !config.allowUwsFallback) {
+    throw new Error(
+      `uWebSockets.js loaded its slow ws-based fallback, not the native uWS core (${build.packageName}@${build.packageVersion}). ` +
+        'Check that the package has a binary for this Node version and platform, or pass --allow-uws-fallback to run anyway.',
+    );
+  }
+  log.info('uWebSockets.js loaded', { ...build });
+  if (build.kind === 'fallback') log.warn('running on the uWS fallback: expect far lower capacity');
+
+  const room = new ArenaRoom({ config, clock: systemClock, schedule: systemSchedule, log });
+  const staticFiles = config.staticDir === '' ? null : loadStaticFiles(config.staticDir);
+  const startedAtMs = Date.now();
+  const transport = await startUwsServer({
+    host: config.host,
+    port: config.port,
+    handler: room,
+    staticFiles,
+    health: () => ({
+      status: 'ok',
+      tick: room.currentTick,
+      players: room.world.players.size,
+      connections: room.sessionCount,
+      uptimeMs: Date.now() - startedAtMs,
+    }),
+    metrics: () => collectMetrics(room, config),
+    maxPayloadBytes: config.maxPayloadBytes,
+    maxBackpressureBytes: config.maxBackpressureBytes,
+    idleTimeoutSeconds: config.idleTimeoutSeconds,
+  });
+  room.start();
+  log.info('listening', {
+    port: transport.port,
+    url: `http://localhost:${transport.port}`,
+    tickHz: config.tickHz,
+    world: `${config.worldWidth}x${config.worldHeight}`,
+    view: `${config.viewWidth}x${config.viewHeight}`,
+    checksums: config.checksums,
+    serving: config.staticDir || null,
+  });
+  return {
+    port: transport.port,
+    room,
+    stop() {
+      room.stop();
+      room.closeAll('the server is shutting down');
+      transport.stopListening();
+    },
+  };
+}

@@ -1,0 +1,224 @@
+// The ONE file that imports uWebSockets.js. Everything else sees transport/types.ts.
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import uWS from 'uWebSockets.js';
+import { SUBPROTOCOL, WEBSOCKET_PATH, CloseCode } from '@tickwire/protocol';
+import type { Connection, ConnectionHandler, SendStatus } from './types.js';
+import type { StaticFile } from '../http/static-files.js';
+
+export interface UwsBuild {
+  /** 'native' (the C++ uWS core) or 'fallback' (the package's slow ws-based emulation). */
+  kind: 'native' | 'fallback';
+  packageName: string;
+  packageVersion: string;
+  /** Where the loaded module lives, for the startup log. */
+  location: string;
+}
+
+/**
+ * Which uWS build was loaded. The unofficial package silently swaps in a ws-based emulation
+ * when its native binary fails to load; the native App is a C++ function ("[native code]").
+ */
+export function detectUwsBuild(): UwsBuild {
+  const require = createRequire(import.meta.url);
+  const mainPath = require.resolve('uWebSockets.js');
+  let packageName = 'uWebSockets.js';
+  let packageVersion = 'unknown';
+  try {
+    const pkg = require('uWebSockets.js/package.json') as { name?: string; version?: string };
+    packageName = pkg.name ?? packageName;
+    packageVersion = pkg.version ?? packageVersion;
+  } catch {
+    // The official release has no package.json export; the version then stays unknown.
+  }
+  const isNative = Function.prototype.toString.call(uWS.App).includes('[native code]');
+  return {
+    kind: isNative ? 'native' : 'fallback',
+    packageName,
+    packageVersion,
+    location: dirname(mainPath),
+  };
+}
+
+export interface UwsServerOptions {
+  host: string;
+  port: number;
+  handler: ConnectionHandler;
+  staticFiles: Map<string, StaticFile> | null;
+  /** Body of GET /healthz and GET /metrics, as JSON. */
+  health(): unknown;
+  metrics(): unknown;
+  maxPayloadBytes: number;
+  maxBackpressureBytes: number;
+  idleTimeoutSeconds: number;
+}
+
+export interface UwsServer {
+  readonly port: number;
+  /** Stops listening; open sockets are left to the caller to close. */
+  stopListening(): void;
+}
+
+interface SocketData {
+  hasSubprotocol: boolean;
+  remoteAddress: string;
+  connection: UwsConnection | null;
+}
+
+/** Close-frame reasons are at most 123 bytes. */
+function truncateReason(reason: string): string {
+  const bytes = new TextEncoder().encode(reason);
+  if (bytes.length <= 123) return reason;
+  return new TextDecoder().decode(bytes.slice(0, 120)).replace(/\uFFFD$/, '') + '...';
+}
+
+let nextConnectionId = 1;
+
+class UwsConnection implements Connection {
+  readonly id = nextConnectionId++;
+  readonly remoteAddress: string;
+  #ws: uWS.WebSocket<SocketData>;
+  #isOpen = true;
+
+  constructor(ws: uWS.WebSocket<SocketData>, remoteAddress: string) {
+    this.#ws = ws;
+    this.remoteAddress = remoteAddress;
+  }
+
+  get isOpen(): boolean {
+    return this.#isOpen;
+  }
+
+  /** Called by the close handler: after it, touching the uWS socket throws. */
+  markClosed(): void {
+    this.#isOpen = false;
+  }
+
+  send(frame: Uint8Array): SendStatus {
+    if (!this.#isOpen) return 2;
+    return this.#ws.send(frame, true, false) as SendStatus;
+  }
+
+  bufferedBytes(): number {
+    return this.#isOpen ? this.#ws.getBufferedAmount() : 0;
+  }
+
+  close(code: number, reason: string): void {
+    if (!this.#isOpen) return;
+    this.#isOpen = false;
+    this.#ws.end(code, truncateReason(reason));
+  }
+}
+
+function writeJson(res: uWS.HttpResponse, body: unknown): void {
+  res.cork(() => {
+    res
+      .writeStatus('200 OK')
+      .writeHeader('Content-Type', 'application/json; charset=utf-8')
+      .writeHeader('Cache-Control', 'no-store')
+      .end(JSON.stringify(body));
+  });
+}
+
+export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
+  const { handler, staticFiles } = options;
+  const app = uWS.App();
+
+  app.ws<SocketData>(WEBSOCKET_PATH, {
+    compression: uWS.DISABLED,
+    maxPayloadLength: options.maxPayloadBytes,
+    maxBackpressure: options.maxBackpressureBytes,
+    // We skip slow readers ourselves long before this limit (see sync); v20.30 types this flag as a number.
+    closeOnBackpressureLimit: 0,
+    idleTimeout: options.idleTimeoutSeconds,
+    sendPingsAutomatically: true,
+
+    upgrade: (res, req, context) => {
+      // req is stack-allocated: MUST copy everything needed out of it here, synchronously.
+      const key = req.getHeader('sec-websocket-key');
+      const offered = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      const hasSubprotocol = offered
+        .split(',')
+        .map((p) => p.trim())
+        .includes(SUBPROTOCOL);
+      const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
+      // Without our subprotocol the upgrade still completes (no protocol header), so the client
+      // can be told why with close code SubprotocolRequired instead of a bare HTTP error.
+      res.upgrade<SocketData>(
+        { hasSubprotocol, remoteAddress, connection: null },
+        key,
+        hasSubprotocol ? SUBPROTOCOL : '',
+        extensions,
+        context,
+      );
+    },
+
+    open: (ws) => {
+      const data = ws.getUserData();
+      if (!data.hasSubprotocol) {
+        ws.end(CloseCode.SubprotocolRequired, `offer the WebSocket subprotocol ${SUBPROTOCOL}`);
+        return;
+      }
+      const connection = new UwsConnection(ws, data.remoteAddress);
+      data.connection = connection;
+      handler.onOpen(connection);
+    },
+
+    message: (ws, message, isBinary) => {
+      const connection = ws.getUserData().connection;
+      if (!connection || !connection.isOpen) return;
+      if (!isBinary) {
+        connection.close(CloseCode.MalformedFrame, 'text frames are not part of the protocol');
+        return;
+      }
+      // `message` is freed when this callback returns: the handler decodes it synchronously.
+      handler.onMessage(connection, new Uint8Array(message));
+    },
+
+    close: (ws, code) => {
+      const connection = ws.getUserData().connection;
+      if (!connection) return;
+      connection.markClosed();
+      handler.onClose(connection, code);
+    },
+  });
+
+  app.get('/healthz', (res) => writeJson(res, options.health()));
+  app.get('/metrics', (res) => writeJson(res, options.metrics()));
+  app.get('/*', (res, req) => {
+    const url = req.getUrl();
+    const file = staticFiles?.get(url);
+    res.cork(() => {
+      if (!file) {
+        const body = staticFiles
+          ? 'not found'
+          : 'the client is not built: run `npm run build` (or `npm start`, which builds it)';
+        res.writeStatus(staticFiles ? '404 Not Found' : '503 Service Unavailable');
+        res.writeHeader('Content-Type', 'text/plain; charset=utf-8').end(body);
+        return;
+      }
+      res
+        .writeStatus('200 OK')
+        .writeHeader('Content-Type', file.contentType)
+        .writeHeader('Cache-Control', file.cacheControl)
+        .writeHeader('X-Content-Type-Options', 'nosniff')
+        .end(file.body);
+    });
+  });
+
+  return new Promise((resolve, reject) => {
+    app.listen(options.host, options.port, (token) => {
+      if (!token) {
+        reject(
+          new Error(`cannot listen on ${options.host}:${options.port} (in use or not allowed)`),
+        );
+        return;
+      }
+      resolve({
+        port: uWS.us_socket_local_port(token),
+        stopListening: () => uWS.us_listen_socket_close(token),
+      });
+    });
+  });
+}

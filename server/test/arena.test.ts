@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CloseCode,
+  MessageId,
+  NO_DIRECTION,
+  encodeHello,
+  encodeInput,
+  packFrame,
+} from '@tickwire/protocol';
+import { startServer, type ServerProcess } from './support/server-process.js';
+import { TestClient, sleep, waitFor } from './support/test-client.js';
+
+// A small world: every player's 1600x1000 view covers it, so joiners always see each other.
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = await startServer({
+    args: [
+      '--world',
+      '1200x800',
+      '--pellets',
+      '20',
+      '--checksums',
+      '--handshake-timeout-ms',
+      '1500',
+      '--static',
+      '',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('arena over real WebSockets', () => {
+  it('answers /healthz', async () => {
+    const health = async (): Promise<{ status: string; tick: number }> => {
+      const res = await fetch(`${server.url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      return (await res.json()) as { status: string; tick: number };
+    };
+    const first = await health();
+    expect(first.status).toBe('ok');
+    await sleep(200);
+    // The tick advances on its own: about 6 ticks in 200 ms at 30 Hz.
+    expect((await health()).tick - first.tick).toBeGreaterThanOrEqual(4);
+  });
+
+  it('welcomes, shows players to each other, moves them and removes them on leave', async () => {
+    const a = new TestClient(server.wsUrl);
+    const b = new TestClient(server.wsUrl);
+    const welcomeA = await a.join('alice');
+    const welcomeB = await b.join('bob');
+    expect(welcomeA.protocolVersion).toBe(1);
+    expect(welcomeA.tickHz).toBe(30);
+    expect([welcomeA.worldWidth, welcomeA.worldHeight]).toEqual([1200, 800]);
+    expect(welcomeA.playerId).not.toBe(welcomeB.playerId);
+
+    await waitFor(() => b.positionOf(welcomeA.playerId) !== null, 'bob sees alice');
+    await waitFor(() => a.positionOf(welcomeB.playerId) !== null, 'alice sees bob');
+    const nameSeenByB = b.replica?.latest?.entities.get(welcomeA.playerId);
+    expect(nameSeenByB && 'name' in nameSeenByB ? nameSeenByB.name : null).toBe('alice');
+
+    // Alice moves down (+y) for half a second, then stops.
+    const before = b.positionOf(welcomeA.playerId);
+    a.input(64);
+    await sleep(500);
+    a.input(NO_DIRECTION);
+    await sleep(200);
+    const after = b.positionOf(welcomeA.playerId);
+    expect(before && after).toBeTruthy();
+    if (!before || !after) return;
+    // 200 units/s for ~0.5 s is ~100 units = ~400 wire units, unless she hit the bottom edge.
+    const maxY = 800 * 4;
+    expect(after.y - before.y).toBeGreaterThanOrEqual(Math.min(250, maxY - before.y));
+    expect(after.x).toBe(before.x);
+    // Bob's replica agrees exactly with Alice's view of herself.
+    expect(a.positionOf(welcomeA.playerId)).toEqual(after);
+
+    await a.close();
+    await waitFor(() => b.positionOf(welcomeA.playerId) === null, 'alice removed from bob');
+    expect(a.errors).toEqual([]);
+    expect(b.errors).toEqual([]);
+    await b.close();
+  });
+
+  it('acknowledged snapshots become deltas, and checksums verify on every one', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.join('delta');
+    for (let i = 0; i < 10; i++) {
+      c.input(i % 2 === 0 ? 0 : 128);
+      await sleep(50);
+    }
+    const deltas = c.snapshots.filter((s) => s.baselineTick !== 0);
+    expect(deltas.length).toBeGreaterThan(5);
+    expect(c.snapshots.every((s) => s.checksum !== null)).toBe(true);
+    expect(c.errors).toEqual([]);
+    await c.close();
+  });
+});
+
+describe('hostile clients are closed with their code, and nobody else notices', () => {
+  let witness: TestClient;
+
+  beforeAll(async () => {
+    witness = new TestClient(server.wsUrl);
+    await witness.join('witness');
+  });
+
+  afterAll(async () => {
+    expect(witness.errors).toEqual([]);
+    await witness.close();
+  });
+
+  async function expectClosedWith(client: TestClient, code: number): Promise<void> {
+    const before = witness.snapshots.length;
+    await client.closed();
+    expect(client.closeCode).toBe(code);
+    // The witness keeps receiving snapshots at the tick rate: the server kept ticking.
+    await sleep(300);
+    expect(witness.snapshots.length - before).toBeGreaterThanOrEqual(5);
+    expect(witness.closeCode).toBeNull();
+  }
+
+  it('malformed msgpack -> 4000 with a Kick naming the problem', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.opened();
+    c.sendRaw(new Uint8Array([0x93, 0x01]));
+    await expectClosedWith(c, CloseCode.MalformedFrame);
+    expect(c.kick?.closeCode).toBe(CloseCode.MalformedFrame);
+    expect(c.kick?.reason).toMatch(/msgpack/);
+  });
+
+  it('a field out of range -> 4000', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.join('ranger');
+    c.sendRaw(encodeInput({ seq: 1, ackTick: 0, moveDir: 999, aim: 0, buttons: 0 }));
+    await expectClosedWith(c, CloseCode.MalformedFrame);
+    expect(c.closeReason).toMatch(/moveDir/);
+  });
+
+  it('unknown message id -> 4001', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.opened();
+    c.sendRaw(packFrame([42, 1, 2]));
+    await expectClosedWith(c, CloseCode.UnknownMessage);
+  });
+
+  it('a text frame -> 4000', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.opened();
+    c.sendRaw('hello');
+    await expectClosedWith(c, CloseCode.MalformedFrame);
+  });
+
+  it('an unsupported protocol version -> 4002 naming the supported ones', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.opened();
+    c.sendRaw(encodeHello({ protocolVersion: 7, name: 'future', resumeToken: null }));
+    await expectClosedWith(c, CloseCode.UnsupportedVersion);
+    expect(c.closeReason).toMatch(/speaks 1/);
+  });
+
+  it('Input before Hello -> 4003; a second Hello -> 4003', async () => {
+    const early = new TestClient(server.wsUrl);
+    await early.opened();
+    early.sendRaw(encodeInput({ seq: 1, ackTick: 0, moveDir: 0, aim: 0, buttons: 0 }));
+    await expectClosedWith(early, CloseCode.HandshakeViolation);
+    const twice = new TestClient(server.wsUrl);
+    await twice.join('twice');
+    twice.sendRaw(encodeHello({ protocolVersion: 1, name: 'again', resumeToken: null }));
+    await expectClosedWith(twice, CloseCode.HandshakeViolation);
+  });
+
+  it('no Hello in time -> 4004', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.opened();
+    await expectClosedWith(c, CloseCode.HandshakeTimeout);
+  });
+
+  it('flooding -> 4005', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.join('flood');
+    for (let seq = 1; seq <= 400; seq++)
+      c.sendRaw(encodeInput({ seq, ackTick: 0, moveDir: 0, aim: 0, buttons: 0 }));
+    await expectClosedWith(c, CloseCode.RateLimited);
+  });
+
+  it('no tickwire.v1 subprotocol -> 4009', async () => {
+    const c = new TestClient(server.wsUrl, []);
+    await expectClosedWith(c, CloseCode.SubprotocolRequired);
+    expect(c.closeReason).toMatch(/tickwire\.v1/);
+  });
+
+  it('a frame over the 1 KiB frame limit -> 4010', async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.opened();
+    c.sendRaw(new Uint8Array(2000));
+    await expectClosedWith(c, CloseCode.FrameTooLarge);
+  });
+
+  it("a frame over uWS's 4 KiB payload limit is cut off by uWS (1006, no close frame)", async () => {
+    const c = new TestClient(server.wsUrl);
+    await c.opened();
+    c.sendRaw(new Uint8Array(10_000));
+    await expectClosedWith(c, 1006);
+  });
+
+  it('the witness saw every snapshot decode and verify', () => {
+    expect(witness.snapshots.length).toBeGreaterThan(30);
+    expect(MessageId.Snapshot).toBe(65);
+  });
+});

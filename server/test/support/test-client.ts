@@ -1,0 +1,134 @@
+import WebSocket from 'ws';
+import {
+  MessageId,
+  PROTOCOL_VERSION,
+  Replica,
+  SUBPROTOCOL,
+  decodeServerMessage,
+  encodeHello,
+  encodeInput,
+  type Kick,
+  type Snapshot,
+  type Welcome,
+} from '@tickwire/protocol';
+
+/**
+ * A minimal protocol client for integration tests: a real `ws` WebSocket, the real codec and the
+ * real replica. Every snapshot goes through Replica.apply, so a bad delta or checksum throws and
+ * is recorded in `errors`.
+ */
+export class TestClient {
+  readonly ws: WebSocket;
+  readonly snapshots: Snapshot[] = [];
+  readonly errors: Error[] = [];
+  welcome: Welcome | null = null;
+  kick: Kick | null = null;
+  replica: Replica | null = null;
+  closeCode: number | null = null;
+  closeReason = '';
+  #seq = 0;
+  readonly #closed: Promise<void>;
+  readonly #opened: Promise<void>;
+
+  constructor(url: string, protocols: string[] = [SUBPROTOCOL]) {
+    this.ws = new WebSocket(url, protocols);
+    this.#opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+    this.#closed = new Promise((resolve) => {
+      this.ws.once('close', (code, reason) => {
+        this.closeCode = code;
+        this.closeReason = reason.toString();
+        resolve();
+      });
+    });
+    this.ws.on('error', (error) => this.errors.push(error));
+    this.ws.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) {
+        this.errors.push(new Error('text frame from server'));
+        return;
+      }
+      this.#onFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+  }
+
+  #onFrame(bytes: Uint8Array): void {
+    try {
+      const m = decodeServerMessage(bytes);
+      switch (m.id) {
+        case MessageId.Welcome:
+          this.welcome = m.message;
+          this.replica = new Replica({
+            worldWidth: m.message.worldWidth,
+            worldHeight: m.message.worldHeight,
+          });
+          break;
+        case MessageId.Snapshot:
+          if (!this.replica) throw new Error('snapshot before welcome');
+          this.replica.apply(m.message);
+          this.snapshots.push(m.message);
+          break;
+        case MessageId.Kick:
+          this.kick = m.message;
+          break;
+        case MessageId.Pong:
+          break;
+      }
+    } catch (error) {
+      this.errors.push(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  opened(): Promise<void> {
+    return this.#opened;
+  }
+
+  closed(): Promise<void> {
+    return this.#closed;
+  }
+
+  sendRaw(bytes: Uint8Array | string): void {
+    this.ws.send(bytes);
+  }
+
+  async join(name: string): Promise<Welcome> {
+    await this.opened();
+    this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken: null }));
+    await waitFor(() => this.welcome !== null && this.snapshots.length > 0, `${name} welcomed`);
+    return this.welcome as Welcome;
+  }
+
+  input(moveDir: number, aim = 0): void {
+    this.ws.send(
+      encodeInput({ seq: ++this.#seq, ackTick: this.replica?.tick ?? 0, moveDir, aim, buttons: 0 }),
+    );
+  }
+
+  /** Position (wire units) of an entity in this client's replica, or null if not in view. */
+  positionOf(id: number): { x: number; y: number } | null {
+    const e = this.replica?.latest?.entities.get(id);
+    return e ? { x: e.x, y: e.y } : null;
+  }
+
+  close(): Promise<void> {
+    this.ws.close();
+    return this.#closed;
+  }
+}
+
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
