@@ -21,6 +21,12 @@ export interface ServerConfig {
   scoreEveryMs: number;
   maxPlayers: number;
   seed: number;
+  /**
+   * 'delta': each client gets its area of interest as a delta from its acknowledged baseline.
+   * 'broadcast': the benchmark's baseline: one full snapshot of the whole world per tick, encoded
+   * once and sent to everyone.
+   */
+  snapshotMode: 'delta' | 'broadcast';
   /** Send a view checksum with every snapshot (tests, debugging, the benchmark's desync count). */
   checksums: boolean;
   /** Start even when uWebSockets.js fell back to its slow ws-based emulation. */
@@ -59,6 +65,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   scoreEveryMs: 0,
   maxPlayers: 4000,
   seed: 1,
+  snapshotMode: 'delta',
   checksums: false,
   allowUwsFallback: false,
   maxFrameBytes: 1024,
@@ -177,6 +184,13 @@ export const OPTIONS: OptionSpec[] = [
   ),
   simple('maxPlayers', '--max-players', 'MAX_PLAYERS', int(1, 30_000), 'room capacity'),
   simple('seed', '--seed', 'SEED', int(0, 0xffff_ffff), 'world random seed'),
+  simple(
+    'snapshotMode',
+    '--snapshots',
+    'SNAPSHOTS',
+    oneOf('delta', 'broadcast'),
+    'delta (per-client AOI deltas) or broadcast (full world, the baseline)',
+  ),
   simple('checksums', '--checksums', 'CHECKSUMS', bool, 'send view checksums with snapshots'),
   simple(
     'allowUwsFallback',

@@ -40,7 +40,11 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
       connections: room.sessionCount,
       uptimeMs: Date.now() - startedAtMs,
     }),
-    metrics: () => collectMetrics(room, config),
+    metrics: (reset) => {
+      const metrics = collectMetrics(room, config);
+      if (reset) room.resetTimings();
+      return metrics;
+    },
     maxPayloadBytes: config.maxPayloadBytes,
     maxBackpressureBytes: config.maxBackpressureBytes,
     idleTimeoutSeconds: config.idleTimeoutSeconds,

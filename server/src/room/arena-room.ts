@@ -11,6 +11,7 @@ import {
   encodeSnapshot,
   encodeWelcome,
   speedPerTick,
+  addToChecksum,
   type ClientMessage,
   type Hello,
 } from '@tickwire/protocol';
@@ -21,6 +22,7 @@ import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
 import { SampleWindow } from '../metrics/samples.js';
 import { World } from '../sim/world.js';
+import type { Entity } from '../sim/entities.js';
 import { SENT_VIEW_RING, SyncScratch, type ViewRect } from '../sync/client-sync.js';
 import { SendStatus, type Connection, type ConnectionHandler } from '../transport/types.js';
 import { Session } from './session.js';
@@ -53,6 +55,12 @@ export class ArenaRoom implements ConnectionHandler {
   readonly #playerSpeed: number;
   #tick = 0;
   #lastTickStartMs = Number.NaN;
+
+  /** Clears the timing windows (GET /metrics?reset=1), e.g. at the start of a benchmark window. */
+  resetTimings(): void {
+    this.tickDurationsMs.clear();
+    this.tickIntervalsMs.clear();
+  }
 
   readonly tickDurationsMs = new SampleWindow(TIMING_WINDOW);
   readonly tickIntervalsMs = new SampleWindow(TIMING_WINDOW);
@@ -297,8 +305,10 @@ export class ArenaRoom implements ConnectionHandler {
 
     this.world.step(tick);
 
+    const broadcast =
+      this.#config.snapshotMode === 'broadcast' ? this.#encodeBroadcast(tick) : null;
     for (const session of this.#sessions.values()) {
-      if (session.phase === 'playing') this.#sendSnapshot(session, tick, startMs);
+      if (session.phase === 'playing') this.#sendSnapshot(session, tick, startMs, broadcast);
     }
     this.tickDurationsMs.add(this.#clock.nowMs() - startMs);
   }
@@ -354,7 +364,25 @@ export class ArenaRoom implements ConnectionHandler {
     return { minX: x - halfW, minY: y - halfH, maxX: x + halfW, maxY: y + halfH };
   }
 
-  #sendSnapshot(session: Session, tick: number, nowMs: number): void {
+  /** The benchmark's baseline: the whole world as one full snapshot, encoded once per tick. */
+  #encodeBroadcast(tick: number): Uint8Array {
+    const entities: Entity[] = [...this.world.players.values(), ...this.world.pellets.values()];
+    let checksum = 0;
+    if (this.#config.checksums) {
+      for (const e of entities) checksum = addToChecksum(checksum, this.world.hashOf(e, tick));
+    }
+    return encodeSnapshot({
+      tick,
+      baselineTick: 0,
+      inputAck: 0,
+      removed: [],
+      entered: entities,
+      updated: [],
+      checksum: this.#config.checksums ? checksum : null,
+    });
+  }
+
+  #sendSnapshot(session: Session, tick: number, nowMs: number, broadcast: Uint8Array | null): void {
     const { connection } = session;
     // Slow readers are skipped here, far below maxBackpressure: uWS v20.30 can corrupt the stream
     // when it drops a send at that limit (fixed upstream in uNetworking/uWebSockets PR 1662).
@@ -372,15 +400,19 @@ export class ArenaRoom implements ConnectionHandler {
       return;
     }
     session.skippingSinceMs = null;
-    const snapshot = session.sync.compose(
-      this.world,
-      tick,
-      this.#viewRect(session),
-      session.appliedInputSeq,
-      this.#config.checksums,
-      this.#scratch,
-    );
-    const frame = encodeSnapshot(snapshot);
+    let frame = broadcast;
+    if (!frame) {
+      const snapshot = session.sync.compose(
+        this.world,
+        tick,
+        this.#viewRect(session),
+        session.appliedInputSeq,
+        this.#config.checksums,
+        this.#scratch,
+      );
+      if (snapshot.baselineTick === 0) this.counters.fullSnapshots++;
+      frame = encodeSnapshot(snapshot);
+    }
     const status = connection.send(frame);
     if (status === SendStatus.Dropped) {
       this.#log.error(
@@ -392,7 +424,6 @@ export class ArenaRoom implements ConnectionHandler {
       this.#kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
       return;
     }
-    if (snapshot.baselineTick === 0) this.counters.fullSnapshots++;
     session.snapshotsSent++;
     session.bytesSent += frame.byteLength;
     this.counters.snapshotsSent++;

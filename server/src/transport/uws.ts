@@ -47,7 +47,8 @@ export interface UwsServerOptions {
   staticFiles: Map<string, StaticFile> | null;
   /** Body of GET /healthz and GET /metrics, as JSON. */
   health(): unknown;
-  metrics(): unknown;
+  /** `reset`: clear the timing windows after reading them (GET /metrics?reset=1). */
+  metrics(reset: boolean): unknown;
   maxPayloadBytes: number;
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
@@ -185,7 +186,7 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
   });
 
   app.get('/healthz', (res) => writeJson(res, options.health()));
-  app.get('/metrics', (res) => writeJson(res, options.metrics()));
+  app.get('/metrics', (res, req) => writeJson(res, options.metrics(req.getQuery('reset') === '1')));
   app.get('/*', (res, req) => {
     const url = req.getUrl();
     const file = staticFiles?.get(url);

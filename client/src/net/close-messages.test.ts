@@ -1,0 +1,77 @@
+import { CloseCode } from '@tickwire/protocol';
+import { describe, expect, it } from 'vitest';
+import { describeCloseCode, explainClose } from './close-messages.js';
+import type { ClosedStatus } from './connection-status.js';
+
+const closed = (overrides: Partial<ClosedStatus>): ClosedStatus => ({
+  phase: 'closed',
+  url: 'ws://127.0.0.1:8080/ws',
+  closeCode: 1006,
+  reason: '',
+  hasOpened: true,
+  hasJoined: true,
+  isClientInitiated: false,
+  ...overrides,
+});
+
+describe('describeCloseCode', () => {
+  it('has its own sentence for every tickwire close code', () => {
+    const sentences = Object.values(CloseCode).map(describeCloseCode);
+    for (const sentence of sentences) {
+      expect(sentence).not.toContain('unexpected code');
+      expect(sentence).toMatch(/\.$/);
+    }
+    expect(new Set(sentences).size).toBe(sentences.length);
+  });
+
+  it('says what to do for the codes a player meets most', () => {
+    expect(describeCloseCode(CloseCode.RoomFull)).toMatch(/full/i);
+    expect(describeCloseCode(CloseCode.ServerShutdown)).toMatch(/shutting down/i);
+    expect(describeCloseCode(CloseCode.RateLimited)).toMatch(/wait/i);
+    expect(describeCloseCode(CloseCode.UnsupportedVersion)).toMatch(/reload/i);
+  });
+
+  it('names an unknown code', () => {
+    expect(describeCloseCode(4999)).toContain('4999');
+  });
+});
+
+describe('explainClose', () => {
+  it('says it cannot connect when the socket never opened', () => {
+    const explanation = explainClose(
+      closed({ hasOpened: false, hasJoined: false, url: 'ws://x:1/ws' }),
+    );
+    expect(explanation.title).toBe('Cannot connect');
+    expect(explanation.message).toContain('Cannot connect to the server at ws://x:1/ws');
+  });
+
+  it("quotes the server's reason and the code", () => {
+    const explanation = explainClose(
+      closed({ closeCode: CloseCode.RoomFull, reason: 'room full (64 players)', hasJoined: false }),
+    );
+    expect(explanation.title).toBe('Connection refused');
+    expect(explanation.message).toContain('The game is full');
+    expect(explanation.message).toContain('“room full (64 players)”');
+    expect(explanation.message).toContain('4007');
+  });
+
+  it('reports a lost connection after joining', () => {
+    const explanation = explainClose(closed({ closeCode: 1006 }));
+    expect(explanation.title).toBe('Disconnected');
+    expect(explanation.message).toMatch(/lost/);
+    expect(explanation.message).not.toContain('Server said');
+  });
+
+  it('blames the server, not this client, when this client hung up on a bad frame', () => {
+    const explanation = explainClose(
+      closed({
+        closeCode: CloseCode.MalformedFrame,
+        reason: 'unreadable server message: invalid msgpack',
+        isClientInitiated: true,
+      }),
+    );
+    expect(explanation.message).toContain('the server broke the protocol');
+    expect(explanation.message).toContain('invalid msgpack');
+    expect(explanation.message).not.toContain('The server could not read');
+  });
+});

@@ -1,0 +1,91 @@
+import { CloseCode } from '@tickwire/protocol';
+import type { ClosedStatus } from './connection-status.js';
+
+/**
+ * What each tickwire close code means to a player, as one sentence with what to do about it.
+ * Typed as a Record over CloseCode so that a code added to the protocol fails to compile here
+ * until it has a sentence.
+ */
+const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
+  [CloseCode.MalformedFrame]:
+    'The server could not read a message from this client. This is a client bug: reload the page, and report it if it happens again.',
+  [CloseCode.UnknownMessage]:
+    'The server received a message type it does not know: this page is probably out of date. Reload the page.',
+  [CloseCode.UnsupportedVersion]:
+    "This page speaks a protocol version the server does not support. Reload the page to get the server's current client.",
+  [CloseCode.HandshakeViolation]:
+    'This client broke the connection handshake (a message before or after its Hello). Reload the page.',
+  [CloseCode.HandshakeTimeout]:
+    'This client took too long to introduce itself to the server. Check your network and rejoin.',
+  [CloseCode.RateLimited]:
+    'This client sent messages faster than the server allows. Wait a few seconds before rejoining.',
+  [CloseCode.SlowConsumer]:
+    'The connection fell too far behind the game (the network or this tab was too slow). Rejoin.',
+  [CloseCode.RoomFull]: 'The game is full. Try again in a little while.',
+  [CloseCode.ServerShutdown]:
+    'The server is shutting down, for example for an update. Rejoin in a few seconds.',
+  [CloseCode.SubprotocolRequired]:
+    'The server refused the connection because it did not offer the tickwire.v1 protocol. Reload the page.',
+  [CloseCode.FrameTooLarge]:
+    'This client sent a message larger than the server accepts. This is a client bug: reload the page.',
+};
+
+/** Standard WebSocket close codes (RFC 6455 section 7.4.1) a player may meet. */
+const STANDARD_CLOSE_SENTENCES: Readonly<Record<number, string>> = {
+  1000: 'The server ended the connection normally.',
+  1001: 'The server is going away (restarting or shutting down). Rejoin in a few seconds.',
+  1002: 'The connection broke a WebSocket protocol rule. Reload the page.',
+  1003: 'The server refused a kind of data this client sent. Reload the page.',
+  1005: 'The connection closed without a reason.',
+  1006: 'The connection to the server was lost (no close frame: network failure or a crashed server). Rejoin.',
+  1007: 'The server received data that was not valid for its type. Reload the page.',
+  1008: 'The server closed the connection for breaking its policy.',
+  1009: 'This client sent a message larger than the WebSocket server accepts. Reload the page.',
+  1011: 'The server hit an internal error. Rejoin in a few seconds.',
+  1012: 'The server is restarting. Rejoin in a few seconds.',
+  1013: 'The server is overloaded. Try again later.',
+  1015: 'The secure (TLS) connection to the server failed.',
+};
+
+const CLOSE_SENTENCES = new Map<number, string>(
+  [...Object.entries(STANDARD_CLOSE_SENTENCES), ...Object.entries(TICKWIRE_CLOSE_SENTENCES)].map(
+    ([code, sentence]) => [Number(code), sentence],
+  ),
+);
+
+/** A human sentence for a WebSocket close code, known or not. */
+export function describeCloseCode(closeCode: number): string {
+  return (
+    CLOSE_SENTENCES.get(closeCode) ??
+    `The server closed the connection with an unexpected code (${closeCode}). Rejoin, and report it if it happens again.`
+  );
+}
+
+export interface CloseExplanation {
+  /** Short heading, e.g. "Cannot connect". */
+  title: string;
+  /** What happened and what to do, ending with the server's reason and the code when known. */
+  message: string;
+}
+
+/** Explains a closed connection to the player: unreachable server, kick, or lost connection. */
+export function explainClose(status: ClosedStatus): CloseExplanation {
+  if (!status.hasOpened) {
+    return {
+      title: 'Cannot connect',
+      message: `Cannot connect to the server at ${status.url}. Check that it is running and reachable, then rejoin.`,
+    };
+  }
+  if (status.isClientInitiated) {
+    // This client hung up: the reason is its own, not the server's.
+    return {
+      title: 'Disconnected',
+      message: `This client closed the connection because the server broke the protocol (${status.reason}). The page and the server may be different versions: reload the page. (close code ${status.closeCode})`,
+    };
+  }
+  const reason = status.reason === '' ? '' : ` Server said: “${status.reason}”.`;
+  return {
+    title: status.hasJoined ? 'Disconnected' : 'Connection refused',
+    message: `${describeCloseCode(status.closeCode)}${reason} (close code ${status.closeCode})`,
+  };
+}

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import type { TickwireDebugEntity, TickwireDebugSnapshot } from '../../src/debug/debug-hook.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLIENT_INDEX = fileURLToPath(new URL('../../dist/index.html', import.meta.url));
+
+/** The server serves client/dist: fail early, with the fix, when it has not been built. */
+export function requireBuiltClient(): void {
+  if (!existsSync(CLIENT_INDEX)) {
+    throw new Error(
+      `${CLIENT_INDEX} does not exist: build the client first (npm run build -w @tickwire/client).`,
+    );
+  }
+}
+
+/** A page in its own browser context, with uncaught page errors collected for assertions. */
+export interface GamePage {
+  page: Page;
+  /** Uncaught exceptions thrown in the page. */
+  pageErrors: Error[];
+  /** Warnings and errors the client logged about the protocol (desyncs, bad frames). */
+  clientProblems: string[];
+  close(): Promise<void>;
+}
+
+export async function openGamePage(browser: Browser, url: string): Promise<GamePage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  const pageErrors: Error[] = [];
+  const clientProblems: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  page.on('console', (message) => {
+    if (message.text().startsWith('tickwire:')) clientProblems.push(message.text());
+  });
+  await page.goto(url);
+  await page.locator('#name-input').waitFor({ state: 'visible' });
+  return { page, pageErrors, clientProblems, close: () => context.close() };
+}
+
+/** Types a name on the join screen and presses Enter. */
+export async function joinGame(page: Page, name: string): Promise<void> {
+  await page.locator('#name-input').fill(name);
+  await page.locator('#name-input').press('Enter');
+}
+
+export async function readDebugSnapshot(page: Page): Promise<TickwireDebugSnapshot | null> {
+  return page.evaluate(() => window.__tickwire?.snapshot() ?? null);
+}
+
+/** Polls `window.__tickwire.snapshot()` until `predicate` holds; returns that snapshot. */
+export async function waitForDebugSnapshot(
+  page: Page,
+  predicate: (snapshot: TickwireDebugSnapshot) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<TickwireDebugSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: TickwireDebugSnapshot | null = null;
+  while (Date.now() < deadline) {
+    last = await readDebugSnapshot(page);
+    if (last && predicate(last)) return last;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}; last snapshot: ${JSON.stringify(last)?.slice(0, 2000)}`,
+  );
+}
+
+export function findEntity(
+  snapshot: TickwireDebugSnapshot,
+  id: number,
+): TickwireDebugEntity | undefined {
+  return snapshot.entities.find((e) => e.id === id);
+}
+
+/** Where a world point appears on the page, in CSS pixels, from the page's own camera. */
+export function toScreen(
+  snapshot: TickwireDebugSnapshot,
+  x: number,
+  y: number,
+): { x: number; y: number } {
+  const { camera } = snapshot;
+  return {
+    x: (x - camera.x) * camera.zoom + camera.viewportWidth / 2,
+    y: (y - camera.y) * camera.zoom + camera.viewportHeight / 2,
+  };
+}

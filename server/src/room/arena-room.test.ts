@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CloseCode,
+  MessageId,
+  PROTOCOL_VERSION,
+  decodeServerMessage,
+  encodeHello,
+  encodeInput,
+  encodePing,
+  encodeResync,
+  type ServerMessage,
+} from '@tickwire/protocol';
+import { MemoryConnection } from '../transport/memory.js';
+import { createTestRoom } from './test-support.js';
+
+const hello = (name = 'p'): Uint8Array =>
+  encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken: null });
+
+function messages(connection: MemoryConnection): ServerMessage[] {
+  return connection.drain().map(decodeServerMessage);
+}
+
+function snapshotsOf(list: ServerMessage[]) {
+  return list.flatMap((m) => (m.id === MessageId.Snapshot ? [m.message] : []));
+}
+
+describe('ArenaRoom (in-memory transport)', () => {
+  it('queues Hello and welcomes at the next tick, not inside the callback', () => {
+    const { room } = createTestRoom({ pelletCount: 0 });
+    const c = new MemoryConnection(room);
+    c.deliver(hello('ann'));
+    expect(c.outbox).toHaveLength(0);
+    expect(room.world.players.size).toBe(0);
+    room.tick(1);
+    const [welcome, snapshot] = messages(c);
+    expect(welcome?.id).toBe(MessageId.Welcome);
+    expect(snapshot?.id).toBe(MessageId.Snapshot);
+    expect(room.world.players.size).toBe(1);
+  });
+
+  it('applies only the newest queued input, at the tick, and echoes its seq', () => {
+    const { room } = createTestRoom({ pelletCount: 0 });
+    const c = new MemoryConnection(room);
+    c.deliver(hello());
+    room.tick(1);
+    c.drain();
+    c.deliver(encodeInput({ seq: 1, ackTick: 1, moveDir: 0, aim: 0, buttons: 0 }));
+    c.deliver(encodeInput({ seq: 2, ackTick: 1, moveDir: 64, aim: 9, buttons: 0 }));
+    const player = [...room.world.players.values()][0];
+    expect(player?.vy).toBe(0);
+    room.tick(2);
+    expect(player).toMatchObject({ vx: 0, vy: 27, aim: 9 });
+    const [snapshot] = snapshotsOf(messages(c));
+    expect(snapshot?.inputAck).toBe(2);
+    expect(snapshot?.baselineTick).toBe(1);
+  });
+
+  it('answers Ping at once, even before Hello', () => {
+    const { room, clock } = createTestRoom();
+    const c = new MemoryConnection(room);
+    clock.spend(250);
+    c.deliver(encodePing({ clientTimeMs: 42 }));
+    const [pong] = messages(c);
+    expect(pong).toEqual({
+      id: MessageId.Pong,
+      message: { clientTimeMs: 42, serverTimeMs: 250, serverTick: 0 },
+    });
+  });
+
+  it('skips a client whose send buffer is full, then closes it as a slow consumer', () => {
+    const { room, clock } = createTestRoom({
+      pelletCount: 0,
+      snapshotSkipBytes: 1000,
+      slowConsumerMs: 500,
+    });
+    const slow = new MemoryConnection(room);
+    const fine = new MemoryConnection(room);
+    slow.deliver(hello('slow'));
+    fine.deliver(hello('fine'));
+    room.tick(1);
+    slow.drain();
+    fine.drain();
+    slow.buffered = 5000;
+    for (let tick = 2; tick <= 10; tick++) {
+      clock.spend(100);
+      room.tick(tick);
+    }
+    expect(snapshotsOf(messages(fine))).toHaveLength(9);
+    const toSlow = messages(slow);
+    expect(snapshotsOf(toSlow)).toHaveLength(0);
+    expect(slow.closeCode).toBe(CloseCode.SlowConsumer);
+    expect(toSlow.at(-1)).toMatchObject({
+      id: MessageId.Kick,
+      message: { closeCode: CloseCode.SlowConsumer },
+    });
+    expect(room.counters.snapshotsSkipped).toBeGreaterThanOrEqual(5);
+  });
+
+  it('a skipped client that reads again gets a delta from its last ack, and Resync forces a full view', () => {
+    const { room, clock } = createTestRoom({ pelletCount: 5, snapshotSkipBytes: 1000 });
+    const c = new MemoryConnection(room);
+    c.deliver(hello());
+    room.tick(1);
+    c.drain();
+    c.deliver(encodeInput({ seq: 1, ackTick: 1, moveDir: 0, aim: 0, buttons: 0 }));
+    c.buffered = 5000;
+    for (let tick = 2; tick <= 5; tick++) {
+      clock.spend(33);
+      room.tick(tick);
+    }
+    c.buffered = 0;
+    room.tick(6);
+    const [delta] = snapshotsOf(messages(c));
+    expect(delta).toMatchObject({ tick: 6, baselineTick: 1 });
+    c.deliver(encodeResync({ tick: 6 }));
+    room.tick(7);
+    const [full] = snapshotsOf(messages(c));
+    expect(full?.baselineTick).toBe(0);
+    expect(full?.entered.length).toBeGreaterThan(0);
+  });
+
+  it('closes joiners over capacity with RoomFull', () => {
+    const { room } = createTestRoom({ maxPlayers: 1 });
+    const a = new MemoryConnection(room);
+    const b = new MemoryConnection(room);
+    a.deliver(hello('a'));
+    b.deliver(hello('b'));
+    room.tick(1);
+    expect(a.isOpen).toBe(true);
+    expect(b.closeCode).toBe(CloseCode.RoomFull);
+  });
+
+  it('removes the player of a closed connection at the next tick', () => {
+    const { room } = createTestRoom({ pelletCount: 0 });
+    const a = new MemoryConnection(room);
+    a.deliver(hello());
+    room.tick(1);
+    a.hangUp();
+    expect(room.world.players.size).toBe(1);
+    room.tick(2);
+    expect(room.world.players.size).toBe(0);
+  });
+});
