@@ -9,6 +9,7 @@ export {
 } from './wire/version.js';
 export { ProtocolError } from './wire/errors.js';
 export { packFrame, unpackFrame } from './wire/codec.js';
+export { MsgpackWriter } from './wire/msgpack-writer.js';
 
 export {
   MAX_NAME_LENGTH,
@@ -44,7 +45,11 @@ export {
   MAX_WIRE_VELOCITY,
   MAX_BASELINE_AGE,
   encodeSnapshot,
+  peekSnapshotTick,
   updateMask,
+  writeEntityRecord,
+  writeEntityUpdate,
+  writeSnapshotHead,
 } from './messages/snapshot.js';
 export type {
   Snapshot,
@@ -53,6 +58,7 @@ export type {
   PelletRecord,
   EntityUpdate,
   MotionUpdate,
+  UpdateSource,
 } from './messages/snapshot.js';
 
 export {
@@ -78,6 +84,13 @@ export {
 } from './sim/movement.js';
 export type { Velocity, Motion } from './sim/movement.js';
 
-export { entityHash, addToChecksum, viewChecksum } from './replica/checksum.js';
+export {
+  entityHash,
+  playerHash,
+  pelletHash,
+  addToChecksum,
+  viewChecksum,
+} from './replica/checksum.js';
+export { EntityTable } from './replica/entity-table.js';
 export { Replica, ReplicaError } from './replica/replica.js';
 export type { ReplicaErrorCode, ViewState, ReplicaOptions } from './replica/replica.js';

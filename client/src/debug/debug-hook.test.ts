@@ -1,4 +1,4 @@
-import { EntityKind } from '@tickwire/protocol';
+import { EntityKind, Replica } from '@tickwire/protocol';
 import type { EntityRecord } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { debugSnapshot } from './debug-hook.js';
@@ -17,25 +17,32 @@ describe('debugSnapshot', () => {
   });
 
   it('lists entities in world units, names for players only', () => {
-    const entities = new Map<number, EntityRecord>([
-      [
-        1,
-        {
-          kind: EntityKind.Player,
-          id: 1,
-          x: 402,
-          y: 8,
-          vx: 0,
-          vy: 0,
-          aim: 0,
-          hp: 1,
-          score: 0,
-          name: 'A',
-        },
-      ],
-      [5, { kind: EntityKind.Pellet, id: 5, x: 4, y: 6 }],
-    ]);
-    const snapshot = debugSnapshot('connected', 1, { tick: 42, entities }, camera);
+    const records: EntityRecord[] = [
+      {
+        kind: EntityKind.Player,
+        id: 1,
+        x: 402,
+        y: 8,
+        vx: 0,
+        vy: 0,
+        aim: 0,
+        hp: 1,
+        score: 0,
+        name: 'A',
+      },
+      { kind: EntityKind.Pellet, id: 5, x: 4, y: 6 },
+    ];
+    const replica = new Replica({ worldWidth: 1000, worldHeight: 1000 });
+    const view = replica.apply({
+      tick: 42,
+      baselineTick: 0,
+      inputAck: 0,
+      removed: [],
+      entered: records,
+      updated: [],
+      checksum: null,
+    });
+    const snapshot = debugSnapshot('connected', 1, view, camera);
     expect(snapshot.tick).toBe(42);
     expect(snapshot.playerId).toBe(1);
     expect(snapshot.entities).toEqual([

@@ -18,7 +18,10 @@ export const MAX_NAME_LENGTH = 16;
 export const MAX_TOKEN_LENGTH = 64;
 const ALL_BUTTONS = Object.values(Button).reduce((bits, bit) => bits | bit, 0);
 
-/** Control characters (C0, DEL, C1) are refused in names: they break every UI that shows them. */
+/**
+ * Names refuse control characters (C0, DEL, C1): they break every UI that shows them. Invalid
+ * UTF-8 never reaches here: the msgpack decoder turns each bad byte into U+FFFD.
+ */
 function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

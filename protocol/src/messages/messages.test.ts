@@ -22,6 +22,7 @@ import {
   encodeSnapshot,
   encodeWelcome,
   packFrame,
+  peekSnapshotTick,
   type Snapshot,
 } from '../index.js';
 
@@ -150,6 +151,15 @@ describe('message codec', () => {
     });
   });
 
+  it('peeks the tick of a snapshot frame without decoding it', () => {
+    for (const tick of [1, 127, 128, 255, 256, 65535, 65536, 0xffff_ffff]) {
+      const bytes = encodeSnapshot({ ...deltaSnapshot, tick, baselineTick: 0 });
+      expect(peekSnapshotTick(bytes)).toBe(tick);
+      expect(peekSnapshotTick(bytes.subarray(0, 2))).toBe(-1);
+    }
+    expect(peekSnapshotTick(encodeKick({ closeCode: 4000, reason: 'x' }))).toBe(-1);
+  });
+
   it('round-trips random inputs', () => {
     fc.assert(
       fc.property(
@@ -204,6 +214,9 @@ describe('decoders distrust their input', () => {
     rejects(decodeClientMessage, packFrame([2, 1, 0, 0, 0, 4]), M, /Input.buttons/);
     rejects(decodeClientMessage, packFrame([1, 1, '', null]), M, /Hello.name/);
     rejects(decodeClientMessage, packFrame([1, 1, 'a\u0007b', null]), M, /control/);
+    // Invalid UTF-8 (here a lone surrogate's bytes, ED A0 80) decodes to U+FFFD per byte.
+    expect(decodeHello(fromHex('940101a561eda08062c0')).name).toBe('a\ufffd\ufffd\ufffdb');
+    expect(decodeHello(packFrame([1, 1, 'a\ud83d\ude00', null])).name).toBe('a\ud83d\ude00');
     rejects(decodeClientMessage, packFrame([1, 1, 'x'.repeat(17), null]), M, /Hello.name/);
     rejects(decodeClientMessage, packFrame([1, 1, 'ok', 5]), M, /resumeToken/);
     rejects(decodeClientMessage, packFrame([3, -1]), M, /Ping.clientTimeMs/);

@@ -1,6 +1,6 @@
 import { EntityKind, MessageId, UpdateField } from '../wire/ids.js';
 import { malformed } from '../wire/errors.js';
-import { packFrame } from '../wire/codec.js';
+import { MsgpackWriter } from '../wire/msgpack-writer.js';
 import { readArray, readInt, readString, UINT32_MAX } from '../wire/read.js';
 import { ANGLE_STEPS } from '../sim/quantize.js';
 import { MAX_NAME_LENGTH } from './client.js';
@@ -73,12 +73,109 @@ export interface Snapshot {
   checksum: number | null;
 }
 
-export function playerRecordFields(e: PlayerRecord): unknown[] {
-  return [e.id, e.kind, e.x, e.y, e.vx, e.vy, e.aim, e.hp, e.score, e.name];
+/** The fields an update record may carry, read according to its mask. */
+export interface UpdateSource {
+  x: number;
+  y: number;
+  vx: number;
+  vy: number;
+  aim: number;
+  hp: number;
+  score: number;
 }
 
-function recordFields(e: EntityRecord): unknown[] {
-  return e.kind === EntityKind.Player ? playerRecordFields(e) : [e.id, e.kind, e.x, e.y];
+/** Writes an entity record: `[id, 0, x, y, vx, vy, aim, hp, score, name]` or `[id, 1, x, y]`. */
+export function writeEntityRecord(w: MsgpackWriter, e: EntityRecord): void {
+  if (e.kind === EntityKind.Player) {
+    w.arrayHeader(10);
+    w.int(e.id);
+    w.int(e.kind);
+    w.int(e.x);
+    w.int(e.y);
+    w.int(e.vx);
+    w.int(e.vy);
+    w.int(e.aim);
+    w.int(e.hp);
+    w.int(e.score);
+    w.str(e.name);
+  } else {
+    w.arrayHeader(4);
+    w.int(e.id);
+    w.int(e.kind);
+    w.int(e.x);
+    w.int(e.y);
+  }
+}
+
+/** Writes an update record `[id, mask, ...]`, taking the masked fields from `source`. */
+export function writeEntityUpdate(
+  w: MsgpackWriter,
+  id: number,
+  mask: number,
+  source: UpdateSource,
+): void {
+  const hasMotion = (mask & UpdateField.Motion) !== 0;
+  w.arrayHeader(
+    2 +
+      (hasMotion ? 4 : 0) +
+      (mask & UpdateField.Aim ? 1 : 0) +
+      (mask & UpdateField.Hp ? 1 : 0) +
+      (mask & UpdateField.Score ? 1 : 0),
+  );
+  w.int(id);
+  w.int(mask);
+  if (hasMotion) {
+    w.int(source.x);
+    w.int(source.y);
+    w.int(source.vx);
+    w.int(source.vy);
+  }
+  if (mask & UpdateField.Aim) w.int(source.aim);
+  if (mask & UpdateField.Hp) w.int(source.hp);
+  if (mask & UpdateField.Score) w.int(source.score);
+}
+
+/**
+ * Writes the start of a Snapshot frame: the array header, id, tick, baselineAge and inputAck.
+ * The caller then writes removed, entered, updated and (if `hasChecksum`) the checksum.
+ */
+export function writeSnapshotHead(
+  w: MsgpackWriter,
+  tick: number,
+  baselineTick: number,
+  inputAck: number,
+  hasChecksum: boolean,
+): void {
+  w.arrayHeader(hasChecksum ? 8 : 7);
+  w.int(MessageId.Snapshot);
+  w.int(tick);
+  w.int(baselineTick === 0 ? 0 : tick - baselineTick);
+  w.int(inputAck);
+}
+
+/**
+ * The tick of a Snapshot frame read from its first bytes without decoding the rest, or -1 when
+ * the frame is not a Snapshot. For load generators that acknowledge what they receive without
+ * applying it; anything that uses the state must decode and apply the whole frame.
+ */
+export function peekSnapshotTick(frame: Uint8Array): number {
+  if (
+    frame.length < 3 ||
+    (frame[0] !== 0x97 && frame[0] !== 0x98) ||
+    frame[1] !== MessageId.Snapshot
+  )
+    return -1;
+  const b = frame[2] as number;
+  if (b < 0x80) return b;
+  if (b === 0xcc && frame.length >= 4) return frame[3] as number;
+  if (b === 0xcd && frame.length >= 5) return ((frame[3] as number) << 8) | (frame[4] as number);
+  if (b === 0xce && frame.length >= 7) {
+    return (
+      (frame[3] as number) * 0x1000000 +
+      (((frame[4] as number) << 16) | ((frame[5] as number) << 8) | (frame[6] as number))
+    );
+  }
+  return -1;
 }
 
 export function updateMask(u: EntityUpdate): number {
@@ -90,27 +187,30 @@ export function updateMask(u: EntityUpdate): number {
   );
 }
 
-function updateFields(u: EntityUpdate): unknown[] {
-  const out: unknown[] = [u.id, updateMask(u)];
-  if (u.motion) out.push(u.motion.x, u.motion.y, u.motion.vx, u.motion.vy);
-  if (u.aim !== undefined) out.push(u.aim);
-  if (u.hp !== undefined) out.push(u.hp);
-  if (u.score !== undefined) out.push(u.score);
-  return out;
-}
+const writer = new MsgpackWriter();
 
 export function encodeSnapshot(s: Snapshot): Uint8Array {
-  const frame: unknown[] = [
-    MessageId.Snapshot,
-    s.tick,
-    s.baselineTick === 0 ? 0 : s.tick - s.baselineTick,
-    s.inputAck,
-    s.removed,
-    s.entered.map(recordFields),
-    s.updated.map(updateFields),
-  ];
-  if (s.checksum !== null) frame.push(s.checksum);
-  return packFrame(frame);
+  writer.reset();
+  writeSnapshotHead(writer, s.tick, s.baselineTick, s.inputAck, s.checksum !== null);
+  writer.arrayHeader(s.removed.length);
+  for (const id of s.removed) writer.int(id);
+  writer.arrayHeader(s.entered.length);
+  for (const e of s.entered) writeEntityRecord(writer, e);
+  writer.arrayHeader(s.updated.length);
+  for (const u of s.updated) {
+    const m = u.motion;
+    writeEntityUpdate(writer, u.id, updateMask(u), {
+      x: m?.x ?? 0,
+      y: m?.y ?? 0,
+      vx: m?.vx ?? 0,
+      vy: m?.vy ?? 0,
+      aim: u.aim ?? 0,
+      hp: u.hp ?? 0,
+      score: u.score ?? 0,
+    });
+  }
+  if (s.checksum !== null) writer.int(s.checksum);
+  return writer.copy();
 }
 
 const readId = (v: unknown, what: string): number => readInt(v, what, 0, MAX_ENTITY_ID);

@@ -23,17 +23,38 @@ function finalize(h: number): number {
 
 /** Hash of one entity's state. Everything the replica keeps, except a player's name. */
 export function entityHash(e: EntityRecord): number {
-  let h = mix(0x811c9dc5, e.id);
-  h = mix(h, e.kind);
-  h = mix(h, e.x);
-  h = mix(h, e.y);
-  if (e.kind === EntityKind.Player) {
-    h = mix(h, e.vx);
-    h = mix(h, e.vy);
-    h = mix(h, e.aim);
-    h = mix(h, e.hp);
-    h = mix(h, e.score);
-  }
+  return e.kind === EntityKind.Player
+    ? playerHash(e.id, e.x, e.y, e.vx, e.vy, e.aim, e.hp, e.score)
+    : pelletHash(e.id, e.x, e.y);
+}
+
+export function playerHash(
+  id: number,
+  x: number,
+  y: number,
+  vx: number,
+  vy: number,
+  aim: number,
+  hp: number,
+  score: number,
+): number {
+  let h = mix(0x811c9dc5, id);
+  h = mix(h, EntityKind.Player);
+  h = mix(h, x);
+  h = mix(h, y);
+  h = mix(h, vx);
+  h = mix(h, vy);
+  h = mix(h, aim);
+  h = mix(h, hp);
+  h = mix(h, score);
+  return finalize(h);
+}
+
+export function pelletHash(id: number, x: number, y: number): number {
+  let h = mix(0x811c9dc5, id);
+  h = mix(h, EntityKind.Pellet);
+  h = mix(h, x);
+  h = mix(h, y);
   return finalize(h);
 }
 

@@ -45,7 +45,7 @@ describe('Replica', () => {
     r.apply(snapshot({ tick: 10, entered: [ann, pellet] }));
     const view = r.apply(snapshot({ tick: 13, baselineTick: 10 }));
     expect(view.entities.get(7)).toMatchObject({ x: 400 + 3 * 27, y: 800 });
-    expect(view.entities.get(200)).toBe(pellet);
+    expect(view.entities.get(200)).toEqual(pellet);
     expect(r.tick).toBe(13);
   });
 

@@ -49,8 +49,9 @@ describe('SpatialGrid', () => {
               grid.update(item);
             }
           }
-          const found: number[] = [];
-          grid.query(qx, qy, qx + qw, qy + qh, (item) => found.push(item.id));
+          const out: Item[] = [];
+          const count = grid.queryInto(qx, qy, qx + qw, qy + qh, out);
+          const found = out.slice(0, count).map((item) => item.id);
           const expected = [...live]
             .filter((it) => it.x >= qx && it.x <= qx + qw && it.y >= qy && it.y <= qy + qh)
             .map((it) => it.id);

@@ -58,20 +58,26 @@ export class SpatialGrid<T extends GridItem> {
     this.insert(item);
   }
 
-  /** Calls `visit` for every item with minX <= x <= maxX and minY <= y <= maxY. */
-  query(minX: number, minY: number, maxX: number, maxY: number, visit: (item: T) => void): void {
+  /**
+   * Puts every item with minX <= x <= maxX and minY <= y <= maxY into `out` (from index 0) and
+   * returns how many. `out` is reused by the caller: no allocation per query on the hot path.
+   */
+  queryInto(minX: number, minY: number, maxX: number, maxY: number, out: T[]): number {
     const c0 = Math.max(0, Math.floor(minX / this.#cellSize));
     const c1 = Math.min(this.#columns - 1, Math.floor(maxX / this.#cellSize));
     const r0 = Math.max(0, Math.floor(minY / this.#cellSize));
     const r1 = Math.min(this.#rows - 1, Math.floor(maxY / this.#cellSize));
+    let count = 0;
     for (let row = r0; row <= r1; row++) {
       for (let column = c0; column <= c1; column++) {
         const cell = this.#cells[row * this.#columns + column] as T[];
         for (let i = 0; i < cell.length; i++) {
           const item = cell[i] as T;
-          if (item.x >= minX && item.x <= maxX && item.y >= minY && item.y <= maxY) visit(item);
+          if (item.x >= minX && item.x <= maxX && item.y >= minY && item.y <= maxY)
+            out[count++] = item;
         }
       }
     }
+    return count;
   }
 }

@@ -14,7 +14,7 @@ export interface TickLoopOptions {
 export interface TickLoopStats {
   /** Ticks run so far (also the number of the last tick run). */
   ticks: number;
-  /** Ticks skipped because the loop fell more than maxCatchUpTicks behind. */
+  /** Tick slots dropped because the loop fell more than maxCatchUpTicks behind. */
   skippedTicks: number;
   /** Ticks whose onTick threw. */
   failedTicks: number;
@@ -24,20 +24,28 @@ export interface TickLoop {
   start(): void;
   stop(): void;
   readonly stats: Readonly<TickLoopStats>;
-  /** Nominal clock time of `tick` (when it was due), for stamping snapshots. */
+  /** Clock time at which `tick` was (or will be) due, under the current schedule. */
   tickTimeMs(tick: number): number;
+  /** Clock time the loop started: a fixed origin for server time, whatever the schedule does. */
+  readonly epochMs: number;
 }
 
 /**
- * Fixed-timestep loop. Tick k is due at start + k * dtMs exactly (no accumulated drift: the
- * schedule is recomputed from the start time, never from the last wake-up). A late wake-up runs
- * the due ticks back to back, at most maxCatchUpTicks of them; beyond that it skips ahead.
+ * Fixed-timestep loop. Tick k is due at anchor + k * dtMs exactly (no accumulated drift: the
+ * schedule is recomputed from the anchor, never from the last wake-up). A late wake-up runs the
+ * due ticks back to back, at most maxCatchUpTicks of them; beyond that the loop drops the missed
+ * time by moving the anchor forward.
+ *
+ * Tick numbers stay consecutive even then: the world advances one step per tick number, and
+ * clients extrapolate motion by tick differences, so a skipped number would desynchronize them.
  */
 export function createTickLoop(options: TickLoopOptions): TickLoop {
   const { clock, schedule, maxCatchUpTicks, onTick, onError } = options;
   const dtMs = 1000 / options.tickHz;
   const stats: TickLoopStats = { ticks: 0, skippedTicks: 0, failedTicks: 0 };
+  /** Origin of the schedule: tick k is due at startMs + k * dtMs. Moves forward on overload. */
   let startMs = 0;
+  let epochMs = 0;
   /** Index of the next tick to run; it is due at startMs + nextTick * dtMs. */
   let nextTick = 1;
   let cancel: (() => void) | null = null;
@@ -58,8 +66,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     if (dueTicks > maxCatchUpTicks) {
       const skipped = dueTicks - maxCatchUpTicks;
       stats.skippedTicks += skipped;
-      // Skipped ticks keep their numbers: tick numbers stay tied to time.
-      nextTick += skipped;
+      startMs += skipped * dtMs;
     }
     for (let i = 0; i < Math.min(dueTicks, maxCatchUpTicks); i++) {
       const tick = nextTick++;
@@ -80,6 +87,7 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       if (isRunning) return;
       isRunning = true;
       startMs = clock.nowMs();
+      epochMs = startMs;
       nextTick = 1;
       cancel = schedule(dtMs, run);
     },
@@ -90,5 +98,8 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     },
     stats,
     tickTimeMs: dueAtMs,
+    get epochMs() {
+      return epochMs;
+    },
   };
 }

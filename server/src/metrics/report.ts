@@ -7,6 +7,7 @@ export function collectMetrics(room: ArenaRoom, config: ServerConfig): Record<st
   const memory = process.memoryUsage();
   return {
     tick: room.currentTick,
+    serverTimeMs: room.serverTimeMs(),
     tickHz: config.tickHz,
     players: room.world.players.size,
     connections: room.sessionCount,

@@ -8,6 +8,7 @@ import {
   encodeInput,
   encodePing,
   encodeResync,
+  Replica,
   type ServerMessage,
 } from '@tickwire/protocol';
 import { MemoryConnection } from '../transport/memory.js';
@@ -128,6 +129,52 @@ describe('ArenaRoom (in-memory transport)', () => {
     room.tick(1);
     expect(a.isOpen).toBe(true);
     expect(b.closeCode).toBe(CloseCode.RoomFull);
+  });
+
+  it('stays in sync through a stall of the real loop (tick numbers never jump)', () => {
+    const { room, clock } = createTestRoom({
+      pelletCount: 30,
+      checksums: true,
+      maxCatchUpTicks: 3,
+    });
+    const c = new MemoryConnection(room);
+    c.deliver(hello());
+    room.start();
+    clock.advance(100);
+    c.deliver(encodeInput({ seq: 1, ackTick: 0, moveDir: 32, aim: 0, buttons: 0 }));
+    let replica: Replica | null = null;
+    const ticks: number[] = [];
+    const read = (): void => {
+      for (const m of messages(c)) {
+        if (m.id === MessageId.Welcome) replica = new Replica(m.message);
+        if (m.id === MessageId.Snapshot && replica) {
+          (replica as Replica).apply(m.message); // throws on a checksum mismatch
+          ticks.push(m.message.tick);
+          c.deliver(
+            encodeInput({
+              seq: ticks.length + 1,
+              ackTick: m.message.tick,
+              moveDir: 32,
+              aim: 0,
+              buttons: 0,
+            }),
+          );
+        }
+      }
+    };
+    for (let i = 0; i < 10; i++) {
+      clock.advance(33);
+      read();
+    }
+    clock.spend(2000); // the process stalls for 2 s
+    for (let i = 0; i < 30; i++) {
+      clock.advance(33);
+      read();
+    }
+    room.stop();
+    expect(room.loopStats.skippedTicks).toBeGreaterThan(50);
+    expect(ticks.length).toBeGreaterThan(35);
+    expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => (ticks[0] as number) + i));
   });
 
   it('removes the player of a closed connection at the next tick', () => {

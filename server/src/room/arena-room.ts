@@ -12,6 +12,7 @@ import {
   encodeWelcome,
   speedPerTick,
   addToChecksum,
+  MAX_REASON_LENGTH,
   type ClientMessage,
   type Hello,
 } from '@tickwire/protocol';
@@ -24,6 +25,7 @@ import { SampleWindow } from '../metrics/samples.js';
 import { World } from '../sim/world.js';
 import type { Entity } from '../sim/entities.js';
 import { SENT_VIEW_RING, SyncScratch, type ViewRect } from '../sync/client-sync.js';
+import { SnapshotWriter } from '../sync/snapshot-writer.js';
 import { SendStatus, type Connection, type ConnectionHandler } from '../transport/types.js';
 import { Session } from './session.js';
 
@@ -52,6 +54,7 @@ export class ArenaRoom implements ConnectionHandler {
   readonly #joins: { session: Session; hello: Hello }[] = [];
   readonly #leaves: Session[] = [];
   readonly #scratch = new SyncScratch();
+  readonly #snapshotWriter = new SnapshotWriter();
   readonly #playerSpeed: number;
   #tick = 0;
   #lastTickStartMs = Number.NaN;
@@ -125,9 +128,9 @@ export class ArenaRoom implements ConnectionHandler {
     this.#loop.stop();
   }
 
-  /** Milliseconds since the loop started: tick T is due at T * 1000 / tickHz. */
+  /** Milliseconds since the loop started: monotonic, the clock Ping/Pong and Welcome speak. */
   serverTimeMs(): number {
-    return this.#clock.nowMs() - this.#loop.tickTimeMs(0);
+    return this.#clock.nowMs() - this.#loop.epochMs;
   }
 
   /** Closes every connection with ServerShutdown. */
@@ -147,10 +150,18 @@ export class ArenaRoom implements ConnectionHandler {
     );
   }
 
-  onMessage(connection: Connection, frame: Uint8Array): void {
+  onMessage(connection: Connection, frame: Uint8Array, isBinary: boolean): void {
     const session = this.#sessions.get(connection.id);
     if (!session || session.phase === 'closed') return;
     this.counters.messagesReceived++;
+    if (!isBinary) {
+      this.#kick(
+        session,
+        CloseCode.MalformedFrame,
+        'text frames are not part of the protocol; send binary msgpack',
+      );
+      return;
+    }
     if (frame.byteLength > this.#config.maxFrameBytes) {
       this.#kick(
         session,
@@ -254,7 +265,7 @@ export class ArenaRoom implements ConnectionHandler {
     if (!connection.isOpen) return;
     this.counters.kicks[code] = (this.counters.kicks[code] ?? 0) + 1;
     this.#log.info('closing connection', { connection: connection.id, code, reason });
-    connection.send(encodeKick({ closeCode: code, reason }));
+    connection.send(encodeKick({ closeCode: code, reason: reason.slice(0, MAX_REASON_LENGTH) }));
     connection.close(code, reason);
   }
 
@@ -337,7 +348,7 @@ export class ArenaRoom implements ConnectionHandler {
           playerId: player.id,
           tickHz: c.tickHz,
           serverTick: tick,
-          serverTimeMs: this.#loop.tickTimeMs(tick) - this.#loop.tickTimeMs(0),
+          serverTimeMs: this.#loop.tickTimeMs(tick) - this.#loop.epochMs,
           worldWidth: c.worldWidth,
           worldHeight: c.worldHeight,
           viewWidth: c.viewWidth,
@@ -402,7 +413,7 @@ export class ArenaRoom implements ConnectionHandler {
     session.skippingSinceMs = null;
     let frame = broadcast;
     if (!frame) {
-      const snapshot = session.sync.compose(
+      const delta = session.sync.compose(
         this.world,
         tick,
         this.#viewRect(session),
@@ -410,8 +421,8 @@ export class ArenaRoom implements ConnectionHandler {
         this.#config.checksums,
         this.#scratch,
       );
-      if (snapshot.baselineTick === 0) this.counters.fullSnapshots++;
-      frame = encodeSnapshot(snapshot);
+      if (delta.baselineTick === 0) this.counters.fullSnapshots++;
+      frame = this.#snapshotWriter.write(delta, this.world);
     }
     const status = connection.send(frame);
     if (status === SendStatus.Dropped) {

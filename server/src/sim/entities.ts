@@ -15,6 +15,9 @@ interface EntityBase extends GridItem {
   /** entityHash at hashTick (computed once per tick, shared by every client's checksum). */
   hash: number;
   hashTick: number;
+  /** Encoded entity record at recordTick (see World.recordBytesOf); null until first needed. */
+  recordBytes: Uint8Array | null;
+  recordTick: number;
 }
 
 export interface Player extends EntityBase {

@@ -3,6 +3,8 @@ import {
   NO_DIRECTION,
   POSITION_SCALE,
   entityHash,
+  MsgpackWriter,
+  writeEntityRecord,
   stepMotion,
   velocityFor,
 } from '@tickwire/protocol';
@@ -45,6 +47,9 @@ export class World {
   readonly #ids: EntityIdAllocator;
   readonly #rng: Rng;
   readonly #radius: number;
+  /** Scratch for grid queries inside the world. */
+  readonly #nearby: Entity[] = [];
+  readonly #recordWriter = new MsgpackWriter(256);
 
   constructor(options: WorldOptions) {
     this.options = options;
@@ -81,6 +86,8 @@ export class World {
       scoreTick: tick,
       hash: 0,
       hashTick: -1,
+      recordBytes: null,
+      recordTick: -1,
       gridCell: -1,
       gridSlot: 0,
     };
@@ -106,6 +113,8 @@ export class World {
       spawnTick: tick,
       hash: 0,
       hashTick: -1,
+      recordBytes: null,
+      recordTick: -1,
       gridCell: -1,
       gridSlot: 0,
     };
@@ -174,18 +183,42 @@ export class World {
     return e.hash;
   }
 
+  /**
+   * The msgpack bytes of `e`'s entity record at `tick`, encoded at most once per entity per tick
+   * and spliced into every snapshot that needs it. A pellet never changes: its bytes are kept.
+   */
+  recordBytesOf(e: Entity, tick: number): Uint8Array {
+    if (e.recordBytes === null || (e.kind === EntityKind.Player && e.recordTick !== tick)) {
+      const w = this.#recordWriter;
+      w.reset();
+      writeEntityRecord(w, e);
+      e.recordBytes = w.copy();
+      e.recordTick = tick;
+    }
+    return e.recordBytes;
+  }
+
   #eatPellets(tick: number): void {
     const r = this.#radius;
     const eaten: { pellet: Pellet; by: Player }[] = [];
+    const near = this.#nearby;
     for (const player of this.players.values()) {
-      this.grid.query(player.x - r, player.y - r, player.x + r, player.y + r, (e) => {
-        if (e.kind !== EntityKind.Pellet) return;
+      const count = this.grid.queryInto(
+        player.x - r,
+        player.y - r,
+        player.x + r,
+        player.y + r,
+        near,
+      );
+      for (let i = 0; i < count; i++) {
+        const e = near[i] as Entity;
+        if (e.kind !== EntityKind.Pellet) continue;
         const dx = e.x - player.x;
         const dy = e.y - player.y;
         if (dx * dx + dy * dy <= r * r && !eaten.some((x) => x.pellet === e)) {
           eaten.push({ pellet: e, by: player });
         }
-      });
+      }
     }
     for (const { pellet, by } of eaten) {
       this.removePellet(pellet, tick);
@@ -200,17 +233,15 @@ export class World {
     let spot = { x: 0, y: 0 };
     for (let attempt = 0; attempt < 30; attempt++) {
       spot = { x: this.#rng.int(this.maxX + 1), y: this.#rng.int(this.maxY + 1) };
-      let isFree = true;
-      this.grid.query(
+      const near = this.#nearby;
+      const count = this.grid.queryInto(
         spot.x - spacing,
         spot.y - spacing,
         spot.x + spacing,
         spot.y + spacing,
-        (e) => {
-          if (e.kind === EntityKind.Player) isFree = false;
-        },
+        near,
       );
-      if (isFree) return spot;
+      if (!near.slice(0, count).some((e) => e.kind === EntityKind.Player)) return spot;
     }
     return spot;
   }

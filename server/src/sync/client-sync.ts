@@ -2,10 +2,12 @@ import {
   EntityKind,
   MAX_BASELINE_AGE,
   MAX_ENTITY_ID,
+  UpdateField,
+  type EntityRecord,
   type EntityUpdate,
   type Snapshot,
 } from '@tickwire/protocol';
-import type { Entity } from '../sim/entities.js';
+import type { Entity, Player } from '../sim/entities.js';
 import type { World } from '../sim/world.js';
 
 /** How many sent views each client keeps as possible baselines (Quake 3 keeps 32). */
@@ -22,11 +24,47 @@ export interface ViewRect {
 }
 
 /**
+ * One client's snapshot at one tick, as composed: references into the world plus masks, no
+ * copies. A single instance is reused for every client in turn (see SyncScratch): read it
+ * before composing the next client's.
+ */
+export interface ViewDelta {
+  tick: number;
+  baselineTick: number;
+  inputAck: number;
+  /** View checksum, or null when checksums are off. */
+  checksum: number | null;
+  removed: Uint16Array;
+  removedCount: number;
+  entered: Entity[];
+  enteredCount: number;
+  updated: Player[];
+  /** UpdateField mask of updated[i]. */
+  updatedMasks: Uint8Array;
+  updatedCount: number;
+}
+
+/**
  * Scratch memory shared by every client's composition in one process: a stamp per entity id
- * marks "in this client's baseline" without allocating a set per client per tick.
+ * marks "in this client's baseline" without a set per client per tick, and the view and delta
+ * arrays are reused. Nothing here survives from one client's composition to the next.
  */
 export class SyncScratch {
   readonly marks = new Uint32Array(MAX_ENTITY_ID + 1);
+  readonly view: Entity[] = [];
+  readonly delta: ViewDelta = {
+    tick: 0,
+    baselineTick: 0,
+    inputAck: 0,
+    checksum: null,
+    removed: new Uint16Array(MAX_ENTITY_ID + 1),
+    removedCount: 0,
+    entered: [],
+    enteredCount: 0,
+    updated: [],
+    updatedMasks: new Uint8Array(MAX_ENTITY_ID + 1),
+    updatedCount: 0,
+  };
   #stamp = 0;
 
   /** An even stamp no mark holds yet; stamp + 1 is free too. */
@@ -59,7 +97,7 @@ export class ClientSync {
   }));
   #ackedTick = 0;
 
-  /** Newest tick the client acknowledged that is still a usable baseline candidate. */
+  /** Newest tick the client acknowledged that was in the ring when acknowledged. */
   get ackedTick(): number {
     return this.#ackedTick;
   }
@@ -85,8 +123,9 @@ export class ClientSync {
   }
 
   /**
-   * The snapshot of `rect` at `tick`, as a delta from the newest acknowledged view (or full),
-   * and remembers it as sent. Call only for a snapshot that will be sent.
+   * Composes the snapshot of `rect` at `tick` as a delta from the newest acknowledged view (or
+   * full), into `scratch.delta`, and remembers the view as sent. Call only for a snapshot that
+   * will be sent.
    */
   compose(
     world: World,
@@ -95,7 +134,7 @@ export class ClientSync {
     inputAck: number,
     withChecksum: boolean,
     scratch: SyncScratch,
-  ): Snapshot {
+  ): ViewDelta {
     const base = this.#baselineFor(tick);
     const baseTick = base ? base.tick : 0;
     const marks = scratch.marks;
@@ -104,55 +143,87 @@ export class ClientSync {
     if (base) {
       for (let i = 0; i < base.count; i++) marks[base.ids[i] as number] = inBase;
     }
-    const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
-    sent.tick = tick;
-    sent.count = 0;
-    const entered: Entity[] = [];
-    const updated: EntityUpdate[] = [];
-    let checksum = 0;
 
-    world.grid.query(rect.minX, rect.minY, rect.maxX, rect.maxY, (e) => {
-      if (sent.count === sent.ids.length) {
-        const grown = new Uint16Array(sent.ids.length * 2);
-        grown.set(sent.ids);
-        sent.ids = grown;
-      }
-      sent.ids[sent.count++] = e.id;
+    const view = scratch.view;
+    const count = world.grid.queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
+    const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
+    if (sent.ids.length < count) sent.ids = new Uint16Array(Math.max(count, sent.ids.length * 2));
+    sent.tick = tick;
+    sent.count = count;
+
+    const d = scratch.delta;
+    d.tick = tick;
+    d.baselineTick = baseTick;
+    d.inputAck = inputAck;
+    d.enteredCount = 0;
+    d.updatedCount = 0;
+    d.removedCount = 0;
+    let checksum = 0;
+    for (let i = 0; i < count; i++) {
+      const e = view[i] as Entity;
+      sent.ids[i] = e.id;
       if (withChecksum) checksum = (checksum + world.hashOf(e, tick)) >>> 0;
       if (marks[e.id] !== inBase) {
-        entered.push(e);
-        return;
+        d.entered[d.enteredCount++] = e;
+        continue;
       }
       marks[e.id] = seen;
-      if (e.kind !== EntityKind.Player) return;
-      const hasMotion = e.motionTick > baseTick;
-      const hasAim = e.aimTick > baseTick;
-      const hasHp = e.hpTick > baseTick;
-      const hasScore = e.scoreTick > baseTick;
-      if (!(hasMotion || hasAim || hasHp || hasScore)) return;
-      const u: EntityUpdate = { id: e.id };
-      if (hasMotion) u.motion = { x: e.x, y: e.y, vx: e.vx, vy: e.vy };
-      if (hasAim) u.aim = e.aim;
-      if (hasHp) u.hp = e.hp;
-      if (hasScore) u.score = e.score;
-      updated.push(u);
-    });
-
-    const removed: number[] = [];
+      if (e.kind !== EntityKind.Player) continue;
+      const mask =
+        (e.motionTick > baseTick ? UpdateField.Motion : 0) |
+        (e.aimTick > baseTick ? UpdateField.Aim : 0) |
+        (e.hpTick > baseTick ? UpdateField.Hp : 0) |
+        (e.scoreTick > baseTick ? UpdateField.Score : 0);
+      if (mask === 0) continue;
+      d.updated[d.updatedCount] = e;
+      d.updatedMasks[d.updatedCount++] = mask;
+    }
     if (base) {
       for (let i = 0; i < base.count; i++) {
         const id = base.ids[i] as number;
-        if (marks[id] === inBase) removed.push(id);
+        if (marks[id] === inBase) d.removed[d.removedCount++] = id;
       }
     }
-    return {
-      tick,
-      baselineTick: baseTick,
-      inputAck,
-      removed,
-      entered,
-      updated,
-      checksum: withChecksum ? checksum : null,
-    };
+    d.checksum = withChecksum ? checksum : null;
+    return d;
   }
+}
+
+/** The composed delta as a protocol Snapshot object (tests and tools; the server writes bytes). */
+export function toSnapshot(d: ViewDelta): Snapshot {
+  const record = (e: Entity): EntityRecord =>
+    e.kind === EntityKind.Player
+      ? {
+          kind: e.kind,
+          id: e.id,
+          x: e.x,
+          y: e.y,
+          vx: e.vx,
+          vy: e.vy,
+          aim: e.aim,
+          hp: e.hp,
+          score: e.score,
+          name: e.name,
+        }
+      : { kind: e.kind, id: e.id, x: e.x, y: e.y };
+  const updated: EntityUpdate[] = [];
+  for (let i = 0; i < d.updatedCount; i++) {
+    const e = d.updated[i] as Player;
+    const mask = d.updatedMasks[i] as number;
+    const u: EntityUpdate = { id: e.id };
+    if (mask & UpdateField.Motion) u.motion = { x: e.x, y: e.y, vx: e.vx, vy: e.vy };
+    if (mask & UpdateField.Aim) u.aim = e.aim;
+    if (mask & UpdateField.Hp) u.hp = e.hp;
+    if (mask & UpdateField.Score) u.score = e.score;
+    updated.push(u);
+  }
+  return {
+    tick: d.tick,
+    baselineTick: d.baselineTick,
+    inputAck: d.inputAck,
+    removed: Array.from(d.removed.subarray(0, d.removedCount)),
+    entered: d.entered.slice(0, d.enteredCount).map(record),
+    updated,
+    checksum: d.checksum,
+  };
 }

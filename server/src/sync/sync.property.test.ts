@@ -170,22 +170,18 @@ function recordOf(e: Entity): EntityRecord {
     : { kind: e.kind, id: e.id, x: e.x, y: e.y };
 }
 
-/** What the server's world says this client should see now, computed independently of sync/. */
+/** What the server's world says this client should see now. */
 function serverView(room: ArenaRoom, playerId: number): Map<number, EntityRecord> {
   const player = room.world.players.get(playerId);
   const view = new Map<number, EntityRecord>();
   if (!player) return view;
   const halfW = (WORLD.viewWidth * POSITION_SCALE) / 2;
   const halfH = (WORLD.viewHeight * POSITION_SCALE) / 2;
-  room.world.grid.query(
-    player.x - halfW,
-    player.y - halfH,
-    player.x + halfW,
-    player.y + halfH,
-    (e) => {
+  // A brute-force scan of every entity: independent of the grid and of sync/.
+  for (const e of [...room.world.players.values(), ...room.world.pellets.values()]) {
+    if (Math.abs(e.x - player.x) <= halfW && Math.abs(e.y - player.y) <= halfH)
       view.set(e.id, recordOf(e));
-    },
-  );
+  }
   return view;
 }
 

@@ -26,7 +26,8 @@ export class MemoryConnection implements Connection {
 
   send(frame: Uint8Array): SendStatus {
     if (!this.isOpen) return SendStatus.Dropped;
-    this.outbox.push(frame);
+    // Frames are only valid during send (the server reuses its buffer): keep a copy.
+    this.outbox.push(frame.slice());
     return SendStatus.Sent;
   }
 
@@ -42,8 +43,8 @@ export class MemoryConnection implements Connection {
   }
 
   /** The client side sends a frame. */
-  deliver(frame: Uint8Array): void {
-    if (this.isOpen) this.#handler.onMessage(this, frame);
+  deliver(frame: Uint8Array, isBinary = true): void {
+    if (this.isOpen) this.#handler.onMessage(this, frame, isBinary);
   }
 
   /** The client side hangs up. */

@@ -16,7 +16,11 @@ export interface Connection {
   readonly id: number;
   readonly remoteAddress: string;
   readonly isOpen: boolean;
-  /** Sends one binary frame. A closed connection ignores it and reports Dropped. */
+  /**
+   * Sends one binary frame. `frame` is valid ONLY during this call (the server writes every
+   * client's snapshot into one reused buffer): a transport that keeps it must copy it. uWS copies
+   * whatever it cannot write at once. A closed connection ignores the frame and reports Dropped.
+   */
   send(frame: Uint8Array): SendStatus;
   /** Bytes written but not yet accepted by the kernel. */
   bufferedBytes(): number;
@@ -30,6 +34,6 @@ export interface ConnectionHandler {
    * One binary frame. `frame` is valid ONLY during this call (uWS frees it on return): decode or
    * copy it synchronously, never keep it.
    */
-  onMessage(connection: Connection, frame: Uint8Array): void;
+  onMessage(connection: Connection, frame: Uint8Array, isBinary: boolean): void;
   onClose(connection: Connection, code: number): void;
 }

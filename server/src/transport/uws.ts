@@ -169,12 +169,8 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
     message: (ws, message, isBinary) => {
       const connection = ws.getUserData().connection;
       if (!connection || !connection.isOpen) return;
-      if (!isBinary) {
-        connection.close(CloseCode.MalformedFrame, 'text frames are not part of the protocol');
-        return;
-      }
       // `message` is freed when this callback returns: the handler decodes it synchronously.
-      handler.onMessage(connection, new Uint8Array(message));
+      handler.onMessage(connection, new Uint8Array(message), isBinary);
     },
 
     close: (ws, code) => {

@@ -1,0 +1,123 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatTable, toRecord, type BenchRecord } from './report.js';
+import { runScenario, type RunResult } from './run-scenario.js';
+import { hasTaskset, pinSelf } from './server-process.js';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '100,250,500,1000' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '42' },
+    'verify-clients': { type: 'string', default: '250' },
+    out: { type: 'string', default: 'bench-results/arena.json' },
+    check: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(
+    [
+      'npm run bench -- [options]   the "arena" scenario of shared/BENCHMARKS.md',
+      '  --clients 100,250,500,1000  client counts to run',
+      '  --seconds 20                measured window per run',
+      '  --warmup 5                  seconds after every client joined, before measuring',
+      '  --runs 1                    repetitions per N and system (figures are medians)',
+      '  --verify-clients 250        clients that decode, apply and checksum every snapshot;',
+      '                              the others count bytes and ack from the frame header',
+      '  --out FILE.json             where to write the records',
+      '  --check                     exit 1 on any disconnect, decode error or desync, or < 29 ticks/s',
+    ].join('\n') + '\n',
+  );
+  process.exit(0);
+}
+
+const clientCounts = (values.clients ?? '').split(',').map((n) => Number(n.trim()));
+if (clientCounts.some((n) => !Number.isInteger(n) || n < 1))
+  throw new Error('--clients takes a comma-separated list of positive integers');
+const seconds = Number(values.seconds);
+const warmupSeconds = Number(values.warmup);
+const runs = Number(values.runs);
+const seed = Number(values.seed);
+const verifyClients = Number(values['verify-clients']);
+const log = (line: string): void => void process.stderr.write(line + '\n');
+
+// Server on core 0, this load generator on core 1 (BENCHMARKS.md: never measure one with the other).
+const canPin = hasTaskset() && pinSelf(1);
+if (!canPin) log('warning: taskset unavailable: server and load generator share cores');
+
+const records: BenchRecord[] = [];
+for (const clients of clientCounts) {
+  const byMode: Record<'delta' | 'broadcast', RunResult[]> = { delta: [], broadcast: [] };
+  for (let run = 0; run < runs; run++) {
+    // Alternate the order so drift on a shared machine does not favour one system.
+    const order =
+      run % 2 === 0 ? (['delta', 'broadcast'] as const) : (['broadcast', 'delta'] as const);
+    for (const mode of order) {
+      const result = await runScenario({
+        mode,
+        clients,
+        warmupSeconds,
+        seconds,
+        seed: seed + run,
+        serverCore: canPin ? 0 : null,
+        verifyClients,
+        log,
+      });
+      byMode[mode].push(result);
+      for (const error of result.errors) log(`    ${mode} N=${clients}: ${error}`);
+      if (result.generatorCpuPercent > 90) {
+        log(
+          `    ${mode} N=${clients}: the load generator used ${result.generatorCpuPercent.toFixed(0)} % of its core: these figures are partly the generator's`,
+        );
+      }
+    }
+  }
+  records.push(toRecord(byMode.delta, byMode.broadcast));
+}
+
+process.stdout.write(formatTable(records) + '\n');
+if (values.out) {
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(
+    values.out,
+    JSON.stringify(
+      {
+        scenario: 'arena',
+        date: new Date().toISOString(),
+        seconds,
+        warmupSeconds,
+        runs,
+        pinned: canPin,
+        records,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
+  log(`wrote ${values.out}`);
+}
+
+if (values.check) {
+  const failures = records.flatMap((r) =>
+    [r, r.baseline].flatMap((x) => {
+      const problems: string[] = [];
+      if (x.disconnects + x.decodeErrors + x.desyncs > 0)
+        problems.push(
+          `N=${r.clients}: ${x.disconnects} disconnects, ${x.decodeErrors} decode errors, ${x.desyncs} desyncs`,
+        );
+      if (x.ticksPerSec < 29)
+        problems.push(`N=${r.clients}: only ${x.ticksPerSec.toFixed(1)} ticks/s`);
+      return problems;
+    }),
+  );
+  if (failures.length > 0) {
+    log('bench check failed:\n  ' + failures.join('\n  '));
+    process.exit(1);
+  }
+  log('bench check passed');
+}

@@ -1,0 +1,73 @@
+import type { RunResult } from './run-scenario.js';
+
+/** The JSON record for one N: the delta figures, the baseline's under `baseline`, and ratios. */
+export interface BenchRecord extends Omit<RunResult, 'mode' | 'errors'> {
+  runs: number;
+  baseline: Omit<RunResult, 'mode' | 'errors'>;
+  /** delta / baseline for each figure where a ratio means something. */
+  ratios: Record<string, number>;
+}
+
+const RATIO_KEYS = [
+  'bytesPerClientPerSec',
+  'bytesPerEntityUpdate',
+  'cpuMicrosPerClientTick',
+  'tickP50Ms',
+  'tickP99Ms',
+  'rssMB',
+] as const;
+
+type Figures = Omit<RunResult, 'mode' | 'errors'>;
+
+/** Median of each numeric figure over repeated runs; error counts are summed, not medianed. */
+export function combineRuns(runs: RunResult[]): Figures {
+  const first = runs[0];
+  if (!first) throw new Error('no runs');
+  const out: Record<string, number> = {};
+  for (const key of Object.keys(first) as (keyof RunResult)[]) {
+    if (key === 'mode' || key === 'errors') continue;
+    const values = runs.map((r) => r[key] as number).sort((a, b) => a - b);
+    const isCount =
+      key === 'disconnects' ||
+      key === 'decodeErrors' ||
+      key === 'desyncs' ||
+      key === 'snapshotsSkipped';
+    out[key] = isCount
+      ? values.reduce((a, b) => a + b, 0)
+      : (values[Math.floor((values.length - 1) / 2)] as number);
+  }
+  return out as unknown as Figures;
+}
+
+export function toRecord(delta: RunResult[], baseline: RunResult[]): BenchRecord {
+  const d = combineRuns(delta);
+  const b = combineRuns(baseline);
+  const ratios: Record<string, number> = {};
+  for (const key of RATIO_KEYS) ratios[key] = d[key] / b[key];
+  return { ...d, runs: delta.length, baseline: b, ratios };
+}
+
+const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+/** A markdown table: each figure for tickwire, the baseline and their ratio. */
+export function formatTable(records: BenchRecord[]): string {
+  const rows: string[] = [
+    '| N | system | bytes/client/s | B/entity-update | CPU µs/client-tick | tick p50 / p99 ms | tick interval p99 ms | inter-arrival p50 / p99 ms | ticks/s | RSS MB | KB/conn | disconnects / decode errors / desyncs | skipped snapshots | generator CPU % |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of records) {
+    for (const [name, x] of [
+      ['tickwire (AOI deltas)', r],
+      ['baseline (full msgpack broadcast)', r.baseline],
+    ] as const) {
+      rows.push(
+        `| ${r.clients} | ${name} | ${f(x.bytesPerClientPerSec, 0)} | ${f(x.bytesPerEntityUpdate, 2)} | ${f(x.cpuMicrosPerClientTick, 2)} | ${f(x.tickP50Ms, 2)} / ${f(x.tickP99Ms, 2)} | ${f(x.tickIntervalP99Ms, 2)} | ${f(x.interArrivalP50Ms)} / ${f(x.interArrivalP99Ms)} | ${f(x.ticksPerSec, 1)} | ${f(x.rssMB, 0)} | ${f(x.kbPerConnection, 1)} | ${x.disconnects} / ${x.decodeErrors} / ${x.desyncs} | ${x.snapshotsSkipped} | ${f(x.generatorCpuPercent, 0)} |`,
+      );
+    }
+    const q = r.ratios;
+    rows.push(
+      `| ${r.clients} | ratio tickwire / baseline | ${f(q.bytesPerClientPerSec ?? NaN, 3)} | ${f(q.bytesPerEntityUpdate ?? NaN, 2)} | ${f(q.cpuMicrosPerClientTick ?? NaN, 2)} | ${f(q.tickP50Ms ?? NaN, 2)} / ${f(q.tickP99Ms ?? NaN, 2)} | | | | ${f(q.rssMB ?? NaN, 2)} | | | | |`,
+    );
+  }
+  return rows.join('\n');
+}

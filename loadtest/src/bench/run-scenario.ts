@@ -1,0 +1,159 @@
+import { Fleet } from './fleet.js';
+import { percentile } from './stats.js';
+import { processCpuMicros, processRssBytes, startBenchServer } from './server-process.js';
+
+export type SnapshotMode = 'delta' | 'broadcast';
+
+/** One measured run: the figures BENCHMARKS.md asks for. */
+export interface RunResult {
+  mode: SnapshotMode;
+  clients: number;
+  seconds: number;
+  bytesPerClientPerSec: number;
+  bytesPerEntityUpdate: number;
+  cpuMicrosPerClientTick: number;
+  tickP50Ms: number;
+  tickP99Ms: number;
+  tickIntervalP99Ms: number;
+  interArrivalP50Ms: number;
+  interArrivalP99Ms: number;
+  ticksPerSec: number;
+  /** Share of the server's CPU spent in the kernel (socket sends and, on loopback, the peer's TCP receive path). */
+  serverSystemCpuShare: number;
+  rssMB: number;
+  kbPerConnection: number;
+  disconnects: number;
+  decodeErrors: number;
+  desyncs: number;
+  /** Snapshots the server skipped for backpressure in the window. */
+  snapshotsSkipped: number;
+  /** Clients that decoded, applied and verified every snapshot (desyncs are counted over these). */
+  verifiedClients: number;
+  /** Share of one core the load generator used in the window; near 100 % its figures are suspect. */
+  generatorCpuPercent: number;
+  errors: string[];
+}
+
+export interface RunOptions {
+  mode: SnapshotMode;
+  clients: number;
+  warmupSeconds: number;
+  seconds: number;
+  seed: number;
+  serverCore: number | null;
+  /** Clients that decode, apply and checksum-verify every snapshot (the rest only count and ack). */
+  verifyClients: number;
+  log: (line: string) => void;
+}
+
+interface ServerMetrics {
+  tick: number;
+  serverTimeMs: number;
+  cpuMicros: { user: number; system: number };
+  tickMs: { p50: number; p99: number };
+  tickIntervalMs: { p99: number };
+  counters: { snapshotsSkipped: number };
+}
+
+async function fetchMetrics(port: number, reset: boolean): Promise<ServerMetrics> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics${reset ? '?reset=1' : ''}`);
+  return (await res.json()) as ServerMetrics;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The "arena" scenario of shared/BENCHMARKS.md, through the real server and real sockets. */
+export async function runScenario(o: RunOptions): Promise<RunResult> {
+  const server = await startBenchServer(
+    [
+      '--world',
+      '4000x4000',
+      '--view',
+      '1600x1000',
+      '--tick-hz',
+      '30',
+      '--pellets',
+      '1000',
+      '--eat-pellets',
+      'false',
+      '--score-every-ms',
+      '5000',
+      '--speed',
+      '200',
+      '--seed',
+      String(o.seed),
+      '--checksums',
+      '--snapshots',
+      o.mode,
+      '--max-players',
+      String(o.clients + 10),
+      '--handshake-timeout-ms',
+      '60000',
+    ],
+    o.serverCore,
+  );
+  const fleet = new Fleet({
+    url: `ws://127.0.0.1:${server.port}/ws`,
+    clients: o.clients,
+    inputHz: 20,
+    decodingClients: Math.min(o.clients, o.verifyClients),
+    seed: o.seed,
+  });
+  try {
+    const idleRss = processRssBytes(server.pid);
+    await fleet.connect();
+    o.log(`  ${o.mode} N=${o.clients}: joined, warming up ${o.warmupSeconds} s`);
+    await sleep(o.warmupSeconds * 1000);
+
+    const before = await fetchMetrics(server.port, true);
+    const cpuBefore = processCpuMicros(server.pid);
+    const genBefore = process.cpuUsage();
+    const startedMs = performance.now();
+    fleet.startMeasuring();
+    await sleep(o.seconds * 1000);
+    const window = fleet.stopMeasuring();
+    const elapsedSec = (performance.now() - startedMs) / 1000;
+    const genCpu = process.cpuUsage(genBefore);
+    const cpuMicros = processCpuMicros(server.pid) - cpuBefore;
+    const after = await fetchMetrics(server.port, false);
+    const rss = processRssBytes(server.pid);
+    const ticks = after.tick - before.tick;
+
+    return {
+      mode: o.mode,
+      clients: o.clients,
+      seconds: elapsedSec,
+      bytesPerClientPerSec: window.bytes / o.clients / elapsedSec,
+      bytesPerEntityUpdate:
+        window.entityUpdates > 0 ? window.decodedBytes / window.entityUpdates : Number.NaN,
+      cpuMicrosPerClientTick: cpuMicros / (o.clients * ticks),
+      tickP50Ms: after.tickMs.p50,
+      tickP99Ms: after.tickMs.p99,
+      tickIntervalP99Ms: after.tickIntervalMs.p99,
+      interArrivalP50Ms: percentile(window.interArrivalMs, 50),
+      interArrivalP99Ms: percentile(window.interArrivalMs, 99),
+      // From the server's own clock: a busy generator reading /metrics late must not skew it.
+      ticksPerSec: ticks / ((after.serverTimeMs - before.serverTimeMs) / 1000),
+      serverSystemCpuShare:
+        (after.cpuMicros.system - before.cpuMicros.system) /
+        Math.max(
+          1,
+          after.cpuMicros.user -
+            before.cpuMicros.user +
+            (after.cpuMicros.system - before.cpuMicros.system),
+        ),
+      rssMB: rss / 1024 / 1024,
+      kbPerConnection: (rss - idleRss) / 1024 / o.clients,
+      disconnects: fleet.disconnects,
+      decodeErrors: fleet.decodeErrors,
+      desyncs: fleet.desyncs,
+      snapshotsSkipped: after.counters.snapshotsSkipped - before.counters.snapshotsSkipped,
+      verifiedClients: Math.min(o.clients, o.verifyClients),
+      generatorCpuPercent: ((genCpu.user + genCpu.system) / 1e6 / elapsedSec) * 100,
+      errors: fleet.errors,
+    };
+  } finally {
+    await fleet.close();
+    await server.stop();
+  }
+}

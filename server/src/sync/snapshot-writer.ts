@@ -1,0 +1,32 @@
+import { MsgpackWriter, writeEntityUpdate, writeSnapshotHead } from '@tickwire/protocol';
+import type { Entity, Player } from '../sim/entities.js';
+import type { World } from '../sim/world.js';
+import type { ViewDelta } from './client-sync.js';
+
+/**
+ * Writes a composed ViewDelta as Snapshot frame bytes into one reused buffer. Entity records
+ * are spliced from the world's per-tick cache, so a record is encoded once per tick however
+ * many clients see it enter. Same bytes as encodeSnapshot(toSnapshot(delta)) (tested).
+ */
+export class SnapshotWriter {
+  readonly #w = new MsgpackWriter(64 * 1024);
+
+  /** The frame: a view into the reused buffer, valid until the next write. */
+  write(d: ViewDelta, world: World): Uint8Array {
+    const w = this.#w;
+    w.reset();
+    writeSnapshotHead(w, d.tick, d.baselineTick, d.inputAck, d.checksum !== null);
+    w.arrayHeader(d.removedCount);
+    for (let i = 0; i < d.removedCount; i++) w.int(d.removed[i] as number);
+    w.arrayHeader(d.enteredCount);
+    for (let i = 0; i < d.enteredCount; i++)
+      w.raw(world.recordBytesOf(d.entered[i] as Entity, d.tick));
+    w.arrayHeader(d.updatedCount);
+    for (let i = 0; i < d.updatedCount; i++) {
+      const e = d.updated[i] as Player;
+      writeEntityUpdate(w, e.id, d.updatedMasks[i] as number, e);
+    }
+    if (d.checksum !== null) w.int(d.checksum);
+    return w.view();
+  }
+}
