@@ -110,6 +110,8 @@ interface OptionSpec {
   env: string;
   help: string;
   apply(config: ServerConfig, raw: string, name: string): void;
+  /** The option's value in `config`, as typed on the command line. */
+  show(config: ServerConfig): string;
 }
 
 function simple<K extends keyof ServerConfig>(
@@ -126,6 +128,7 @@ function simple<K extends keyof ServerConfig>(
     apply: (config, raw, name) => {
       config[key] = parse(raw, name) as ServerConfig[K];
     },
+    show: (config) => String(config[key]),
   };
 }
 
@@ -150,6 +153,7 @@ function size(
       config[keys[0]] = w;
       config[keys[1]] = h;
     },
+    show: (config) => `${config[keys[0]]}x${config[keys[1]]}`,
   };
 }
 
@@ -278,7 +282,10 @@ export function parseConfig(
 }
 
 export function usage(): string {
-  const lines = OPTIONS.map((o) => `  ${o.flag.padEnd(24)} ${o.env.padEnd(22)} ${o.help}`);
+  const lines = OPTIONS.map((o) => {
+    const fallback = o.flag === '--static' ? 'client/dist' : o.show(DEFAULT_CONFIG);
+    return `  ${o.flag.padEnd(24)} ${o.env.padEnd(22)} ${o.help} (default: ${fallback})`;
+  });
   return [
     'Usage: tickwire-server [options]',
     '',

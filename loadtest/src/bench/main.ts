@@ -29,6 +29,7 @@ if (values.help) {
       '  --runs 1                    repetitions per N and system (figures are medians)',
       '  --verify-clients 250        clients that decode, apply and checksum every snapshot;',
       '                              the others count bytes and ack from the frame header',
+      '                              (the baseline: 20 clients verify its full-world frames)',
       '  --out FILE.json             where to write the records',
       '  --check                     exit 1 on any disconnect, decode error or desync, or < 29 ticks/s',
     ].join('\n') + '\n',

@@ -22,8 +22,12 @@ export interface BenchServer {
 
 /** Starts the real server, pinned to `core` when taskset exists, and waits for "listening". */
 export function startBenchServer(args: string[], core: number | null): Promise<BenchServer> {
+  // Extra Node flags for the server only, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof" to profile it
+  // under the standard load (NODE_OPTIONS would also reach the generator, and refuses --cpu-prof).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const node = [
     process.execPath,
+    ...nodeArgs,
     '--conditions=source',
     '--import',
     'tsx',

@@ -22,6 +22,7 @@ export function collectMetrics(room: ArenaRoom, config: ServerConfig): Record<st
       p99: room.tickIntervalsMs.percentile(99),
     },
     counters: room.counters,
+    sendBuffers: room.sendBufferStats(),
     cpuMicros: { user: cpu.user, system: cpu.system },
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,

@@ -120,6 +120,18 @@ export class ArenaRoom implements ConnectionHandler {
     return this.#sessions.size;
   }
 
+  /** Bytes waiting in send buffers: the largest per connection and the total (for /metrics). */
+  sendBufferStats(): { maxBytes: number; totalBytes: number } {
+    let maxBytes = 0;
+    let totalBytes = 0;
+    for (const session of this.#sessions.values()) {
+      const bytes = session.connection.bufferedBytes();
+      totalBytes += bytes;
+      if (bytes > maxBytes) maxBytes = bytes;
+    }
+    return { maxBytes, totalBytes };
+  }
+
   start(): void {
     this.#loop.start();
   }
@@ -380,7 +392,8 @@ export class ArenaRoom implements ConnectionHandler {
     const entities: Entity[] = [...this.world.players.values(), ...this.world.pellets.values()];
     let checksum = 0;
     if (this.#config.checksums) {
-      for (const e of entities) checksum = addToChecksum(checksum, this.world.hashOf(e, tick));
+      for (const e of entities)
+        checksum = addToChecksum(checksum, this.world.hashes[e.id] as number);
     }
     return encodeSnapshot({
       tick,

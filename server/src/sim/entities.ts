@@ -1,20 +1,16 @@
 import type { EntityKind } from '@tickwire/protocol';
-import type { GridItem } from '../interest/spatial-grid.js';
 
 /**
  * Server-side entities. Positions and velocities are already in wire units (quantized): the
- * simulation runs on the exact integers clients see. The `*Tick` fields record the last tick a
- * field changed in a way a client cannot extrapolate; sync uses them to build deltas.
+ * simulation runs on the exact integers clients see. When each field last changed lives in the
+ * world's ChangeTicks, not here (sync reads it for every visible entity of every client).
  */
-interface EntityBase extends GridItem {
+interface EntityBase {
   id: number;
   x: number;
   y: number;
   /** Tick the entity appeared. */
   spawnTick: number;
-  /** entityHash at hashTick (computed once per tick, shared by every client's checksum). */
-  hash: number;
-  hashTick: number;
   /** Encoded entity record at recordTick (see World.recordBytesOf); null until first needed. */
   recordBytes: Uint8Array | null;
   recordTick: number;
@@ -30,11 +26,6 @@ export interface Player extends EntityBase {
   name: string;
   /** Last input direction (wire angle or NO_DIRECTION). */
   moveDir: number;
-  /** Last tick position or velocity changed other than by straight, clamped motion. */
-  motionTick: number;
-  aimTick: number;
-  hpTick: number;
-  scoreTick: number;
 }
 
 export interface Pellet extends EntityBase {

@@ -1,14 +1,18 @@
 import {
   EntityKind,
+  MAX_ENTITY_ID,
+  MsgpackWriter,
   NO_DIRECTION,
   POSITION_SCALE,
-  entityHash,
-  MsgpackWriter,
-  writeEntityRecord,
+  UpdateField,
+  pelletHash,
+  playerHash,
   stepMotion,
   velocityFor,
+  writeEntityRecord,
 } from '@tickwire/protocol';
-import { SpatialGrid } from '../interest/spatial-grid.js';
+import { PackedGrid } from '../interest/packed-grid.js';
+import { ChangeTicks } from './change-ticks.js';
 import { EntityIdAllocator } from './entity-ids.js';
 import type { Entity, Pellet, Player } from './entities.js';
 import { Rng } from './rng.js';
@@ -41,25 +45,53 @@ export class World {
   /** Largest wire coordinate on each axis. */
   readonly maxX: number;
   readonly maxY: number;
-  readonly grid: SpatialGrid<Entity>;
   readonly players = new Map<number, Player>();
   readonly pellets = new Map<number, Pellet>();
+  /** Entities by id (sparse): what sync looks up for the few records it writes. */
+  readonly byId: (Entity | undefined)[] = [];
+  readonly changes = new ChangeTicks();
+  /** entityHash of every live entity, by id: players refreshed each step, pellets at spawn. */
+  readonly hashes = new Uint32Array(MAX_ENTITY_ID + 1);
+  readonly #grid: PackedGrid;
+  #isGridStale = true;
   readonly #ids: EntityIdAllocator;
   readonly #rng: Rng;
   readonly #radius: number;
-  /** Scratch for grid queries inside the world. */
-  readonly #nearby: Entity[] = [];
+  readonly #nearby = new Uint16Array(MAX_ENTITY_ID + 1);
   readonly #recordWriter = new MsgpackWriter(256);
 
   constructor(options: WorldOptions) {
     this.options = options;
     this.maxX = options.width * POSITION_SCALE;
     this.maxY = options.height * POSITION_SCALE;
-    this.grid = new SpatialGrid(this.maxX, this.maxY, options.gridCellSize * POSITION_SCALE);
+    this.#grid = new PackedGrid(this.maxX, this.maxY, options.gridCellSize * POSITION_SCALE);
     this.#ids = new EntityIdAllocator(options.idQuarantineTicks);
     this.#rng = new Rng(options.seed);
     this.#radius = options.playerRadius * POSITION_SCALE;
     for (let i = 0; i < options.pelletCount; i++) this.spawnPellet(0);
+  }
+
+  get entityCount(): number {
+    return this.players.size + this.pellets.size;
+  }
+
+  /** The area-of-interest grid, re-packed first if anything moved, spawned or left. */
+  grid(): PackedGrid {
+    if (this.#isGridStale) {
+      this.#grid.rebuild(this.#allEntities, this.entityCount);
+      this.#isGridStale = false;
+    }
+    return this.#grid;
+  }
+
+  /** Every entity; iterable any number of times (the grid's rebuild walks it twice). */
+  readonly #allEntities: Iterable<Entity> = {
+    [Symbol.iterator]: () => this.#eachEntity(),
+  };
+
+  *#eachEntity(): Generator<Entity> {
+    yield* this.players.values();
+    yield* this.pellets.values();
   }
 
   /** Adds a player at a random spot clear of other players. Null when no entity id is free. */
@@ -80,26 +112,17 @@ export class World {
       name,
       moveDir: NO_DIRECTION,
       spawnTick: tick,
-      motionTick: tick,
-      aimTick: tick,
-      hpTick: tick,
-      scoreTick: tick,
-      hash: 0,
-      hashTick: -1,
       recordBytes: null,
       recordTick: -1,
-      gridCell: -1,
-      gridSlot: 0,
     };
     this.players.set(id, player);
-    this.grid.insert(player);
+    this.#add(player);
+    this.changes.markAll(id, tick);
     return player;
   }
 
   removePlayer(player: Player, tick: number): void {
-    if (!this.players.delete(player.id)) return;
-    this.grid.remove(player);
-    this.#ids.release(player.id, tick);
+    if (this.players.delete(player.id)) this.#remove(player, tick);
   }
 
   spawnPellet(tick: number): Pellet | null {
@@ -111,22 +134,30 @@ export class World {
       x: this.#rng.int(this.maxX + 1),
       y: this.#rng.int(this.maxY + 1),
       spawnTick: tick,
-      hash: 0,
-      hashTick: -1,
       recordBytes: null,
       recordTick: -1,
-      gridCell: -1,
-      gridSlot: 0,
     };
     this.pellets.set(id, pellet);
-    this.grid.insert(pellet);
+    this.#add(pellet);
+    this.hashes[id] = pelletHash(id, pellet.x, pellet.y);
     return pellet;
   }
 
   removePellet(pellet: Pellet, tick: number): void {
-    if (!this.pellets.delete(pellet.id)) return;
-    this.grid.remove(pellet);
-    this.#ids.release(pellet.id, tick);
+    if (this.pellets.delete(pellet.id)) this.#remove(pellet, tick);
+  }
+
+  #add(e: Entity): void {
+    this.byId[e.id] = e;
+    this.changes.clear(e.id);
+    this.#isGridStale = true;
+    if (e.kind === EntityKind.Player) this.#hashPlayer(e);
+  }
+
+  #remove(e: Entity, tick: number): void {
+    this.byId[e.id] = undefined;
+    this.#isGridStale = true;
+    this.#ids.release(e.id, tick);
   }
 
   /** Applies a player's input: takes effect in the step of `tick`. */
@@ -137,12 +168,12 @@ export class World {
       if (vx !== player.vx || vy !== player.vy) {
         player.vx = vx;
         player.vy = vy;
-        player.motionTick = tick;
+        this.changes.mark(player.id, UpdateField.Motion, tick);
       }
     }
     if (aim !== player.aim) {
       player.aim = aim;
-      player.aimTick = tick;
+      this.changes.mark(player.id, UpdateField.Aim, tick);
     }
   }
 
@@ -150,8 +181,8 @@ export class World {
   teleport(player: Player, x: number, y: number, tick: number): void {
     player.x = Math.min(this.maxX, Math.max(0, Math.round(x)));
     player.y = Math.min(this.maxY, Math.max(0, Math.round(y)));
-    player.motionTick = tick;
-    this.grid.update(player);
+    this.changes.mark(player.id, UpdateField.Motion, tick);
+    this.#isGridStale = true;
   }
 
   /** One simulation step. Pure function of the state and the inputs applied before it. */
@@ -160,7 +191,7 @@ export class World {
     for (const player of this.players.values()) {
       if (player.vx !== 0 || player.vy !== 0) {
         stepMotion(player, this.maxX, this.maxY);
-        this.grid.update(player);
+        this.#isGridStale = true;
       }
       if (
         scoreEveryTicks > 0 &&
@@ -168,19 +199,15 @@ export class World {
         (tick - player.spawnTick) % scoreEveryTicks === 0
       ) {
         player.score++;
-        player.scoreTick = tick;
+        this.changes.mark(player.id, UpdateField.Score, tick);
       }
     }
     if (eatPellets) this.#eatPellets(tick);
+    for (const player of this.players.values()) this.#hashPlayer(player);
   }
 
-  /** entityHash of `e` at `tick`, computed at most once per entity per tick. */
-  hashOf(e: Entity, tick: number): number {
-    if (e.hashTick !== tick) {
-      e.hash = entityHash(e);
-      e.hashTick = tick;
-    }
-    return e.hash;
+  #hashPlayer(p: Player): void {
+    this.hashes[p.id] = playerHash(p.id, p.x, p.y, p.vx, p.vy, p.aim, p.hp, p.score);
   }
 
   /**
@@ -198,32 +225,32 @@ export class World {
     return e.recordBytes;
   }
 
+  /** Entities within `r` (wire units) of (x, y) on both axes, from the grid. */
+  #near(x: number, y: number, r: number): Entity[] {
+    const count = this.grid().queryInto(x - r, y - r, x + r, y + r, this.#nearby);
+    const out: Entity[] = [];
+    for (let i = 0; i < count; i++) {
+      const e = this.byId[this.#nearby[i] as number];
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
   #eatPellets(tick: number): void {
     const r = this.#radius;
-    const eaten: { pellet: Pellet; by: Player }[] = [];
-    const near = this.#nearby;
+    const eaten = new Map<Pellet, Player>();
     for (const player of this.players.values()) {
-      const count = this.grid.queryInto(
-        player.x - r,
-        player.y - r,
-        player.x + r,
-        player.y + r,
-        near,
-      );
-      for (let i = 0; i < count; i++) {
-        const e = near[i] as Entity;
-        if (e.kind !== EntityKind.Pellet) continue;
+      for (const e of this.#near(player.x, player.y, r)) {
+        if (e.kind !== EntityKind.Pellet || eaten.has(e)) continue;
         const dx = e.x - player.x;
         const dy = e.y - player.y;
-        if (dx * dx + dy * dy <= r * r && !eaten.some((x) => x.pellet === e)) {
-          eaten.push({ pellet: e, by: player });
-        }
+        if (dx * dx + dy * dy <= r * r) eaten.set(e, player);
       }
     }
-    for (const { pellet, by } of eaten) {
+    for (const [pellet, by] of eaten) {
       this.removePellet(pellet, tick);
       by.score++;
-      by.scoreTick = tick;
+      this.changes.mark(by.id, UpdateField.Score, tick);
       this.spawnPellet(tick);
     }
   }
@@ -233,15 +260,8 @@ export class World {
     let spot = { x: 0, y: 0 };
     for (let attempt = 0; attempt < 30; attempt++) {
       spot = { x: this.#rng.int(this.maxX + 1), y: this.#rng.int(this.maxY + 1) };
-      const near = this.#nearby;
-      const count = this.grid.queryInto(
-        spot.x - spacing,
-        spot.y - spacing,
-        spot.x + spacing,
-        spot.y + spacing,
-        near,
-      );
-      if (!near.slice(0, count).some((e) => e.kind === EntityKind.Player)) return spot;
+      if (!this.#near(spot.x, spot.y, spacing).some((e) => e.kind === EntityKind.Player))
+        return spot;
     }
     return spot;
   }

@@ -24,9 +24,9 @@ export interface ViewRect {
 }
 
 /**
- * One client's snapshot at one tick, as composed: references into the world plus masks, no
- * copies. A single instance is reused for every client in turn (see SyncScratch): read it
- * before composing the next client's.
+ * One client's snapshot at one tick, as composed: entity ids and masks, no copies. A single
+ * instance is reused for every client in turn (see SyncScratch): use it before composing the
+ * next client's.
  */
 export interface ViewDelta {
   tick: number;
@@ -36,13 +36,15 @@ export interface ViewDelta {
   checksum: number | null;
   removed: Uint16Array;
   removedCount: number;
-  entered: Entity[];
+  entered: Uint16Array;
   enteredCount: number;
-  updated: Player[];
+  updated: Uint16Array;
   /** UpdateField mask of updated[i]. */
   updatedMasks: Uint8Array;
   updatedCount: number;
 }
+
+const ID_SPACE = MAX_ENTITY_ID + 1;
 
 /**
  * Scratch memory shared by every client's composition in one process: a stamp per entity id
@@ -50,19 +52,19 @@ export interface ViewDelta {
  * arrays are reused. Nothing here survives from one client's composition to the next.
  */
 export class SyncScratch {
-  readonly marks = new Uint32Array(MAX_ENTITY_ID + 1);
-  readonly view: Entity[] = [];
+  readonly marks = new Uint32Array(ID_SPACE);
+  readonly view = new Uint16Array(ID_SPACE);
   readonly delta: ViewDelta = {
     tick: 0,
     baselineTick: 0,
     inputAck: 0,
     checksum: null,
-    removed: new Uint16Array(MAX_ENTITY_ID + 1),
+    removed: new Uint16Array(ID_SPACE),
     removedCount: 0,
-    entered: [],
+    entered: new Uint16Array(ID_SPACE),
     enteredCount: 0,
-    updated: [],
-    updatedMasks: new Uint8Array(MAX_ENTITY_ID + 1),
+    updated: new Uint16Array(ID_SPACE),
+    updatedMasks: new Uint8Array(ID_SPACE),
     updatedCount: 0,
   };
   #stamp = 0;
@@ -145,9 +147,10 @@ export class ClientSync {
     }
 
     const view = scratch.view;
-    const count = world.grid.queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
+    const count = world.grid().queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
     const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
     if (sent.ids.length < count) sent.ids = new Uint16Array(Math.max(count, sent.ids.length * 2));
+    sent.ids.set(view.subarray(0, count));
     sent.tick = tick;
     sent.count = count;
 
@@ -155,42 +158,46 @@ export class ClientSync {
     d.tick = tick;
     d.baselineTick = baseTick;
     d.inputAck = inputAck;
-    d.enteredCount = 0;
-    d.updatedCount = 0;
-    d.removedCount = 0;
+    let entered = 0;
+    let updated = 0;
+    let removed = 0;
     let checksum = 0;
+    const hashes = world.hashes;
+    const changes = world.changes;
     for (let i = 0; i < count; i++) {
-      const e = view[i] as Entity;
-      sent.ids[i] = e.id;
-      if (withChecksum) checksum = (checksum + world.hashOf(e, tick)) >>> 0;
-      if (marks[e.id] !== inBase) {
-        d.entered[d.enteredCount++] = e;
+      const id = view[i] as number;
+      if (withChecksum) checksum = (checksum + (hashes[id] as number)) >>> 0;
+      if (marks[id] !== inBase) {
+        d.entered[entered++] = id;
         continue;
       }
-      marks[e.id] = seen;
-      if (e.kind !== EntityKind.Player) continue;
-      const mask =
-        (e.motionTick > baseTick ? UpdateField.Motion : 0) |
-        (e.aimTick > baseTick ? UpdateField.Aim : 0) |
-        (e.hpTick > baseTick ? UpdateField.Hp : 0) |
-        (e.scoreTick > baseTick ? UpdateField.Score : 0);
+      marks[id] = seen;
+      const mask = changes.changedSince(id, baseTick);
       if (mask === 0) continue;
-      d.updated[d.updatedCount] = e;
-      d.updatedMasks[d.updatedCount++] = mask;
+      d.updated[updated] = id;
+      d.updatedMasks[updated++] = mask;
     }
     if (base) {
       for (let i = 0; i < base.count; i++) {
         const id = base.ids[i] as number;
-        if (marks[id] === inBase) d.removed[d.removedCount++] = id;
+        if (marks[id] === inBase) d.removed[removed++] = id;
       }
     }
+    d.enteredCount = entered;
+    d.updatedCount = updated;
+    d.removedCount = removed;
     d.checksum = withChecksum ? checksum : null;
     return d;
   }
 }
 
 /** The composed delta as a protocol Snapshot object (tests and tools; the server writes bytes). */
-export function toSnapshot(d: ViewDelta): Snapshot {
+export function toSnapshot(d: ViewDelta, world: World): Snapshot {
+  const entity = (id: number): Entity => {
+    const e = world.byId[id];
+    if (!e) throw new Error(`entity ${id} is not in the world`);
+    return e;
+  };
   const record = (e: Entity): EntityRecord =>
     e.kind === EntityKind.Player
       ? {
@@ -208,7 +215,7 @@ export function toSnapshot(d: ViewDelta): Snapshot {
       : { kind: e.kind, id: e.id, x: e.x, y: e.y };
   const updated: EntityUpdate[] = [];
   for (let i = 0; i < d.updatedCount; i++) {
-    const e = d.updated[i] as Player;
+    const e = entity(d.updated[i] as number) as Player;
     const mask = d.updatedMasks[i] as number;
     const u: EntityUpdate = { id: e.id };
     if (mask & UpdateField.Motion) u.motion = { x: e.x, y: e.y, vx: e.vx, vy: e.vy };
@@ -222,7 +229,7 @@ export function toSnapshot(d: ViewDelta): Snapshot {
     baselineTick: d.baselineTick,
     inputAck: d.inputAck,
     removed: Array.from(d.removed.subarray(0, d.removedCount)),
-    entered: d.entered.slice(0, d.enteredCount).map(record),
+    entered: Array.from(d.entered.subarray(0, d.enteredCount), (id) => record(entity(id))),
     updated,
     checksum: d.checksum,
   };

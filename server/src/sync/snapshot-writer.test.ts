@@ -50,7 +50,7 @@ describe('SnapshotWriter', () => {
               scratch,
             );
             const bytes = writer.write(delta, world);
-            expect(Array.from(bytes)).toEqual(Array.from(encodeSnapshot(toSnapshot(delta))));
+            expect(Array.from(bytes)).toEqual(Array.from(encodeSnapshot(toSnapshot(delta, world))));
           });
         },
       ),

@@ -3,6 +3,12 @@ import type { Entity, Player } from '../sim/entities.js';
 import type { World } from '../sim/world.js';
 import type { ViewDelta } from './client-sync.js';
 
+function entityOf(world: World, id: number): Entity {
+  const e = world.byId[id];
+  if (!e) throw new Error(`snapshot names entity ${id}, which is not in the world`);
+  return e;
+}
+
 /**
  * Writes a composed ViewDelta as Snapshot frame bytes into one reused buffer. Entity records
  * are spliced from the world's per-tick cache, so a record is encoded once per tick however
@@ -19,12 +25,13 @@ export class SnapshotWriter {
     w.arrayHeader(d.removedCount);
     for (let i = 0; i < d.removedCount; i++) w.int(d.removed[i] as number);
     w.arrayHeader(d.enteredCount);
-    for (let i = 0; i < d.enteredCount; i++)
-      w.raw(world.recordBytesOf(d.entered[i] as Entity, d.tick));
+    for (let i = 0; i < d.enteredCount; i++) {
+      w.raw(world.recordBytesOf(entityOf(world, d.entered[i] as number), d.tick));
+    }
     w.arrayHeader(d.updatedCount);
     for (let i = 0; i < d.updatedCount; i++) {
-      const e = d.updated[i] as Player;
-      writeEntityUpdate(w, e.id, d.updatedMasks[i] as number, e);
+      const id = d.updated[i] as number;
+      writeEntityUpdate(w, id, d.updatedMasks[i] as number, entityOf(world, id) as Player);
     }
     if (d.checksum !== null) w.int(d.checksum);
     return w.view();

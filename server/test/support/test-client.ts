@@ -88,6 +88,15 @@ export class TestClient {
     return this.#closed;
   }
 
+  /** Stops reading the socket (the kernel buffers fill, then the server's send buffer). */
+  stopReading(): void {
+    this.ws.pause();
+  }
+
+  startReading(): void {
+    this.ws.resume();
+  }
+
   sendRaw(bytes: Uint8Array | string): void {
     this.ws.send(bytes);
   }

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { PackedGrid, type Positioned } from './packed-grid.js';
+
+describe('PackedGrid', () => {
+  it('returns exactly the entities inside a rectangle, after any rebuild', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 800 })), {
+          maxLength: 120,
+        }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: -100, max: 1100 }),
+            fc.integer({ min: -100, max: 900 }),
+            fc.nat(700),
+            fc.nat(700),
+          ),
+          {
+            minLength: 1,
+            maxLength: 10,
+          },
+        ),
+        (points, queries) => {
+          const grid = new PackedGrid(1000, 800, 64);
+          const entities: Positioned[] = points.map(([x, y], i) => ({ id: i + 1, x, y }));
+          grid.rebuild(entities, entities.length);
+          const out = new Uint16Array(Math.max(1, entities.length));
+          for (const [qx, qy, qw, qh] of queries) {
+            const n = grid.queryInto(qx, qy, qx + qw, qy + qh, out);
+            const found = Array.from(out.subarray(0, n)).sort((a, b) => a - b);
+            const expected = entities
+              .filter((e) => e.x >= qx && e.x <= qx + qw && e.y >= qy && e.y <= qy + qh)
+              .map((e) => e.id)
+              .sort((a, b) => a - b);
+            expect(found).toEqual(expected);
+          }
+        },
+      ),
+    );
+  });
+
+  it('grows with the entity count and forgets entities left out of a rebuild', () => {
+    const grid = new PackedGrid(100, 100, 10);
+    const many = Array.from({ length: 1000 }, (_, i) => ({
+      id: i + 1,
+      x: i % 100,
+      y: Math.floor(i / 10),
+    }));
+    grid.rebuild(many, many.length);
+    expect(grid.count).toBe(1000);
+    grid.rebuild(many.slice(0, 3), 3);
+    const out = new Uint16Array(1000);
+    expect(grid.queryInto(0, 0, 100, 100, out)).toBe(3);
+  });
+});

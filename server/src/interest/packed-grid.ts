@@ -1,0 +1,103 @@
+/** What the grid needs from an entity. */
+export interface Positioned {
+  id: number;
+  x: number;
+  y: number;
+}
+
+/**
+ * Uniform grid over the world for area-of-interest queries, rebuilt from scratch when positions
+ * changed (a counting sort by cell, O(entities)). The result is packed: every cell's ids and
+ * positions sit contiguously in typed arrays, so the per-client queries that run hundreds of
+ * times a tick read small, sequential memory instead of chasing entity objects.
+ */
+export class PackedGrid {
+  readonly #cellSize: number;
+  readonly #columns: number;
+  readonly #rows: number;
+  /** Entities of cell c are at packed indices cellStart[c] .. cellStart[c + 1] - 1. */
+  readonly #cellStart: Int32Array;
+  #ids = new Uint16Array(256);
+  #xs = new Int32Array(256);
+  #ys = new Int32Array(256);
+  #count = 0;
+
+  /** Sizes in the same units as entity positions. */
+  constructor(width: number, height: number, cellSize: number) {
+    this.#cellSize = cellSize;
+    this.#columns = Math.max(1, Math.ceil((width + 1) / cellSize));
+    this.#rows = Math.max(1, Math.ceil((height + 1) / cellSize));
+    this.#cellStart = new Int32Array(this.#columns * this.#rows + 1);
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  #cellOf(x: number, y: number): number {
+    const column = Math.min(this.#columns - 1, Math.max(0, Math.floor(x / this.#cellSize)));
+    const row = Math.min(this.#rows - 1, Math.max(0, Math.floor(y / this.#cellSize)));
+    return row * this.#columns + column;
+  }
+
+  /** Re-packs the grid from `entities`, which it iterates twice (count per cell, then place). */
+  rebuild(entities: Iterable<Positioned>, entityCount: number): void {
+    if (this.#ids.length < entityCount) {
+      const capacity = Math.max(entityCount, this.#ids.length * 2);
+      this.#ids = new Uint16Array(capacity);
+      this.#xs = new Int32Array(capacity);
+      this.#ys = new Int32Array(capacity);
+    }
+    const start = this.#cellStart;
+    start.fill(0);
+    for (const e of entities) {
+      const next = this.#cellOf(e.x, e.y) + 1;
+      start[next] = (start[next] as number) + 1;
+    }
+    for (let c = 1; c < start.length; c++)
+      start[c] = (start[c] as number) + (start[c - 1] as number);
+    // start[c] is where cell c begins. Place each entity at its cell's cursor (advancing it),
+    // after which start[c] holds where cell c + 1 begins: shift back by one cell.
+    let placed = 0;
+    for (const e of entities) {
+      const cell = this.#cellOf(e.x, e.y);
+      const at = start[cell] as number;
+      start[cell] = at + 1;
+      this.#ids[at] = e.id;
+      this.#xs[at] = e.x;
+      this.#ys[at] = e.y;
+      placed++;
+    }
+    for (let c = start.length - 1; c > 0; c--) start[c] = start[c - 1] as number;
+    start[0] = 0;
+    this.#count = placed;
+  }
+
+  /**
+   * Writes the ids of every entity with minX <= x <= maxX and minY <= y <= maxY into `out` from
+   * index 0 and returns how many. `out` must have room for `count` ids.
+   */
+  queryInto(minX: number, minY: number, maxX: number, maxY: number, out: Uint16Array): number {
+    const size = this.#cellSize;
+    const c0 = Math.max(0, Math.floor(minX / size));
+    const c1 = Math.min(this.#columns - 1, Math.floor(maxX / size));
+    const r0 = Math.max(0, Math.floor(minY / size));
+    const r1 = Math.min(this.#rows - 1, Math.floor(maxY / size));
+    const start = this.#cellStart;
+    const ids = this.#ids;
+    const xs = this.#xs;
+    const ys = this.#ys;
+    let n = 0;
+    for (let row = r0; row <= r1; row++) {
+      // Cells c0..c1 of one row are contiguous in the packed arrays: one run per row.
+      const from = start[row * this.#columns + c0] as number;
+      const to = start[row * this.#columns + c1 + 1] as number;
+      for (let i = from; i < to; i++) {
+        const x = xs[i] as number;
+        const y = ys[i] as number;
+        if (x >= minX && x <= maxX && y >= minY && y <= maxY) out[n++] = ids[i] as number;
+      }
+    }
+    return n;
+  }
+}
