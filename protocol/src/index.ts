@@ -91,6 +91,6 @@ export {
   addToChecksum,
   viewChecksum,
 } from './replica/checksum.js';
-export { EntityTable } from './replica/entity-table.js';
+export { EntityTable, STRIDE } from './replica/entity-table.js';
 export { Replica, ReplicaError } from './replica/replica.js';
 export type { ReplicaErrorCode, ViewState, ReplicaOptions } from './replica/replica.js';

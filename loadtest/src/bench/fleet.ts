@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { countChangedEntities } from './changed-entities.js';
 import {
   MessageId,
   POSITION_SCALE,
@@ -24,8 +25,10 @@ import {
 export interface FleetWindow {
   bytes: number;
   snapshots: number;
-  /** Entity updates carried (entered + updated + removed records) by decoded snapshots. */
+  /** Visible entities that changed between consecutive views (see countChangedEntities). */
   entityUpdates: number;
+  /** Records carried (entered + updated + removed) by decoded snapshots. */
+  records: number;
   /** Payload bytes of the decoded snapshots (the denominator's sample for bytes per update). */
   decodedBytes: number;
   interArrivalMs: number[];
@@ -87,7 +90,14 @@ export class Fleet {
   }
 
   static #emptyWindow(): FleetWindow {
-    return { bytes: 0, snapshots: 0, entityUpdates: 0, decodedBytes: 0, interArrivalMs: [] };
+    return {
+      bytes: 0,
+      snapshots: 0,
+      entityUpdates: 0,
+      records: 0,
+      decodedBytes: 0,
+      interArrivalMs: [],
+    };
   }
 
   /**
@@ -179,29 +189,35 @@ export class Fleet {
     }
     if (message.id !== MessageId.Snapshot || !client.replica) return;
     const s = message.message;
+    const previous = client.replica.latest?.entities ?? null;
+    let changed = -1;
     try {
-      client.replica.apply(s);
+      changed = countChangedEntities(previous, client.replica.apply(s).entities);
     } catch (error) {
       if (!(error instanceof ReplicaError)) throw error;
       this.desyncs++;
       this.#note(`${error.code}: ${error.message}`);
       client.replica.reset();
     }
-    this.#count(
-      client,
-      nowMs,
-      bytes.byteLength,
-      s.entered.length + s.updated.length + s.removed.length,
-    );
+    const records = s.entered.length + s.updated.length + s.removed.length;
+    this.#count(client, nowMs, bytes.byteLength, changed, records);
   }
 
-  #count(client: BenchClient, nowMs: number, byteLength: number, entityUpdates: number): void {
+  /** `changed` < 0: not decoded (or not applied), so only bytes and timing count. */
+  #count(
+    client: BenchClient,
+    nowMs: number,
+    byteLength: number,
+    changed: number,
+    records = 0,
+  ): void {
     if (this.#isMeasuring) {
       const w = this.window;
       w.bytes += byteLength;
       w.snapshots++;
-      if (entityUpdates >= 0) {
-        w.entityUpdates += entityUpdates;
+      if (changed >= 0) {
+        w.entityUpdates += changed;
+        w.records += records;
         w.decodedBytes += byteLength;
       }
       if (client.lastArrivalMs >= 0) w.interArrivalMs.push(nowMs - client.lastArrivalMs);

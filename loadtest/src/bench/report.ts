@@ -11,6 +11,7 @@ export interface BenchRecord extends Omit<RunResult, 'mode' | 'errors'> {
 const RATIO_KEYS = [
   'bytesPerClientPerSec',
   'bytesPerEntityUpdate',
+  'bytesPerRecord',
   'cpuMicrosPerClientTick',
   'tickP50Ms',
   'tickP99Ms',
@@ -52,8 +53,8 @@ const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(dig
 /** A markdown table: each figure for tickwire, the baseline and their ratio. */
 export function formatTable(records: BenchRecord[]): string {
   const rows: string[] = [
-    '| N | system | bytes/client/s | B/entity-update | CPU µs/client-tick | tick p50 / p99 ms | tick interval p99 ms | inter-arrival p50 / p99 ms | ticks/s | RSS MB | KB/conn | disconnects / decode errors / desyncs | skipped snapshots | generator CPU % |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| N | system | bytes/client/s | B/entity-update | B/record | CPU µs/client-tick | tick p50 / p99 ms | tick interval p99 ms | inter-arrival p50 / p99 ms | ticks/s | RSS MB | KB/conn | disconnects / decode errors / desyncs | skipped snapshots | generator CPU % |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of records) {
     for (const [name, x] of [
@@ -61,12 +62,12 @@ export function formatTable(records: BenchRecord[]): string {
       ['baseline (full msgpack broadcast)', r.baseline],
     ] as const) {
       rows.push(
-        `| ${r.clients} | ${name} | ${f(x.bytesPerClientPerSec, 0)} | ${f(x.bytesPerEntityUpdate, 2)} | ${f(x.cpuMicrosPerClientTick, 2)} | ${f(x.tickP50Ms, 2)} / ${f(x.tickP99Ms, 2)} | ${f(x.tickIntervalP99Ms, 2)} | ${f(x.interArrivalP50Ms)} / ${f(x.interArrivalP99Ms)} | ${f(x.ticksPerSec, 1)} | ${f(x.rssMB, 0)} | ${f(x.kbPerConnection, 1)} | ${x.disconnects} / ${x.decodeErrors} / ${x.desyncs} | ${x.snapshotsSkipped} | ${f(x.generatorCpuPercent, 0)} |`,
+        `| ${r.clients} | ${name} | ${f(x.bytesPerClientPerSec, 0)} | ${f(x.bytesPerEntityUpdate, 2)} | ${f(x.bytesPerRecord, 1)} | ${f(x.cpuMicrosPerClientTick, 2)} | ${f(x.tickP50Ms, 2)} / ${f(x.tickP99Ms, 2)} | ${f(x.tickIntervalP99Ms, 2)} | ${f(x.interArrivalP50Ms)} / ${f(x.interArrivalP99Ms)} | ${f(x.ticksPerSec, 1)} | ${f(x.rssMB, 0)} | ${f(x.kbPerConnection, 1)} | ${x.disconnects} / ${x.decodeErrors} / ${x.desyncs} | ${x.snapshotsSkipped} | ${f(x.generatorCpuPercent, 0)} |`,
       );
     }
     const q = r.ratios;
     rows.push(
-      `| ${r.clients} | ratio tickwire / baseline | ${f(q.bytesPerClientPerSec ?? NaN, 3)} | ${f(q.bytesPerEntityUpdate ?? NaN, 2)} | ${f(q.cpuMicrosPerClientTick ?? NaN, 2)} | ${f(q.tickP50Ms ?? NaN, 2)} / ${f(q.tickP99Ms ?? NaN, 2)} | | | | ${f(q.rssMB ?? NaN, 2)} | | | | |`,
+      `| ${r.clients} | ratio tickwire / baseline | ${f(q.bytesPerClientPerSec ?? NaN, 3)} | ${f(q.bytesPerEntityUpdate ?? NaN, 2)} | ${f(q.bytesPerRecord ?? NaN, 2)} | ${f(q.cpuMicrosPerClientTick ?? NaN, 2)} | ${f(q.tickP50Ms ?? NaN, 2)} / ${f(q.tickP99Ms ?? NaN, 2)} | | | | ${f(q.rssMB ?? NaN, 2)} | | | | |`,
     );
   }
   return rows.join('\n');

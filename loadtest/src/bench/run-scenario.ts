@@ -10,7 +10,10 @@ export interface RunResult {
   clients: number;
   seconds: number;
   bytesPerClientPerSec: number;
+  /** Payload bytes per visible entity that changed (BENCHMARKS.md's B per entity-update). */
   bytesPerEntityUpdate: number;
+  /** Payload bytes per record the frames carried (entered, updated, removed). */
+  bytesPerRecord: number;
   cpuMicrosPerClientTick: number;
   tickP50Ms: number;
   tickP99Ms: number;
@@ -108,6 +111,10 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     seed: o.seed,
   });
   try {
+    // Idle RSS once the server has ticked a while (its heap grows in the first ticks).
+    await sleep(2000);
+    // Idle RSS once the server has ticked a while (its heap grows in the first ticks).
+    await sleep(2000);
     const idleRss = processRssBytes(server.pid);
     await fleet.connect();
     o.log(`  ${o.mode} N=${o.clients}: joined, warming up ${o.warmupSeconds} s`);
@@ -134,6 +141,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       bytesPerClientPerSec: window.bytes / o.clients / elapsedSec,
       bytesPerEntityUpdate:
         window.entityUpdates > 0 ? window.decodedBytes / window.entityUpdates : Number.NaN,
+      bytesPerRecord: window.records > 0 ? window.decodedBytes / window.records : Number.NaN,
       cpuMicrosPerClientTick: cpuMicros / (o.clients * ticks),
       tickP50Ms: after.tickMs.p50,
       tickP99Ms: after.tickMs.p99,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
   MessageId,
+  POSITION_SCALE,
   PROTOCOL_VERSION,
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -380,8 +381,9 @@ export class ArenaRoom implements ConnectionHandler {
 
   #viewRect(session: Session): ViewRect {
     const player = session.player;
-    const halfW = (this.#config.viewWidth * this.world.maxX) / this.#config.worldWidth / 2;
-    const halfH = (this.#config.viewHeight * this.world.maxY) / this.#config.worldHeight / 2;
+    // Integer bounds (positions are integers): sync's rectangle differences rely on it.
+    const halfW = (this.#config.viewWidth * POSITION_SCALE) >> 1;
+    const halfH = (this.#config.viewHeight * POSITION_SCALE) >> 1;
     const x = player ? player.x : 0;
     const y = player ? player.y : 0;
     return { minX: x - halfW, minY: y - halfH, maxX: x + halfW, maxY: y + halfH };

@@ -39,6 +39,18 @@ export interface WorldOptions {
 
 const STARTING_HP = 100;
 
+/** A pellet appearing or disappearing: sync replays these for views that contain the spot. */
+export interface PelletEvent {
+  tick: number;
+  id: number;
+  x: number;
+  y: number;
+  isRemoval: boolean;
+  /** The pellet's spawn tick (for a removal: was it alive at a client's baseline?). */
+  spawnTick: number;
+  hash: number;
+}
+
 /** The arena's authoritative state and its simulation step. No sockets, no clock. */
 export class World {
   readonly options: WorldOptions;
@@ -52,8 +64,14 @@ export class World {
   readonly changes = new ChangeTicks();
   /** entityHash of every live entity, by id: players refreshed each step, pellets at spawn. */
   readonly hashes = new Uint32Array(MAX_ENTITY_ID + 1);
-  readonly #grid: PackedGrid;
-  #isGridStale = true;
+  /** Spawn tick of every live pellet, by id. */
+  readonly pelletSpawnTicks = new Int32Array(MAX_ENTITY_ID + 1);
+  /** Pellet spawns and removals of the last idQuarantineTicks ticks, oldest first. */
+  readonly pelletLog: PelletEvent[] = [];
+  readonly #playerGrid: PackedGrid;
+  readonly #pelletGrid: PackedGrid;
+  #isPlayerGridStale = true;
+  #isPelletGridStale = true;
   readonly #ids: EntityIdAllocator;
   readonly #rng: Rng;
   readonly #radius: number;
@@ -64,7 +82,9 @@ export class World {
     this.options = options;
     this.maxX = options.width * POSITION_SCALE;
     this.maxY = options.height * POSITION_SCALE;
-    this.#grid = new PackedGrid(this.maxX, this.maxY, options.gridCellSize * POSITION_SCALE);
+    const cellSize = options.gridCellSize * POSITION_SCALE;
+    this.#playerGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
+    this.#pelletGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
     this.#ids = new EntityIdAllocator(options.idQuarantineTicks);
     this.#rng = new Rng(options.seed);
     this.#radius = options.playerRadius * POSITION_SCALE;
@@ -75,24 +95,27 @@ export class World {
     return this.players.size + this.pellets.size;
   }
 
-  /** The area-of-interest grid, re-packed first if anything moved, spawned or left. */
-  grid(): PackedGrid {
-    if (this.#isGridStale) {
-      this.#grid.rebuild(this.#allEntities, this.entityCount);
-      this.#isGridStale = false;
+  /** Players by position, re-packed first if any moved, spawned or left. */
+  playerGrid(): PackedGrid {
+    if (this.#isPlayerGridStale) {
+      this.#playerGrid.rebuild(this.#allPlayers, this.players.size);
+      this.#isPlayerGridStale = false;
     }
-    return this.#grid;
+    return this.#playerGrid;
   }
 
-  /** Every entity; iterable any number of times (the grid's rebuild walks it twice). */
-  readonly #allEntities: Iterable<Entity> = {
-    [Symbol.iterator]: () => this.#eachEntity(),
-  };
-
-  *#eachEntity(): Generator<Entity> {
-    yield* this.players.values();
-    yield* this.pellets.values();
+  /** Pellets by position (they never move: re-packed only when one spawns or goes). */
+  pelletGrid(): PackedGrid {
+    if (this.#isPelletGridStale) {
+      this.#pelletGrid.rebuild(this.#allPellets, this.pellets.size);
+      this.#isPelletGridStale = false;
+    }
+    return this.#pelletGrid;
   }
+
+  // Iterable any number of times (a grid's rebuild walks its input twice).
+  readonly #allPlayers: Iterable<Player> = { [Symbol.iterator]: () => this.players.values() };
+  readonly #allPellets: Iterable<Pellet> = { [Symbol.iterator]: () => this.pellets.values() };
 
   /** Adds a player at a random spot clear of other players. Null when no entity id is free. */
   spawnPlayer(name: string, tick: number): Player | null {
@@ -125,38 +148,65 @@ export class World {
     if (this.players.delete(player.id)) this.#remove(player, tick);
   }
 
-  spawnPellet(tick: number): Pellet | null {
+  /** Adds a pellet at `at` (wire units, clamped to the world) or at a random spot. */
+  spawnPellet(tick: number, at?: { x: number; y: number }): Pellet | null {
     const id = this.#ids.allocate(tick);
     if (id < 0) return null;
     const pellet: Pellet = {
       kind: EntityKind.Pellet,
       id,
-      x: this.#rng.int(this.maxX + 1),
-      y: this.#rng.int(this.maxY + 1),
+      x: at ? Math.min(this.maxX, Math.max(0, Math.round(at.x))) : this.#rng.int(this.maxX + 1),
+      y: at ? Math.min(this.maxY, Math.max(0, Math.round(at.y))) : this.#rng.int(this.maxY + 1),
       spawnTick: tick,
       recordBytes: null,
       recordTick: -1,
     };
     this.pellets.set(id, pellet);
     this.#add(pellet);
-    this.hashes[id] = pelletHash(id, pellet.x, pellet.y);
+    const hash = pelletHash(id, pellet.x, pellet.y);
+    this.hashes[id] = hash;
+    this.pelletSpawnTicks[id] = tick;
+    this.pelletLog.push({
+      tick,
+      id,
+      x: pellet.x,
+      y: pellet.y,
+      isRemoval: false,
+      spawnTick: tick,
+      hash,
+    });
     return pellet;
   }
 
   removePellet(pellet: Pellet, tick: number): void {
-    if (this.pellets.delete(pellet.id)) this.#remove(pellet, tick);
+    if (!this.pellets.delete(pellet.id)) return;
+    this.#remove(pellet, tick);
+    this.pelletLog.push({
+      tick,
+      id: pellet.id,
+      x: pellet.x,
+      y: pellet.y,
+      isRemoval: true,
+      spawnTick: pellet.spawnTick,
+      hash: this.hashes[pellet.id] as number,
+    });
   }
 
   #add(e: Entity): void {
     this.byId[e.id] = e;
     this.changes.clear(e.id);
-    this.#isGridStale = true;
-    if (e.kind === EntityKind.Player) this.#hashPlayer(e);
+    if (e.kind === EntityKind.Player) {
+      this.#isPlayerGridStale = true;
+      this.#hashPlayer(e);
+    } else {
+      this.#isPelletGridStale = true;
+    }
   }
 
   #remove(e: Entity, tick: number): void {
     this.byId[e.id] = undefined;
-    this.#isGridStale = true;
+    if (e.kind === EntityKind.Player) this.#isPlayerGridStale = true;
+    else this.#isPelletGridStale = true;
     this.#ids.release(e.id, tick);
   }
 
@@ -182,7 +232,7 @@ export class World {
     player.x = Math.min(this.maxX, Math.max(0, Math.round(x)));
     player.y = Math.min(this.maxY, Math.max(0, Math.round(y)));
     this.changes.mark(player.id, UpdateField.Motion, tick);
-    this.#isGridStale = true;
+    this.#isPlayerGridStale = true;
   }
 
   /** One simulation step. Pure function of the state and the inputs applied before it. */
@@ -191,7 +241,7 @@ export class World {
     for (const player of this.players.values()) {
       if (player.vx !== 0 || player.vy !== 0) {
         stepMotion(player, this.maxX, this.maxY);
-        this.#isGridStale = true;
+        this.#isPlayerGridStale = true;
       }
       if (
         scoreEveryTicks > 0 &&
@@ -204,6 +254,15 @@ export class World {
     }
     if (eatPellets) this.#eatPellets(tick);
     for (const player of this.players.values()) this.#hashPlayer(player);
+    // Older events can matter to no baseline (they are older than any usable one).
+    const oldest = tick - this.options.idQuarantineTicks;
+    let expired = 0;
+    while (
+      expired < this.pelletLog.length &&
+      (this.pelletLog[expired] as PelletEvent).tick <= oldest
+    )
+      expired++;
+    if (expired > 0) this.pelletLog.splice(0, expired);
   }
 
   #hashPlayer(p: Player): void {
@@ -225,9 +284,9 @@ export class World {
     return e.recordBytes;
   }
 
-  /** Entities within `r` (wire units) of (x, y) on both axes, from the grid. */
-  #near(x: number, y: number, r: number): Entity[] {
-    const count = this.grid().queryInto(x - r, y - r, x + r, y + r, this.#nearby);
+  /** Entities of `grid` within `r` (wire units) of (x, y) on both axes. */
+  #near(grid: PackedGrid, x: number, y: number, r: number): Entity[] {
+    const count = grid.queryInto(x - r, y - r, x + r, y + r, this.#nearby);
     const out: Entity[] = [];
     for (let i = 0; i < count; i++) {
       const e = this.byId[this.#nearby[i] as number];
@@ -240,7 +299,7 @@ export class World {
     const r = this.#radius;
     const eaten = new Map<Pellet, Player>();
     for (const player of this.players.values()) {
-      for (const e of this.#near(player.x, player.y, r)) {
+      for (const e of this.#near(this.pelletGrid(), player.x, player.y, r)) {
         if (e.kind !== EntityKind.Pellet || eaten.has(e)) continue;
         const dx = e.x - player.x;
         const dy = e.y - player.y;
@@ -260,8 +319,7 @@ export class World {
     let spot = { x: 0, y: 0 };
     for (let attempt = 0; attempt < 30; attempt++) {
       spot = { x: this.#rng.int(this.maxX + 1), y: this.#rng.int(this.maxY + 1) };
-      if (!this.#near(spot.x, spot.y, spacing).some((e) => e.kind === EntityKind.Player))
-        return spot;
+      if (this.#near(this.playerGrid(), spot.x, spot.y, spacing).length === 0) return spot;
     }
     return spot;
   }

@@ -8,7 +8,8 @@ import {
   type Snapshot,
 } from '@tickwire/protocol';
 import type { Entity, Player } from '../sim/entities.js';
-import type { World } from '../sim/world.js';
+import type { PelletEvent, World } from '../sim/world.js';
+import { containsPoint, forEachRectDifference } from '../interest/rect-difference.js';
 
 /** How many sent views each client keeps as possible baselines (Quake 3 keeps 32). */
 export const SENT_VIEW_RING = 32;
@@ -53,7 +54,11 @@ const ID_SPACE = MAX_ENTITY_ID + 1;
  */
 export class SyncScratch {
   readonly marks = new Uint32Array(ID_SPACE);
+  /** Players in the view being composed, and how many. */
   readonly view = new Uint16Array(ID_SPACE);
+  viewCount = 0;
+  /** Pellet query results. */
+  readonly pellets = new Uint16Array(ID_SPACE);
   readonly delta: ViewDelta = {
     tick: 0,
     baselineTick: 0,
@@ -80,22 +85,34 @@ export class SyncScratch {
   }
 }
 
-/** The ids a client was sent at one tick. */
+/** What a client was sent at one tick: the players by id; the pellets by rectangle. */
 interface SentView {
   tick: number;
+  /** Players in view. */
   ids: Uint16Array;
   count: number;
+  /** The view rectangle: pellets never move, so it says which pellets were in view. */
+  rect: ViewRect;
+  /** Sum of the hashes of the pellets in view (the pellet part of the view checksum). */
+  pelletChecksum: number;
 }
 
 /**
  * One client's side of the snapshot protocol: the ring of views sent to it, its newest
  * acknowledged tick, and the composition of each new snapshot as a delta from that baseline.
+ *
+ * Players are compared id by id against the baseline. Pellets never move, so a pellet can only
+ * enter or leave the view through the bands where the baseline's rectangle and the new one
+ * differ, or by spawning or being eaten since the baseline (the world's pellet log): a client
+ * that moves a few units a tick touches a few pellets, not all of the hundred in view.
  */
 export class ClientSync {
   readonly #ring: SentView[] = Array.from({ length: SENT_VIEW_RING }, () => ({
     tick: 0,
     ids: new Uint16Array(64),
     count: 0,
+    rect: { minX: 0, minY: 0, maxX: 0, maxY: 0 },
+    pelletChecksum: 0,
   }));
   #ackedTick = 0;
 
@@ -125,9 +142,9 @@ export class ClientSync {
   }
 
   /**
-   * Composes the snapshot of `rect` at `tick` as a delta from the newest acknowledged view (or
-   * full), into `scratch.delta`, and remembers the view as sent. Call only for a snapshot that
-   * will be sent.
+   * Composes the snapshot of `rect` (integer bounds) at `tick` as a delta from the newest
+   * acknowledged view (or full), into `scratch.delta`, and remembers the view as sent. Call
+   * only for a snapshot that will be sent.
    */
   compose(
     world: World,
@@ -138,6 +155,41 @@ export class ClientSync {
     scratch: SyncScratch,
   ): ViewDelta {
     const base = this.#baselineFor(tick);
+    const d = scratch.delta;
+    d.tick = tick;
+    d.baselineTick = base ? base.tick : 0;
+    d.inputAck = inputAck;
+    d.enteredCount = 0;
+    d.updatedCount = 0;
+    d.removedCount = 0;
+    const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
+    // The ring slot may hold the baseline itself (31 ticks ago): compose before overwriting it.
+    const playerChecksum = this.#composePlayers(world, rect, base, d, scratch);
+    const pelletChecksum = this.#composePellets(world, rect, base, d, scratch);
+    const view = scratch.view;
+    if (sent.ids.length < scratch.viewCount) {
+      sent.ids = new Uint16Array(Math.max(scratch.viewCount, sent.ids.length * 2));
+    }
+    for (let i = 0; i < scratch.viewCount; i++) sent.ids[i] = view[i] as number;
+    sent.count = scratch.viewCount;
+    sent.tick = tick;
+    sent.rect.minX = rect.minX;
+    sent.rect.minY = rect.minY;
+    sent.rect.maxX = rect.maxX;
+    sent.rect.maxY = rect.maxY;
+    sent.pelletChecksum = pelletChecksum;
+    d.checksum = withChecksum ? (playerChecksum + pelletChecksum) >>> 0 : null;
+    return d;
+  }
+
+  /** Players: entered, updated (changed since the baseline) and removed, id by id. */
+  #composePlayers(
+    world: World,
+    rect: ViewRect,
+    base: SentView | null,
+    d: ViewDelta,
+    scratch: SyncScratch,
+  ): number {
     const baseTick = base ? base.tick : 0;
     const marks = scratch.marks;
     const inBase = scratch.nextStamp();
@@ -145,49 +197,98 @@ export class ClientSync {
     if (base) {
       for (let i = 0; i < base.count; i++) marks[base.ids[i] as number] = inBase;
     }
-
     const view = scratch.view;
-    const count = world.grid().queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
-    const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
-    if (sent.ids.length < count) sent.ids = new Uint16Array(Math.max(count, sent.ids.length * 2));
-    sent.ids.set(view.subarray(0, count));
-    sent.tick = tick;
-    sent.count = count;
-
-    const d = scratch.delta;
-    d.tick = tick;
-    d.baselineTick = baseTick;
-    d.inputAck = inputAck;
-    let entered = 0;
-    let updated = 0;
-    let removed = 0;
-    let checksum = 0;
+    const count = world.playerGrid().queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
+    scratch.viewCount = count;
     const hashes = world.hashes;
     const changes = world.changes;
+    let checksum = 0;
     for (let i = 0; i < count; i++) {
       const id = view[i] as number;
-      if (withChecksum) checksum = (checksum + (hashes[id] as number)) >>> 0;
+      checksum = (checksum + (hashes[id] as number)) >>> 0;
       if (marks[id] !== inBase) {
-        d.entered[entered++] = id;
+        d.entered[d.enteredCount++] = id;
         continue;
       }
       marks[id] = seen;
       const mask = changes.changedSince(id, baseTick);
       if (mask === 0) continue;
-      d.updated[updated] = id;
-      d.updatedMasks[updated++] = mask;
+      d.updated[d.updatedCount] = id;
+      d.updatedMasks[d.updatedCount++] = mask;
     }
     if (base) {
       for (let i = 0; i < base.count; i++) {
         const id = base.ids[i] as number;
-        if (marks[id] === inBase) d.removed[removed++] = id;
+        if (marks[id] === inBase) d.removed[d.removedCount++] = id;
       }
     }
-    d.enteredCount = entered;
-    d.updatedCount = updated;
-    d.removedCount = removed;
-    d.checksum = withChecksum ? checksum : null;
-    return d;
+    return checksum;
+  }
+
+  /** Pellets: from the rectangle difference and the pellet log; returns their checksum part. */
+  #composePellets(
+    world: World,
+    rect: ViewRect,
+    base: SentView | null,
+    d: ViewDelta,
+    scratch: SyncScratch,
+  ): number {
+    const grid = world.pelletGrid();
+    const found = scratch.pellets;
+    const hashes = world.hashes;
+    if (!base) {
+      let checksum = 0;
+      const count = grid.queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, found);
+      for (let i = 0; i < count; i++) {
+        const id = found[i] as number;
+        d.entered[d.enteredCount++] = id;
+        checksum = (checksum + (hashes[id] as number)) >>> 0;
+      }
+      return checksum;
+    }
+    const baseTick = base.tick;
+    let checksum = base.pelletChecksum;
+    // Alive now and in the new rectangle only: entered (whether they spawned since or not).
+    forEachRectDifference(rect, base.rect, (minX, minY, maxX, maxY) => {
+      const count = grid.queryInto(minX, minY, maxX, maxY, found);
+      for (let i = 0; i < count; i++) {
+        const id = found[i] as number;
+        d.entered[d.enteredCount++] = id;
+        checksum = (checksum + (hashes[id] as number)) >>> 0;
+      }
+    });
+    // Alive now and in the baseline's rectangle only: removed, if they were alive then.
+    const spawnTicks = world.pelletSpawnTicks;
+    forEachRectDifference(base.rect, rect, (minX, minY, maxX, maxY) => {
+      const count = grid.queryInto(minX, minY, maxX, maxY, found);
+      for (let i = 0; i < count; i++) {
+        const id = found[i] as number;
+        if ((spawnTicks[id] as number) > baseTick) continue;
+        d.removed[d.removedCount++] = id;
+        checksum = (checksum - (hashes[id] as number)) >>> 0;
+      }
+    });
+    // Spawned or eaten since the baseline. Spawns outside the shared area were seen above.
+    const log = world.pelletLog;
+    for (let k = log.length - 1; k >= 0; k--) {
+      const e = log[k] as PelletEvent;
+      if (e.tick <= baseTick) break;
+      if (e.isRemoval) {
+        if (e.spawnTick <= baseTick && containsPoint(base.rect, e.x, e.y)) {
+          d.removed[d.removedCount++] = e.id;
+          checksum = (checksum - e.hash) >>> 0;
+        }
+      } else if (
+        spawnTicks[e.id] === e.tick &&
+        world.pellets.has(e.id) &&
+        containsPoint(rect, e.x, e.y) &&
+        containsPoint(base.rect, e.x, e.y)
+      ) {
+        d.entered[d.enteredCount++] = e.id;
+        checksum = (checksum + e.hash) >>> 0;
+      }
+    }
+    return checksum;
   }
 }
 

@@ -25,6 +25,8 @@ type Op =
   | { kind: 'input'; client: number; moveDir: number }
   | { kind: 'teleport'; client: number; fx: number; fy: number }
   | { kind: 'stall'; client: number; ticks: number }
+  /** A pellet goes and another appears near a client's player (inside, across or outside its view). */
+  | { kind: 'pelletNear'; client: number; dx: number; dy: number }
   | { kind: 'ticks'; count: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -54,6 +56,16 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     client: fc.nat(),
     ticks: fc.integer({ min: 1, max: 45 }),
   }),
+  {
+    // Offsets up to ~1.5 views (in wire units): inside the view, on its edge bands, or outside.
+    arbitrary: fc.record({
+      kind: fc.constant('pelletNear' as const),
+      client: fc.nat(),
+      dx: fc.integer({ min: -2400, max: 2400 }),
+      dy: fc.integer({ min: -1800, max: 1800 }),
+    }),
+    weight: 3,
+  },
   {
     arbitrary: fc.record({
       kind: fc.constant('ticks' as const),
@@ -266,6 +278,16 @@ describe('delta snapshots against acknowledged baselines (property)', () => {
               case 'stall': {
                 const c = pick(op.client);
                 if (c) c.stalledTicks = op.ticks;
+                break;
+              }
+              case 'pelletNear': {
+                const c = pick(op.client);
+                const player = c ? room.world.players.get(c.playerId) : undefined;
+                const gone = [...room.world.pellets.values()][op.dx & 31];
+                if (!player || !gone) break;
+                // Takes effect in the next tick, like anything the simulation does between ticks.
+                room.world.removePellet(gone, tick + 1);
+                room.world.spawnPellet(tick + 1, { x: player.x + op.dx, y: player.y + op.dy });
                 break;
               }
               case 'ticks':

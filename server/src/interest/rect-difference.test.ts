@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { containsPoint, forEachRectDifference, type IntRect } from './rect-difference.js';
+
+const rectArb = fc
+  .tuple(
+    fc.integer({ min: -20, max: 20 }),
+    fc.integer({ min: -20, max: 20 }),
+    fc.nat(25),
+    fc.nat(25),
+  )
+  .map(([x, y, w, h]): IntRect => ({ minX: x, minY: y, maxX: x + w, maxY: y + h }));
+
+describe('forEachRectDifference', () => {
+  it('covers every point of a \\ b exactly once and nothing else', () => {
+    fc.assert(
+      fc.property(rectArb, rectArb, (a, b) => {
+        const bands: IntRect[] = [];
+        forEachRectDifference(a, b, (minX, minY, maxX, maxY) =>
+          bands.push({ minX, minY, maxX, maxY }),
+        );
+        const wrong: string[] = [];
+        for (let x = -25; x <= 50; x++) {
+          for (let y = -25; y <= 50; y++) {
+            const expected = containsPoint(a, x, y) && !containsPoint(b, x, y) ? 1 : 0;
+            let covered = 0;
+            for (const r of bands) if (containsPoint(r, x, y)) covered++;
+            if (covered !== expected)
+              wrong.push(`(${x},${y}) covered ${covered} times, expected ${expected}`);
+          }
+        }
+        expect(wrong).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
