@@ -1,10 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { startServer, type ServerProcess } from '../../../server/test/support/server-process.js';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const serverEntry = fileURLToPath(new URL('../../../server/src/main.ts', import.meta.url));
-
+/** Whether taskset (util-linux) is available to pin processes to cores. */
 export function hasTaskset(): boolean {
   return spawnSync('taskset', ['-V']).status === 0;
 }
@@ -14,60 +12,14 @@ export function pinSelf(core: number): boolean {
   return spawnSync('taskset', ['-a', '-cp', String(core), String(process.pid)]).status === 0;
 }
 
-export interface BenchServer {
-  pid: number;
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Starts the real server, pinned to `core` when taskset exists, and waits for "listening". */
-export function startBenchServer(args: string[], core: number | null): Promise<BenchServer> {
-  // Extra Node flags for the server only, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof" to profile it
-  // under the standard load (NODE_OPTIONS would also reach the generator, and refuses --cpu-prof).
+/**
+ * Starts the real server for a benchmark run, pinned to `core` when given. Extra Node flags for
+ * the server only come from BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" to profile it under the
+ * standard load (NODE_OPTIONS would also reach the generator, and refuses --cpu-prof).
+ */
+export function startBenchServer(args: string[], core: number | null): Promise<ServerProcess> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const node = [
-    process.execPath,
-    ...nodeArgs,
-    '--conditions=source',
-    '--import',
-    'tsx',
-    serverEntry,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--static',
-    '',
-    ...args,
-  ];
-  const [command, ...rest] = core === null ? node : ['taskset', '-c', String(core), ...node];
-  const child: ChildProcess = spawn(command as string, rest, {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'info' },
-  });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = /"msg":"listening","port":(\d+)/.exec(output);
-      if (!match) return;
-      resolve({
-        pid: child.pid ?? -1,
-        port: Number(match[1]),
-        stop: async () => {
-          child.kill('SIGTERM');
-          const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
-          await exited;
-          clearTimeout(killer);
-        },
-      });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}:\n${output}`)));
-  });
+  return startServer({ args: ['--static', '', ...args], core, nodeArgs });
 }
 
 const CLOCK_TICKS_PER_SEC = 100;

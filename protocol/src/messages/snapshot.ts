@@ -74,15 +74,7 @@ export interface Snapshot {
 }
 
 /** The fields an update record may carry, read according to its mask. */
-export interface UpdateSource {
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-  aim: number;
-  hp: number;
-  score: number;
-}
+export type UpdateSource = Pick<PlayerRecord, 'x' | 'y' | 'vx' | 'vy' | 'aim' | 'hp' | 'score'>;
 
 /** Writes an entity record: `[id, 0, x, y, vx, vy, aim, hp, score, name]` or `[id, 1, x, y]`. */
 export function writeEntityRecord(w: MsgpackWriter, e: EntityRecord): void {

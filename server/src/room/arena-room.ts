@@ -56,6 +56,7 @@ export class ArenaRoom implements ConnectionHandler {
   readonly #leaves: Session[] = [];
   readonly #scratch = new SyncScratch();
   readonly #snapshotWriter = new SnapshotWriter();
+  readonly #rect: ViewRect = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
   readonly #playerSpeed: number;
   #tick = 0;
   #lastTickStartMs = Number.NaN;
@@ -379,6 +380,7 @@ export class ArenaRoom implements ConnectionHandler {
     this.#joins.length = 0;
   }
 
+  /** The session's view rectangle, in one object reused for every client (sync copies it). */
   #viewRect(session: Session): ViewRect {
     const player = session.player;
     // Integer bounds (positions are integers): sync's rectangle differences rely on it.
@@ -386,7 +388,12 @@ export class ArenaRoom implements ConnectionHandler {
     const halfH = (this.#config.viewHeight * POSITION_SCALE) >> 1;
     const x = player ? player.x : 0;
     const y = player ? player.y : 0;
-    return { minX: x - halfW, minY: y - halfH, maxX: x + halfW, maxY: y + halfH };
+    const r = this.#rect;
+    r.minX = x - halfW;
+    r.minY = y - halfH;
+    r.maxX = x + halfW;
+    r.maxY = y + halfH;
+    return r;
   }
 
   /** The benchmark's baseline: the whole world as one full snapshot, encoded once per tick. */

@@ -1,15 +1,17 @@
 import {
-  EntityKind,
   MAX_BASELINE_AGE,
   MAX_ENTITY_ID,
   UpdateField,
-  type EntityRecord,
   type EntityUpdate,
   type Snapshot,
 } from '@tickwire/protocol';
-import type { Entity, Player } from '../sim/entities.js';
+import { toEntityRecord, type Entity, type Player } from '../sim/entities.js';
 import type { PelletEvent, World } from '../sim/world.js';
-import { containsPoint, forEachRectDifference } from '../interest/rect-difference.js';
+import {
+  RECT_DIFFERENCE_SIZE,
+  containsPoint,
+  rectDifference,
+} from '../interest/rect-difference.js';
 
 /** How many sent views each client keeps as possible baselines (Quake 3 keeps 32). */
 export const SENT_VIEW_RING = 32;
@@ -59,6 +61,8 @@ export class SyncScratch {
   viewCount = 0;
   /** Pellet query results. */
   readonly pellets = new Uint16Array(ID_SPACE);
+  /** Rectangle-difference bands (see rectDifference). */
+  readonly bands = new Int32Array(RECT_DIFFERENCE_SIZE);
   readonly delta: ViewDelta = {
     tick: 0,
     baselineTick: 0,
@@ -249,25 +253,40 @@ export class ClientSync {
     const baseTick = base.tick;
     let checksum = base.pelletChecksum;
     // Alive now and in the new rectangle only: entered (whether they spawned since or not).
-    forEachRectDifference(rect, base.rect, (minX, minY, maxX, maxY) => {
-      const count = grid.queryInto(minX, minY, maxX, maxY, found);
+    const bands = scratch.bands;
+    for (let b = 0, n = rectDifference(rect, base.rect, bands); b < n; b++) {
+      const o = b * 4;
+      const count = grid.queryInto(
+        bands[o] as number,
+        bands[o + 1] as number,
+        bands[o + 2] as number,
+        bands[o + 3] as number,
+        found,
+      );
       for (let i = 0; i < count; i++) {
         const id = found[i] as number;
         d.entered[d.enteredCount++] = id;
         checksum = (checksum + (hashes[id] as number)) >>> 0;
       }
-    });
+    }
     // Alive now and in the baseline's rectangle only: removed, if they were alive then.
     const spawnTicks = world.pelletSpawnTicks;
-    forEachRectDifference(base.rect, rect, (minX, minY, maxX, maxY) => {
-      const count = grid.queryInto(minX, minY, maxX, maxY, found);
+    for (let b = 0, n = rectDifference(base.rect, rect, bands); b < n; b++) {
+      const o = b * 4;
+      const count = grid.queryInto(
+        bands[o] as number,
+        bands[o + 1] as number,
+        bands[o + 2] as number,
+        bands[o + 3] as number,
+        found,
+      );
       for (let i = 0; i < count; i++) {
         const id = found[i] as number;
         if ((spawnTicks[id] as number) > baseTick) continue;
         d.removed[d.removedCount++] = id;
         checksum = (checksum - (hashes[id] as number)) >>> 0;
       }
-    });
+    }
     // Spawned or eaten since the baseline. Spawns outside the shared area were seen above.
     const log = world.pelletLog;
     for (let k = log.length - 1; k >= 0; k--) {
@@ -299,21 +318,6 @@ export function toSnapshot(d: ViewDelta, world: World): Snapshot {
     if (!e) throw new Error(`entity ${id} is not in the world`);
     return e;
   };
-  const record = (e: Entity): EntityRecord =>
-    e.kind === EntityKind.Player
-      ? {
-          kind: e.kind,
-          id: e.id,
-          x: e.x,
-          y: e.y,
-          vx: e.vx,
-          vy: e.vy,
-          aim: e.aim,
-          hp: e.hp,
-          score: e.score,
-          name: e.name,
-        }
-      : { kind: e.kind, id: e.id, x: e.x, y: e.y };
   const updated: EntityUpdate[] = [];
   for (let i = 0; i < d.updatedCount; i++) {
     const e = entity(d.updated[i] as number) as Player;
@@ -330,7 +334,7 @@ export function toSnapshot(d: ViewDelta, world: World): Snapshot {
     baselineTick: d.baselineTick,
     inputAck: d.inputAck,
     removed: Array.from(d.removed.subarray(0, d.removedCount)),
-    entered: Array.from(d.entered.subarray(0, d.enteredCount), (id) => record(entity(id))),
+    entered: Array.from(d.entered.subarray(0, d.enteredCount), (id) => toEntityRecord(entity(id))),
     updated,
     checksum: d.checksum,
   };

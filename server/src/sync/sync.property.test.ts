@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  EntityKind,
   MessageId,
   POSITION_SCALE,
   PROTOCOL_VERSION,
@@ -14,7 +13,7 @@ import {
 import { MemoryConnection } from '../transport/memory.js';
 import { createTestRoom } from '../room/test-support.js';
 import type { ArenaRoom } from '../room/arena-room.js';
-import type { Entity } from '../sim/entities.js';
+import { toEntityRecord } from '../sim/entities.js';
 
 const WORLD = { worldWidth: 900, worldHeight: 700, viewWidth: 400, viewHeight: 300 };
 
@@ -165,23 +164,6 @@ class SimClient {
   }
 }
 
-function recordOf(e: Entity): EntityRecord {
-  return e.kind === EntityKind.Player
-    ? {
-        kind: e.kind,
-        id: e.id,
-        x: e.x,
-        y: e.y,
-        vx: e.vx,
-        vy: e.vy,
-        aim: e.aim,
-        hp: e.hp,
-        score: e.score,
-        name: e.name,
-      }
-    : { kind: e.kind, id: e.id, x: e.x, y: e.y };
-}
-
 /** What the server's world says this client should see now. */
 function serverView(room: ArenaRoom, playerId: number): Map<number, EntityRecord> {
   const player = room.world.players.get(playerId);
@@ -192,7 +174,7 @@ function serverView(room: ArenaRoom, playerId: number): Map<number, EntityRecord
   // A brute-force scan of every entity: independent of the grid and of sync/.
   for (const e of [...room.world.players.values(), ...room.world.pellets.values()]) {
     if (Math.abs(e.x - player.x) <= halfW && Math.abs(e.y - player.y) <= halfH)
-      view.set(e.id, recordOf(e));
+      view.set(e.id, toEntityRecord(e));
   }
   return view;
 }

@@ -17,6 +17,10 @@ export interface ServerProcess {
 export interface StartServerOptions {
   args?: string[];
   env?: Record<string, string>;
+  /** Pin the server to this CPU core with taskset (the benchmark keeps it off the generator's). */
+  core?: number | null;
+  /** Extra Node flags for the server process, e.g. ['--cpu-prof']. */
+  nodeArgs?: string[];
 }
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -27,25 +31,26 @@ const serverEntry = fileURLToPath(new URL('../../src/main.ts', import.meta.url))
  * port, from its TypeScript sources, and resolves once it logs "listening".
  */
 export function startServer(options: StartServerOptions = {}): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(
+  const node = [
     process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      serverEntry,
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      ...(options.args ?? []),
-    ],
-    {
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+    ...(options.nodeArgs ?? []),
+    '--conditions=source',
+    '--import',
+    'tsx',
+    serverEntry,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    ...(options.args ?? []),
+  ];
+  const core = options.core ?? null;
+  const [command, ...rest] = core === null ? node : ['taskset', '-c', String(core), ...node];
+  const child: ChildProcess = spawn(command as string, rest, {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
