@@ -40,6 +40,27 @@ describe('PackedGrid', () => {
     );
   });
 
+  it('queries the entities in one rectangle but not another', () => {
+    const grid = new PackedGrid(1000, 1000, 64);
+    const entities = Array.from({ length: 400 }, (_, i) => ({
+      id: i + 1,
+      x: (i * 37) % 1000,
+      y: (i * 91) % 1000,
+    }));
+    grid.rebuild(entities, entities.length);
+    const a = { minX: 100, minY: 100, maxX: 600, maxY: 500 };
+    const b = { minX: 300, minY: 50, maxX: 900, maxY: 450 };
+    const out = new Uint16Array(400);
+    const n = grid.queryDifferenceInto(a, b, out);
+    const inside = (r: typeof a, e: Positioned): boolean =>
+      e.x >= r.minX && e.x <= r.maxX && e.y >= r.minY && e.y <= r.maxY;
+    const expected = entities.filter((e) => inside(a, e) && !inside(b, e)).map((e) => e.id);
+    expect(Array.from(out.subarray(0, n)).sort((x, y) => x - y)).toEqual(
+      expected.sort((x, y) => x - y),
+    );
+    expect(n).toBeGreaterThan(10);
+  });
+
   it('grows with the entity count and forgets entities left out of a rebuild', () => {
     const grid = new PackedGrid(100, 100, 10);
     const many = Array.from({ length: 1000 }, (_, i) => ({

@@ -1,3 +1,5 @@
+import { RECT_DIFFERENCE_SIZE, rectDifference, type IntRect } from './rect-difference.js';
+
 /** What the grid needs from an entity. */
 export interface Positioned {
   id: number;
@@ -21,6 +23,7 @@ export class PackedGrid {
   #xs = new Int32Array(256);
   #ys = new Int32Array(256);
   #count = 0;
+  readonly #bands = new Int32Array(RECT_DIFFERENCE_SIZE);
 
   /** Sizes in the same units as entity positions. */
   constructor(width: number, height: number, cellSize: number) {
@@ -97,6 +100,26 @@ export class PackedGrid {
         const y = ys[i] as number;
         if (x >= minX && x <= maxX && y >= minY && y <= maxY) out[n++] = ids[i] as number;
       }
+    }
+    return n;
+  }
+
+  /**
+   * Writes into `out` (from index 0) the ids of the entities inside `a` but not inside `b`
+   * (integer bounds) and returns how many: one query per band of the difference.
+   */
+  queryDifferenceInto(a: IntRect, b: IntRect, out: Uint16Array): number {
+    const bands = this.#bands;
+    let n = 0;
+    for (let k = 0, count = rectDifference(a, b, bands); k < count; k++) {
+      const o = k * 4;
+      n += this.queryInto(
+        bands[o] as number,
+        bands[o + 1] as number,
+        bands[o + 2] as number,
+        bands[o + 3] as number,
+        n === 0 ? out : out.subarray(n),
+      );
     }
     return n;
   }

@@ -7,11 +7,7 @@ import {
 } from '@tickwire/protocol';
 import { toEntityRecord, type Entity, type Player } from '../sim/entities.js';
 import type { PelletEvent, World } from '../sim/world.js';
-import {
-  RECT_DIFFERENCE_SIZE,
-  containsPoint,
-  rectDifference,
-} from '../interest/rect-difference.js';
+import { containsPoint } from '../interest/rect-difference.js';
 
 /** How many sent views each client keeps as possible baselines (Quake 3 keeps 32). */
 export const SENT_VIEW_RING = 32;
@@ -61,8 +57,6 @@ export class SyncScratch {
   viewCount = 0;
   /** Pellet query results. */
   readonly pellets = new Uint16Array(ID_SPACE);
-  /** Rectangle-difference bands (see rectDifference). */
-  readonly bands = new Int32Array(RECT_DIFFERENCE_SIZE);
   readonly delta: ViewDelta = {
     tick: 0,
     baselineTick: 0,
@@ -253,39 +247,20 @@ export class ClientSync {
     const baseTick = base.tick;
     let checksum = base.pelletChecksum;
     // Alive now and in the new rectangle only: entered (whether they spawned since or not).
-    const bands = scratch.bands;
-    for (let b = 0, n = rectDifference(rect, base.rect, bands); b < n; b++) {
-      const o = b * 4;
-      const count = grid.queryInto(
-        bands[o] as number,
-        bands[o + 1] as number,
-        bands[o + 2] as number,
-        bands[o + 3] as number,
-        found,
-      );
-      for (let i = 0; i < count; i++) {
-        const id = found[i] as number;
-        d.entered[d.enteredCount++] = id;
-        checksum = (checksum + (hashes[id] as number)) >>> 0;
-      }
+    let count = grid.queryDifferenceInto(rect, base.rect, found);
+    for (let i = 0; i < count; i++) {
+      const id = found[i] as number;
+      d.entered[d.enteredCount++] = id;
+      checksum = (checksum + (hashes[id] as number)) >>> 0;
     }
     // Alive now and in the baseline's rectangle only: removed, if they were alive then.
     const spawnTicks = world.pelletSpawnTicks;
-    for (let b = 0, n = rectDifference(base.rect, rect, bands); b < n; b++) {
-      const o = b * 4;
-      const count = grid.queryInto(
-        bands[o] as number,
-        bands[o + 1] as number,
-        bands[o + 2] as number,
-        bands[o + 3] as number,
-        found,
-      );
-      for (let i = 0; i < count; i++) {
-        const id = found[i] as number;
-        if ((spawnTicks[id] as number) > baseTick) continue;
-        d.removed[d.removedCount++] = id;
-        checksum = (checksum - (hashes[id] as number)) >>> 0;
-      }
+    count = grid.queryDifferenceInto(base.rect, rect, found);
+    for (let i = 0; i < count; i++) {
+      const id = found[i] as number;
+      if ((spawnTicks[id] as number) > baseTick) continue;
+      d.removed[d.removedCount++] = id;
+      checksum = (checksum - (hashes[id] as number)) >>> 0;
     }
     // Spawned or eaten since the baseline. Spawns outside the shared area were seen above.
     const log = world.pelletLog;
