@@ -2,17 +2,14 @@ import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
   MessageId,
-  POSITION_SCALE,
   PROTOCOL_VERSION,
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
   decodeClientMessage,
   encodeKick,
   encodePong,
-  encodeSnapshot,
   encodeWelcome,
   speedPerTick,
-  addToChecksum,
   MAX_REASON_LENGTH,
   type ClientMessage,
   type Hello,
@@ -24,10 +21,9 @@ import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
 import { SampleWindow } from '../metrics/samples.js';
 import { World } from '../sim/world.js';
-import type { Entity } from '../sim/entities.js';
-import { SENT_VIEW_RING, SyncScratch, type ViewRect } from '../sync/client-sync.js';
-import { SnapshotWriter } from '../sync/snapshot-writer.js';
-import { SendStatus, type Connection, type ConnectionHandler } from '../transport/types.js';
+import { SENT_VIEW_RING } from '../sync/client-sync.js';
+import { SnapshotSender } from './snapshot-sender.js';
+import type { Connection, ConnectionHandler } from '../transport/types.js';
 import { Session } from './session.js';
 
 export interface ArenaRoomDeps {
@@ -54,9 +50,7 @@ export class ArenaRoom implements ConnectionHandler {
   readonly #sessions = new Map<number, Session>();
   readonly #joins: { session: Session; hello: Hello }[] = [];
   readonly #leaves: Session[] = [];
-  readonly #scratch = new SyncScratch();
-  readonly #snapshotWriter = new SnapshotWriter();
-  readonly #rect: ViewRect = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  readonly #sender: SnapshotSender;
   readonly #playerSpeed: number;
   #tick = 0;
   #lastTickStartMs = Number.NaN;
@@ -69,14 +63,15 @@ export class ArenaRoom implements ConnectionHandler {
 
   readonly tickDurationsMs = new SampleWindow(TIMING_WINDOW);
   readonly tickIntervalsMs = new SampleWindow(TIMING_WINDOW);
-  readonly counters = {
-    snapshotsSent: 0,
-    snapshotsSkipped: 0,
-    fullSnapshots: 0,
-    bytesSent: 0,
-    messagesReceived: 0,
-    kicks: {} as Record<number, number>,
-  };
+  readonly #received = { messagesReceived: 0, kicks: {} as Record<number, number> };
+
+  /** Snapshots sent, skipped and full; bytes sent; messages received; kicks by close code. */
+  get counters(): SnapshotSender['counters'] & {
+    messagesReceived: number;
+    kicks: Record<number, number>;
+  } {
+    return { ...this.#sender.counters, ...this.#received };
+  }
 
   constructor(deps: ArenaRoomDeps) {
     const { config } = deps;
@@ -100,6 +95,7 @@ export class ArenaRoom implements ConnectionHandler {
       idQuarantineTicks: SENT_VIEW_RING * 2,
       gridCellSize: 200,
     });
+    this.#sender = new SnapshotSender(config, this.world);
     this.#loop = createTickLoop({
       clock: deps.clock,
       schedule: deps.schedule,
@@ -167,7 +163,7 @@ export class ArenaRoom implements ConnectionHandler {
   onMessage(connection: Connection, frame: Uint8Array, isBinary: boolean): void {
     const session = this.#sessions.get(connection.id);
     if (!session || session.phase === 'closed') return;
-    this.counters.messagesReceived++;
+    this.#received.messagesReceived++;
     if (!isBinary) {
       this.#kick(
         session,
@@ -277,7 +273,7 @@ export class ArenaRoom implements ConnectionHandler {
   #kick(session: Session, code: CloseCode, reason: string): void {
     const { connection } = session;
     if (!connection.isOpen) return;
-    this.counters.kicks[code] = (this.counters.kicks[code] ?? 0) + 1;
+    this.#received.kicks[code] = (this.#received.kicks[code] ?? 0) + 1;
     this.#log.info('closing connection', { connection: connection.id, code, reason });
     connection.send(encodeKick({ closeCode: code, reason: reason.slice(0, MAX_REASON_LENGTH) }));
     connection.close(code, reason);
@@ -330,10 +326,22 @@ export class ArenaRoom implements ConnectionHandler {
 
     this.world.step(tick);
 
-    const broadcast =
-      this.#config.snapshotMode === 'broadcast' ? this.#encodeBroadcast(tick) : null;
+    this.#sender.beginTick(tick);
     for (const session of this.#sessions.values()) {
-      if (session.phase === 'playing') this.#sendSnapshot(session, tick, startMs, broadcast);
+      if (session.phase !== 'playing') continue;
+      const outcome = this.#sender.send(session, tick, startMs);
+      if (outcome === 'too-slow') {
+        const ms = this.#config.slowConsumerMs;
+        this.#kick(session, CloseCode.SlowConsumer, `no snapshot could be sent for ${ms} ms`);
+      } else if (outcome === 'dropped') {
+        this.#log.error(
+          'uWS dropped a snapshot: the skip threshold is too close to maxBackpressure',
+          {
+            connection: session.connection.id,
+          },
+        );
+        this.#kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
+      }
     }
     this.tickDurationsMs.add(this.#clock.nowMs() - startMs);
   }
@@ -378,88 +386,5 @@ export class ArenaRoom implements ConnectionHandler {
       });
     }
     this.#joins.length = 0;
-  }
-
-  /** The session's view rectangle, in one object reused for every client (sync copies it). */
-  #viewRect(session: Session): ViewRect {
-    const player = session.player;
-    // Integer bounds (positions are integers): sync's rectangle differences rely on it.
-    const halfW = (this.#config.viewWidth * POSITION_SCALE) >> 1;
-    const halfH = (this.#config.viewHeight * POSITION_SCALE) >> 1;
-    const x = player ? player.x : 0;
-    const y = player ? player.y : 0;
-    const r = this.#rect;
-    r.minX = x - halfW;
-    r.minY = y - halfH;
-    r.maxX = x + halfW;
-    r.maxY = y + halfH;
-    return r;
-  }
-
-  /** The benchmark's baseline: the whole world as one full snapshot, encoded once per tick. */
-  #encodeBroadcast(tick: number): Uint8Array {
-    const entities: Entity[] = [...this.world.players.values(), ...this.world.pellets.values()];
-    let checksum = 0;
-    if (this.#config.checksums) {
-      for (const e of entities)
-        checksum = addToChecksum(checksum, this.world.hashes[e.id] as number);
-    }
-    return encodeSnapshot({
-      tick,
-      baselineTick: 0,
-      inputAck: 0,
-      removed: [],
-      entered: entities,
-      updated: [],
-      checksum: this.#config.checksums ? checksum : null,
-    });
-  }
-
-  #sendSnapshot(session: Session, tick: number, nowMs: number, broadcast: Uint8Array | null): void {
-    const { connection } = session;
-    // Slow readers are skipped here, far below maxBackpressure: uWS v20.30 can corrupt the stream
-    // when it drops a send at that limit (fixed upstream in uNetworking/uWebSockets PR 1662).
-    if (connection.bufferedBytes() > this.#config.snapshotSkipBytes) {
-      session.snapshotsSkipped++;
-      this.counters.snapshotsSkipped++;
-      session.skippingSinceMs ??= nowMs;
-      if (nowMs - session.skippingSinceMs > this.#config.slowConsumerMs) {
-        this.#kick(
-          session,
-          CloseCode.SlowConsumer,
-          `no snapshot could be sent for ${this.#config.slowConsumerMs} ms`,
-        );
-      }
-      return;
-    }
-    session.skippingSinceMs = null;
-    let frame = broadcast;
-    if (!frame) {
-      const delta = session.sync.compose(
-        this.world,
-        tick,
-        this.#viewRect(session),
-        session.appliedInputSeq,
-        this.#config.checksums,
-        this.#scratch,
-      );
-      if (delta.baselineTick === 0) this.counters.fullSnapshots++;
-      frame = this.#snapshotWriter.write(delta, this.world);
-    }
-    const status = connection.send(frame);
-    if (status === SendStatus.Dropped) {
-      this.#log.error(
-        'uWS dropped a snapshot: the skip threshold is too close to maxBackpressure',
-        {
-          connection: connection.id,
-        },
-      );
-      this.#kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
-      return;
-    }
-    session.snapshotsSent++;
-    session.bytesSent += frame.byteLength;
-    this.counters.snapshotsSent++;
-    this.counters.bytesSent += frame.byteLength;
   }
 }

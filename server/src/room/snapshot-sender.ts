@@ -1,0 +1,112 @@
+import { POSITION_SCALE, addToChecksum, encodeSnapshot } from '@tickwire/protocol';
+import type { ServerConfig } from '../config.js';
+import type { Entity } from '../sim/entities.js';
+import type { World } from '../sim/world.js';
+import { SyncScratch, type ViewRect } from '../sync/client-sync.js';
+import { SnapshotWriter } from '../sync/snapshot-writer.js';
+import { SendStatus } from '../transport/types.js';
+import type { Session } from './session.js';
+
+/** What happened to one client's snapshot this tick. */
+export type SendOutcome =
+  | 'sent'
+  /** Its send buffer was over the skip threshold: nothing sent this tick. */
+  | 'skipped'
+  /** Skipped continuously for longer than slowConsumerMs: the room should close it. */
+  | 'too-slow'
+  /** uWS dropped the frame (the stream may be corrupt): the room should close it. */
+  | 'dropped';
+
+type SenderConfig = Pick<
+  ServerConfig,
+  'viewWidth' | 'viewHeight' | 'checksums' | 'snapshotMode' | 'snapshotSkipBytes' | 'slowConsumerMs'
+>;
+
+/**
+ * Sends each playing client its snapshot for the tick: skips slow readers (far below uWS's
+ * maxBackpressure: v20.30 can corrupt the stream when it drops a send at that limit, fixed
+ * upstream in uNetworking/uWebSockets PR 1662), composes the client's delta and writes its frame.
+ */
+export class SnapshotSender {
+  readonly counters = { snapshotsSent: 0, snapshotsSkipped: 0, fullSnapshots: 0, bytesSent: 0 };
+  readonly #config: SenderConfig;
+  readonly #world: World;
+  readonly #scratch = new SyncScratch();
+  readonly #writer = new SnapshotWriter();
+  readonly #rect: ViewRect = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  #broadcast: Uint8Array | null = null;
+
+  constructor(config: SenderConfig, world: World) {
+    this.#config = config;
+    this.#world = world;
+  }
+
+  /** Work shared by every client this tick: in broadcast mode, the one full-world frame. */
+  beginTick(tick: number): void {
+    this.#broadcast =
+      this.#config.snapshotMode === 'broadcast' ? this.#encodeBroadcast(tick) : null;
+  }
+
+  send(session: Session, tick: number, nowMs: number): SendOutcome {
+    const { connection } = session;
+    if (connection.bufferedBytes() > this.#config.snapshotSkipBytes) {
+      session.snapshotsSkipped++;
+      this.counters.snapshotsSkipped++;
+      session.skippingSinceMs ??= nowMs;
+      return nowMs - session.skippingSinceMs > this.#config.slowConsumerMs ? 'too-slow' : 'skipped';
+    }
+    session.skippingSinceMs = null;
+    let frame = this.#broadcast;
+    if (!frame) {
+      const delta = session.sync.compose(
+        this.#world,
+        tick,
+        this.#viewRect(session),
+        session.appliedInputSeq,
+        this.#config.checksums,
+        this.#scratch,
+      );
+      if (delta.baselineTick === 0) this.counters.fullSnapshots++;
+      frame = this.#writer.write(delta, this.#world);
+    }
+    if (connection.send(frame) === SendStatus.Dropped) return 'dropped';
+    session.snapshotsSent++;
+    session.bytesSent += frame.byteLength;
+    this.counters.snapshotsSent++;
+    this.counters.bytesSent += frame.byteLength;
+    return 'sent';
+  }
+
+  /** The session's view rectangle, in one object reused for every client (sync copies it). */
+  #viewRect(session: Session): ViewRect {
+    const player = session.player;
+    // Integer bounds (positions are integers): sync's rectangle differences rely on it.
+    const halfW = (this.#config.viewWidth * POSITION_SCALE) >> 1;
+    const halfH = (this.#config.viewHeight * POSITION_SCALE) >> 1;
+    const x = player ? player.x : 0;
+    const y = player ? player.y : 0;
+    const r = this.#rect;
+    r.minX = x - halfW;
+    r.minY = y - halfH;
+    r.maxX = x + halfW;
+    r.maxY = y + halfH;
+    return r;
+  }
+
+  /** The benchmark's baseline: the whole world as one full snapshot, encoded once per tick. */
+  #encodeBroadcast(tick: number): Uint8Array {
+    const world = this.#world;
+    const entities: Entity[] = [...world.players.values(), ...world.pellets.values()];
+    let checksum = 0;
+    for (const e of entities) checksum = addToChecksum(checksum, world.hashes[e.id] as number);
+    return encodeSnapshot({
+      tick,
+      baselineTick: 0,
+      inputAck: 0,
+      removed: [],
+      entered: entities,
+      updated: [],
+      checksum: this.#config.checksums ? checksum : null,
+    });
+  }
+}
