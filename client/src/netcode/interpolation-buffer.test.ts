@@ -1,0 +1,215 @@
+import { EntityKind, Replica } from '@tickwire/protocol';
+import type { EntityRecord, PlayerRecord, ViewState } from '@tickwire/protocol';
+import { describe, expect, it } from 'vitest';
+import { adaptiveDelayMs, InterpolationBuffer, lerpAngle } from './interpolation-buffer.js';
+
+const TICK_HZ = 20;
+const TICK_MS = 1000 / TICK_HZ;
+
+function player(id: number, fields: Partial<PlayerRecord> = {}): PlayerRecord {
+  return {
+    kind: EntityKind.Player,
+    id,
+    x: 400,
+    y: 400,
+    vx: 0,
+    vy: 0,
+    aim: 0,
+    hp: 100,
+    score: 0,
+    name: `p${id}`,
+    ...fields,
+  };
+}
+
+/** Builds views the way the client does: full snapshots applied to a real Replica. */
+function viewsOf(...frames: [tick: number, entered: EntityRecord[]][]): ViewState[] {
+  const replica = new Replica({ worldWidth: 4000, worldHeight: 3000 });
+  return frames.map(([tick, entered]) =>
+    replica.apply({
+      tick,
+      baselineTick: 0,
+      inputAck: 0,
+      removed: [],
+      entered,
+      updated: [],
+      checksum: null,
+    }),
+  );
+}
+
+/** A buffer holding `views`, each arriving exactly on time. */
+function bufferOf(views: ViewState[], maxExtrapolationMs?: number): InterpolationBuffer {
+  const buffer = new InterpolationBuffer({ tickHz: TICK_HZ, maxExtrapolationMs });
+  for (const view of views) buffer.onSnapshot(view, view.tick * TICK_MS + 30);
+  return buffer;
+}
+
+describe('InterpolationBuffer', () => {
+  it('samples nothing when empty', () => {
+    const buffer = new InterpolationBuffer({ tickHz: TICK_HZ });
+    expect(buffer.sample(1000).size).toBe(0);
+    expect(buffer.newestTick).toBeNull();
+  });
+
+  it('gives the midpoint exactly halfway between two snapshots', () => {
+    const buffer = bufferOf(
+      viewsOf(
+        [10, [player(1, { x: 100, y: 200 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
+        [11, [player(1, { x: 300, y: 100 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
+      ),
+    );
+    const sampled = buffer.sample(10.5 * TICK_MS);
+    expect(sampled.get(1)).toEqual({
+      id: 1,
+      kind: EntityKind.Player,
+      x: 200,
+      y: 150,
+      aim: 0,
+      name: 'p1',
+    });
+    expect(sampled.get(2)).toEqual({ id: 2, kind: EntityKind.Pellet, x: 8, y: 8 });
+  });
+
+  it('returns each snapshot exactly at its own tick', () => {
+    const buffer = bufferOf(viewsOf([10, [player(1, { x: 100 })]], [11, [player(1, { x: 300 })]]));
+    expect(buffer.sample(10 * TICK_MS).get(1)?.x).toBe(100);
+    expect(buffer.sample(11 * TICK_MS).get(1)?.x).toBe(300);
+  });
+
+  it('turns the aim the short way round through 0', () => {
+    const buffer = bufferOf(
+      viewsOf([10, [player(1, { aim: 250 })]], [11, [player(1, { aim: 6 })]]),
+    );
+    expect(buffer.sample(10.25 * TICK_MS).get(1)?.aim).toBe(253);
+    expect(buffer.sample(10.5 * TICK_MS).get(1)?.aim).toBe(0);
+    expect(buffer.sample(10.75 * TICK_MS).get(1)?.aim).toBe(3);
+    expect(lerpAngle(6, 250, 0.5)).toBe(0);
+    expect(lerpAngle(10, 100, 0.5)).toBe(55);
+  });
+
+  it('shows an entity entering or leaving from the one snapshot that has it', () => {
+    const buffer = bufferOf(
+      viewsOf(
+        [10, [player(1, { x: 100 }), player(2, { x: 500 })]],
+        [11, [player(1, { x: 200 }), player(3, { x: 900 })]],
+      ),
+    );
+    const sampled = buffer.sample(10.5 * TICK_MS);
+    expect([...sampled.keys()]).toEqual([1, 2, 3]);
+    expect(sampled.get(1)?.x).toBe(150);
+    expect(sampled.get(2)?.x).toBe(500);
+    expect(sampled.get(3)?.x).toBe(900);
+    // Past the newest snapshot only what it holds is shown.
+    expect([...buffer.sample(11 * TICK_MS).keys()]).toEqual([1, 3]);
+  });
+
+  it('interpolates across a missing tick as one wider bracket', () => {
+    const buffer = bufferOf(viewsOf([10, [player(1, { x: 100 })]], [13, [player(1, { x: 400 })]]));
+    expect(buffer.sample(11 * TICK_MS).get(1)?.x).toBeCloseTo(200, 9);
+    expect(buffer.sample(12.5 * TICK_MS).get(1)?.x).toBeCloseTo(350, 9);
+  });
+
+  it('picks the right pair among many snapshots', () => {
+    const buffer = bufferOf(
+      viewsOf(
+        [10, [player(1, { x: 0 })]],
+        [11, [player(1, { x: 100 })]],
+        [12, [player(1, { x: 1000 })]],
+        [13, [player(1, { x: 1100 })]],
+      ),
+    );
+    expect(buffer.sample(11.5 * TICK_MS).get(1)?.x).toBe(550);
+  });
+
+  it('ignores a late snapshot older than the newest', () => {
+    const [v10, v11, v12] = viewsOf(
+      [10, [player(1, { x: 100 })]],
+      [11, [player(1, { x: 200 })]],
+      [12, [player(1, { x: 300 })]],
+    );
+    if (!v10 || !v11 || !v12) throw new Error('views missing');
+    const buffer = new InterpolationBuffer({ tickHz: TICK_HZ });
+    expect(buffer.onSnapshot(v10, 0)).toBe(true);
+    expect(buffer.onSnapshot(v12, 100)).toBe(true);
+    expect(buffer.onSnapshot(v11, 110)).toBe(false);
+    expect(buffer.onSnapshot(v12, 120)).toBe(false);
+    expect(buffer.size).toBe(2);
+    expect(buffer.newestTick).toBe(12);
+    // Still one bracket 10..12: the late tick 11 (x 200) is not used.
+    expect(buffer.sample(11 * TICK_MS).get(1)?.x).toBe(200);
+    expect(buffer.sample(11.5 * TICK_MS).get(1)?.x).toBe(250);
+  });
+
+  it('extrapolates players along their velocity up to the cap, then holds', () => {
+    const buffer = bufferOf(
+      viewsOf([
+        10,
+        [
+          player(1, { x: 100, y: 100, vx: 8, vy: -4 }),
+          { kind: EntityKind.Pellet, id: 2, x: 5, y: 5 },
+        ],
+      ]),
+      100,
+    );
+    const newestMs = 10 * TICK_MS;
+    // 25 ms is half a tick at 20 Hz.
+    expect(buffer.sample(newestMs + 25).get(1)).toMatchObject({ x: 104, y: 98 });
+    expect(buffer.sample(newestMs + 100).get(1)).toMatchObject({ x: 116, y: 92 });
+    expect(buffer.sample(newestMs + 500).get(1)).toMatchObject({ x: 116, y: 92 });
+    expect(buffer.sample(newestMs + 500).get(2)).toEqual({ id: 2, kind: 1, x: 5, y: 5 });
+  });
+
+  it('holds the oldest snapshot before it', () => {
+    const buffer = bufferOf(viewsOf([10, [player(1, { x: 100, vx: 8 })]], [11, [player(1)]]));
+    expect(buffer.sample(0).get(1)?.x).toBe(100);
+  });
+
+  it('keeps about a second of snapshots', () => {
+    const frames: [number, EntityRecord[]][] = [];
+    for (let tick = 1; tick <= 60; tick++) frames.push([tick, [player(1, { x: tick })]]);
+    const buffer = bufferOf(viewsOf(...frames));
+    // 1000 ms at 20 Hz: ticks 40..60.
+    expect(buffer.size).toBe(21);
+    expect(buffer.sample(0).get(1)?.x).toBe(40);
+  });
+
+  it('measures no jitter from on-time snapshots and adds delay as jitter grows', () => {
+    const frames: [number, EntityRecord[]][] = [];
+    for (let tick = 1; tick <= 40; tick++) frames.push([tick, [player(1)]]);
+    const views = viewsOf(...frames);
+
+    const steady = bufferOf(views);
+    expect(steady.jitterMs).toBe(0);
+    expect(steady.snapshotIntervalMs).toBe(TICK_MS);
+    expect(steady.delayMs).toBe(2 * TICK_MS);
+
+    const jittery = new InterpolationBuffer({ tickHz: TICK_HZ });
+    const delays: number[] = [];
+    views.forEach((view, k) => {
+      // Every other snapshot 40 ms late.
+      jittery.onSnapshot(view, view.tick * TICK_MS + 30 + (k % 2) * 40);
+      delays.push(jittery.delayMs);
+    });
+    expect(jittery.jitterMs).toBeGreaterThan(30);
+    expect(jittery.jitterMs).toBeLessThanOrEqual(40);
+    expect(jittery.delayMs).toBeGreaterThan(steady.delayMs + 60);
+    // Smooth: each snapshot moves the jitter by at most 1/16 of a 40 ms transit change.
+    for (let k = 1; k < delays.length; k++) {
+      expect(Math.abs((delays[k] ?? 0) - (delays[k - 1] ?? 0))).toBeLessThanOrEqual(2 * (40 / 16));
+    }
+  });
+
+  it('computes the adaptive delay as two intervals plus twice the jitter', () => {
+    expect(adaptiveDelayMs(50, 0)).toBe(100);
+    expect(adaptiveDelayMs(1000 / 30, 10)).toBeCloseTo(86.67, 2);
+    expect(adaptiveDelayMs(50, 20)).toBeGreaterThan(adaptiveDelayMs(50, 5));
+  });
+
+  it('forgets everything on clear', () => {
+    const buffer = bufferOf(viewsOf([10, [player(1)]]));
+    buffer.clear();
+    expect(buffer.size).toBe(0);
+    expect(buffer.sample(500).size).toBe(0);
+  });
+});
