@@ -2,6 +2,7 @@ import { EntityKind, PROTOCOL_VERSION, ReplicaError } from '@tickwire/protocol';
 import type { Snapshot, Welcome } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { GameState } from './game-state.js';
+import { fullSnapshot, pelletRecord, playerRecord } from '../../../protocol/src/testing/records.js';
 
 const welcome: Welcome = {
   protocolVersion: PROTOCOL_VERSION,
@@ -19,41 +20,11 @@ const welcome: Welcome = {
 const viewport = { widthPx: 1280, heightPx: 720 };
 
 function snapshot(tick: number, selfX: number, otherX: number): Snapshot {
-  return {
-    tick,
-    baselineTick: 0,
-    inputAck: 0,
-    removed: [],
-    entered: [
-      {
-        kind: EntityKind.Player,
-        id: 1,
-        x: selfX,
-        y: 4000,
-        vx: 0,
-        vy: 0,
-        aim: 64,
-        hp: 100,
-        score: 0,
-        name: 'me',
-      },
-      {
-        kind: EntityKind.Player,
-        id: 2,
-        x: otherX,
-        y: 4000,
-        vx: 0,
-        vy: 0,
-        aim: 0,
-        hp: 100,
-        score: 0,
-        name: 'you',
-      },
-      { kind: EntityKind.Pellet, id: 3, x: 400, y: 800 },
-    ],
-    updated: [],
-    checksum: null,
-  };
+  return fullSnapshot(tick, [
+    playerRecord(1, { x: selfX, y: 4000, aim: 64, name: 'me' }),
+    playerRecord(2, { x: otherX, y: 4000, name: 'you' }),
+    pelletRecord(3, 400, 800),
+  ]);
 }
 
 describe('GameState', () => {

@@ -1,6 +1,5 @@
 import {
   CloseCode,
-  EntityKind,
   MessageId,
   NO_DIRECTION,
   PROTOCOL_VERSION,
@@ -14,6 +13,11 @@ import {
 import type { ClientMessage, Input, Resync, Snapshot, Welcome } from '@tickwire/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Connection } from './connection.js';
+import {
+  fullSnapshot as snapshotOf,
+  pelletRecord,
+  playerRecord,
+} from '../../../protocol/src/testing/records.js';
 import type { SyncTarget } from './connection.js';
 import type { Scheduler, WebSocketLike } from './socket.js';
 import type { ConnectionStatus } from './connection-status.js';
@@ -155,29 +159,7 @@ const welcome: Welcome = {
 };
 
 function fullSnapshot(tick: number, x = 400): Snapshot {
-  return {
-    tick,
-    baselineTick: 0,
-    inputAck: 0,
-    removed: [],
-    entered: [
-      {
-        kind: EntityKind.Player,
-        id: 7,
-        x,
-        y: 400,
-        vx: 0,
-        vy: 0,
-        aim: 0,
-        hp: 100,
-        score: 0,
-        name: 'me',
-      },
-      { kind: EntityKind.Pellet, id: 9, x: 40, y: 40 },
-    ],
-    updated: [],
-    checksum: null,
-  };
+  return snapshotOf(tick, [playerRecord(7, { x, name: 'me' }), pelletRecord(9, 40, 40)]);
 }
 
 function deltaSnapshot(tick: number, baselineTick: number): Snapshot {

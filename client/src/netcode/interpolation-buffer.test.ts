@@ -1,41 +1,16 @@
 import { EntityKind, Replica } from '@tickwire/protocol';
-import type { EntityRecord, PlayerRecord, ViewState } from '@tickwire/protocol';
+import type { EntityRecord, ViewState } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { adaptiveDelayMs, InterpolationBuffer, lerpAngle } from './interpolation-buffer.js';
+import { fullSnapshot, playerRecord } from '../../../protocol/src/testing/records.js';
 
 const TICK_HZ = 20;
 const TICK_MS = 1000 / TICK_HZ;
 
-function player(id: number, fields: Partial<PlayerRecord> = {}): PlayerRecord {
-  return {
-    kind: EntityKind.Player,
-    id,
-    x: 400,
-    y: 400,
-    vx: 0,
-    vy: 0,
-    aim: 0,
-    hp: 100,
-    score: 0,
-    name: `p${id}`,
-    ...fields,
-  };
-}
-
 /** Builds views the way the client does: full snapshots applied to a real Replica. */
 function viewsOf(...frames: [tick: number, entered: EntityRecord[]][]): ViewState[] {
   const replica = new Replica({ worldWidth: 4000, worldHeight: 3000 });
-  return frames.map(([tick, entered]) =>
-    replica.apply({
-      tick,
-      baselineTick: 0,
-      inputAck: 0,
-      removed: [],
-      entered,
-      updated: [],
-      checksum: null,
-    }),
-  );
+  return frames.map(([tick, entered]) => replica.apply(fullSnapshot(tick, entered)));
 }
 
 /** A buffer holding `views`, each arriving exactly on time. */
@@ -55,8 +30,8 @@ describe('InterpolationBuffer', () => {
   it('gives the midpoint exactly halfway between two snapshots', () => {
     const buffer = bufferOf(
       viewsOf(
-        [10, [player(1, { x: 100, y: 200 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
-        [11, [player(1, { x: 300, y: 100 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
+        [10, [playerRecord(1, { x: 100, y: 200 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
+        [11, [playerRecord(1, { x: 300, y: 100 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
       ),
     );
     const sampled = buffer.sample(10.5 * TICK_MS);
@@ -72,14 +47,16 @@ describe('InterpolationBuffer', () => {
   });
 
   it('returns each snapshot exactly at its own tick', () => {
-    const buffer = bufferOf(viewsOf([10, [player(1, { x: 100 })]], [11, [player(1, { x: 300 })]]));
+    const buffer = bufferOf(
+      viewsOf([10, [playerRecord(1, { x: 100 })]], [11, [playerRecord(1, { x: 300 })]]),
+    );
     expect(buffer.sample(10 * TICK_MS).get(1)?.x).toBe(100);
     expect(buffer.sample(11 * TICK_MS).get(1)?.x).toBe(300);
   });
 
   it('turns the aim the short way round through 0', () => {
     const buffer = bufferOf(
-      viewsOf([10, [player(1, { aim: 250 })]], [11, [player(1, { aim: 6 })]]),
+      viewsOf([10, [playerRecord(1, { aim: 250 })]], [11, [playerRecord(1, { aim: 6 })]]),
     );
     expect(buffer.sample(10.25 * TICK_MS).get(1)?.aim).toBe(253);
     expect(buffer.sample(10.5 * TICK_MS).get(1)?.aim).toBe(0);
@@ -91,8 +68,8 @@ describe('InterpolationBuffer', () => {
   it('shows an entity entering or leaving from the one snapshot that has it', () => {
     const buffer = bufferOf(
       viewsOf(
-        [10, [player(1, { x: 100 }), player(2, { x: 500 })]],
-        [11, [player(1, { x: 200 }), player(3, { x: 900 })]],
+        [10, [playerRecord(1, { x: 100 }), playerRecord(2, { x: 500 })]],
+        [11, [playerRecord(1, { x: 200 }), playerRecord(3, { x: 900 })]],
       ),
     );
     const sampled = buffer.sample(10.5 * TICK_MS);
@@ -105,7 +82,9 @@ describe('InterpolationBuffer', () => {
   });
 
   it('interpolates across a missing tick as one wider bracket', () => {
-    const buffer = bufferOf(viewsOf([10, [player(1, { x: 100 })]], [13, [player(1, { x: 400 })]]));
+    const buffer = bufferOf(
+      viewsOf([10, [playerRecord(1, { x: 100 })]], [13, [playerRecord(1, { x: 400 })]]),
+    );
     expect(buffer.sample(11 * TICK_MS).get(1)?.x).toBeCloseTo(200, 9);
     expect(buffer.sample(12.5 * TICK_MS).get(1)?.x).toBeCloseTo(350, 9);
   });
@@ -113,10 +92,10 @@ describe('InterpolationBuffer', () => {
   it('picks the right pair among many snapshots', () => {
     const buffer = bufferOf(
       viewsOf(
-        [10, [player(1, { x: 0 })]],
-        [11, [player(1, { x: 100 })]],
-        [12, [player(1, { x: 1000 })]],
-        [13, [player(1, { x: 1100 })]],
+        [10, [playerRecord(1, { x: 0 })]],
+        [11, [playerRecord(1, { x: 100 })]],
+        [12, [playerRecord(1, { x: 1000 })]],
+        [13, [playerRecord(1, { x: 1100 })]],
       ),
     );
     expect(buffer.sample(11.5 * TICK_MS).get(1)?.x).toBe(550);
@@ -124,9 +103,9 @@ describe('InterpolationBuffer', () => {
 
   it('ignores a late snapshot older than the newest', () => {
     const [v10, v11, v12] = viewsOf(
-      [10, [player(1, { x: 100 })]],
-      [11, [player(1, { x: 200 })]],
-      [12, [player(1, { x: 300 })]],
+      [10, [playerRecord(1, { x: 100 })]],
+      [11, [playerRecord(1, { x: 200 })]],
+      [12, [playerRecord(1, { x: 300 })]],
     );
     if (!v10 || !v11 || !v12) throw new Error('views missing');
     const buffer = new InterpolationBuffer({ tickHz: TICK_HZ });
@@ -146,7 +125,7 @@ describe('InterpolationBuffer', () => {
       viewsOf([
         10,
         [
-          player(1, { x: 100, y: 100, vx: 8, vy: -4 }),
+          playerRecord(1, { x: 100, y: 100, vx: 8, vy: -4 }),
           { kind: EntityKind.Pellet, id: 2, x: 5, y: 5 },
         ],
       ]),
@@ -161,13 +140,15 @@ describe('InterpolationBuffer', () => {
   });
 
   it('holds the oldest snapshot before it', () => {
-    const buffer = bufferOf(viewsOf([10, [player(1, { x: 100, vx: 8 })]], [11, [player(1)]]));
+    const buffer = bufferOf(
+      viewsOf([10, [playerRecord(1, { x: 100, vx: 8 })]], [11, [playerRecord(1)]]),
+    );
     expect(buffer.sample(0).get(1)?.x).toBe(100);
   });
 
   it('keeps about a second of snapshots', () => {
     const frames: [number, EntityRecord[]][] = [];
-    for (let tick = 1; tick <= 60; tick++) frames.push([tick, [player(1, { x: tick })]]);
+    for (let tick = 1; tick <= 60; tick++) frames.push([tick, [playerRecord(1, { x: tick })]]);
     const buffer = bufferOf(viewsOf(...frames));
     // 1000 ms at 20 Hz: ticks 40..60.
     expect(buffer.size).toBe(21);
@@ -176,7 +157,7 @@ describe('InterpolationBuffer', () => {
 
   it('measures no jitter from on-time snapshots and adds delay as jitter grows', () => {
     const frames: [number, EntityRecord[]][] = [];
-    for (let tick = 1; tick <= 40; tick++) frames.push([tick, [player(1)]]);
+    for (let tick = 1; tick <= 40; tick++) frames.push([tick, [playerRecord(1)]]);
     const views = viewsOf(...frames);
 
     const steady = bufferOf(views);
@@ -207,7 +188,7 @@ describe('InterpolationBuffer', () => {
   });
 
   it('forgets everything on clear', () => {
-    const buffer = bufferOf(viewsOf([10, [player(1)]]));
+    const buffer = bufferOf(viewsOf([10, [playerRecord(1)]]));
     buffer.clear();
     expect(buffer.size).toBe(0);
     expect(buffer.sample(500).size).toBe(0);
