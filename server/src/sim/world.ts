@@ -91,10 +91,6 @@ export class World {
     for (let i = 0; i < options.pelletCount; i++) this.spawnPellet(0);
   }
 
-  get entityCount(): number {
-    return this.players.size + this.pellets.size;
-  }
-
   /** Players by position, re-packed first if any moved, spawned or left. */
   playerGrid(): PackedGrid {
     if (this.#isPlayerGridStale) {

@@ -114,11 +114,6 @@ export class ClientSync {
   }));
   #ackedTick = 0;
 
-  /** Newest tick the client acknowledged that was in the ring when acknowledged. */
-  get ackedTick(): number {
-    return this.#ackedTick;
-  }
-
   /** Records the client's acknowledgement. Ticks never sent, or older than the current, are ignored. */
   acknowledge(tick: number): void {
     if (tick <= this.#ackedTick) return;
