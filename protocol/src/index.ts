@@ -79,10 +79,18 @@ export {
   clamp,
   extrapolateX,
   extrapolateY,
+  steer,
   stepMotion,
   directionFromAxes,
 } from './sim/movement.js';
 export type { Velocity, Motion } from './sim/movement.js';
+export { Predictor } from './sim/prediction.js';
+export type {
+  PredictorOptions,
+  PredictedInput,
+  PredictedState,
+  Reconciliation,
+} from './sim/prediction.js';
 
 export {
   entityHash,

@@ -91,6 +91,19 @@ export function extrapolateY(m: Motion, ticks: number, maxY: number): number {
   return clamp(m.y + m.vy * ticks, 0, maxY);
 }
 
+/**
+ * Applies a player's movement request: its velocity becomes `velocityFor(moveDir, speed)`.
+ * Returns whether the velocity changed. The server calls this when it applies an Input and a
+ * predicting client when it replays one: one rule, so both land on the same integers.
+ */
+export function steer(m: Motion, moveDir: number, speed: number): boolean {
+  const { vx, vy } = velocityFor(moveDir, speed);
+  if (vx === m.vx && vy === m.vy) return false;
+  m.vx = vx;
+  m.vy = vy;
+  return true;
+}
+
 /** Moves `m` one tick in place (the server's simulation step for anything in straight motion). */
 export function stepMotion(m: Motion, maxX: number, maxY: number): void {
   m.x = extrapolateX(m, 1, maxX);

@@ -7,8 +7,8 @@ import {
   UpdateField,
   pelletHash,
   playerHash,
+  steer,
   stepMotion,
-  velocityFor,
   writeEntityRecord,
 } from '@tickwire/protocol';
 import { PackedGrid } from '../interest/packed-grid.js';
@@ -210,10 +210,7 @@ export class World {
   applyInput(player: Player, moveDir: number, aim: number, tick: number): void {
     if (moveDir !== player.moveDir) {
       player.moveDir = moveDir;
-      const { vx, vy } = velocityFor(moveDir, this.options.playerSpeed);
-      if (vx !== player.vx || vy !== player.vy) {
-        player.vx = vx;
-        player.vy = vy;
+      if (steer(player, moveDir, this.options.playerSpeed)) {
         this.changes.mark(player.id, UpdateField.Motion, tick);
       }
     }
