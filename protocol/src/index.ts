@@ -102,3 +102,13 @@ export {
 export { EntityTable, STRIDE } from './replica/entity-table.js';
 export { Replica, ReplicaError } from './replica/replica.js';
 export type { ReplicaErrorCode, ViewState, ReplicaOptions } from './replica/replica.js';
+
+export {
+  NO_SIMULATION,
+  RETRANSMIT_DELAY_MS,
+  SimulatedLink,
+  DelayLine,
+  isSimulating,
+  validateLinkConditions,
+} from './netsim/simulated-link.js';
+export type { LinkConditions, ScheduleFn } from './netsim/simulated-link.js';

@@ -46,6 +46,15 @@ export interface ServerConfig {
   maxMessagesPerSec: number;
   messageBurst: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * How long a disconnected player's entity waits for its client to come back with the resume
+   * token from its Welcome. 0 removes it at once.
+   */
+  resumeGraceMs: number;
+  /** Simulated bad network on every connection, each way (development and tests only). */
+  simLatencyMs: number;
+  simJitterMs: number;
+  simLossPercent: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -78,6 +87,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxMessagesPerSec: 60,
   messageBurst: 120,
   logLevel: 'info',
+  resumeGraceMs: 15_000,
+  simLatencyMs: 0,
+  simJitterMs: 0,
+  simLossPercent: 0,
 };
 
 type Parser = (raw: string, name: string) => unknown;
@@ -230,6 +243,34 @@ export const OPTIONS: OptionSpec[] = [
     'MAX_MESSAGES_PER_SEC',
     int(1, 100_000),
     'client message rate limit',
+  ),
+  simple(
+    'resumeGraceMs',
+    '--resume-grace-ms',
+    'RESUME_GRACE_MS',
+    int(0, 3_600_000),
+    'keep a disconnected player this long for its client to resume',
+  ),
+  simple(
+    'simLatencyMs',
+    '--sim-latency-ms',
+    'SIM_LATENCY_MS',
+    int(0, 10_000),
+    'simulated delay per frame, each way (testing)',
+  ),
+  simple(
+    'simJitterMs',
+    '--sim-jitter-ms',
+    'SIM_JITTER_MS',
+    int(0, 10_000),
+    'simulated delay variation, ± ms (testing)',
+  ),
+  simple(
+    'simLossPercent',
+    '--sim-loss-percent',
+    'SIM_LOSS_PERCENT',
+    int(0, 100),
+    'simulated packet loss, as TCP retransmission stalls (testing)',
   ),
   simple(
     'logLevel',

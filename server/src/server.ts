@@ -4,6 +4,9 @@ import { systemClock, systemSchedule } from './loop/clock.js';
 import type { Logger } from './log.js';
 import { ArenaRoom } from './room/arena-room.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
+import { withSimulatedNetwork } from './transport/simulated-network.js';
+import { isSimulating } from '@tickwire/protocol';
+import type { LinkConditions } from '@tickwire/protocol';
 import { collectMetrics } from './metrics/report.js';
 
 export interface RunningServer {
@@ -28,10 +31,20 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   const room = new ArenaRoom({ config, clock: systemClock, schedule: systemSchedule, log });
   const staticFiles = config.staticDir === '' ? null : loadStaticFiles(config.staticDir);
   const startedAtMs = Date.now();
+  const link: LinkConditions = {
+    latencyMs: config.simLatencyMs,
+    jitterMs: config.simJitterMs,
+    lossPercent: config.simLossPercent,
+  };
+  if (isSimulating(link)) {
+    log.warn('simulating a bad network on every connection (testing only)', { ...link });
+  }
   const transport = await startUwsServer({
     host: config.host,
     port: config.port,
-    handler: room,
+    handler: isSimulating(link)
+      ? withSimulatedNetwork(room, link, systemClock, systemSchedule)
+      : room,
     staticFiles,
     health: () => ({
       status: 'ok',

@@ -28,6 +28,8 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
     'The server refused the connection because it did not offer the tickwire.v1 protocol. Reload the page.',
   [CloseCode.FrameTooLarge]:
     'This client sent a message larger than the server accepts. This is a client bug: reload the page.',
+  [CloseCode.SessionReplaced]:
+    'Your player was taken over by another connection (the game is open in another tab or window). Rejoin here to take it back.',
 };
 
 /** Standard WebSocket close codes (RFC 6455 section 7.4.1) a player may meet. */

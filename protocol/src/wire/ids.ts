@@ -52,6 +52,11 @@ export const CloseCode = {
   SubprotocolRequired: 4009,
   /** A frame longer than the server's frame limit (1 KiB by default). */
   FrameTooLarge: 4010,
+  /**
+   * Another connection resumed this player with its resume token (the same player opened
+   * elsewhere, or this connection was presumed dead). Do not reconnect automatically.
+   */
+  SessionReplaced: 4011,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

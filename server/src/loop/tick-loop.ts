@@ -26,8 +26,6 @@ export interface TickLoop {
   readonly stats: Readonly<TickLoopStats>;
   /** Clock time at which `tick` was (or will be) due, under the current schedule. */
   tickTimeMs(tick: number): number;
-  /** Clock time the loop started: a fixed origin for server time, whatever the schedule does. */
-  readonly epochMs: number;
 }
 
 /**
@@ -45,7 +43,6 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
   const stats: TickLoopStats = { ticks: 0, skippedTicks: 0, failedTicks: 0 };
   /** Origin of the schedule: tick k is due at startMs + k * dtMs. Moves forward on overload. */
   let startMs = 0;
-  let epochMs = 0;
   /** Index of the next tick to run; it is due at startMs + nextTick * dtMs. */
   let nextTick = 1;
   let cancel: (() => void) | null = null;
@@ -87,7 +84,6 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
       if (isRunning) return;
       isRunning = true;
       startMs = clock.nowMs();
-      epochMs = startMs;
       nextTick = 1;
       cancel = schedule(dtMs, run);
     },
@@ -98,8 +94,5 @@ export function createTickLoop(options: TickLoopOptions): TickLoop {
     },
     stats,
     tickTimeMs: dueAtMs,
-    get epochMs() {
-      return epochMs;
-    },
   };
 }

@@ -11,6 +11,7 @@ export function collectMetrics(room: ArenaRoom, config: ServerConfig): Record<st
     tickHz: config.tickHz,
     players: room.world.players.size,
     connections: room.sessionCount,
+    detachedPlayers: room.detachedPlayerCount,
     loop: { ...room.loopStats },
     tickMs: {
       p50: room.tickDurationsMs.percentile(50),

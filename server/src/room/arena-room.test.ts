@@ -177,8 +177,8 @@ describe('ArenaRoom (in-memory transport)', () => {
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => (ticks[0] as number) + i));
   });
 
-  it('removes the player of a closed connection at the next tick', () => {
-    const { room } = createTestRoom({ pelletCount: 0 });
+  it('removes the player of a closed connection at the next tick when resuming is off', () => {
+    const { room } = createTestRoom({ pelletCount: 0, resumeGraceMs: 0 });
     const a = new MemoryConnection(room);
     a.deliver(hello());
     room.tick(1);
@@ -186,5 +186,74 @@ describe('ArenaRoom (in-memory transport)', () => {
     expect(room.world.players.size).toBe(1);
     room.tick(2);
     expect(room.world.players.size).toBe(0);
+  });
+
+  describe('resume', () => {
+    function join(
+      room: ReturnType<typeof createTestRoom>['room'],
+      tick: number,
+      token: string | null,
+    ) {
+      const c = new MemoryConnection(room);
+      c.deliver(
+        encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'ann', resumeToken: token }),
+      );
+      room.tick(tick);
+      const welcome = messages(c).find((m) => m.id === MessageId.Welcome);
+      if (welcome?.id !== MessageId.Welcome) throw new Error('no Welcome');
+      return { c, welcome: welcome.message };
+    }
+
+    it('keeps a dropped player, standing still, for the grace period and gives it back', () => {
+      const { room, clock } = createTestRoom({ pelletCount: 0, resumeGraceMs: 15_000 });
+      const first = join(room, 1, null);
+      first.c.deliver(encodeInput({ seq: 1, ackTick: 0, moveDir: 0, aim: 7, buttons: 0 }));
+      room.tick(2);
+      first.c.hangUp();
+      room.tick(3);
+      const player = room.world.players.get(first.welcome.playerId);
+      expect(player).toMatchObject({ vx: 0, vy: 0, aim: 7 });
+      expect(room.detachedPlayerCount).toBe(1);
+
+      clock.advance(14_000);
+      room.tick(4);
+      const second = join(room, 5, first.welcome.resumeToken);
+      expect(second.welcome.playerId).toBe(first.welcome.playerId);
+      expect(second.welcome.resumeToken).not.toBe(first.welcome.resumeToken);
+      expect(room.world.players.get(second.welcome.playerId)).toBe(player);
+      expect(room.detachedPlayerCount).toBe(0);
+      // The resumed session plays: its inputs move the same entity.
+      second.c.deliver(encodeInput({ seq: 1, ackTick: 0, moveDir: 64, aim: 7, buttons: 0 }));
+      room.tick(6);
+      expect(player?.vy).toBeGreaterThan(0);
+      // A token resumes once.
+      const third = join(room, 7, first.welcome.resumeToken);
+      expect(third.welcome.playerId).not.toBe(first.welcome.playerId);
+    });
+
+    it('removes the player when the grace period is over; the old token then starts a new player', () => {
+      const { room, clock } = createTestRoom({ pelletCount: 0, resumeGraceMs: 15_000 });
+      const first = join(room, 1, null);
+      first.c.hangUp();
+      room.tick(2);
+      expect(room.world.players.size).toBe(1);
+      clock.advance(15_001);
+      room.tick(3);
+      expect(room.world.players.size).toBe(0);
+      const again = join(room, 4, first.welcome.resumeToken);
+      expect(room.world.players.size).toBe(1);
+      expect(room.world.players.has(again.welcome.playerId)).toBe(true);
+    });
+
+    it('takes the player from a connection still holding it, which is closed with SessionReplaced', () => {
+      const { room } = createTestRoom({ pelletCount: 0 });
+      const first = join(room, 1, null);
+      const second = join(room, 2, first.welcome.resumeToken);
+      expect(second.welcome.playerId).toBe(first.welcome.playerId);
+      expect(first.c.closeCode).toBe(CloseCode.SessionReplaced);
+      room.tick(3);
+      expect(room.world.players.size).toBe(1);
+      expect(snapshotsOf(messages(second.c))).toHaveLength(1);
+    });
   });
 });

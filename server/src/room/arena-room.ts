@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
   MessageId,
+  NO_DIRECTION,
   PROTOCOL_VERSION,
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -20,6 +21,7 @@ import { createTickLoop, type TickLoop } from '../loop/tick-loop.js';
 import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
 import { SampleWindow } from '../metrics/samples.js';
+import type { Player } from '../sim/entities.js';
 import { World } from '../sim/world.js';
 import { SENT_VIEW_RING } from '../sync/client-sync.js';
 import { SnapshotSender } from './snapshot-sender.js';
@@ -52,6 +54,10 @@ export class ArenaRoom implements ConnectionHandler {
   readonly #leaves: Session[] = [];
   readonly #sender: SnapshotSender;
   readonly #playerSpeed: number;
+  /** Playing sessions by the resume token their Welcome carried. */
+  readonly #attached = new Map<string, Session>();
+  /** Players whose connection dropped, by resume token, kept until `expiresAtMs`. */
+  readonly #detached = new Map<string, { player: Player; expiresAtMs: number }>();
   #tick = 0;
   #lastTickStartMs = Number.NaN;
 
@@ -118,6 +124,11 @@ export class ArenaRoom implements ConnectionHandler {
     return this.#sessions.size;
   }
 
+  /** Players kept in the world for a client that may still resume them. */
+  get detachedPlayerCount(): number {
+    return this.#detached.size;
+  }
+
   /** Bytes waiting in send buffers: the largest per connection and the total (for /metrics). */
   sendBufferStats(): { maxBytes: number; totalBytes: number } {
     let maxBytes = 0;
@@ -138,9 +149,13 @@ export class ArenaRoom implements ConnectionHandler {
     this.#loop.stop();
   }
 
-  /** Milliseconds since the loop started: monotonic, the clock Ping/Pong and Welcome speak. */
+  /**
+   * The clock Ping/Pong and Welcome speak: milliseconds since tick 0 was due, on the tick
+   * schedule, so tick T is due at exactly T * 1000 / tickHz. When the loop drops time on
+   * overload the schedule moves forward, and this clock steps back by the time dropped.
+   */
   serverTimeMs(): number {
-    return this.#clock.nowMs() - this.#loop.epochMs;
+    return this.#clock.nowMs() - this.#loop.tickTimeMs(0);
   }
 
   /** Closes every connection with ServerShutdown. */
@@ -290,11 +305,7 @@ export class ArenaRoom implements ConnectionHandler {
     this.#tick = tick;
 
     this.#drainJoins(tick);
-    for (const session of this.#leaves) {
-      if (session.player) this.world.removePlayer(session.player, tick);
-      session.player = null;
-    }
-    this.#leaves.length = 0;
+    this.#drainLeaves(tick, startMs);
 
     for (const session of this.#sessions.values()) {
       if (session.phase === 'handshake') {
@@ -346,13 +357,65 @@ export class ArenaRoom implements ConnectionHandler {
     this.tickDurationsMs.add(this.#clock.nowMs() - startMs);
   }
 
+  /**
+   * Sessions that closed: their players stand still and wait `resumeGraceMs` for a Hello with
+   * their resume token; players whose wait is over leave the world.
+   */
+  #drainLeaves(tick: number, nowMs: number): void {
+    for (const session of this.#leaves) {
+      const player = session.player;
+      const token = session.resumeToken;
+      session.player = null;
+      session.resumeToken = null;
+      if (!player) continue;
+      if (token !== null) this.#attached.delete(token);
+      if (token !== null && this.#config.resumeGraceMs > 0) {
+        this.world.applyInput(player, NO_DIRECTION, player.aim, tick);
+        this.#detached.set(token, { player, expiresAtMs: nowMs + this.#config.resumeGraceMs });
+      } else {
+        this.world.removePlayer(player, tick);
+      }
+    }
+    this.#leaves.length = 0;
+    for (const [token, { player, expiresAtMs }] of this.#detached) {
+      if (expiresAtMs > nowMs) continue;
+      this.#detached.delete(token);
+      this.world.removePlayer(player, tick);
+      this.#log.debug('resume grace period over: player removed', { player: player.id });
+    }
+  }
+
+  /**
+   * The player a Hello's resume token names, taken from its detached slot or from the session
+   * still holding it (closed with SessionReplaced: a half-open connection, or a second tab).
+   * Null for no token, or one that is unknown or expired: the client then joins as a new player.
+   */
+  #resume(token: string | null): Player | null {
+    if (token === null) return null;
+    const detached = this.#detached.get(token);
+    if (detached) {
+      this.#detached.delete(token);
+      return detached.player;
+    }
+    const holder = this.#attached.get(token);
+    if (!holder?.player) return null;
+    const player = holder.player;
+    this.#attached.delete(token);
+    holder.player = null;
+    holder.resumeToken = null;
+    this.#kick(holder, CloseCode.SessionReplaced, 'this player was resumed by another connection');
+    return player;
+  }
+
   #drainJoins(tick: number): void {
-    for (const { session } of this.#joins) {
+    for (const { session, hello } of this.#joins) {
       if (session.phase !== 'joining') continue;
+      const resumed = this.#resume(hello.resumeToken);
       const player =
-        this.world.players.size < this.#config.maxPlayers
+        resumed ??
+        (this.world.players.size < this.#config.maxPlayers
           ? this.world.spawnPlayer(session.name, tick)
-          : null;
+          : null);
       if (!player) {
         this.#kick(
           session,
@@ -363,6 +426,10 @@ export class ArenaRoom implements ConnectionHandler {
       }
       session.player = player;
       session.phase = 'playing';
+      // A fresh token on every Welcome: a token resumes a player once.
+      const resumeToken = randomUUID();
+      session.resumeToken = resumeToken;
+      this.#attached.set(resumeToken, session);
       const c = this.#config;
       session.connection.send(
         encodeWelcome({
@@ -370,19 +437,19 @@ export class ArenaRoom implements ConnectionHandler {
           playerId: player.id,
           tickHz: c.tickHz,
           serverTick: tick,
-          serverTimeMs: this.#loop.tickTimeMs(tick) - this.#loop.epochMs,
+          serverTimeMs: (tick * 1000) / c.tickHz,
           worldWidth: c.worldWidth,
           worldHeight: c.worldHeight,
           viewWidth: c.viewWidth,
           viewHeight: c.viewHeight,
           playerSpeed: this.#playerSpeed,
-          resumeToken: randomUUID(),
+          resumeToken,
         }),
       );
-      this.#log.debug('player joined', {
+      this.#log.debug(resumed ? 'player resumed' : 'player joined', {
         connection: session.connection.id,
         player: player.id,
-        name: session.name,
+        name: player.name,
       });
     }
     this.#joins.length = 0;

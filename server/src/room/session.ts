@@ -15,6 +15,8 @@ export class Session {
   phase: SessionPhase = 'handshake';
   name = '';
   player: Player | null = null;
+  /** The token this session's Welcome carried, while it holds a player. */
+  resumeToken: string | null = null;
 
   // Queued by socket callbacks, drained by the tick:
   /** Newest input received and not yet applied. */
