@@ -112,3 +112,33 @@ export {
   validateLinkConditions,
 } from './netsim/simulated-link.js';
 export type { LinkConditions, ScheduleFn } from './netsim/simulated-link.js';
+
+export { Connection } from './client/connection.js';
+export type {
+  ConnectionOptions,
+  Controls,
+  SyncTarget,
+  TrafficCounters,
+} from './client/connection.js';
+export {
+  ReconnectingConnection,
+  backoffDelayMs,
+  isRetryableClose,
+} from './client/reconnecting-connection.js';
+export type {
+  ReconnectOptions,
+  ReconnectingConnectionOptions,
+} from './client/reconnecting-connection.js';
+export type {
+  ClosedStatus,
+  ConnectionPhase,
+  ConnectionStatus,
+} from './client/connection-status.js';
+export { globalNowMs, globalScheduler } from './client/environment.js';
+export type {
+  Scheduler,
+  SocketCloseEvent,
+  SocketMessageEvent,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './client/environment.js';

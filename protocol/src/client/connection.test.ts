@@ -1,119 +1,18 @@
-import {
-  CloseCode,
-  MessageId,
-  NO_DIRECTION,
-  PROTOCOL_VERSION,
-  Replica,
-  SUBPROTOCOL,
-  decodeClientMessage,
-  encodeKick,
-  encodeSnapshot,
-  encodeWelcome,
-} from '@tickwire/protocol';
-import type { ClientMessage, Input, Resync, Snapshot, Welcome } from '@tickwire/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CloseCode, MessageId } from '../wire/ids.js';
+import { NO_DIRECTION } from '../sim/quantize.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../wire/version.js';
+import { encodeKick, encodePong, encodeWelcome } from '../messages/server.js';
+import type { Pong, Welcome } from '../messages/server.js';
+import { encodeSnapshot } from '../messages/snapshot.js';
+import type { Snapshot } from '../messages/snapshot.js';
+import type { Input } from '../messages/client.js';
+import { Replica } from '../replica/replica.js';
+import { fullSnapshot as snapshotOf, pelletRecord, playerRecord } from '../testing/records.js';
+import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
 import { Connection } from './connection.js';
-import {
-  fullSnapshot as snapshotOf,
-  pelletRecord,
-  playerRecord,
-} from '../../../protocol/src/testing/records.js';
 import type { SyncTarget } from './connection.js';
-import type { Scheduler, WebSocketLike } from './socket.js';
 import type { ConnectionStatus } from './connection-status.js';
-
-/** A WebSocket stand-in: records what the client sends, and lets the test play the server. */
-class FakeWebSocket implements WebSocketLike {
-  static instances: FakeWebSocket[] = [];
-
-  readonly url: string;
-  readonly protocols: string | string[];
-  binaryType: BinaryType = 'blob';
-  readyState = 0;
-  readonly sent: ClientMessage[] = [];
-  closedWith: { code: number | undefined; reason: string | undefined } | null = null;
-  onopen: ((event: Event) => void) | null = null;
-  onmessage: ((event: MessageEvent) => void) | null = null;
-  onclose: ((event: CloseEvent) => void) | null = null;
-  onerror: ((event: Event) => void) | null = null;
-
-  constructor(url: string, protocols: string | string[]) {
-    this.url = url;
-    this.protocols = protocols;
-    FakeWebSocket.instances.push(this);
-  }
-
-  send(data: Uint8Array): void {
-    this.sent.push(decodeClientMessage(data));
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closedWith = { code, reason };
-    this.readyState = 3;
-  }
-
-  serverAccepts(): void {
-    this.readyState = 1;
-    this.onopen?.(new Event('open'));
-  }
-
-  serverSends(frame: Uint8Array): void {
-    // A fresh ArrayBuffer per message, as the browser hands it. (In Node, msgpackr returns a
-    // Buffer that may be a view into a shared pool, so `frame.buffer` is not the frame alone.)
-    this.onmessage?.(new MessageEvent('message', { data: new Uint8Array(frame).buffer }));
-  }
-
-  serverCloses(code: number, reason = '', wasClean = true): void {
-    this.readyState = 3;
-    this.onclose?.(Object.assign(new Event('close'), { code, reason, wasClean }));
-  }
-
-  inputs(): Input[] {
-    return this.sent.flatMap((m) => (m.id === MessageId.Input ? [m.message] : []));
-  }
-
-  resyncs(): Resync[] {
-    return this.sent.flatMap((m) => (m.id === MessageId.Resync ? [m.message] : []));
-  }
-}
-
-interface ManualTimer {
-  intervalMs: number;
-  dueMs: number;
-  callback: () => void;
-}
-
-class ManualScheduler implements Scheduler {
-  #timers: ManualTimer[] = [];
-  nowMs = 0;
-
-  every(intervalMs: number, callback: () => void): () => void {
-    const timer = { intervalMs, dueMs: this.nowMs + intervalMs, callback };
-    this.#timers.push(timer);
-    return () => {
-      this.#timers = this.#timers.filter((t) => t !== timer);
-    };
-  }
-
-  advance(ms: number): void {
-    const endMs = this.nowMs + ms;
-    for (;;) {
-      const next = this.#timers.reduce<ManualTimer | null>(
-        (soonest, t) => (t.dueMs <= endMs && (!soonest || t.dueMs < soonest.dueMs) ? t : soonest),
-        null,
-      );
-      if (!next) break;
-      this.nowMs = next.dueMs;
-      next.dueMs += next.intervalMs;
-      next.callback();
-    }
-    this.nowMs = endMs;
-  }
-
-  get activeTimers(): number {
-    return this.#timers.length;
-  }
-}
 
 /** The smallest SyncTarget: a Replica, as game/ holds one. */
 class ReplicaSync implements SyncTarget {
@@ -141,6 +40,16 @@ class ReplicaSync implements SyncTarget {
   resetReplica(): void {
     this.resets += 1;
     this.replica?.reset();
+  }
+
+  pongs: { pong: Pong; receivedAtMs: number }[] = [];
+  onPong(pong: Pong, receivedAtMs: number): void {
+    this.pongs.push({ pong, receivedAtMs });
+  }
+
+  sentInputs: { input: Input; sentAtMs: number }[] = [];
+  onInputSent(input: Input, sentAtMs: number): void {
+    this.sentInputs.push({ input, sentAtMs });
   }
 }
 
@@ -213,15 +122,61 @@ describe('Connection', () => {
   it('sends Hello first once the socket opens, then waits for Welcome', () => {
     const { socket, connection } = connect();
     socket.serverAccepts();
-    expect(socket.sent).toEqual([
-      {
-        id: MessageId.Hello,
-        message: { protocolVersion: PROTOCOL_VERSION, name: 'Alice', resumeToken: null },
-      },
-    ]);
+    expect(socket.sent[0]).toEqual({
+      id: MessageId.Hello,
+      message: { protocolVersion: PROTOCOL_VERSION, name: 'Alice', resumeToken: null },
+    });
     expect(connection.status.phase).toBe('handshaking');
     scheduler.advance(500);
-    expect(socket.sent).toHaveLength(1);
+    expect(socket.hellos()).toHaveLength(1);
+    expect(socket.inputs()).toEqual([]);
+  });
+
+  it('sends the resume token it was given in Hello', () => {
+    const connection = new Connection({
+      url: 'ws://game.test/ws',
+      name: 'Alice',
+      WebSocket: FakeWebSocket,
+      sync,
+      scheduler,
+      nowMs: () => scheduler.nowMs,
+      resumeToken: 'abc',
+      resumePlayerId: 7,
+      onStatus: (status) => statuses.push(status),
+    });
+    connection.open();
+    const socket = FakeWebSocket.instances.at(-1) as FakeWebSocket;
+    socket.serverAccepts();
+    expect(socket.hellos()[0]?.resumeToken).toBe('abc');
+    socket.serverSends(encodeWelcome(welcome));
+    expect(connection.status).toMatchObject({ phase: 'connected', isResumed: true });
+  });
+
+  it('pings at once, five times 200 ms apart, then every second, and hands Pongs over', () => {
+    const { socket } = connect();
+    socket.serverAccepts();
+    scheduler.advance(3000);
+    const pingTimes = socket.pings().map((p) => p.clientTimeMs);
+    expect(pingTimes).toEqual([0, 200, 400, 600, 800, 1800, 2800]);
+    scheduler.advance(15);
+    socket.serverSends(encodePong({ clientTimeMs: 2800, serverTimeMs: 9000, serverTick: 270 }));
+    expect(sync.pongs).toEqual([
+      { pong: { clientTimeMs: 2800, serverTimeMs: 9000, serverTick: 270 }, receivedAtMs: 3015 },
+    ]);
+  });
+
+  it('counts the bytes and frames it sends and receives', () => {
+    const { socket, connection } = join();
+    const snapshot = encodeSnapshot(fullSnapshot(101));
+    socket.serverSends(snapshot);
+    expect(connection.traffic).toMatchObject({
+      bytesIn: encodeWelcome(welcome).byteLength + snapshot.byteLength,
+      framesIn: 2,
+      snapshotsApplied: 1,
+    });
+    // Hello, Ping, Input.
+    expect(connection.traffic.framesOut).toBe(3);
+    expect(connection.traffic.bytesOut).toBeGreaterThan(10);
   });
 
   it('is connected after Welcome and hands the Welcome to the state', () => {
@@ -230,6 +185,7 @@ describe('Connection', () => {
       phase: 'connected',
       url: 'ws://game.test/ws',
       playerId: 7,
+      isResumed: false,
     });
     expect(sync.welcomes).toEqual([welcome]);
     expect(statuses.map((s) => s.phase)).toEqual(['connecting', 'handshaking', 'connected']);
@@ -255,6 +211,7 @@ describe('Connection', () => {
 
   it('sends a movement change at once, and an aim change with the next regular Input', () => {
     const { socket, connection } = join();
+    scheduler.advance(20);
     connection.setControls({ moveDir: 0, aim: 10 });
     expect(socket.inputs().at(-1)).toMatchObject({ seq: 2, moveDir: 0, aim: 10 });
     connection.setControls({ moveDir: 0, aim: 20 });
@@ -263,6 +220,28 @@ describe('Connection', () => {
     expect(socket.inputs().at(-1)).toMatchObject({ seq: 3, moveDir: 0, aim: 20 });
     connection.setControls({ moveDir: NO_DIRECTION, aim: 20 });
     expect(socket.inputs().at(-1)).toMatchObject({ seq: 4, moveDir: NO_DIRECTION });
+    // Each one was reported with its send time, for prediction.
+    expect(sync.sentInputs.map((s) => [s.input.seq, s.sentAtMs])).toEqual([
+      [1, 0],
+      [2, 20],
+      [3, 50],
+      [4, 70],
+    ]);
+  });
+
+  it('never sends Inputs closer than 20 ms apart, however often the controls change', () => {
+    const { socket, connection } = join();
+    for (let ms = 0; ms < 1000; ms++) {
+      connection.setControls({ moveDir: ms % 2 === 0 ? 0 : 64, aim: 0 });
+      scheduler.advance(1);
+    }
+    const times = sync.sentInputs.map((s) => s.sentAtMs);
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThanOrEqual(20);
+    }
+    // 50 per second at most, plus the pings: under the server's 60 messages per second.
+    expect(socket.inputs().length).toBeLessThanOrEqual(51);
+    expect(socket.inputs().length).toBeGreaterThanOrEqual(45);
   });
 
   it('sends no Input before Welcome, even when the controls change', () => {
@@ -331,7 +310,7 @@ describe('Connection', () => {
 
   it('reports an unreachable server as closed without ever having opened', () => {
     const { socket, connection } = connect();
-    socket.serverCloses(1006, '', false);
+    socket.serverCloses(1006, '');
     expect(connection.status).toMatchObject({ phase: 'closed', closeCode: 1006, hasOpened: false });
     expect(statuses.map((s) => s.phase)).toEqual(['connecting', 'closed']);
   });

@@ -1,27 +1,23 @@
-import {
-  CloseCode,
-  MessageId,
-  NO_DIRECTION,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  ReplicaError,
-  SUBPROTOCOL,
-  decodeServerMessage,
-  encodeHello,
-  encodeInput,
-  encodeResync,
-} from '@tickwire/protocol';
-import type { Kick, ServerMessage, Snapshot, Welcome } from '@tickwire/protocol';
+import { CloseCode, MessageId } from '../wire/ids.js';
+import { NO_DIRECTION } from '../sim/quantize.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../wire/version.js';
+import { ProtocolError } from '../wire/errors.js';
+import { encodeHello, encodeInput, encodePing, encodeResync } from '../messages/client.js';
+import type { Input } from '../messages/client.js';
+import { decodeServerMessage } from '../messages/server.js';
+import type { Kick, Pong, ServerMessage, Welcome } from '../messages/server.js';
+import type { Snapshot } from '../messages/snapshot.js';
+import { ReplicaError } from '../replica/replica.js';
 import type { ClosedStatus, ConnectionStatus } from './connection-status.js';
-import { browserScheduler } from './socket.js';
-import type { Scheduler, WebSocketConstructor, WebSocketLike } from './socket.js';
+import { globalNowMs, globalScheduler } from './environment.js';
+import type { Scheduler, WebSocketConstructor, WebSocketLike } from './environment.js';
 
 /**
- * Where snapshots go: the client's replica holder. It lives outside net/ (in game/) so the
- * renderer reads state without knowing about sockets.
+ * Where a connection's state goes: the client's replica holder (the browser's game state, a bot's
+ * view). The connection holds no game state itself.
  */
 export interface SyncTarget {
-  /** The server accepted us: start a fresh replica for this room. */
+  /** The server accepted us: start a fresh replica for this room (and this player). */
   onWelcome(welcome: Welcome, receivedAtMs: number): void;
   /** Applies a snapshot. MUST throw ReplicaError, and change nothing, when it cannot apply it. */
   applySnapshot(snapshot: Snapshot, receivedAtMs: number): void;
@@ -29,14 +25,27 @@ export interface SyncTarget {
   readonly ackTick: number;
   /** Forgets every baseline, so the server's next snapshot must be a full one. */
   resetReplica(): void;
+  /** A Pong for the Ping sent at `pong.clientTimeMs` arrived at `receivedAtMs`. */
+  onPong?(pong: Pong, receivedAtMs: number): void;
+  /** An Input went out at `sentAtMs` (prediction tags it with the tick it should land in). */
+  onInputSent?(input: Input, sentAtMs: number): void;
 }
 
-/** What the player is asking for, in wire units. */
+/** What the player asks for, in wire units. */
 export interface Controls {
   /** Wire angle 0..255, or NO_DIRECTION to stand still. */
   moveDir: number;
   /** Wire angle 0..255. */
   aim: number;
+}
+
+/** Bytes and frames through one connection (WebSocket payloads, not TCP bytes). */
+export interface TrafficCounters {
+  bytesIn: number;
+  bytesOut: number;
+  framesIn: number;
+  framesOut: number;
+  snapshotsApplied: number;
 }
 
 export interface ConnectionOptions {
@@ -45,37 +54,67 @@ export interface ConnectionOptions {
   WebSocket: WebSocketConstructor;
   sync: SyncTarget;
   onStatus: (status: ConnectionStatus) => void;
+  /** Token from an earlier Welcome, to get that player back. Default none. */
+  resumeToken?: string | null;
+  /** Player id the token belonged to, to tell a resumed player from a new one. */
+  resumePlayerId?: number | null;
   scheduler?: Scheduler;
   /** Monotonic client clock in milliseconds. Default `performance.now()`. */
   nowMs?: () => number;
   /** How often to send Input while nothing changes. Default 50 ms (20 Hz). */
   inputIntervalMs?: number;
+  /**
+   * Shortest time between two Inputs. A change sooner than this waits for the rest of it, so a
+   * bot calling setControls in a loop still stays under the server's rate limit (60 messages/s).
+   * Default 20 ms.
+   */
+  minInputIntervalMs?: number;
+  /** Ping period once the clock has its first samples. Default 1000 ms. */
+  pingIntervalMs?: number;
+  /** Where protocol trouble is reported (resyncs, bad server frames). Default: nowhere. */
+  onWarning?: (message: string) => void;
 }
 
-const DEFAULT_INPUT_INTERVAL_MS = 50;
-/** WebSocket.OPEN; the DOM constant is not on the injected constructor type. */
+/** Pings sent quickly after joining, so clock sync has samples within a second. */
+const EARLY_PINGS = 5;
+const EARLY_PING_INTERVAL_MS = 200;
+/** WebSocket.OPEN. */
 const READY_STATE_OPEN = 1;
 /** Close code this client uses when the player leaves. */
 const NORMAL_CLOSURE = 1000;
 
 /**
- * One WebSocket connection to a tickwire server: handshake, snapshot intake (with Resync when a
- * baseline is missing), Input sending at a fixed rate and on every movement change, and status
- * events for the UI. One object per connection attempt: to reconnect, make a new one.
+ * One WebSocket connection to a tickwire server: handshake (with a resume token when
+ * reconnecting), snapshot intake (with Resync when a baseline is missing), Input at a fixed rate
+ * and on every movement change (never faster than the server allows), Ping/Pong for clock sync,
+ * traffic counters, and status events. One object per connection attempt: ReconnectingConnection
+ * makes a new one after a drop.
  *
- * Snapshots are applied inside the message callback. That is safe in a browser (the event loop
- * runs one callback at a time and the ArrayBuffer stays valid), and it keeps the replica
- * current in a background tab, where the render loop does not run.
+ * Snapshots are applied inside the message callback. That is safe (the event loop runs one
+ * callback at a time and the ArrayBuffer stays valid), and it keeps the replica current in a
+ * background tab, where rendering stops.
  */
 export class Connection {
+  readonly traffic: TrafficCounters = {
+    bytesIn: 0,
+    bytesOut: 0,
+    framesIn: 0,
+    framesOut: 0,
+    snapshotsApplied: 0,
+  };
   readonly #url: string;
   readonly #name: string;
   readonly #WebSocket: WebSocketConstructor;
   readonly #sync: SyncTarget;
   readonly #onStatus: (status: ConnectionStatus) => void;
+  readonly #resumeToken: string | null;
+  readonly #resumePlayerId: number | null;
   readonly #scheduler: Scheduler;
   readonly #nowMs: () => number;
   readonly #inputIntervalMs: number;
+  readonly #minInputIntervalMs: number;
+  readonly #pingIntervalMs: number;
+  readonly #onWarning: (message: string) => void;
 
   #socket: WebSocketLike | null = null;
   #status: ConnectionStatus = { phase: 'idle' };
@@ -83,8 +122,12 @@ export class Connection {
   #welcome: Welcome | null = null;
   #kick: Kick | null = null;
   #stopInputTimer: (() => void) | null = null;
+  #cancelDeferredInput: (() => void) | null = null;
+  #cancelPing: (() => void) | null = null;
+  #pingsSent = 0;
   #controls: Controls = { moveDir: NO_DIRECTION, aim: 0 };
   #lastSentMoveDir: number | null = null;
+  #lastInputAtMs = -Infinity;
   #inputSeq = 0;
   /** Tick named in the last Resync, until a snapshot applies again. */
   #resyncTick: number | null = null;
@@ -95,9 +138,14 @@ export class Connection {
     this.#WebSocket = options.WebSocket;
     this.#sync = options.sync;
     this.#onStatus = options.onStatus;
-    this.#scheduler = options.scheduler ?? browserScheduler;
-    this.#nowMs = options.nowMs ?? (() => performance.now());
-    this.#inputIntervalMs = options.inputIntervalMs ?? DEFAULT_INPUT_INTERVAL_MS;
+    this.#resumeToken = options.resumeToken ?? null;
+    this.#resumePlayerId = options.resumePlayerId ?? null;
+    this.#scheduler = options.scheduler ?? globalScheduler;
+    this.#nowMs = options.nowMs ?? globalNowMs;
+    this.#inputIntervalMs = options.inputIntervalMs ?? 50;
+    this.#minInputIntervalMs = options.minInputIntervalMs ?? 20;
+    this.#pingIntervalMs = options.pingIntervalMs ?? 1000;
+    this.#onWarning = options.onWarning ?? (() => {});
   }
 
   get status(): ConnectionStatus {
@@ -106,6 +154,10 @@ export class Connection {
 
   get welcome(): Welcome | null {
     return this.#welcome;
+  }
+
+  get controls(): Controls {
+    return this.#controls;
   }
 
   /** Opens the socket. Everything after this is reported through `onStatus`. */
@@ -130,13 +182,13 @@ export class Connection {
   }
 
   /**
-   * Sets what the player asks for. A change of movement is sent at once; an aim change waits
-   * for the next regular Input (the mouse moves far more often than 20 times a second).
+   * Sets what the player asks for. A change of movement is sent at once (or as soon as the input
+   * rate allows); an aim change waits for the next regular Input.
    */
   setControls(controls: Controls): void {
     this.#controls = { moveDir: controls.moveDir, aim: controls.aim };
     if (this.#status.phase === 'connected' && controls.moveDir !== this.#lastSentMoveDir) {
-      this.#sendInput();
+      this.#sendInputSoon();
     }
   }
 
@@ -147,11 +199,23 @@ export class Connection {
     this.#finish(this.#closedStatus(NORMAL_CLOSURE, '', true));
   }
 
+  /** Drops the socket without a close frame, as a network failure would (tests, tools). */
+  abort(): void {
+    if (this.#status.phase === 'closed' || this.#status.phase === 'idle') return;
+    this.#socket?.close();
+    this.#finish(this.#closedStatus(1006, 'connection aborted by the client', false));
+  }
+
   #onOpen(): void {
     this.#hasOpened = true;
     this.#send(
-      encodeHello({ protocolVersion: PROTOCOL_VERSION, name: this.#name, resumeToken: null }),
+      encodeHello({
+        protocolVersion: PROTOCOL_VERSION,
+        name: this.#name,
+        resumeToken: this.#resumeToken,
+      }),
     );
+    this.#ping();
     this.#setStatus({ phase: 'handshaking', url: this.#url });
   }
 
@@ -161,6 +225,9 @@ export class Connection {
       this.#fail(CloseCode.MalformedFrame, 'the server sent a text frame');
       return;
     }
+    const receivedAtMs = this.#nowMs();
+    this.traffic.bytesIn += data.byteLength;
+    this.traffic.framesIn++;
     let decoded: ServerMessage;
     try {
       decoded = decodeServerMessage(new Uint8Array(data));
@@ -171,40 +238,48 @@ export class Connection {
     }
     switch (decoded.id) {
       case MessageId.Welcome:
-        this.#onWelcome(decoded.message);
+        this.#onWelcome(decoded.message, receivedAtMs);
         return;
       case MessageId.Snapshot:
-        this.#onSnapshot(decoded.message);
+        this.#onSnapshot(decoded.message, receivedAtMs);
         return;
       case MessageId.Kick:
         // The close frame follows with the same code; keep the reason for it.
         this.#kick = decoded.message;
         return;
       case MessageId.Pong:
-        // This client sends no Ping yet (clock sync comes with interpolation).
+        this.#sync.onPong?.(decoded.message, receivedAtMs);
         return;
     }
   }
 
-  #onWelcome(welcome: Welcome): void {
+  #onWelcome(welcome: Welcome, receivedAtMs: number): void {
     if (this.#welcome !== null) {
       this.#fail(CloseCode.HandshakeViolation, 'the server sent a second Welcome');
       return;
     }
     this.#welcome = welcome;
-    this.#sync.onWelcome(welcome, this.#nowMs());
-    this.#setStatus({ phase: 'connected', url: this.#url, playerId: welcome.playerId });
-    this.#stopInputTimer = this.#scheduler.every(this.#inputIntervalMs, () => this.#sendInput());
+    this.#sync.onWelcome(welcome, receivedAtMs);
+    this.#setStatus({
+      phase: 'connected',
+      url: this.#url,
+      playerId: welcome.playerId,
+      isResumed: this.#resumeToken !== null && welcome.playerId === this.#resumePlayerId,
+    });
+    this.#stopInputTimer = this.#scheduler.every(this.#inputIntervalMs, () => {
+      if (this.#nowMs() - this.#lastInputAtMs >= this.#minInputIntervalMs) this.#sendInput();
+    });
     this.#sendInput();
   }
 
-  #onSnapshot(snapshot: Snapshot): void {
+  #onSnapshot(snapshot: Snapshot, receivedAtMs: number): void {
     if (this.#welcome === null) {
       this.#fail(CloseCode.HandshakeViolation, 'the server sent a Snapshot before Welcome');
       return;
     }
     try {
-      this.#sync.applySnapshot(snapshot, this.#nowMs());
+      this.#sync.applySnapshot(snapshot, receivedAtMs);
+      this.traffic.snapshotsApplied++;
       this.#resyncTick = null;
     } catch (error) {
       if (!(error instanceof ReplicaError)) throw error;
@@ -216,7 +291,7 @@ export class Connection {
     if (error.code !== 'MissingBaseline') {
       // A desync or a contradictory delta: a bug somewhere, but the game can go on from a full
       // snapshot. Forget every baseline so nothing built on the bad view survives.
-      console.warn(`tickwire: ${error.code} at tick ${error.tick}: ${error.message}; resyncing`);
+      this.#onWarning(`${error.code} at tick ${error.tick}: ${error.message}; resyncing`);
       this.#sync.resetReplica();
     }
     // Deltas on the missing baseline keep coming until the server has read the Resync: ask once,
@@ -237,7 +312,7 @@ export class Connection {
 
   /** Closes the connection because the server broke the protocol. */
   #fail(closeCode: number, message: string): void {
-    console.error(`tickwire: ${message}`);
+    this.#onWarning(message);
     // A close reason is limited to 123 bytes; the full message goes to the status.
     this.#socket?.close(closeCode, 'protocol error');
     this.#finish(this.#closedStatus(closeCode, message, true));
@@ -246,6 +321,10 @@ export class Connection {
   #finish(status: ClosedStatus): void {
     this.#stopInputTimer?.();
     this.#stopInputTimer = null;
+    this.#cancelDeferredInput?.();
+    this.#cancelDeferredInput = null;
+    this.#cancelPing?.();
+    this.#cancelPing = null;
     if (this.#socket !== null) {
       this.#socket.onopen = null;
       this.#socket.onmessage = null;
@@ -255,17 +334,51 @@ export class Connection {
     this.#setStatus(status);
   }
 
+  #ping(): void {
+    this.#cancelPing = null;
+    this.#send(encodePing({ clientTimeMs: this.#nowMs() }));
+    this.#pingsSent++;
+    const delayMs = this.#pingsSent < EARLY_PINGS ? EARLY_PING_INTERVAL_MS : this.#pingIntervalMs;
+    this.#cancelPing = this.#scheduler.after(delayMs, () => this.#ping());
+  }
+
+  /** Sends an Input now, or when the minimum interval since the last one is over. */
+  #sendInputSoon(): void {
+    if (this.#cancelDeferredInput !== null) return;
+    const waitMs = this.#lastInputAtMs + this.#minInputIntervalMs - this.#nowMs();
+    if (waitMs <= 0) {
+      this.#sendInput();
+      return;
+    }
+    this.#cancelDeferredInput = this.#scheduler.after(waitMs, () => {
+      this.#cancelDeferredInput = null;
+      // The regular Input may have carried the change meanwhile.
+      if (this.#controls.moveDir !== this.#lastSentMoveDir) this.#sendInputSoon();
+    });
+  }
+
   #sendInput(): void {
+    const nowMs = this.#nowMs();
     this.#inputSeq += 1;
     const { moveDir, aim } = this.#controls;
-    this.#send(
-      encodeInput({ seq: this.#inputSeq, ackTick: this.#sync.ackTick, moveDir, aim, buttons: 0 }),
-    );
+    const input: Input = {
+      seq: this.#inputSeq,
+      ackTick: this.#sync.ackTick,
+      moveDir,
+      aim,
+      buttons: 0,
+    };
+    this.#send(encodeInput(input));
     this.#lastSentMoveDir = moveDir;
+    this.#lastInputAtMs = nowMs;
+    this.#sync.onInputSent?.(input, nowMs);
   }
 
   #send(frame: Uint8Array): void {
-    if (this.#socket?.readyState === READY_STATE_OPEN) this.#socket.send(frame);
+    if (this.#socket?.readyState !== READY_STATE_OPEN) return;
+    this.#socket.send(frame);
+    this.traffic.bytesOut += frame.byteLength;
+    this.traffic.framesOut++;
   }
 
   #closedStatus(closeCode: number, reason: string, isClientInitiated: boolean): ClosedStatus {

@@ -1,7 +1,4 @@
-/** Where a connection is in its life. */
-export type ConnectionPhase = 'idle' | 'connecting' | 'handshaking' | 'connected' | 'closed';
-
-/** The connection's state after it has closed: what the UI explains to the player. */
+/** The connection's state after it has closed: what a UI explains to the player. */
 export interface ClosedStatus {
   phase: 'closed';
   url: string;
@@ -22,5 +19,24 @@ export type ConnectionStatus =
   | { phase: 'connecting'; url: string }
   /** Socket open, Hello sent, waiting for Welcome. */
   | { phase: 'handshaking'; url: string }
-  | { phase: 'connected'; url: string; playerId: number }
+  | {
+      phase: 'connected';
+      url: string;
+      playerId: number;
+      /** True when the server gave back the player this client had before it reconnected. */
+      isResumed: boolean;
+    }
+  /**
+   * The connection dropped after joining; another attempt starts at `retryAtMs` (client clock).
+   * `lost` is how the dropped connection ended.
+   */
+  | {
+      phase: 'reconnecting';
+      url: string;
+      attempt: number;
+      retryAtMs: number;
+      lost: ClosedStatus;
+    }
   | ClosedStatus;
+
+export type ConnectionPhase = ConnectionStatus['phase'];
