@@ -23,6 +23,8 @@ beforeAll(async () => {
       '--checksums',
       '--handshake-timeout-ms',
       '1500',
+      '--resume-grace-ms',
+      '1500',
       '--static',
       '',
     ],
@@ -48,7 +50,7 @@ describe('arena over real WebSockets', () => {
     expect((await health()).tick - first.tick).toBeGreaterThanOrEqual(4);
   });
 
-  it('welcomes, shows players to each other, moves them and removes them on leave', async () => {
+  it('welcomes, shows players to each other, moves them and removes them after the grace period', async () => {
     const a = new TestClient(server.wsUrl);
     const b = new TestClient(server.wsUrl);
     const welcomeA = await a.join('alice');
@@ -80,10 +82,46 @@ describe('arena over real WebSockets', () => {
     expect(a.positionOf(welcomeA.playerId)).toEqual(after);
 
     await a.close();
+    // Alice's player waits, standing still, for her to resume; then it goes.
+    const leftAtMs = Date.now();
+    await sleep(500);
+    const waiting = b.positionOf(welcomeA.playerId);
+    await sleep(300);
+    expect(waiting).not.toBeNull();
+    expect(b.positionOf(welcomeA.playerId)).toEqual(waiting);
     await waitFor(() => b.positionOf(welcomeA.playerId) === null, 'alice removed from bob');
+    expect(Date.now() - leftAtMs).toBeGreaterThanOrEqual(1400);
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
     await b.close();
+  });
+
+  it('gives a dropped player back to the client that resumes with its token', async () => {
+    const a = new TestClient(server.wsUrl);
+    const first = await a.join('dora');
+    const witness = new TestClient(server.wsUrl);
+    await witness.join('witness');
+    a.input(0);
+    await waitFor(() => (witness.positionOf(first.playerId)?.x ?? -1) > 0, 'dora seen moving');
+    await a.terminate();
+    await sleep(200);
+
+    const again = new TestClient(server.wsUrl);
+    const second = await again.join('dora', first.resumeToken);
+    expect(second.playerId).toBe(first.playerId);
+    expect(second.resumeToken).not.toBe(first.resumeToken);
+    // The resumed client steers the same entity the witness has been watching all along.
+    const before = witness.positionOf(first.playerId);
+    again.input(64);
+    await waitFor(
+      () => (witness.positionOf(first.playerId)?.y ?? 0) > (before?.y ?? 0) + 40,
+      'dora moving down again',
+    );
+    // A token resumes once: reusing it starts a new player.
+    const third = new TestClient(server.wsUrl);
+    expect((await third.join('dora', first.resumeToken)).playerId).not.toBe(first.playerId);
+    expect([a.errors, again.errors, witness.errors, third.errors]).toEqual([[], [], [], []]);
+    await Promise.all([again.close(), witness.close(), third.close()]);
   });
 
   it('acknowledged snapshots become deltas, and checksums verify on every one', async () => {

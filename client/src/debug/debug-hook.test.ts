@@ -2,16 +2,44 @@ import { EntityKind, Replica } from '@tickwire/protocol';
 import type { EntityRecord } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { debugSnapshot } from './debug-hook.js';
+import type { DebugSources } from './debug-hook.js';
+import { GameState } from '../game/game-state.js';
 
 const camera = { x: 600, y: 400, zoom: 0.8, viewport: { widthPx: 1280, heightPx: 720 } };
+const traffic = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, snapshotsApplied: 0 };
+const frames = {
+  fps: 0,
+  meanIntervalMs: 0,
+  meanWorkMs: 0,
+  maxWorkMs: 0,
+  pooledViews: 0,
+  createdViews: 0,
+};
+
+function sources(overrides: Partial<DebugSources>): DebugSources {
+  return {
+    status: 'connecting',
+    playerId: null,
+    view: null,
+    rendered: [],
+    frameAtMs: 0,
+    camera,
+    netcode: new GameState().figures(0),
+    traffic,
+    reconnects: 0,
+    frames,
+    ...overrides,
+  };
+}
 
 describe('debugSnapshot', () => {
   it('is empty before the first snapshot', () => {
-    expect(debugSnapshot('connecting', null, null, camera)).toEqual({
+    expect(debugSnapshot(sources({}))).toMatchObject({
       status: 'connecting',
       playerId: null,
       tick: 0,
       entities: [],
+      rendered: [],
       camera: { x: 600, y: 400, zoom: 0.8, viewportWidth: 1280, viewportHeight: 720 },
     });
   });
@@ -42,7 +70,19 @@ describe('debugSnapshot', () => {
       updated: [],
       checksum: null,
     });
-    const snapshot = debugSnapshot('connected', 1, view, camera);
+    const snapshot = debugSnapshot(
+      sources({
+        status: 'connected',
+        playerId: 1,
+        view,
+        rendered: [
+          { id: 1, kind: EntityKind.Player, x: 100, y: 2, name: 'A', aimRadians: 1, isSelf: true },
+        ],
+      }),
+    );
+    expect(snapshot.rendered).toEqual([
+      { id: 1, kind: EntityKind.Player, x: 100, y: 2, isSelf: true },
+    ]);
     expect(snapshot.tick).toBe(42);
     expect(snapshot.playerId).toBe(1);
     expect(snapshot.entities).toEqual([

@@ -1,7 +1,7 @@
 import { EntityKind, POSITION_SCALE } from '@tickwire/protocol';
-import type { ViewState } from '@tickwire/protocol';
+import type { ConnectionPhase, TrafficCounters, ViewState } from '@tickwire/protocol';
 import type { Camera } from '../game/camera.js';
-import type { ConnectionPhase } from '../net/connection-status.js';
+import type { NetcodeFigures, RenderEntity } from '../game/game-state.js';
 
 /** One entity of the latest applied snapshot, in world units. */
 export interface TickwireDebugEntity {
@@ -13,6 +13,15 @@ export interface TickwireDebugEntity {
   name?: string;
 }
 
+/** One entity as the last frame drew it, in world units. */
+export interface TickwireDebugRendered {
+  id: number;
+  kind: EntityKind;
+  x: number;
+  y: number;
+  isSelf: boolean;
+}
+
 /** What the screen shows: world point at the centre, zoom, and the viewport in CSS pixels. */
 export interface TickwireDebugCamera {
   x: number;
@@ -22,19 +31,43 @@ export interface TickwireDebugCamera {
   viewportHeight: number;
 }
 
+/** Frame timing over the last second: time between frames and our own work per frame. */
+export interface TickwireDebugFrames {
+  fps: number;
+  meanIntervalMs: number;
+  /** state.frame() + renderer.draw(), CPU time in ms. */
+  meanWorkMs: number;
+  maxWorkMs: number;
+  /** Display objects alive in the renderer's pool (in use and spare). */
+  pooledViews: number;
+  /** Display objects ever created. */
+  createdViews: number;
+}
+
 export interface TickwireDebugSnapshot {
   status: ConnectionPhase;
   /** Own entity id; null before Welcome. */
   playerId: number | null;
   /** Tick of the latest applied snapshot; 0 before the first. */
   tick: number;
+  /** The latest applied view, as the server sent it. */
   entities: TickwireDebugEntity[];
+  /** What the last frame drew: interpolated others, the predicted own player. */
+  rendered: TickwireDebugRendered[];
+  /** performance.now() of the last frame. */
+  frameAtMs: number;
   camera: TickwireDebugCamera;
+  netcode: NetcodeFigures;
+  traffic: TrafficCounters;
+  reconnects: number;
+  frames: TickwireDebugFrames;
 }
 
 /** The hook browser tests read through `window.__tickwire`. */
 export interface TickwireDebugHook {
   snapshot(): TickwireDebugSnapshot;
+  /** Drops the connection as a network failure would (it then reconnects). */
+  dropConnection(): void;
 }
 
 declare global {
@@ -43,15 +76,23 @@ declare global {
   }
 }
 
+export interface DebugSources {
+  status: ConnectionPhase;
+  playerId: number | null;
+  view: ViewState | null;
+  rendered: readonly RenderEntity[];
+  frameAtMs: number;
+  camera: Camera;
+  netcode: NetcodeFigures;
+  traffic: TrafficCounters;
+  reconnects: number;
+  frames: TickwireDebugFrames;
+}
+
 /** A plain-data copy of the client's state, safe to hand across `page.evaluate`. */
-export function debugSnapshot(
-  status: ConnectionPhase,
-  playerId: number | null,
-  view: ViewState | null,
-  camera: Camera,
-): TickwireDebugSnapshot {
+export function debugSnapshot(s: DebugSources): TickwireDebugSnapshot {
   const entities: TickwireDebugEntity[] = [];
-  for (const entity of view?.entities.values() ?? []) {
+  for (const entity of s.view?.entities.values() ?? []) {
     const x = entity.x / POSITION_SCALE;
     const y = entity.y / POSITION_SCALE;
     entities.push(
@@ -61,17 +102,23 @@ export function debugSnapshot(
     );
   }
   return {
-    status,
-    playerId,
-    tick: view?.tick ?? 0,
+    status: s.status,
+    playerId: s.playerId,
+    tick: s.view?.tick ?? 0,
     entities,
+    rendered: s.rendered.map((e) => ({ id: e.id, kind: e.kind, x: e.x, y: e.y, isSelf: e.isSelf })),
+    frameAtMs: s.frameAtMs,
     camera: {
-      x: camera.x,
-      y: camera.y,
-      zoom: camera.zoom,
-      viewportWidth: camera.viewport.widthPx,
-      viewportHeight: camera.viewport.heightPx,
+      x: s.camera.x,
+      y: s.camera.y,
+      zoom: s.camera.zoom,
+      viewportWidth: s.camera.viewport.widthPx,
+      viewportHeight: s.camera.viewport.heightPx,
     },
+    netcode: s.netcode,
+    traffic: { ...s.traffic },
+    reconnects: s.reconnects,
+    frames: s.frames,
   };
 }
 

@@ -1,7 +1,7 @@
 import { CloseCode } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { describeCloseCode, explainClose } from './close-messages.js';
-import type { ClosedStatus } from './connection-status.js';
+import type { ClosedStatus } from '@tickwire/protocol';
 
 const closed = (overrides: Partial<ClosedStatus>): ClosedStatus => ({
   phase: 'closed',

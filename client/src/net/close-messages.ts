@@ -1,5 +1,5 @@
 import { CloseCode } from '@tickwire/protocol';
-import type { ClosedStatus } from './connection-status.js';
+import type { ClosedStatus } from '@tickwire/protocol';
 
 /**
  * What each tickwire close code means to a player, as one sentence with what to do about it.

@@ -47,9 +47,13 @@ export class ArenaRenderer {
     return { widthPx: this.#app.screen.width, heightPx: this.#app.screen.height };
   }
 
-  /** Number of pooled entity views. */
-  get entityViewCount(): number {
-    return this.#entities.size;
+  /** Entity display objects: in use, in the pool (in use or spare), and ever created. */
+  get entityViewStats(): { inUse: number; pooled: number; created: number } {
+    return {
+      inUse: this.#entities.size,
+      pooled: this.#entities.pooled,
+      created: this.#entities.created,
+    };
   }
 
   /** Calls `onFrame` before each render, with the client clock in milliseconds. */

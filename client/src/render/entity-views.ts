@@ -31,6 +31,7 @@ class SharedShapes {
 class PlayerView {
   readonly container = new Container();
   readonly #ring: Graphics;
+  readonly #body: Graphics;
   readonly #aim: Graphics;
   readonly #label: Text;
   #isSelf = false;
@@ -39,6 +40,7 @@ class PlayerView {
     this.#ring = new Graphics(shapes.selfRing);
     this.#ring.visible = false;
     const body = new Graphics(shapes.body);
+    this.#body = body;
     body.tint = playerColor(entity.id);
     this.#aim = new Graphics(shapes.aim);
     this.#label = new Text({
@@ -54,6 +56,12 @@ class PlayerView {
     this.#label.anchor.set(0.5, 1);
     this.#label.y = -PLAYER_RADIUS_UNITS - 8;
     this.container.addChild(this.#ring, body, this.#aim, this.#label);
+  }
+
+  /** Gives this (pooled) view to another player. */
+  assign(entity: RenderEntity): void {
+    this.#body.tint = playerColor(entity.id);
+    this.update(entity);
   }
 
   update(entity: RenderEntity): void {
@@ -80,8 +88,10 @@ interface PooledView {
 }
 
 /**
- * The display objects of the entities in view, one per entity id: created when an entity
- * enters, moved every frame, destroyed when it leaves. Nothing is recreated per frame.
+ * The display objects of the entities in view, one per entity id, pooled: an entity entering the
+ * view takes a spare display object of its kind (one is created only when none is spare), moves
+ * every frame, and gives it back (hidden) when it leaves. Nothing is created per snapshot or per
+ * frame once the pool has grown to the crowd's size.
  */
 export class EntityViews {
   readonly container = new Container({ label: 'entities' });
@@ -89,15 +99,34 @@ export class EntityViews {
   readonly #players = new Container({ label: 'players', sortableChildren: true });
   readonly #shapes = new SharedShapes();
   readonly #views = new Map<number, PooledView>();
+  readonly #spare: Record<EntityKind, PooledView[]> = {
+    [EntityKind.Player]: [],
+    [EntityKind.Pellet]: [],
+  };
   #syncCount = 0;
+  #created = 0;
 
   constructor() {
     this.container.addChild(this.#pellets, this.#players);
   }
 
-  /** Number of pooled views (for tests and debugging). */
+  /** Display objects in use. */
   get size(): number {
     return this.#views.size;
+  }
+
+  /** Display objects in use or spare. */
+  get pooled(): number {
+    return (
+      this.#views.size +
+      this.#spare[EntityKind.Player].length +
+      this.#spare[EntityKind.Pellet].length
+    );
+  }
+
+  /** Display objects ever created. */
+  get created(): number {
+    return this.#created;
   }
 
   sync(entities: readonly RenderEntity[]): void {
@@ -106,11 +135,11 @@ export class EntityViews {
       let view = this.#views.get(entity.id);
       if (view && view.kind !== entity.kind) {
         // An id reused for another kind of entity.
-        this.#destroy(entity.id, view);
+        this.#release(entity.id, view);
         view = undefined;
       }
       if (!view) {
-        view = this.#create(entity);
+        view = this.#acquire(entity);
         this.#views.set(entity.id, view);
       }
       view.seenAt = syncCount;
@@ -118,14 +147,32 @@ export class EntityViews {
       else view.display.position.set(entity.x, entity.y);
     }
     for (const [id, view] of this.#views) {
-      if (view.seenAt !== syncCount) this.#destroy(id, view);
+      if (view.seenAt !== syncCount) this.#release(id, view);
     }
   }
 
   destroy(): void {
-    for (const [id, view] of this.#views) this.#destroy(id, view);
-    this.#shapes.destroy();
+    // Destroys children (and the Texts' textures) but not the shared GraphicsContexts, which the
+    // Graphics do not own.
     this.container.destroy({ children: true });
+    this.#shapes.destroy();
+  }
+
+  #acquire(entity: RenderEntity): PooledView {
+    const spare = this.#spare[entity.kind].pop();
+    if (spare) {
+      spare.display.visible = true;
+      spare.player?.assign(entity);
+      return spare;
+    }
+    this.#created++;
+    return this.#create(entity);
+  }
+
+  #release(id: number, view: PooledView): void {
+    this.#views.delete(id);
+    view.display.visible = false;
+    this.#spare[view.kind].push(view);
   }
 
   #create(entity: RenderEntity): PooledView {
@@ -137,12 +184,5 @@ export class EntityViews {
     const dot = new Graphics(this.#shapes.pellet);
     this.#pellets.addChild(dot);
     return { kind: entity.kind, display: dot, player: null, seenAt: 0 };
-  }
-
-  #destroy(id: number, view: PooledView): void {
-    this.#views.delete(id);
-    // Destroys children (and the Text's texture) but not the shared GraphicsContexts, which
-    // the Graphics do not own.
-    view.display.destroy({ children: true });
   }
 }

@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from '../net/connection-status.js';
+import type { ConnectionStatus } from '@tickwire/protocol';
 import { statusText } from './status-text.js';
 
 /** The status line: always on screen, tells the player where the connection is. */
@@ -9,9 +9,10 @@ export class StatusLine {
     this.#element = element;
   }
 
-  show(status: ConnectionStatus): void {
+  show(status: ConnectionStatus, nowMs = 0): void {
     this.#element.dataset['phase'] = status.phase;
-    this.#element.textContent = statusText(status);
+    const text = statusText(status, nowMs);
+    if (this.#element.textContent !== text) this.#element.textContent = text;
   }
 
   /** A problem that is not about the connection (bad ?server= URL, no WebGL). */

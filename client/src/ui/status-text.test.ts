@@ -18,8 +18,25 @@ describe('statusText', () => {
     expect(statusText({ phase: 'idle' })).toMatch(/not connected/i);
     expect(statusText({ phase: 'connecting', url })).toBe(`Connecting to ${url}…`);
     expect(statusText({ phase: 'handshaking', url })).toMatch(/joining/);
-    expect(statusText({ phase: 'connected', url, playerId: 4 })).toMatch(
-      /^Connected as player #4\./,
+    expect(statusText({ phase: 'connected', url, playerId: 4, isResumed: false })).toMatch(
+      /^Connected as player #4\. WASD/,
+    );
+  });
+
+  it('says a reconnect is under way, counting down, and when the player came back', () => {
+    const reconnecting = {
+      phase: 'reconnecting',
+      url,
+      attempt: 2,
+      retryAtMs: 1500,
+      lost: closed,
+    } as const;
+    expect(statusText(reconnecting, 1000)).toBe(
+      'Connection lost (close code 1006). Reconnecting in 0.5 s (attempt 2); your player waits for you on the server.',
+    );
+    expect(statusText(reconnecting, 1500)).toMatch(/Reconnecting now/);
+    expect(statusText({ phase: 'connected', url, playerId: 4, isResumed: true })).toMatch(
+      /Reconnected: your player is back\./,
     );
   });
 

@@ -1,7 +1,10 @@
-import type { ConnectionStatus } from '../net/connection-status.js';
+import type { ConnectionStatus } from '@tickwire/protocol';
 
-/** The one-line connection status shown at all times. */
-export function statusText(status: ConnectionStatus): string {
+/**
+ * The one-line connection status shown at all times. `nowMs` (client clock) counts down to the
+ * next reconnect attempt.
+ */
+export function statusText(status: ConnectionStatus, nowMs = 0): string {
   switch (status.phase) {
     case 'idle':
       return 'Not connected. Enter a name to join.';
@@ -9,8 +12,15 @@ export function statusText(status: ConnectionStatus): string {
       return `Connecting to ${status.url}…`;
     case 'handshaking':
       return 'Connected, joining the game…';
-    case 'connected':
-      return `Connected as player #${status.playerId}. WASD or arrow keys move, the mouse aims.`;
+    case 'connected': {
+      const resumed = status.isResumed ? ' Reconnected: your player is back.' : '';
+      return `Connected as player #${status.playerId}.${resumed} WASD or arrow keys move, the mouse aims.`;
+    }
+    case 'reconnecting': {
+      const seconds = Math.max(0, (status.retryAtMs - nowMs) / 1000);
+      const when = seconds < 0.1 ? 'now' : `in ${seconds.toFixed(1)} s`;
+      return `Connection lost (close code ${status.lost.closeCode}). Reconnecting ${when} (attempt ${status.attempt}); your player waits for you on the server.`;
+    }
     case 'closed':
       if (!status.hasOpened) return `Cannot connect to ${status.url}. Press Enter to try again.`;
       if (status.isClientInitiated && status.closeCode === 1000) return 'Left the game.';

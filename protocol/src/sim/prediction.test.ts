@@ -35,6 +35,8 @@ describe('Predictor', () => {
     expect(p.positionAt(0.5)).toEqual({ x: 1000, y: 1000 + SPEED / 2 });
     p.advanceTo(11);
     expect(p.positionAt(0)).toEqual({ x: 1000, y: 1000 + SPEED });
+    // The key held now, before its Input is even sent.
+    expect(p.positionAt(0.5, EAST)).toEqual({ x: 1000 + SPEED / 2, y: 1000 + SPEED });
   });
 
   it('stops at the world edge like the server', () => {

@@ -139,11 +139,14 @@ export class Predictor {
 
   /**
    * Position `fraction` (0..1) of the way into the next tick's step, in wire units, fractional.
-   * Clamped to the world like the step itself.
+   * Clamped to the world like the step itself. `moveDir`, when given, is the direction the player
+   * holds right now: drawing with it moves the player on the frame a key goes down, even before
+   * the Input carrying it has been sent.
    */
-  positionAt(fraction: number): { x: number; y: number } {
+  positionAt(fraction: number, moveDir?: number): { x: number; y: number } {
     const m = this.#motion;
-    const { vx, vy } = this.nextVelocity();
+    const { vx, vy } =
+      moveDir === undefined ? this.nextVelocity() : velocityFor(moveDir, this.#speed);
     const ahead = { x: m.x, y: m.y, vx, vy };
     return {
       x: extrapolateX(ahead, fraction, this.#maxX),

@@ -101,9 +101,9 @@ export class TestClient {
     this.ws.send(bytes);
   }
 
-  async join(name: string): Promise<Welcome> {
+  async join(name: string, resumeToken: string | null = null): Promise<Welcome> {
     await this.opened();
-    this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken: null }));
+    this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken }));
     await waitFor(() => this.welcome !== null && this.snapshots.length > 0, `${name} welcomed`);
     return this.welcome as Welcome;
   }
@@ -122,6 +122,12 @@ export class TestClient {
 
   close(): Promise<void> {
     this.ws.close();
+    return this.#closed;
+  }
+
+  /** Cuts the TCP connection with no close frame, as a network failure would. */
+  terminate(): Promise<void> {
+    this.ws.terminate();
     return this.#closed;
   }
 }

@@ -1,0 +1,407 @@
+// The values behind messages/*.json: every message, its boundaries and the edge cases worth
+// pinning. The generator encodes each value with the real codec, decodes the bytes back and
+// refuses to write a file when the two disagree or when a frame differs from PROTOCOL.md.
+import {
+  NO_DIRECTION,
+  PROTOCOL_VERSION,
+  type Hello,
+  type Input,
+  type Kick,
+  type Ping,
+  type Pong,
+  type Resync,
+  type Welcome,
+} from '@tickwire/protocol';
+
+export interface ValueSpec<T> {
+  name: string;
+  description: string;
+  value: T;
+  /** The frame as printed in PROTOCOL.md: the generator checks the codec still writes it. */
+  documentedHex?: string;
+}
+
+export interface NonCanonicalSpec {
+  name: string;
+  description: string;
+  /** Bytes written by hand (not by the reference encoder). */
+  hex: string;
+}
+
+export interface MessageSpecs<T> {
+  vectors: ValueSpec<T>[];
+  nonCanonical: NonCanonicalSpec[];
+}
+
+export const UINT32_MAX = 0xffff_ffff;
+const MAX_SAFE_MS = Number.MAX_SAFE_INTEGER;
+const UUID = '5f0c3a9e-8b1d-4c2e-9f7a-1d2b3c4d5e6f';
+const TOKEN_64 = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
+/** 16 UTF-16 code units, 32 UTF-8 bytes: the longest name, and one byte past fixstr. */
+export const EIGHT_EMOJI =
+  '\u{1F600}\u{1F680}\u{1F30D}\u{1F34E}\u{1F3B2}\u{1F47E}\u{1F525}\u{1F916}';
+/** 2-, 3- and 4-byte UTF-8 sequences: e with diaeresis, snowman, grinning face. */
+export const UNICODE_NAME = 'Zo\u00eb \u2603 \u{1F600}';
+
+export const helloSpecs: MessageSpecs<Hello> = {
+  vectors: [
+    {
+      name: 'hello-basic',
+      description: 'PROTOCOL.md 4.1 and 10.1: version 1, name "bot", resumeToken nil.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: 'bot', resumeToken: null },
+      documentedHex: '940101a3626f74c0',
+    },
+    {
+      name: 'hello-resume-token-string',
+      description: 'resumeToken as a string (a UUID from an earlier Welcome): str8, not nil.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: 'ann', resumeToken: UUID },
+    },
+    {
+      name: 'hello-resume-token-empty',
+      description: 'An empty resumeToken string decodes as "", not as null: fixstr(0) is not nil.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: 'ann', resumeToken: '' },
+    },
+    {
+      name: 'hello-longest-ascii',
+      description: 'A 16-character name and a 64-character token: both at their limits.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: 'abcdefghijklmnop', resumeToken: TOKEN_64 },
+    },
+    {
+      name: 'hello-unicode-name',
+      description:
+        'A name with 2-, 3- and 4-byte UTF-8 characters (U+00EB, U+2603, U+1F600): 8 UTF-16 code ' +
+        'units, 13 bytes.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: UNICODE_NAME, resumeToken: null },
+    },
+    {
+      name: 'hello-emoji-name-16-units',
+      description:
+        'Eight emoji: 16 UTF-16 code units (the limit, counted in code units, not characters) and ' +
+        '32 UTF-8 bytes, so the name is a str8, not a fixstr.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: EIGHT_EMOJI, resumeToken: null },
+    },
+    {
+      name: 'hello-untrimmed-name',
+      description:
+        'Leading and trailing spaces decode as sent; the server trims them after decoding. Only a ' +
+        'name that is all whitespace is rejected.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: '  bot  ', resumeToken: null },
+    },
+    {
+      name: 'hello-unsupported-version',
+      description:
+        "Version 7 decodes: refusing it is the session layer's job (Kick 4002), not the decoder's.",
+      value: { protocolVersion: 7, name: 'bot', resumeToken: null },
+    },
+    {
+      name: 'hello-largest-version',
+      description: 'protocolVersion 65535, the largest the decoder accepts (uint16).',
+      value: { protocolVersion: 0xffff, name: 'bot', resumeToken: null },
+    },
+  ],
+  nonCanonical: [],
+};
+
+export const inputSpecs: MessageSpecs<Input> = {
+  vectors: [
+    {
+      name: 'input-stand-still',
+      description:
+        'PROTOCOL.md 4.2: seq 2, ackTick 101, moveDir -1 (NO_DIRECTION, a negative fixint ff), ' +
+        'aim 200 (uint8), buttons 0.',
+      value: { seq: 2, ackTick: 101, moveDir: NO_DIRECTION, aim: 200, buttons: 0 },
+      documentedHex: '96020265ffccc800',
+    },
+    {
+      name: 'input-first',
+      description: 'PROTOCOL.md 10.4: seq 1 acknowledging tick 100, moving and aiming down (64).',
+      value: { seq: 1, ackTick: 100, moveDir: 64, aim: 64, buttons: 0 },
+      documentedHex: '96020164404000',
+    },
+    {
+      name: 'input-before-any-snapshot',
+      description: 'ackTick 0: no snapshot applied yet. moveDir 0 (right) is not NO_DIRECTION.',
+      value: { seq: 1, ackTick: 0, moveDir: 0, aim: 0, buttons: 0 },
+    },
+    {
+      name: 'input-uint8-boundaries',
+      description:
+        'moveDir 127 (last positive fixint) and aim 128 (first uint8), seq 255, ack 256.',
+      value: { seq: 255, ackTick: 256, moveDir: 127, aim: 128, buttons: 0 },
+    },
+    {
+      name: 'input-uint32-boundaries',
+      description: 'seq 65536 and ackTick 65535: the first uint32 and the last uint16.',
+      value: { seq: 0x10000, ackTick: 0xffff, moveDir: 192, aim: 32, buttons: 0 },
+    },
+    {
+      name: 'input-largest',
+      description:
+        'Every field at its largest: seq and ackTick UINT32_MAX, moveDir and aim 255, buttons 1 ' +
+        '(Action, reserved: accepted and ignored by version 1).',
+      value: { seq: UINT32_MAX, ackTick: UINT32_MAX, moveDir: 255, aim: 255, buttons: 1 },
+    },
+  ],
+  nonCanonical: [
+    {
+      name: 'input-wide-integers',
+      description:
+        'Integers in wider forms than needed (seq as uint64, ackTick as uint32, moveDir -1 as ' +
+        'int16, aim as uint16, buttons as int8): any width is accepted.',
+      hex: '9602cf0000000000000002ce00000065d1ffffcd00c8d000',
+    },
+  ],
+};
+
+export const pingSpecs: MessageSpecs<Ping> = {
+  vectors: [
+    {
+      name: 'ping-int',
+      description: 'PROTOCOL.md 4.3: clientTimeMs 5000, an integer: uint16.',
+      value: { clientTimeMs: 5000 },
+      documentedHex: '9203cd1388',
+    },
+    {
+      name: 'ping-zero',
+      description: 'clientTimeMs 0.',
+      value: { clientTimeMs: 0 },
+    },
+    {
+      name: 'ping-float',
+      description: 'A fractional clock reading (performance.now()): float64 (cb).',
+      value: { clientTimeMs: 1234.5678 },
+    },
+    {
+      name: 'ping-uint32-max',
+      description: 'clientTimeMs 4294967295: the largest integer written as an integer (uint32).',
+      value: { clientTimeMs: UINT32_MAX },
+    },
+    {
+      name: 'ping-2-pow-32',
+      description:
+        'clientTimeMs 4294967296 = 2^32: integers from 2^32 up are written as float64, not uint64.',
+      value: { clientTimeMs: 2 ** 32 },
+    },
+    {
+      name: 'ping-epoch-ms',
+      description: 'An epoch-milliseconds reading (Date.now()), 1700000000000: float64.',
+      value: { clientTimeMs: 1_700_000_000_000 },
+    },
+    {
+      name: 'ping-largest',
+      description: 'clientTimeMs 2^53-1, the largest accepted: float64.',
+      value: { clientTimeMs: MAX_SAFE_MS },
+    },
+  ],
+  nonCanonical: [
+    {
+      name: 'ping-uint64',
+      description:
+        'clientTimeMs 1700000000000 as uint64 (how most msgpack libraries write an int64): ' +
+        'accepted; the reference writes the same value as float64.',
+      hex: '9203cf0000018bcfe56800',
+    },
+    {
+      name: 'ping-float64-integral',
+      description:
+        'clientTimeMs 5000.0 as float64: decodes to the number 5000, which the reference writes ' +
+        'as uint16.',
+      hex: '9203cb40b3880000000000',
+    },
+    {
+      name: 'ping-float32',
+      description: 'clientTimeMs 0.5 as float32 (ca): accepted; the reference writes float64.',
+      hex: '9203ca3f000000',
+    },
+    {
+      name: 'ping-array16',
+      description:
+        'The frame as an array16 (dc 00 02) instead of a fixarray: any array header is accepted.',
+      hex: 'dc000203cd1388',
+    },
+  ],
+};
+
+export const resyncSpecs: MessageSpecs<Resync> = {
+  vectors: [
+    {
+      name: 'resync-basic',
+      description: 'PROTOCOL.md 4.4: Resync of tick 137 (uint8).',
+      value: { tick: 137 },
+      documentedHex: '9204cc89',
+    },
+    {
+      name: 'resync-smallest',
+      description: 'tick 1, the smallest (tick 0 is never a snapshot).',
+      value: { tick: 1 },
+    },
+    {
+      name: 'resync-largest',
+      description: 'tick UINT32_MAX.',
+      value: { tick: UINT32_MAX },
+    },
+  ],
+  nonCanonical: [],
+};
+
+const DEFAULT_ROOM = {
+  protocolVersion: PROTOCOL_VERSION,
+  tickHz: 30,
+  worldWidth: 4000,
+  worldHeight: 4000,
+  viewWidth: 1600,
+  viewHeight: 1000,
+  playerSpeed: 27,
+};
+
+export const welcomeSpecs: MessageSpecs<Welcome> = {
+  vectors: [
+    {
+      name: 'welcome-float-server-time',
+      description:
+        'PROTOCOL.md 10.2: player 1002 at tick 100 of a default room. serverTimeMs = 100 * 1000 / ' +
+        '30 = 3333.333..., a float64.',
+      value: {
+        ...DEFAULT_ROOM,
+        playerId: 1002,
+        serverTick: 100,
+        serverTimeMs: (100 * 1000) / 30,
+        resumeToken: UUID,
+      },
+      documentedHex:
+        '9c4001cd03ea1e64cb40aa0aaaaaaaaaabcd0fa0cd0fa0cd0640cd03e81bd924356630633361396' +
+        '52d386231642d346332652d396637612d316432623363346435653666',
+    },
+    {
+      name: 'welcome-int-server-time',
+      description:
+        'Tick 300 at 30 Hz: serverTimeMs = 10000 is an integer, so it is written as uint16, not ' +
+        'as a float. Readers MUST accept both.',
+      value: {
+        ...DEFAULT_ROOM,
+        playerId: 7,
+        serverTick: 300,
+        serverTimeMs: 10_000,
+        resumeToken: UUID,
+      },
+    },
+    {
+      name: 'welcome-smallest',
+      description:
+        'The smallest values: tick 0, serverTimeMs 0, tickHz 1, 1x1 world and view, speed 0, ' +
+        'player 0, an empty token.',
+      value: {
+        protocolVersion: 0,
+        playerId: 0,
+        tickHz: 1,
+        serverTick: 0,
+        serverTimeMs: 0,
+        worldWidth: 1,
+        worldHeight: 1,
+        viewWidth: 1,
+        viewHeight: 1,
+        playerSpeed: 0,
+        resumeToken: '',
+      },
+    },
+    {
+      name: 'welcome-largest',
+      description:
+        'The largest values: version and playerId 65535, tickHz 1000, serverTick UINT32_MAX, ' +
+        'serverTimeMs 2^53-1 (float64), sizes 1000000, speed 32767, a 64-character token.',
+      value: {
+        protocolVersion: 0xffff,
+        playerId: 0xffff,
+        tickHz: 1000,
+        serverTick: UINT32_MAX,
+        serverTimeMs: MAX_SAFE_MS,
+        worldWidth: 1_000_000,
+        worldHeight: 1_000_000,
+        viewWidth: 1_000_000,
+        viewHeight: 1_000_000,
+        playerSpeed: 0x7fff,
+        resumeToken: TOKEN_64,
+      },
+    },
+  ],
+  nonCanonical: [],
+};
+
+export const pongSpecs: MessageSpecs<Pong> = {
+  vectors: [
+    {
+      name: 'pong-basic',
+      description: 'PROTOCOL.md 4.7: clientTimeMs 5000 echoed, serverTimeMs 3341.5, tick 100.',
+      value: { clientTimeMs: 5000, serverTimeMs: 3341.5, serverTick: 100 },
+      documentedHex: '9442cd1388cb40aa1b000000000064',
+    },
+    {
+      name: 'pong-before-first-tick',
+      description: 'A Ping read before the first tick: serverTick 0, a small fractional clock.',
+      value: { clientTimeMs: 12.5, serverTimeMs: 0.25, serverTick: 0 },
+    },
+    {
+      name: 'pong-int-server-time',
+      description: 'serverTimeMs 1000 happens to be an integer: uint16, not float64.',
+      value: { clientTimeMs: 0, serverTimeMs: 1000, serverTick: 30 },
+    },
+    {
+      name: 'pong-epoch-echo',
+      description:
+        'An epoch-milliseconds clientTimeMs (1700000000000, above 2^32) comes back as float64 ' +
+        'whatever width the Ping used.',
+      value: { clientTimeMs: 1_700_000_000_000, serverTimeMs: 98765.4321, serverTick: 2963 },
+    },
+    {
+      name: 'pong-largest',
+      description: 'Both clocks 2^53-1 (float64) and serverTick UINT32_MAX.',
+      value: { clientTimeMs: MAX_SAFE_MS, serverTimeMs: MAX_SAFE_MS, serverTick: UINT32_MAX },
+    },
+  ],
+  nonCanonical: [],
+};
+
+const REASON_200 = 'x'.repeat(200);
+
+export const kickSpecs: MessageSpecs<Kick> = {
+  vectors: [
+    {
+      name: 'kick-rate-limited',
+      description: 'PROTOCOL.md 4.8: 4005 with a 32-byte reason (str8: one past fixstr).',
+      value: { closeCode: 4005, reason: 'more than 60 messages per second' },
+      documentedHex:
+        '9343cd0fa5d9206d6f7265207468616e203630206d6573736167657320706572207365636f6e64',
+    },
+    {
+      name: 'kick-unsupported-version',
+      description: 'PROTOCOL.md 1.4: the 4002 reason names the versions the server speaks.',
+      value: {
+        closeCode: 4002,
+        reason: 'protocol version 7 is not supported; this server speaks 1',
+      },
+    },
+    {
+      name: 'kick-empty-reason',
+      description: 'Code 4008 with an empty reason (fixstr of length 0).',
+      value: { closeCode: 4008, reason: '' },
+    },
+    {
+      name: 'kick-smallest-code',
+      description: 'closeCode 1000, the smallest accepted.',
+      value: { closeCode: 1000, reason: 'bye' },
+    },
+    {
+      name: 'kick-longest-ascii-reason',
+      description: 'closeCode 4999 (the largest) and a 200-character reason (the limit; str8).',
+      value: { closeCode: 4999, reason: REASON_200 },
+    },
+    {
+      name: 'kick-longest-unicode-reason',
+      description:
+        'A 200-code-unit reason of U+00E9: 400 UTF-8 bytes, so a str16. The limit counts code ' +
+        'units, not bytes.',
+      value: { closeCode: 4000, reason: '\u00e9'.repeat(200) },
+    },
+  ],
+  nonCanonical: [],
+};
