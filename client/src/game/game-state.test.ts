@@ -79,12 +79,12 @@ describe('GameState', () => {
     expect(state.figures(arrival(20)).interpolationDelayMs).toBeCloseTo(2 * TICK_MS, 6);
     const otherAt = (nowMs: number): number | undefined =>
       state.frame(nowMs, viewport).entities.find((e) => e.id === 2)?.x;
-    // At client time t the render time is t - 2 ticks: halfway between ticks 19 and 20 at
-    // t = 21.5 ticks. World x = (8000 + 40 * (19.5 - 11)) / 4.
-    expect(otherAt(21.5 * TICK_MS)).toBeCloseTo((8000 + 40 * 8.5) / 4, 6);
+    // At client time t the render time is t minus the 10 ms transit minus 2 ticks: halfway
+    // between ticks 19 and 20 at t = 21.5 ticks + 10 ms. World x = (8000 + 40 * 8.5) / 4.
+    expect(otherAt(21.5 * TICK_MS + 10)).toBeCloseTo((8000 + 40 * 8.5) / 4, 6);
     // Frame after frame the other player moves steadily: no jump bigger than its speed allows.
-    let previous = otherAt(21.5 * TICK_MS) as number;
-    for (let t = 21.5 * TICK_MS; t < 24 * TICK_MS; t += 1000 / 60) {
+    let previous = otherAt(21.5 * TICK_MS + 10) as number;
+    for (let t = 21.5 * TICK_MS + 10; t < 24 * TICK_MS; t += 1000 / 60) {
       const x = otherAt(t) as number;
       expect(Math.abs(x - previous)).toBeLessThanOrEqual(10 / 2 + 1e-9);
       previous = x;

@@ -244,8 +244,7 @@ export class GameState implements SyncTarget {
     const self = this.#drawSelf(nowMs);
     const interpolation = this.#interpolation;
     if (interpolation) {
-      const renderServerMs = this.serverNowMs(nowMs) - interpolation.delayMs;
-      for (const e of interpolation.sample(renderServerMs).values()) {
+      for (const e of interpolation.sample(interpolation.renderTimeMs(nowMs)).values()) {
         if (e.id !== this.playerId) entities.push(toRenderEntity(e));
       }
     }

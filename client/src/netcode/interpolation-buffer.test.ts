@@ -187,6 +187,59 @@ describe('InterpolationBuffer', () => {
     expect(adaptiveDelayMs(50, 20)).toBeGreaterThan(adaptiveDelayMs(50, 5));
   });
 
+  describe('render time', () => {
+    it('is the arrival time minus the transit minus the delay: a 150 ms link never runs dry', () => {
+      const frames: [number, EntityRecord[]][] = [];
+      for (let tick = 1; tick <= 40; tick++) frames.push([tick, [playerRecord(1, { x: tick })]]);
+      const buffer = new InterpolationBuffer({ tickHz: TICK_HZ });
+      const views = viewsOf(...frames);
+      for (const view of views) buffer.onSnapshot(view, view.tick * TICK_MS + 150);
+      expect(buffer.transitMs).toBe(150);
+      // Snapshot 40 arrived at 2150: drawn at 2150 - 150 - 100 = 1900, i.e. tick 38, with two
+      // snapshots still ahead of it.
+      const renderMs = buffer.renderTimeMs(40 * TICK_MS + 150);
+      expect(renderMs).toBe(38 * TICK_MS);
+      expect(buffer.sample(renderMs).get(1)?.x).toBe(38);
+    });
+
+    it('glides: a late snapshot moves it by a fraction of real time, never backwards', () => {
+      const buffer = new InterpolationBuffer({ tickHz: TICK_HZ });
+      const frames: [number, EntityRecord[]][] = [];
+      for (let tick = 1; tick <= 150; tick++) frames.push([tick, [playerRecord(1)]]);
+      const views = viewsOf(...frames);
+      let nowMs = 0;
+      let last = -Infinity;
+      for (const view of views) {
+        // From tick 20 on the link gets 80 ms slower for good.
+        const arrival = view.tick * TICK_MS + 50 + (view.tick >= 20 ? 80 : 0);
+        for (; nowMs < arrival; nowMs += 1000 / 60) {
+          const renderMs = buffer.renderTimeMs(nowMs);
+          if (Number.isFinite(last)) {
+            const step = renderMs - last;
+            expect(step).toBeGreaterThanOrEqual(0);
+            expect(step).toBeLessThanOrEqual((1000 / 60) * 1.1 + 1e-9);
+            expect(step).toBeGreaterThanOrEqual((1000 / 60) * 0.9 - 1e-9);
+          }
+          last = renderMs;
+        }
+        buffer.onSnapshot(view, arrival);
+      }
+      // It has caught up with the slower link: behind by the new transit plus the delay.
+      expect(buffer.transitMs).toBeCloseTo(130, 0);
+      expect(buffer.renderTimeMs(nowMs)).toBeCloseTo(nowMs - 130 - buffer.delayMs, -1);
+    });
+
+    it('jumps at once to a target far away (a stall or a new connection)', () => {
+      const buffer = new InterpolationBuffer({ tickHz: TICK_HZ });
+      const [early, late] = viewsOf([1, []], [100, []]);
+      buffer.onSnapshot(early as ViewState, 100);
+      expect(buffer.renderTimeMs(100)).toBe(100 - 50 - 100);
+      buffer.clear();
+      buffer.onSnapshot(late as ViewState, 9000);
+      expect(buffer.renderTimeMs(9000)).toBe(9000 - 4000 - 100);
+    });
+  });
+
   it('forgets everything on clear', () => {
     const buffer = bufferOf(viewsOf([10, [playerRecord(1)]]));
     buffer.clear();

@@ -2,8 +2,13 @@
 // (NETCODE.md, "Interpolation"). Pure: the caller passes every time in, in milliseconds.
 //
 // Typical use, once per frame:
-//   const renderServerTimeMs = clock.serverNowMs(nowMs()) - buffer.delayMs;
-//   const entities = buffer.sample(renderServerTimeMs);
+//   const entities = buffer.sample(buffer.renderTimeMs(nowMs()));
+//
+// The render time runs on the snapshots' own arrival clock, not on the estimated server clock:
+// a snapshot of server time T reaches the client about one one-way delay after T, so rendering
+// at "server now - delay" would always be past the newest snapshot on a slow link. Instead the
+// buffer tracks the mean transit time (arrival - server time) and renders at
+// now - transit - delay, slewed so that the render time never jumps or runs backwards.
 
 import { ANGLE_STEPS, EntityKind } from '@tickwire/protocol';
 import type { EntityRecord, EntityTable, ViewState } from '@tickwire/protocol';
@@ -30,6 +35,11 @@ export interface InterpolationBufferOptions {
   /** Snapshots older than this, behind the newest, are dropped. Default 1000. */
   maxBufferMs?: number;
 }
+
+/** The render time may run this much slower or faster than the client clock while it adjusts. */
+const MAX_RENDER_SLEW = 0.1;
+/** A render time this far (ms) from where it should be is moved at once (a stall, a resume). */
+const RENDER_SNAP_MS = 250;
 
 interface BufferedSnapshot {
   readonly tick: number;
@@ -70,6 +80,9 @@ export class InterpolationBuffer {
   #snapshots: BufferedSnapshot[] = [];
   #lastArrival: { serverTimeMs: number; clientMs: number } | null = null;
   #jitterMs = 0;
+  /** Smoothed arrival client time minus server time of snapshots; null before the first. */
+  #transitMs: number | null = null;
+  #lastRender: { clientMs: number; renderMs: number } | null = null;
   #snapshotIntervalMs: number;
 
   constructor(options: InterpolationBufferOptions) {
@@ -101,9 +114,42 @@ export class InterpolationBuffer {
     return this.#snapshotIntervalMs;
   }
 
-  /** How far behind server time to render, from the measured interval and jitter. */
+  /** How far behind the newest arrivals to render, from the measured interval and jitter. */
   get delayMs(): number {
     return adaptiveDelayMs(this.#snapshotIntervalMs, this.#jitterMs);
+  }
+
+  /**
+   * Smoothed transit time of snapshots: client arrival time minus server time, in ms (the
+   * one-way delay plus the offset between the two clocks). Null before the first snapshot.
+   */
+  get transitMs(): number | null {
+    return this.#transitMs;
+  }
+
+  /**
+   * The server time to draw at client time `nowMs`: `nowMs - transitMs - delayMs`, approached at
+   * most 10 % faster or slower than real time, never backwards, so remote entities glide even as
+   * the estimates change. A target more than 250 ms away is taken at once.
+   */
+  renderTimeMs(nowMs: number): number {
+    if (this.#transitMs === null) return -Infinity;
+    const targetMs = nowMs - this.#transitMs - this.delayMs;
+    const last = this.#lastRender;
+    let renderMs = targetMs;
+    if (last !== null && nowMs >= last.clientMs) {
+      const elapsedMs = nowMs - last.clientMs;
+      const earliestMs = last.renderMs + elapsedMs * (1 - MAX_RENDER_SLEW);
+      const latestMs = last.renderMs + elapsedMs * (1 + MAX_RENDER_SLEW);
+      if (Math.abs(targetMs - (last.renderMs + elapsedMs)) <= RENDER_SNAP_MS) {
+        renderMs = Math.min(Math.max(targetMs, earliestMs), latestMs);
+      }
+      renderMs = Math.max(renderMs, last.renderMs);
+    } else if (last !== null) {
+      return last.renderMs;
+    }
+    this.#lastRender = { clientMs: nowMs, renderMs };
+    return renderMs;
   }
 
   /** Number of snapshots held. */
@@ -142,6 +188,8 @@ export class InterpolationBuffer {
     this.#snapshots = [];
     this.#lastArrival = null;
     this.#jitterMs = 0;
+    this.#transitMs = null;
+    this.#lastRender = null;
     this.#snapshotIntervalMs = this.#tickMs;
   }
 
@@ -185,6 +233,11 @@ export class InterpolationBuffer {
   /** RFC 3550 interarrival jitter: the change in transit time, relative to server spacing. */
   #measureJitter(serverTimeMs: number, arrivalClientMs: number): void {
     if (!Number.isFinite(arrivalClientMs)) return;
+    const transitMs = arrivalClientMs - serverTimeMs;
+    this.#transitMs =
+      this.#transitMs === null
+        ? transitMs
+        : this.#transitMs + (transitMs - this.#transitMs) * SMOOTHING_GAIN;
     const last = this.#lastArrival;
     this.#lastArrival = { serverTimeMs, clientMs: arrivalClientMs };
     if (!last) return;

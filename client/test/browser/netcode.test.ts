@@ -1,0 +1,289 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../../server/test/support/server-process.js';
+import { TestClient, waitFor } from '../../../server/test/support/test-client.js';
+import { launchChromium } from '../support/browser.js';
+import {
+  REPO_ROOT,
+  joinGame,
+  openGamePage,
+  requireBuiltClient,
+  waitForDebugSnapshot,
+} from '../support/game-page.js';
+import type { GamePage } from '../support/game-page.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
+
+// The client's netcode on a bad network, in a real Chromium against the real server. The server
+// simulates the network (--sim-latency-ms: every frame, both ways, so the round trip is twice it).
+
+const LATENCY_MS = 150;
+const JITTER_MS = 30;
+const SERVER_ARGS = [
+  '--world',
+  '1200x800',
+  '--view',
+  '2500x1700',
+  '--pellets',
+  '30',
+  '--checksums',
+  '--sim-latency-ms',
+  String(LATENCY_MS),
+  '--sim-jitter-ms',
+  String(JITTER_MS),
+];
+/** Player speed (units/s, the server's default). */
+const SPEED = 200;
+/**
+ * A remote player's rendered path may not jump: between two frames it moves at most 1.5 times
+ * what a player can cover in that time (interpolation draws exactly the speed; an underrun that
+ * extrapolated and then snapped back would exceed it), plus half a unit of rounding.
+ */
+const REMOTE_JUMP_FACTOR = 1.5;
+/**
+ * Prediction error bound, world units. A direction change that reaches the server a tick
+ * earlier or later than predicted (the jitter is ±30 ms, a tick is 33 ms) costs one tick of the
+ * velocity change: 6.75 units when starting or stopping, 9.5 when turning 90°. Two ticks of a
+ * turn is 19: the bound.
+ */
+const MAX_PREDICTION_ERROR_UNITS = 19;
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+interface FrameRecord {
+  t: number;
+  self: { x: number; y: number } | null;
+  remote: { x: number; y: number } | null;
+}
+
+describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jitter', () => {
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  const pages: GamePage[] = [];
+  const bots: TestClient[] = [];
+
+  beforeAll(async () => {
+    requireBuiltClient();
+    browser = await launchChromium();
+    server = await startServer({ args: SERVER_ARGS });
+  });
+
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
+    for (const bot of bots.splice(0)) await bot.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('moves the own player on the next frame, glides remote players and keeps prediction error small', async () => {
+    if (!server || !browser) throw new Error('not started');
+    const game = await openGamePage(browser, `${server.url}/?netgraph=1`);
+    pages.push(game);
+    const { page } = game;
+    await joinGame(page, 'Alice');
+    const joined = await waitForDebugSnapshot(
+      page,
+      (s) =>
+        s.status === 'connected' &&
+        s.netcode.isClockSynced &&
+        s.rendered.some((e) => e.isSelf) &&
+        s.netcode.rttMs > 2 * LATENCY_MS - JITTER_MS,
+      'Alice to join with a synced clock',
+      15_000,
+    );
+    const selfId = joined.playerId;
+
+    // Bob walks a square, turning every 600 ms.
+    const bob = new TestClient(server.wsUrl);
+    bots.push(bob);
+    const bobWelcome = await bob.join('Bob');
+    let turn = 0;
+    bob.input((turn++ % 4) * 64);
+    const turning = setInterval(() => bob.input((turn++ % 4) * 64), 600);
+    try {
+      await waitForDebugSnapshot(
+        page,
+        (s) => s.rendered.some((e) => e.id === bobWelcome.playerId),
+        'Bob on Alice’s screen',
+        10_000,
+      );
+
+      // Record every frame's drawn positions of Alice and Bob, and when a key goes down.
+      await page.evaluate(
+        ({ selfId: self, remoteId }) => {
+          const records: FrameRecord[] = [];
+          const keys: number[] = [];
+          Object.assign(window, { __records: records, __keys: keys });
+          window.addEventListener('keydown', () => keys.push(performance.now()));
+          let lastAt = -1;
+          const record = (): void => {
+            const s = window.__tickwire?.snapshot();
+            if (s && s.frameAtMs !== lastAt) {
+              lastAt = s.frameAtMs;
+              const find = (id: number | null) => s.rendered.find((e) => e.id === id);
+              const me = find(self);
+              const other = find(remoteId);
+              records.push({
+                t: s.frameAtMs,
+                self: me ? { x: me.x, y: me.y } : null,
+                remote: other ? { x: other.x, y: other.y } : null,
+              });
+            }
+            requestAnimationFrame(record);
+          };
+          requestAnimationFrame(record);
+        },
+        { selfId, remoteId: bobWelcome.playerId },
+      );
+      await page.waitForTimeout(500);
+
+      // Alice walks a square too: right, down, left, up.
+      for (const key of ['d', 's', 'a', 'w']) {
+        await page.keyboard.down(key);
+        await page.waitForTimeout(700);
+        await page.keyboard.up(key);
+        await page.waitForTimeout(150);
+      }
+      await page.waitForTimeout(600);
+
+      const { records, keys } = await page.evaluate(() => {
+        const w = window as unknown as { __records: FrameRecord[]; __keys: number[] };
+        return { records: w.__records, keys: w.__keys };
+      });
+      const final = await waitForDebugSnapshot(page, () => true, 'a snapshot');
+
+      // 1. The own player moves on the first frame drawn after D goes down: far sooner than any
+      //    answer from the server could come (the round trip is over 300 ms).
+      const keyAt = keys[0] as number;
+      const before = [...records].reverse().find((r) => r.t < keyAt);
+      const next = records.find((r) => r.t > keyAt);
+      expect(before?.self).toBeTruthy();
+      expect(next?.self).toBeTruthy();
+      expect((next?.t ?? Infinity) - keyAt).toBeLessThan(final.netcode.rttMs);
+      expect((next?.self?.x ?? 0) - (before?.self?.x ?? 0)).toBeGreaterThan(0);
+      expect(Math.abs((next?.self?.y ?? 0) - (before?.self?.y ?? 0))).toBeLessThan(0.01);
+
+      // 2. Bob's drawn path has no jump.
+      const remote = records.filter((r) => r.remote !== null);
+      expect(remote.length).toBeGreaterThan(60);
+      let worstRatio = 0;
+      for (let i = 1; i < remote.length; i++) {
+        const a = remote[i - 1] as FrameRecord;
+        const b = remote[i] as FrameRecord;
+        const moved = Math.hypot(
+          (b.remote?.x ?? 0) - (a.remote?.x ?? 0),
+          (b.remote?.y ?? 0) - (a.remote?.y ?? 0),
+        );
+        const allowed = (SPEED * REMOTE_JUMP_FACTOR * (b.t - a.t)) / 1000 + 0.5;
+        worstRatio = Math.max(worstRatio, moved / allowed);
+        expect(moved).toBeLessThanOrEqual(allowed);
+      }
+
+      // 3. Prediction error stays under the bound, measured at every snapshot.
+      const { netcode } = final;
+      expect(netcode.predictionSamples).toBeGreaterThan(100);
+      expect(netcode.predictionErrorMaxEver).toBeLessThan(MAX_PREDICTION_ERROR_UNITS);
+
+      const report = {
+        latencyMsEachWay: LATENCY_MS,
+        jitterMs: JITTER_MS,
+        rttMs: netcode.rttMs,
+        interpolationDelayMs: netcode.interpolationDelayMs,
+        predictionLeadMs: netcode.predictionLeadMs,
+        predictionErrorMaxUnits: netcode.predictionErrorMaxEver,
+        predictionSamples: netcode.predictionSamples,
+        firstFrameAfterKeyMs: (next?.t ?? 0) - keyAt,
+        ownMoveOnThatFrameUnits: (next?.self?.x ?? 0) - (before?.self?.x ?? 0),
+        remoteFrames: remote.length,
+        worstRemoteStepOverAllowed: worstRatio,
+      };
+      console.log(`netcode on a bad network: ${JSON.stringify(report)}`);
+      mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+      writeFileSync(join(REPO_ROOT, 'test-results', 'netcode.json'), JSON.stringify(report));
+      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'netcode.png') });
+      expect(await page.locator('#net-graph').textContent()).toMatch(/rtt\s+\d+ ms/);
+      expect(game.pageErrors).toEqual([]);
+      expect(game.clientProblems).toEqual([]);
+    } finally {
+      clearInterval(turning);
+    }
+  });
+
+  it('comes back as the same player after the connection is cut mid-game', async () => {
+    if (!server || !browser) throw new Error('not started');
+    const proxy = await startTcpProxy(server.port);
+    try {
+      const wsUrl = `ws://127.0.0.1:${proxy.port}/ws`;
+      const game = await openGamePage(browser, `${server.url}/?server=${encodeURIComponent(wsUrl)}`);
+      pages.push(game);
+      const { page } = game;
+      await page.evaluate(() => {
+        const texts: string[] = [];
+        Object.assign(window, { __statusTexts: texts });
+        const status = document.getElementById('status');
+        if (!status) return;
+        new MutationObserver(() => texts.push(status.textContent ?? '')).observe(status, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
+      });
+      await joinGame(page, 'Carol');
+      const joined = await waitForDebugSnapshot(
+        page,
+        (s) => s.status === 'connected' && s.rendered.some((e) => e.isSelf),
+        'Carol to join',
+        15_000,
+      );
+      const carolId = joined.playerId as number;
+      // A witness, connected directly, watches Carol's entity the whole time.
+      const witness = new TestClient(server.wsUrl);
+      bots.push(witness);
+      await witness.join('Witness');
+      await waitFor(() => witness.positionOf(carolId) !== null, 'witness sees Carol', 10_000);
+      let wasGone = false;
+      const watching = setInterval(() => {
+        if (witness.positionOf(carolId) === null) wasGone = true;
+      }, 20);
+
+      try {
+        proxy.dropAll();
+        const back = await waitForDebugSnapshot(
+          page,
+          (s) => s.status === 'connected' && s.reconnects === 1 && s.rendered.some((e) => e.isSelf),
+          'Carol to reconnect',
+          20_000,
+        );
+        expect(back.playerId).toBe(carolId);
+        expect(proxy.dropped).toBeGreaterThanOrEqual(1);
+
+        // She plays on with the same entity: the witness sees it move.
+        const start = witness.positionOf(carolId);
+        await page.keyboard.down('d');
+        await waitFor(
+          () => (witness.positionOf(carolId)?.x ?? 0) > (start?.x ?? 0) + 40 * 4,
+          'Carol moving right after the reconnect',
+          10_000,
+        );
+        await page.keyboard.up('d');
+      } finally {
+        clearInterval(watching);
+      }
+      // The server kept her player while she was away: it never left the witness's view.
+      expect(wasGone).toBe(false);
+      const texts = await page.evaluate(
+        () => (window as unknown as { __statusTexts: string[] }).__statusTexts,
+      );
+      expect(texts.some((t) => /Connection lost .*Reconnecting/.test(t))).toBe(true);
+      expect(texts.at(-1)).toMatch(/Reconnected: your player is back\./);
+      expect(game.pageErrors).toEqual([]);
+      expect(game.clientProblems).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
