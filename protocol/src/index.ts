@@ -142,3 +142,16 @@ export type {
   WebSocketConstructor,
   WebSocketLike,
 } from './client/environment.js';
+
+export { connect } from './sdk/bot.js';
+export type { Bot, BotEvents, ConnectOptions } from './sdk/bot.js';
+export type { ReplicaCounters } from './sdk/view-tracker.js';
+export {
+  directionTowards,
+  distanceSquared,
+  nearestPellet,
+  nearestPlayer,
+  worldBounds,
+} from './sdk/steering.js';
+export type { WirePoint } from './sdk/steering.js';
+export { closeCodeName, describeClose } from './sdk/close-description.js';

@@ -218,7 +218,10 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
     const proxy = await startTcpProxy(server.port);
     try {
       const wsUrl = `ws://127.0.0.1:${proxy.port}/ws`;
-      const game = await openGamePage(browser, `${server.url}/?server=${encodeURIComponent(wsUrl)}`);
+      const game = await openGamePage(
+        browser,
+        `${server.url}/?server=${encodeURIComponent(wsUrl)}`,
+      );
       pages.push(game);
       const { page } = game;
       await page.evaluate(() => {
