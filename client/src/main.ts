@@ -102,45 +102,48 @@ async function main(): Promise<void> {
     };
   };
 
-  renderer.onFrame((nowMs) => {
-    const workStartMs = performance.now();
-    if (lastFrameAtMs > 0) frameIntervals.add(nowMs - lastFrameAtMs, nowMs);
-    lastFrameAtMs = nowMs;
-    state.setControls({ moveDir: controls.moveDir, aim });
-    lastFrame = state.frame(nowMs, renderer.viewport);
-    renderer.draw(lastFrame);
-    const mouse = controls.mouseScreen;
-    if (lastFrame.self && mouse) {
-      aim = aimTowards(worldToScreen(lastFrame.camera, lastFrame.self), mouse, aim);
-    }
-    connection?.setControls({ moveDir: controls.moveDir, aim });
-    frameWork.add(performance.now() - workStartMs, nowMs);
+  let workStartMs = 0;
+  renderer.onFrame(
+    (nowMs) => {
+      workStartMs = performance.now();
+      if (lastFrameAtMs > 0) frameIntervals.add(nowMs - lastFrameAtMs, nowMs);
+      lastFrameAtMs = nowMs;
+      state.setControls({ moveDir: controls.moveDir, aim });
+      lastFrame = state.frame(nowMs, renderer.viewport);
+      renderer.draw(lastFrame);
+      const mouse = controls.mouseScreen;
+      if (lastFrame.self && mouse) {
+        aim = aimTowards(worldToScreen(lastFrame.camera, lastFrame.self), mouse, aim);
+      }
+      connection?.setControls({ moveDir: controls.moveDir, aim });
 
-    if (connection?.status.phase === 'reconnecting') statusLine.show(connection.status, nowMs);
-    const traffic = connection?.traffic;
-    const inPerSecond = bytesIn.update(traffic?.bytesIn ?? 0, nowMs);
-    const outPerSecond = bytesOut.update(traffic?.bytesOut ?? 0, nowMs);
-    if (netGraph.isVisible) {
-      const figures = state.figures(nowMs);
-      netGraph.show({
-        fps: frameIntervals.ratePerSecond(nowMs),
-        frameMs: frameIntervals.mean(nowMs),
-        rttMs: figures.rttMs,
-        rttJitterMs: figures.rttJitterMs,
-        kbInPerSecond: inPerSecond / 1000,
-        kbOutPerSecond: outPerSecond / 1000,
-        snapshotsPerSecond: figures.snapshotsPerSecond,
-        snapshotJitterMs: figures.snapshotJitterMs,
-        interpolationDelayMs: figures.interpolationDelayMs,
-        predictionErrorLast: figures.predictionErrorLast,
-        predictionErrorMax: figures.predictionErrorMax,
-        predictionLeadMs: figures.predictionLeadMs,
-        reconnects: connection?.reconnects ?? 0,
-        phase: connection?.status.phase ?? 'idle',
-        simulated,
-      });
-    }
-  });
+      if (connection?.status.phase === 'reconnecting') statusLine.show(connection.status, nowMs);
+      const traffic = connection?.traffic;
+      const inPerSecond = bytesIn.update(traffic?.bytesIn ?? 0, nowMs);
+      const outPerSecond = bytesOut.update(traffic?.bytesOut ?? 0, nowMs);
+      if (netGraph.isVisible) {
+        const figures = state.figures(nowMs);
+        netGraph.show({
+          fps: frameIntervals.ratePerSecond(nowMs),
+          frameMs: frameIntervals.mean(nowMs),
+          rttMs: figures.rttMs,
+          rttJitterMs: figures.rttJitterMs,
+          kbInPerSecond: inPerSecond / 1000,
+          kbOutPerSecond: outPerSecond / 1000,
+          snapshotsPerSecond: figures.snapshotsPerSecond,
+          snapshotJitterMs: figures.snapshotJitterMs,
+          interpolationDelayMs: figures.interpolationDelayMs,
+          predictionErrorLast: figures.predictionErrorLast,
+          predictionErrorMax: figures.predictionErrorMax,
+          predictionLeadMs: figures.predictionLeadMs,
+          reconnects: connection?.reconnects ?? 0,
+          phase: connection?.status.phase ?? 'idle',
+          simulated,
+        });
+      }
+    },
+    () => frameWork.add(performance.now() - workStartMs, performance.now()),
+  );
 
   installDebugHook(window, {
     snapshot: () => {

@@ -35,7 +35,7 @@ export interface TickwireDebugCamera {
 export interface TickwireDebugFrames {
   fps: number;
   meanIntervalMs: number;
-  /** state.frame() + renderer.draw(), CPU time in ms. */
+  /** Main-thread time per frame, ms: game state, scene update and PixiJS's render call. */
   meanWorkMs: number;
   maxWorkMs: number;
   /** Display objects alive in the renderer's pool (in use and spare). */

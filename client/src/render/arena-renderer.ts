@@ -1,4 +1,4 @@
-import { Application, Container } from 'pixi.js';
+import { Application, Container, UPDATE_PRIORITY } from 'pixi.js';
 import type { Viewport } from '../game/camera.js';
 import { visibleWorldRect } from '../game/camera.js';
 import type { Frame } from '../game/game-state.js';
@@ -56,9 +56,14 @@ export class ArenaRenderer {
     };
   }
 
-  /** Calls `onFrame` before each render, with the client clock in milliseconds. */
-  onFrame(onFrame: (nowMs: number) => void): void {
+  /**
+   * Calls `onFrame` before each render, with the client clock in milliseconds, and `onRendered`
+   * right after PixiJS has rendered that frame (Application renders at UPDATE_PRIORITY.LOW; this
+   * runs at UTILITY, after it), so the caller can time the whole frame's work.
+   */
+  onFrame(onFrame: (nowMs: number) => void, onRendered?: () => void): void {
     this.#app.ticker.add(() => onFrame(performance.now()));
+    if (onRendered) this.#app.ticker.add(onRendered, undefined, UPDATE_PRIORITY.UTILITY);
   }
 
   draw(frame: Frame): void {

@@ -105,6 +105,8 @@ export class EntityViews {
   };
   #syncCount = 0;
   #created = 0;
+  /** Scratch list for sync(): entities that need a view this frame. */
+  readonly #entering: RenderEntity[] = [];
 
   constructor() {
     this.container.addChild(this.#pellets, this.#players);
@@ -131,23 +133,28 @@ export class EntityViews {
 
   sync(entities: readonly RenderEntity[]): void {
     const syncCount = ++this.#syncCount;
+    const entering = this.#entering;
+    entering.length = 0;
     for (const entity of entities) {
-      let view = this.#views.get(entity.id);
-      if (view && view.kind !== entity.kind) {
-        // An id reused for another kind of entity.
-        this.#release(entity.id, view);
-        view = undefined;
-      }
-      if (!view) {
-        view = this.#acquire(entity);
-        this.#views.set(entity.id, view);
+      const view = this.#views.get(entity.id);
+      // A new id, or an id reused for another kind of entity: it gets a view below.
+      if (view?.kind !== entity.kind) {
+        entering.push(entity);
+        continue;
       }
       view.seenAt = syncCount;
       if (view.player) view.player.update(entity);
       else view.display.position.set(entity.x, entity.y);
     }
+    // Views of entities that left go back to the pool first, so the ones entering reuse them.
     for (const [id, view] of this.#views) {
       if (view.seenAt !== syncCount) this.#release(id, view);
+    }
+    for (const entity of entering) {
+      const view = this.#acquire(entity);
+      view.seenAt = syncCount;
+      this.#views.set(entity.id, view);
+      if (!view.player) view.display.position.set(entity.x, entity.y);
     }
   }
 

@@ -1,0 +1,119 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../../server/test/support/server-process.js';
+import { TestClient } from '../../../server/test/support/test-client.js';
+import { launchChromium } from '../support/browser.js';
+import {
+  REPO_ROOT,
+  joinGame,
+  openGamePage,
+  requireBuiltClient,
+  waitForDebugSnapshot,
+} from '../support/game-page.js';
+
+// 300 entities on screen at once: 20 wandering bots, the page's own player and 279 pellets that
+// the players eat (each eaten pellet leaves, a new one enters elsewhere), in a world small enough
+// that every entity is in view. The renderer must reuse its display objects, not make new ones.
+
+const BOTS = 20;
+const PELLETS = 279;
+const VISIBLE = BOTS + 1 + PELLETS;
+const SERVER_ARGS = [
+  '--world',
+  '1000x700',
+  '--view',
+  '2100x1500',
+  '--pellets',
+  String(PELLETS),
+  '--checksums',
+];
+const MEASURE_MS = 4000;
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+describe(`a crowd of ${VISIBLE} visible entities`, () => {
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  const bots: TestClient[] = [];
+
+  beforeAll(async () => {
+    requireBuiltClient();
+    browser = await launchChromium();
+    server = await startServer({ args: SERVER_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const bot of bots) await bot.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('draws every entity from pooled display objects and reports the frame time', async () => {
+    if (!server || !browser) throw new Error('not started');
+    for (let i = 0; i < BOTS; i++) {
+      const bot = new TestClient(server.wsUrl);
+      bots.push(bot);
+      await bot.join(`bot-${i}`);
+    }
+    const wander = setInterval(() => {
+      for (const bot of bots) bot.input(Math.floor(Math.random() * 256));
+    }, 400);
+    const game = await openGamePage(browser, server.url);
+    try {
+      await joinGame(game.page, 'Watcher');
+      await waitForDebugSnapshot(
+        game.page,
+        (s) => s.rendered.length >= VISIBLE,
+        `${VISIBLE} entities drawn`,
+        15_000,
+      );
+      // Let the pool reach the crowd's size, then measure.
+      await game.page.waitForTimeout(1000);
+      const start = await waitForDebugSnapshot(game.page, () => true, 'a snapshot');
+      await game.page.keyboard.down('d');
+      await game.page.waitForTimeout(MEASURE_MS / 2);
+      await game.page.keyboard.up('d');
+      await game.page.keyboard.down('s');
+      await game.page.waitForTimeout(MEASURE_MS / 2);
+      await game.page.keyboard.up('s');
+      const end = await waitForDebugSnapshot(game.page, () => true, 'a snapshot');
+
+      const pelletIds = (s: typeof start): Set<number> =>
+        new Set(s.entities.filter((e) => e.kind === 1).map((e) => e.id));
+      const before = pelletIds(start);
+      const churn = [...pelletIds(end)].filter((id) => !before.has(id)).length;
+      const report = {
+        visibleEntities: end.rendered.length,
+        fps: end.frames.fps,
+        meanFrameIntervalMs: end.frames.meanIntervalMs,
+        meanFrameWorkMs: end.frames.meanWorkMs,
+        maxFrameWorkMs: end.frames.maxWorkMs,
+        pooledViews: end.frames.pooledViews,
+        createdViewsDuringMeasurement: end.frames.createdViews - start.frames.createdViews,
+        pelletsReplacedDuringMeasurement: churn,
+      };
+      console.log(`crowd frame time (software WebGL): ${JSON.stringify(report)}`);
+      mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+      writeFileSync(join(REPO_ROOT, 'test-results', 'crowd.json'), JSON.stringify(report));
+      await game.page.screenshot({ path: join(REPO_ROOT, 'test-results', 'crowd.png') });
+
+      expect(end.rendered.length).toBeGreaterThanOrEqual(VISIBLE);
+      // Pellets were eaten and replaced by new entities while we watched...
+      expect(churn).toBeGreaterThanOrEqual(5);
+      // ...and their display objects came from the pool. (A new one is made only when more
+      // entities are drawn at once than ever before: interpolating across a swap briefly draws
+      // both the pellet that left and the one that entered.)
+      expect(report.createdViewsDuringMeasurement).toBeLessThanOrEqual(2);
+      // The pool holds the crowd plus the few drawn twice while interpolating across a swap.
+      expect(end.frames.pooledViews).toBeLessThan(2 * VISIBLE);
+      expect(end.frames.fps).toBeGreaterThan(0);
+      expect(game.pageErrors).toEqual([]);
+      expect(game.clientProblems).toEqual([]);
+    } finally {
+      clearInterval(wander);
+      await game.close();
+    }
+  });
+});
