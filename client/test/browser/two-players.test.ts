@@ -14,6 +14,7 @@ import {
   waitForDebugSnapshot,
 } from '../support/game-page.js';
 import type { GamePage } from '../support/game-page.js';
+import type { TickwireDebugSnapshot } from '../../src/debug/debug-hook.js';
 
 const SCREENSHOT_PATH = join(REPO_ROOT, 'test-results', 'two-players.png');
 /**
@@ -153,6 +154,26 @@ describe('two players in one arena', () => {
       expect(page.pageErrors).toEqual([]);
       expect(page.clientProblems).toEqual([]);
     }
+  });
+
+  it('simulates a slow link for this page alone with ?latency=', async () => {
+    if (!server) throw new Error('no server');
+    const slow = await open(`${server.url}/?latency=120&jitter=0&netgraph=1`);
+    const fast = await open(server.url);
+    await joinGame(slow.page, 'Slow');
+    await joinGame(fast.page, 'Fast');
+    const synced = (s: TickwireDebugSnapshot): boolean =>
+      s.status === 'connected' && s.netcode.isClockSynced;
+    const slowState = await waitForDebugSnapshot(slow.page, synced, 'the slow page to sync');
+    const fastState = await waitForDebugSnapshot(fast.page, synced, 'the fast page to sync');
+    // 120 ms each way on the slow page only; loopback is well under 20 ms.
+    expect(slowState.netcode.rttMs).toBeGreaterThanOrEqual(240);
+    expect(slowState.netcode.rttMs).toBeLessThan(400);
+    expect(fastState.netcode.rttMs).toBeLessThan(60);
+    expect(await slow.page.locator('#net-graph').textContent()).toContain(
+      'simulated  +120 ms ±0 loss 0 %',
+    );
+    expect([slow.pageErrors, fast.pageErrors]).toEqual([[], []]);
   });
 
   it('says it cannot connect when the server is unreachable', async () => {
