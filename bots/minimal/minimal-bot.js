@@ -59,6 +59,7 @@ const CLOSE_CODES = new Map([
   [4008, ['ServerShutdown', 'reconnect later, with backoff']],
   [4009, ['SubprotocolRequired', 'offer the subprotocol tickwire.v1']],
   [4010, ['FrameTooLarge', 'a client bug: keep messages small']],
+  [4011, ['SessionReplaced', 'another connection took this player: do not reconnect']],
 ]);
 
 /**

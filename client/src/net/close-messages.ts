@@ -29,7 +29,7 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
   [CloseCode.FrameTooLarge]:
     'This client sent a message larger than the server accepts. This is a client bug: reload the page.',
   [CloseCode.SessionReplaced]:
-    'Your player was taken over by another connection (the game is open in another tab or window). Rejoin here to take it back.',
+    'Your player was taken over by another connection (the game is open in another tab or window). Rejoin here to play as a new player.',
 };
 
 /** Standard WebSocket close codes (RFC 6455 section 7.4.1) a player may meet. */

@@ -1,4 +1,4 @@
-// Estimates the server's clock from Ping/Pong samples (NETCODE.md, "Clock sync").
+// Estimates the server's clock from Ping/Pong samples (README.md, "Netcode").
 //
 // All times are milliseconds. Client times are readings of one monotonic client clock (e.g.
 // performance.now()) that the caller passes in: this class never reads a clock itself, so tests

@@ -1,5 +1,5 @@
 // Renders remote entities a little in the past, between the two snapshots around the render time
-// (NETCODE.md, "Interpolation"). Pure: the caller passes every time in, in milliseconds.
+// (README.md, "Netcode"). Pure: the caller passes every time in, in milliseconds.
 //
 // Typical use, once per frame:
 //   const entities = buffer.sample(buffer.renderTimeMs(nowMs()));

@@ -91,9 +91,10 @@ describe('ReconnectingConnection', () => {
     // The controls held before the drop go out on the new connection.
     expect(socket().inputs()[0]).toMatchObject({ moveDir: 64, aim: 3 });
 
-    // The next drop resumes with the newest token.
+    // The next drop resumes with the newest token (after 500 ms: the connection had not been up
+    // long enough to start the backoff over).
     socket().serverCloses(1006);
-    scheduler.advance(250);
+    scheduler.advance(500);
     socket().serverAccepts();
     expect(socket().hellos()[0]?.resumeToken).toBe('second-token');
   });
@@ -122,6 +123,32 @@ describe('ReconnectingConnection', () => {
     expect(retries).toEqual([250, 500, 1000, 2000, 2000]);
     expect(c.status).toMatchObject({ phase: 'closed', closeCode: 1006, hasJoined: false });
     expect(scheduler.activeTimers).toBe(0);
+  });
+
+  it('keeps backing off when it is kicked again and again right after joining', () => {
+    const c = start();
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      joinAs(7, `t${i}`);
+      scheduler.advance(1000);
+      socket().serverCloses(CloseCode.SlowConsumer);
+      if (c.status.phase !== 'reconnecting') throw new Error('not reconnecting');
+      delays.push(c.status.retryAtMs - scheduler.nowMs);
+      scheduler.advance(c.status.retryAtMs - scheduler.nowMs);
+    }
+    expect(delays).toEqual([250, 500, 1000, 2000]);
+    // A connection that stayed up 10 s starts the backoff over.
+    joinAs(7, 'stable');
+    scheduler.advance(10_000);
+    socket().serverCloses(1006);
+    expect(c.status.phase === 'reconnecting' && c.status.retryAtMs - scheduler.nowMs).toBe(250);
+  });
+
+  it('waits at least 2 s after RateLimited or RoomFull', () => {
+    const c = start();
+    joinAs(7, 't');
+    socket().serverCloses(CloseCode.RateLimited);
+    expect(c.status.phase === 'reconnecting' && c.status.retryAtMs - scheduler.nowMs).toBe(2000);
   });
 
   it('does not retry when retrying cannot help', () => {

@@ -39,6 +39,18 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.SessionReplaced,
 ]);
 
+/** Codes that ask the client to wait a few seconds: the first retry waits at least this long. */
+const SLOW_DOWN_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.RateLimited,
+  CloseCode.RoomFull,
+]);
+const SLOW_DOWN_DELAY_MS = 2000;
+/**
+ * A connection must stay up this long before a later drop starts the backoff over; a client
+ * kicked again and again right after joining keeps backing off instead of hammering the server.
+ */
+const STABLE_CONNECTION_MS = 10_000;
+
 /** Whether a connection that ended with `status` is worth trying again. */
 export function isRetryableClose(status: ClosedStatus): boolean {
   return !status.isClientInitiated && !FINAL_CLOSE_CODES.has(status.closeCode);
@@ -97,6 +109,7 @@ export class ReconnectingConnection {
   #controls: Controls | null = null;
   #attempt = 0;
   #droppedAtMs: number | null = null;
+  #connectedAtMs = -Infinity;
   #cancelRetry: (() => void) | null = null;
   #reconnects = 0;
   #isClosedForGood = false;
@@ -194,7 +207,7 @@ export class ReconnectingConnection {
     if (status.phase === 'connected') {
       if (this.#droppedAtMs !== null) this.#reconnects++;
       this.#droppedAtMs = null;
-      this.#attempt = 0;
+      this.#connectedAtMs = this.#nowMs();
       this.#welcome = this.#connection?.welcome ?? null;
       this.#setStatus(status);
       return;
@@ -214,14 +227,15 @@ export class ReconnectingConnection {
       this.#setStatus(status);
       return;
     }
+    if (this.#droppedAtMs === null && nowMs - this.#connectedAtMs >= STABLE_CONNECTION_MS) {
+      this.#attempt = 0;
+    }
     this.#droppedAtMs ??= nowMs;
     this.#attempt++;
-    const delayMs = backoffDelayMs(
-      this.#attempt,
-      this.#baseDelayMs,
-      this.#maxDelayMs,
-      this.#random,
-    );
+    let delayMs = backoffDelayMs(this.#attempt, this.#baseDelayMs, this.#maxDelayMs, this.#random);
+    if (SLOW_DOWN_CLOSE_CODES.has(status.closeCode)) {
+      delayMs = Math.max(delayMs, SLOW_DOWN_DELAY_MS);
+    }
     this.#setStatus({
       phase: 'reconnecting',
       url: status.url,

@@ -53,8 +53,9 @@ export const CloseCode = {
   /** A frame longer than the server's frame limit (1 KiB by default). */
   FrameTooLarge: 4010,
   /**
-   * Another connection resumed this player with its resume token (the same player opened
-   * elsewhere, or this connection was presumed dead). Do not reconnect automatically.
+   * Another connection resumed this player with its resume token (the game opened in another
+   * tab, or this connection was presumed dead). This connection's token is spent: do not
+   * reconnect automatically (it would join as a new player).
    */
   SessionReplaced: 4011,
 } as const;

@@ -177,12 +177,23 @@ describe('ArenaRoom (in-memory transport)', () => {
     expect(ticks).toEqual(Array.from({ length: ticks.length }, (_, i) => (ticks[0] as number) + i));
   });
 
-  it('removes the player of a closed connection at the next tick when resuming is off', () => {
-    const { room } = createTestRoom({ pelletCount: 0, resumeGraceMs: 0 });
+  it('removes the player of a client that leaves with 1000 at the next tick, grace or not', () => {
+    const { room } = createTestRoom({ pelletCount: 0, resumeGraceMs: 15_000 });
     const a = new MemoryConnection(room);
     a.deliver(hello());
     room.tick(1);
     a.hangUp();
+    room.tick(2);
+    expect(room.world.players.size).toBe(0);
+    expect(room.detachedPlayerCount).toBe(0);
+  });
+
+  it('removes the player of a lost connection at the next tick when resuming is off', () => {
+    const { room } = createTestRoom({ pelletCount: 0, resumeGraceMs: 0 });
+    const a = new MemoryConnection(room);
+    a.deliver(hello());
+    room.tick(1);
+    a.drop();
     expect(room.world.players.size).toBe(1);
     room.tick(2);
     expect(room.world.players.size).toBe(0);
@@ -209,7 +220,7 @@ describe('ArenaRoom (in-memory transport)', () => {
       const first = join(room, 1, null);
       first.c.deliver(encodeInput({ seq: 1, ackTick: 0, moveDir: 0, aim: 7, buttons: 0 }));
       room.tick(2);
-      first.c.hangUp();
+      first.c.drop();
       room.tick(3);
       const player = room.world.players.get(first.welcome.playerId);
       expect(player).toMatchObject({ vx: 0, vy: 0, aim: 7 });
@@ -234,7 +245,7 @@ describe('ArenaRoom (in-memory transport)', () => {
     it('removes the player when the grace period is over; the old token then starts a new player', () => {
       const { room, clock } = createTestRoom({ pelletCount: 0, resumeGraceMs: 15_000 });
       const first = join(room, 1, null);
-      first.c.hangUp();
+      first.c.drop();
       room.tick(2);
       expect(room.world.players.size).toBe(1);
       clock.advance(15_001);

@@ -35,6 +35,9 @@ export interface ArenaRoomDeps {
   log: Logger;
 }
 
+/** WebSocket close code of a client that leaves on purpose. */
+const NORMAL_CLOSURE = 1000;
+
 /** Samples kept for tick timing percentiles: two minutes at 30 Hz. */
 const TIMING_WINDOW = 3600;
 
@@ -219,6 +222,8 @@ export class ArenaRoom implements ConnectionHandler {
     if (!session) return;
     this.#sessions.delete(connection.id);
     session.phase = 'closed';
+    // A client that closes with 1000 (Normal Closure) is leaving, not lost: no grace period.
+    session.isLeavingOnPurpose = code === NORMAL_CLOSURE;
     if (session.player) this.#leaves.push(session);
     this.#log.debug('connection closed', { connection: connection.id, code });
   }
@@ -359,7 +364,8 @@ export class ArenaRoom implements ConnectionHandler {
 
   /**
    * Sessions that closed: their players stand still and wait `resumeGraceMs` for a Hello with
-   * their resume token; players whose wait is over leave the world.
+   * their resume token (unless the client left on purpose, with close code 1000); players whose
+   * wait is over leave the world.
    */
   #drainLeaves(tick: number, nowMs: number): void {
     for (const session of this.#leaves) {
@@ -369,7 +375,7 @@ export class ArenaRoom implements ConnectionHandler {
       session.resumeToken = null;
       if (!player) continue;
       if (token !== null) this.#attached.delete(token);
-      if (token !== null && this.#config.resumeGraceMs > 0) {
+      if (token !== null && this.#config.resumeGraceMs > 0 && !session.isLeavingOnPurpose) {
         this.world.applyInput(player, NO_DIRECTION, player.aim, tick);
         this.#detached.set(token, { player, expiresAtMs: nowMs + this.#config.resumeGraceMs });
       } else {

@@ -17,6 +17,8 @@ export class Session {
   player: Player | null = null;
   /** The token this session's Welcome carried, while it holds a player. */
   resumeToken: string | null = null;
+  /** The client closed with 1000: its player leaves at once instead of waiting for a resume. */
+  isLeavingOnPurpose = false;
 
   // Queued by socket callbacks, drained by the tick:
   /** Newest input received and not yet applied. */

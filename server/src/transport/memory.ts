@@ -47,9 +47,14 @@ export class MemoryConnection implements Connection {
     if (this.isOpen) this.#handler.onMessage(this, frame, isBinary);
   }
 
-  /** The client side hangs up. */
+  /** The client side hangs up (Normal Closure: it is leaving). */
   hangUp(): void {
     this.close(1000, 'client closed');
+  }
+
+  /** The connection is lost (1006: no close frame, as a network failure). */
+  drop(): void {
+    this.close(1006, 'connection lost');
   }
 
   /** Takes every frame sent since the last call. */
