@@ -2,7 +2,7 @@ import { extrapolateX, extrapolateY, steer, stepMotion, velocityFor } from './mo
 import type { Motion, Velocity } from './movement.js';
 
 // Client-side prediction of the own player, with reconciliation against the server
-// (NETCODE.md, "Prediction and reconciliation").
+// (README.md, "Netcode").
 //
 // The server applies, before each tick's step, the newest Input it has received, and echoes its
 // seq in every Snapshot as `inputAck`. The predictor runs the same rule on the same integers

@@ -1,0 +1,254 @@
+import { execFile } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// "The protocol package builds to plain ESM JavaScript with type declarations, and `npm pack` of
+// it installs and runs in an empty project" (issue 5): the tarball, installed from a file like
+// any registry package, with nothing of the monorepo around it.
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const protocolDir = join(repoRoot, 'protocol');
+const tscBin = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+const SETUP_TIMEOUT_MS = 180_000;
+
+/**
+ * The environment without npm's own `npm_*` variables: under `npm test` they would carry the
+ * monorepo's settings (workspace, prefix) into the empty project.
+ */
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith('npm_')),
+);
+
+function run(command: string, args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { cwd, env: cleanEnv, maxBuffer: 64 * 1024 * 1024, timeout: SETUP_TIMEOUT_MS },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(
+            new Error(
+              `${command} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`,
+            ),
+          );
+        } else {
+          resolve(stdout);
+        }
+      },
+    );
+  });
+}
+
+let tmp: string;
+let tarball: string;
+let consumer: string;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'tickwire-pack-'));
+  const packDir = join(tmp, 'pack');
+  mkdirSync(packDir);
+  // `prepack` cleans dist/ and builds it (tsc -p tsconfig.build.json).
+  await run('npm', ['pack', '--pack-destination', packDir], protocolDir);
+  const tarballs = readdirSync(packDir).filter((file) => file.endsWith('.tgz'));
+  expect(tarballs).toHaveLength(1);
+  tarball = join(packDir, tarballs[0] as string);
+
+  consumer = join(tmp, 'consumer');
+  mkdirSync(consumer);
+  await run('npm', ['init', '-y'], consumer);
+  const manifestPath = join(consumer, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+  writeFileSync(manifestPath, JSON.stringify({ ...manifest, type: 'module' }, null, 2));
+  await run('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline'], consumer);
+}, SETUP_TIMEOUT_MS);
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the packed @tickwire/protocol', () => {
+  it('holds only package.json, README.md and dist/, with no tests or test helpers', async () => {
+    const entries = (await run('tar', ['-tzf', tarball], tmp)).split('\n').filter(Boolean);
+    const files = entries.map((entry) => entry.replace(/^package\//, ''));
+    for (const file of files) {
+      expect(
+        file === 'package.json' || file === 'README.md' || file.startsWith('dist/'),
+        file,
+      ).toBe(true);
+      expect(file).not.toMatch(/\.test\.|(^|\/)testing\//);
+    }
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts']),
+    );
+    const sizeBytes = statSync(tarball).size;
+    console.info(`@tickwire/protocol tarball: ${files.length} files, ${sizeBytes} bytes`);
+    // A sanity bound: far above today's ~100 KB, far below a tarball that swallowed node_modules.
+    expect(sizeBytes).toBeLessThan(1024 * 1024);
+
+    const installed = JSON.parse(
+      readFileSync(join(consumer, 'node_modules/@tickwire/protocol/package.json'), 'utf8'),
+    ) as { exports: Record<string, Record<string, string>> };
+    // `source` points at files the package does not ship; only consumers that opt into the
+    // condition ever see it (checked below: plain Node and TypeScript resolve dist/).
+    expect(installed.exports['.']).toMatchObject({
+      types: './dist/index.d.ts',
+      default: './dist/index.js',
+    });
+  });
+
+  it('runs from plain Node ESM: codec round trip, replica, connection exports', async () => {
+    writeFileSync(
+      join(consumer, 'check.mjs'),
+      `import assert from 'node:assert/strict';
+import * as protocol from '@tickwire/protocol';
+import {
+  MessageId,
+  PROTOCOL_VERSION,
+  Replica,
+  ReplicaError,
+  decodeClientMessage,
+  decodeServerMessage,
+  encodeHello,
+  encodeSnapshot,
+  viewChecksum,
+} from '@tickwire/protocol';
+
+const resolved = import.meta.resolve('@tickwire/protocol');
+assert.match(resolved, /\\/node_modules\\/@tickwire\\/protocol\\/dist\\/index\\.js$/);
+
+const hello = { protocolVersion: PROTOCOL_VERSION, name: 'packed', resumeToken: null };
+const bytes = encodeHello(hello);
+assert.ok(bytes instanceof Uint8Array);
+assert.deepEqual(decodeClientMessage(bytes), { id: MessageId.Hello, message: hello });
+
+const full = {
+  tick: 5,
+  baselineTick: 0,
+  inputAck: 0,
+  removed: [],
+  entered: [
+    { kind: 0, id: 1, x: 400, y: 400, vx: 2, vy: 0, aim: 0, hp: 100, score: 3, name: 'ann' },
+    { kind: 1, id: 2, x: 8, y: 8 },
+  ],
+  updated: [],
+  checksum: null,
+};
+const first = new Replica({ worldWidth: 200, worldHeight: 200 }).apply(
+  decodeServerMessage(encodeSnapshot(full)).message,
+);
+const checksum = viewChecksum(first.entities.values());
+const frame = encodeSnapshot({ ...full, checksum });
+const decoded = decodeServerMessage(frame);
+assert.equal(decoded.id, MessageId.Snapshot);
+const view = new Replica({ worldWidth: 200, worldHeight: 200 }).apply(decoded.message);
+assert.equal(view.entities.size, 2);
+assert.equal(view.entities.get(1).name, 'ann');
+assert.equal(view.entities.get(1).score, 3);
+assert.throws(
+  () => new Replica({ worldWidth: 200, worldHeight: 200 }).apply({ ...full, checksum: checksum + 1 }),
+  (error) => error instanceof ReplicaError && error.code === 'ChecksumMismatch',
+);
+
+for (const name of ${JSON.stringify(['Connection', 'ReconnectingConnection', 'connect'])}) {
+  assert.equal(typeof protocol[name], 'function', name);
+}
+console.log('ok');
+`,
+    );
+    expect((await run(process.execPath, ['check.mjs'], consumer)).trim()).toBe('ok');
+  });
+
+  it('type-checks a strict TypeScript consumer against the shipped declarations (skipLibCheck off)', async () => {
+    writeFileSync(
+      join(consumer, 'consumer.ts'),
+      `import {
+  MessageId,
+  PROTOCOL_VERSION,
+  Connection,
+  ReconnectingConnection,
+  Replica,
+  ReplicaError,
+  connect,
+  decodeServerMessage,
+  encodeHello,
+  type ConnectionStatus,
+  type Snapshot,
+  type SyncTarget,
+  type ViewState,
+  type WebSocketConstructor,
+} from '@tickwire/protocol';
+
+const bytes: Uint8Array = encodeHello({
+  protocolVersion: PROTOCOL_VERSION,
+  name: 'typed',
+  resumeToken: null,
+});
+// @ts-expect-error: the declarations are real types, not any: a Hello needs its name.
+encodeHello({ protocolVersion: PROTOCOL_VERSION, resumeToken: null });
+
+let replica: Replica | null = null;
+export function onFrame(frame: Uint8Array): ViewState | null {
+  const m = decodeServerMessage(frame);
+  if (m.id === MessageId.Welcome) replica = new Replica(m.message);
+  if (m.id !== MessageId.Snapshot || replica === null) return null;
+  const snapshot: Snapshot = m.message;
+  try {
+    return replica.apply(snapshot);
+  } catch (error) {
+    if (error instanceof ReplicaError && error.code === 'MissingBaseline') return null;
+    throw error;
+  }
+}
+
+const sync: SyncTarget = {
+  onWelcome: (welcome) => (replica = new Replica(welcome)),
+  applySnapshot: (snapshot) => void replica?.apply(snapshot),
+  get ackTick() {
+    return replica?.tick ?? 0;
+  },
+  resetReplica: () => replica?.reset(),
+};
+export function start(WebSocket: WebSocketConstructor): [Connection, ReconnectingConnection] {
+  const onStatus = (status: ConnectionStatus): void => void status.phase;
+  const options = { url: 'ws://localhost:8080/ws', name: 'typed', WebSocket, sync, onStatus };
+  return [new Connection(options), new ReconnectingConnection(options)];
+}
+export const sdk: typeof connect = connect;
+export const size: number = bytes.byteLength;
+`,
+    );
+    const compilerOptions = {
+      strict: true,
+      target: 'ES2022',
+      lib: ['ES2022'],
+      types: [],
+      skipLibCheck: false,
+      noEmit: true,
+    };
+    for (const [file, resolution] of [
+      ['tsconfig.nodenext.json', { module: 'NodeNext', moduleResolution: 'NodeNext' }],
+      ['tsconfig.bundler.json', { module: 'ESNext', moduleResolution: 'Bundler' }],
+    ] as const) {
+      writeFileSync(
+        join(consumer, file),
+        JSON.stringify({
+          compilerOptions: { ...compilerOptions, ...resolution },
+          files: ['consumer.ts'],
+        }),
+      );
+      await run(process.execPath, [tscBin, '-p', file], consumer);
+    }
+  });
+});
