@@ -315,6 +315,16 @@ describe('Connection', () => {
     expect(statuses.map((s) => s.phase)).toEqual(['connecting', 'closed']);
   });
 
+  it("keeps the socket's error message for a close that gives no reason (Node's ws does)", () => {
+    const { socket, connection } = connect();
+    socket.onerror?.({ message: 'connect ECONNREFUSED 127.0.0.1:9' });
+    socket.serverCloses(1006, '');
+    expect(connection.status).toMatchObject({
+      closeCode: 1006,
+      reason: 'connect ECONNREFUSED 127.0.0.1:9',
+    });
+  });
+
   it('reports a URL the WebSocket constructor refuses', () => {
     class ThrowingWebSocket extends FakeWebSocket {
       constructor(url: string, protocols: string | string[]) {

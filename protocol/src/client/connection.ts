@@ -131,6 +131,8 @@ export class Connection {
   #inputSeq = 0;
   /** Tick named in the last Resync, until a snapshot applies again. */
   #resyncTick: number | null = null;
+  /** The socket's last error message, when the environment gives one. */
+  #socketError = '';
 
   constructor(options: ConnectionOptions) {
     this.#url = options.url;
@@ -175,8 +177,12 @@ export class Connection {
     socket.onopen = () => this.#onOpen();
     socket.onmessage = (event) => this.#onMessage(event.data);
     socket.onclose = (event) => this.#onClose(event.code, event.reason);
-    // Every error is followed by a close event, which carries what there is to know.
-    socket.onerror = () => {};
+    // Every error is followed by a close event. Browsers say nothing in the error event; Node's
+    // `ws` says why (ECONNREFUSED, ...): keep that for a close that gives no reason.
+    socket.onerror = (event) => {
+      const message = (event as { message?: unknown } | null)?.message;
+      if (typeof message === 'string' && message !== '') this.#socketError = message;
+    };
     this.#socket = socket;
     this.#setStatus({ phase: 'connecting', url: this.#url });
   }
@@ -306,7 +312,9 @@ export class Connection {
     // The Kick names the code and reason even when the close frame's reason was cut short.
     const closeCode = this.#kick?.closeCode ?? code;
     const closeReason =
-      this.#kick !== null && this.#kick.reason !== '' ? this.#kick.reason : reason;
+      this.#kick !== null && this.#kick.reason !== ''
+        ? this.#kick.reason
+        : reason || this.#socketError;
     this.#finish(this.#closedStatus(closeCode, closeReason, false));
   }
 

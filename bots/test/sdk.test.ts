@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '@tickwire/protocol';
+import type { ConnectionStatus } from '@tickwire/protocol';
+import { startServer, type ServerProcess } from '../../server/test/support/server-process.js';
+import { waitFor } from '../../server/test/support/test-client.js';
+import { SocketTracker } from '../src/runner/tracked-websocket.js';
+
+// The SDK's reconnect against the real server: the unit tests (protocol/src/sdk) hold it against
+// a fake socket; this holds it against the server's resume tokens.
+
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = await startServer({
+    args: ['--world', '1200x800', '--pellets', '20', '--checksums', '--static', ''],
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe('the bot SDK against the real server', () => {
+  it('gets its own player back after the connection is cut, and keeps walking', async () => {
+    const sockets = new SocketTracker();
+    const statuses: ConnectionStatus[] = [];
+    const warnings: string[] = [];
+    const bot = connect(server.wsUrl, {
+      name: 'resumer',
+      WebSocket: sockets.WebSocket,
+      reconnect: { baseDelayMs: 50 },
+      onStatus: (status) => statuses.push(status),
+      onWarning: (message) => warnings.push(message),
+    });
+    try {
+      const welcome = await bot.welcomed;
+      bot.setInput({ moveDir: 0, aim: 0 });
+      await waitFor(() => (bot.self?.vx ?? 0) > 0, 'the bot walks right');
+      const scoreBefore = bot.self?.score;
+
+      expect(sockets.dropAll()).toBe(1);
+      // The close event comes later: until then the bot still says 'connected' (isResumed false).
+      await waitFor(() => bot.reconnects === 1 && bot.view !== null, 'resumed');
+      expect(bot.status).toMatchObject({ phase: 'connected', isResumed: true });
+      expect(bot.playerId).toBe(welcome.playerId);
+      expect(bot.reconnects).toBe(1);
+      expect(bot.welcome?.resumeToken).not.toBe(welcome.resumeToken);
+      expect(bot.self?.name).toBe('resumer');
+      expect(bot.self?.score).toBe(scoreBefore);
+      // The input survives the reconnect: it walks right again.
+      await waitFor(() => (bot.self?.vx ?? 0) > 0, 'the bot walks right after resuming');
+      expect(statuses.map((s) => s.phase)).toContain('reconnecting');
+      expect(bot.replicaCounters).toMatchObject({ checksumMismatches: 0, invalidDeltas: 0 });
+      expect(bot.replicaCounters.checksumsVerified).toBe(bot.traffic.snapshotsApplied);
+      expect(warnings).toEqual([]);
+    } finally {
+      bot.close();
+    }
+    expect(await sockets.waitUntilClosed(2000)).toBe(0);
+  });
+
+  it('rejects welcomed naming the close code when nothing listens at the URL', async () => {
+    const sockets = new SocketTracker();
+    // Port 1 on the loopback: the connection is refused.
+    const bot = connect('ws://127.0.0.1:1/ws', { name: 'nobody', WebSocket: sockets.WebSocket });
+    await expect(bot.welcomed).rejects.toThrow(
+      'tickwire bot "nobody" did not join: could not connect to ws://127.0.0.1:1/ws (is a tickwire server listening there, on the path /ws?); closed with 1006 abnormal closure, no close frame',
+    );
+    await expect(bot.closed).resolves.toMatchObject({ hasOpened: false, closeCode: 1006 });
+  });
+
+  it('rejects welcomed saying it could not connect when the path is wrong', async () => {
+    const sockets = new SocketTracker();
+    const bot = connect(`${server.url.replace('http', 'ws')}/game`, {
+      name: 'lost',
+      WebSocket: sockets.WebSocket,
+    });
+    await expect(bot.welcomed).rejects.toThrow(/could not connect to .*\/game .*path \/ws/);
+  });
+});
+
+describe('the bot SDK when the room is full', () => {
+  let small: ServerProcess;
+
+  beforeAll(async () => {
+    small = await startServer({ args: ['--max-players', '1', '--static', ''] });
+  });
+
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it("rejects welcomed with 4007 RoomFull and the server's reason, and does not retry", async () => {
+    const sockets = new SocketTracker();
+    const first = connect(small.wsUrl, { name: 'first', WebSocket: sockets.WebSocket });
+    const second = connect(small.wsUrl, { name: 'second', WebSocket: sockets.WebSocket });
+    try {
+      await first.welcomed;
+      await expect(second.welcomed).rejects.toThrow(
+        /^tickwire bot "second" did not join: closed with 4007 RoomFull: .+/,
+      );
+      const closed = await second.closed;
+      expect(closed).toMatchObject({ closeCode: 4007, hasOpened: true, hasJoined: false });
+      expect(second.reconnects).toBe(0);
+      expect(first.status.phase).toBe('connected');
+    } finally {
+      first.close();
+      second.close();
+    }
+    expect(await sockets.waitUntilClosed(2000)).toBe(0);
+  });
+});

@@ -1,0 +1,316 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloseCode } from '../wire/ids.js';
+import { NO_DIRECTION } from '../sim/quantize.js';
+import { PROTOCOL_VERSION } from '../wire/version.js';
+import { encodeKick, encodeWelcome } from '../messages/server.js';
+import type { Welcome } from '../messages/server.js';
+import { encodeSnapshot } from '../messages/snapshot.js';
+import type { PlayerRecord, Snapshot } from '../messages/snapshot.js';
+import { viewChecksum } from '../replica/checksum.js';
+import type { ViewState } from '../replica/replica.js';
+import type { ConnectionStatus } from '../client/connection-status.js';
+import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
+import { fullSnapshot, pelletRecord, playerRecord } from '../testing/records.js';
+import { connect } from './bot.js';
+import type { Bot, ConnectOptions } from './bot.js';
+
+const URL = 'ws://game.test/ws';
+
+const welcome = (playerId = 7, resumeToken = 'token-1'): Welcome => ({
+  protocolVersion: PROTOCOL_VERSION,
+  playerId,
+  tickHz: 30,
+  serverTick: 100,
+  serverTimeMs: 5000,
+  worldWidth: 1200,
+  worldHeight: 800,
+  viewWidth: 1600,
+  viewHeight: 1000,
+  playerSpeed: 27,
+  resumeToken,
+});
+
+/** A full snapshot with the checksum the server would send for it. */
+function checkedFull(tick: number, self: PlayerRecord): Snapshot {
+  const entered = [self, pelletRecord(9, 40, 40), playerRecord(12, { x: 800, name: 'other' })];
+  return fullSnapshot(tick, entered, { checksum: viewChecksum(entered) });
+}
+
+describe('connect', () => {
+  let scheduler: ManualScheduler;
+
+  beforeEach(() => {
+    FakeWebSocket.instances = [];
+    scheduler = new ManualScheduler();
+  });
+
+  function start(options: Partial<ConnectOptions> = {}): Bot {
+    return connect(URL, {
+      name: 'walker',
+      WebSocket: FakeWebSocket,
+      scheduler,
+      nowMs: () => scheduler.nowMs,
+      reconnect: { baseDelayMs: 250, maxDelayMs: 2000, random: () => 1 },
+      ...options,
+    });
+  }
+
+  function socket(): FakeWebSocket {
+    const s = FakeWebSocket.instances.at(-1);
+    if (!s) throw new Error('no socket was opened');
+    return s;
+  }
+
+  function join(playerId = 7, token = 'token-1'): void {
+    socket().serverAccepts();
+    socket().serverSends(encodeWelcome(welcome(playerId, token)));
+  }
+
+  function send(snapshot: Snapshot): void {
+    socket().serverSends(encodeSnapshot(snapshot));
+  }
+
+  describe('without a WebSocket class', () => {
+    const saved = (globalThis as { WebSocket?: unknown }).WebSocket;
+    afterEach(() => {
+      (globalThis as { WebSocket?: unknown }).WebSocket = saved;
+    });
+
+    it('tells a Node 20 user to pass the ws package', () => {
+      (globalThis as { WebSocket?: unknown }).WebSocket = undefined;
+      expect(() => connect(URL, { name: 'walker' })).toThrow(/no global WebSocket.*ws package/);
+    });
+
+    it('uses the global WebSocket when there is one', () => {
+      (globalThis as { WebSocket?: unknown }).WebSocket = FakeWebSocket;
+      const bot = connect(URL, { name: 'walker', scheduler });
+      expect(socket().url).toBe(URL);
+      expect(bot.status.phase).toBe('connecting');
+    });
+  });
+
+  it('refuses a name the server would refuse, before connecting', () => {
+    expect(() => start({ name: '' })).toThrow(/non-empty/);
+    expect(() => start({ name: '   ' })).toThrow(/non-empty/);
+    expect(() => start({ name: 'a-name-of-17-char' })).toThrow(/17 characters; at most 16/);
+    expect(() => start({ name: 'tab\there' })).toThrow(/control characters/);
+    expect(FakeWebSocket.instances).toEqual([]);
+  });
+
+  it('fires status, welcome, snapshot and self events, and tracks view and self', async () => {
+    const events: string[] = [];
+    const views: ViewState[] = [];
+    const selves: PlayerRecord[] = [];
+    const bot = start({
+      onStatus: (status) => events.push(`status ${status.phase}`),
+      onWelcome: (w, b) => events.push(`welcome ${w.playerId} ${b.name}`),
+      onSnapshot: (view) => {
+        events.push(`snapshot ${view.tick}`);
+        views.push(view);
+      },
+      onSelf: (self) => {
+        events.push(`self ${self.x}`);
+        selves.push(self);
+      },
+    });
+    expect(bot.view).toBeNull();
+    expect(bot.self).toBeNull();
+    expect(bot.playerId).toBeNull();
+    join();
+    await expect(bot.welcomed).resolves.toMatchObject({ playerId: 7 });
+    expect(bot.playerId).toBe(7);
+    expect(bot.welcome?.worldWidth).toBe(1200);
+
+    send(checkedFull(101, playerRecord(7, { x: 400, name: 'walker' })));
+    // A delta that changes nothing of the own player (it stands still): no self event.
+    send({ ...fullSnapshot(102, []), baselineTick: 101, checksum: null });
+    // The own player starts moving: its record changes with every tick from now on.
+    send({
+      ...fullSnapshot(103, []),
+      baselineTick: 102,
+      updated: [{ id: 7, motion: { x: 427, y: 400, vx: 27, vy: 0 } }],
+    });
+    send({ ...fullSnapshot(104, []), baselineTick: 103 });
+
+    expect(events).toEqual([
+      'status connecting',
+      'status handshaking',
+      'welcome 7 walker',
+      'status connected',
+      'snapshot 101',
+      'self 400',
+      'snapshot 102',
+      'snapshot 103',
+      'self 427',
+      'snapshot 104',
+      'self 454',
+    ]);
+    expect(views.map((v) => v.entities.size)).toEqual([3, 3, 3, 3]);
+    expect(bot.view?.tick).toBe(104);
+    expect(bot.self).toMatchObject({ id: 7, x: 454, vx: 27, name: 'walker' });
+    expect(selves.at(-1)).toBe(bot.self);
+    expect(bot.traffic.snapshotsApplied).toBe(4);
+    expect(bot.replicaCounters).toEqual({
+      checksumsVerified: 1,
+      checksumMismatches: 0,
+      invalidDeltas: 0,
+      missingBaselines: 0,
+    });
+    expect(bot.status).toMatchObject({ phase: 'connected', playerId: 7, isResumed: false });
+  });
+
+  it('lets several listeners subscribe and unsubscribe with on()', () => {
+    const bot = start();
+    const seen: number[] = [];
+    const off = bot.on('snapshot', (view) => seen.push(view.tick));
+    bot.on('snapshot', (view) => seen.push(-view.tick));
+    join();
+    send(checkedFull(101, playerRecord(7)));
+    off();
+    send({ ...fullSnapshot(102, []), baselineTick: 101 });
+    expect(seen).toEqual([101, -101, -102]);
+  });
+
+  it('sends its input, acknowledging the newest view, and keeps it across ticks', () => {
+    const bot = start();
+    join();
+    send(checkedFull(101, playerRecord(7)));
+    scheduler.advance(30);
+    bot.setInput({ moveDir: 64, aim: 10 });
+    expect(bot.input).toEqual({ moveDir: 64, aim: 10 });
+    expect(socket().inputs().at(-1)).toMatchObject({ ackTick: 101, moveDir: 64, aim: 10 });
+    scheduler.advance(200);
+    expect(socket().inputs().slice(-4)).toEqual(
+      [1, 2, 3, 4].map(() => expect.objectContaining({ moveDir: 64, aim: 10 })),
+    );
+    bot.setInput({ moveDir: NO_DIRECTION, aim: 10 });
+    scheduler.advance(20);
+    expect(socket().inputs().at(-1)).toMatchObject({ moveDir: NO_DIRECTION });
+  });
+
+  it('sends an input from inside a snapshot listener with that snapshot acknowledged', () => {
+    start({ onSnapshot: (view, b) => b.setInput({ moveDir: view.tick % 256, aim: 0 }) });
+    join();
+    scheduler.advance(30);
+    send(checkedFull(101, playerRecord(7)));
+    expect(socket().inputs().at(-1)).toMatchObject({ ackTick: 101, moveDir: 101 });
+  });
+
+  it('refuses an input that is not in wire units', () => {
+    const bot = start();
+    expect(() => bot.setInput({ moveDir: 256, aim: 0 })).toThrow(RangeError);
+    expect(() => bot.setInput({ moveDir: 1.5, aim: 0 })).toThrow(/moveDir 1.5/);
+    expect(() => bot.setInput({ moveDir: 0, aim: -1 })).toThrow(/aim -1/);
+    expect(bot.input).toEqual({ moveDir: NO_DIRECTION, aim: 0 });
+  });
+
+  it("rejects welcomed with the server's close code and reason when refused", async () => {
+    const bot = start();
+    socket().serverAccepts();
+    socket().serverSends(
+      encodeKick({ closeCode: CloseCode.RoomFull, reason: 'room full (4 players)' }),
+    );
+    socket().serverCloses(CloseCode.RoomFull, 'room full');
+    await expect(bot.welcomed).rejects.toThrow(
+      'tickwire bot "walker" did not join: closed with 4007 RoomFull: room full (4 players)',
+    );
+    await expect(bot.closed).resolves.toMatchObject({ closeCode: 4007, hasJoined: false });
+    // The first connection is not retried.
+    scheduler.advance(10_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it('rejects welcomed saying it could not connect when the socket never opened', async () => {
+    const bot = start();
+    socket().serverCloses(1006);
+    await expect(bot.welcomed).rejects.toThrow(
+      /did not join: could not connect to ws:\/\/game.test\/ws .*1006 abnormal closure/,
+    );
+  });
+
+  it('counts a checksum mismatch, warns, asks for a full snapshot, and recovers', () => {
+    const warnings: string[] = [];
+    const bot = start({ onWarning: (message) => warnings.push(message) });
+    join();
+    send(checkedFull(101, playerRecord(7)));
+    send({ ...checkedFull(102, playerRecord(7)), baselineTick: 101, entered: [], checksum: 1 });
+    expect(bot.replicaCounters).toMatchObject({ checksumMismatches: 1, checksumsVerified: 1 });
+    expect(warnings).toEqual([expect.stringMatching(/^ChecksumMismatch at tick 102/)]);
+    expect(socket().resyncs()).toEqual([{ tick: 102 }]);
+    // The last good view stays readable until the full snapshot replaces it.
+    expect(bot.view?.tick).toBe(101);
+    send(checkedFull(103, playerRecord(7, { x: 500 })));
+    expect(bot.self?.x).toBe(500);
+    expect(bot.replicaCounters).toEqual({
+      checksumsVerified: 2,
+      checksumMismatches: 1,
+      invalidDeltas: 0,
+      missingBaselines: 0,
+    });
+  });
+
+  it('counts a missing baseline without a warning: it is answered by a Resync', () => {
+    const warnings: string[] = [];
+    const bot = start({ onWarning: (message) => warnings.push(message) });
+    join();
+    send({ ...fullSnapshot(102, []), baselineTick: 90 });
+    expect(bot.replicaCounters.missingBaselines).toBe(1);
+    expect(socket().resyncs()).toEqual([{ tick: 102 }]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('reconnects after a drop with the resume token and keeps the player and its input', async () => {
+    const statuses: ConnectionStatus[] = [];
+    const welcomes: number[] = [];
+    const bot = start({
+      onStatus: (status) => statuses.push(status),
+      onWelcome: (w) => welcomes.push(w.playerId),
+    });
+    join(7, 'token-1');
+    send(checkedFull(101, playerRecord(7)));
+    bot.setInput({ moveDir: 32, aim: 5 });
+    const first = socket();
+    first.serverCloses(1006);
+    expect(bot.status).toMatchObject({ phase: 'reconnecting', attempt: 1 });
+
+    scheduler.advance(250);
+    const second = socket();
+    expect(second).not.toBe(first);
+    second.serverAccepts();
+    expect(second.hellos()).toEqual([
+      { protocolVersion: PROTOCOL_VERSION, name: 'walker', resumeToken: 'token-1' },
+    ]);
+    second.serverSends(encodeWelcome(welcome(7, 'token-2')));
+    expect(bot.status).toMatchObject({ phase: 'connected', playerId: 7, isResumed: true });
+    expect(bot.reconnects).toBe(1);
+    expect(welcomes).toEqual([7, 7]);
+    await expect(bot.welcomed).resolves.toMatchObject({ resumeToken: 'token-1' });
+    expect(bot.welcome?.resumeToken).toBe('token-2');
+    // The new session starts from its own full snapshot.
+    expect(bot.view).toBeNull();
+    expect(second.inputs()[0]).toMatchObject({ moveDir: 32, aim: 5, ackTick: 0 });
+    send(checkedFull(140, playerRecord(7, { x: 999 })));
+    expect(bot.self?.x).toBe(999);
+    expect(bot.traffic.snapshotsApplied).toBe(2);
+    expect(statuses.map((s) => s.phase)).toEqual([
+      'connecting',
+      'handshaking',
+      'connected',
+      'reconnecting',
+      'connecting',
+      'handshaking',
+      'connected',
+    ]);
+  });
+
+  it('closes for good: status closed, closed resolves, no reconnect, no timers left', async () => {
+    const bot = start();
+    join();
+    bot.close();
+    await expect(bot.closed).resolves.toMatchObject({ closeCode: 1000, isClientInitiated: true });
+    expect(socket().closedWith).toEqual({ code: 1000, reason: 'leaving' });
+    scheduler.advance(10_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(scheduler.activeTimers).toBe(0);
+  });
+});

@@ -1,0 +1,257 @@
+import { ANGLE_STEPS, NO_DIRECTION } from '../sim/quantize.js';
+import { MAX_NAME_LENGTH } from '../messages/client.js';
+import type { Welcome } from '../messages/server.js';
+import type { PlayerRecord } from '../messages/snapshot.js';
+import type { ViewState } from '../replica/replica.js';
+import type { Controls, TrafficCounters } from '../client/connection.js';
+import { ReconnectingConnection } from '../client/reconnecting-connection.js';
+import type { ReconnectOptions } from '../client/reconnecting-connection.js';
+import type { ClosedStatus, ConnectionStatus } from '../client/connection-status.js';
+import type { Scheduler, WebSocketConstructor } from '../client/environment.js';
+import { describeClose } from './close-description.js';
+import { Emitter } from './emitter.js';
+import { ViewTracker } from './view-tracker.js';
+import type { ReplicaCounters } from './view-tracker.js';
+
+/** What a bot reports, with the bot itself last so one listener can serve many bots. */
+export interface BotEvents {
+  /** Every Welcome: the first join, and each reconnect (the view starts over after it). */
+  welcome: (welcome: Welcome, bot: Bot) => void;
+  /** A snapshot was applied: `view` is the bot's whole view at `view.tick`. */
+  snapshot: (view: ViewState, bot: Bot) => void;
+  /** The own player's record changed (moved, turned, scored) or appeared. */
+  self: (self: PlayerRecord, bot: Bot) => void;
+  status: (status: ConnectionStatus, bot: Bot) => void;
+  /** Protocol trouble the connection recovered from (a resync) or closed on. */
+  warning: (message: string, bot: Bot) => void;
+}
+
+export interface ConnectOptions {
+  /** Player name: 1..16 characters, not only spaces, no control characters. */
+  name: string;
+  /**
+   * The WebSocket class. Default `globalThis.WebSocket` (browsers, Node 22+); on Node 20 pass
+   * the `ws` package's: `import WebSocket from 'ws'`.
+   */
+  WebSocket?: WebSocketConstructor;
+  /** Timers; tests pass a manual one. Default the host's setTimeout/setInterval. */
+  scheduler?: Scheduler;
+  /** Monotonic clock in ms. Default `performance.now()`. */
+  nowMs?: () => number;
+  /** Backoff of the reconnects after a drop (see ReconnectOptions). */
+  reconnect?: ReconnectOptions;
+  onWelcome?: BotEvents['welcome'];
+  onSnapshot?: BotEvents['snapshot'];
+  onSelf?: BotEvents['self'];
+  onStatus?: BotEvents['status'];
+  onWarning?: BotEvents['warning'];
+}
+
+/** A player driven by code. Made by `connect`. Positions are wire units, angles wire angles. */
+export interface Bot {
+  readonly url: string;
+  readonly name: string;
+  /** The newest view (every entity the server lets this player see), or null before the first. */
+  readonly view: ViewState | null;
+  /** The own player's record in `view`, or null. */
+  readonly self: PlayerRecord | null;
+  /** The current session's Welcome (world size, tick rate, speed), or null before joining. */
+  readonly welcome: Welcome | null;
+  readonly playerId: number | null;
+  readonly status: ConnectionStatus;
+  /** What the bot asks for now (the last setInput). */
+  readonly input: Controls;
+  /** Bytes, frames and applied snapshots over every connection so far. */
+  readonly traffic: TrafficCounters;
+  /** Checksums verified and snapshots refused, over every connection so far. */
+  readonly replicaCounters: ReplicaCounters;
+  /** Successful reconnects so far. */
+  readonly reconnects: number;
+  /**
+   * Resolves with the first Welcome; rejects with an Error naming the close code and reason
+   * when the connection ends before joining (server unreachable, room full, bad name...).
+   */
+  readonly welcomed: Promise<Welcome>;
+  /** Resolves with the final status once the bot is closed for good (no more reconnects). */
+  readonly closed: Promise<ClosedStatus>;
+  /** Adds a listener; returns the function that removes it. */
+  on<K extends keyof BotEvents>(name: K, listener: BotEvents[K]): () => void;
+  /**
+   * Sets what the player asks for: `moveDir` a wire angle 0..255 or NO_DIRECTION to stand
+   * still, `aim` 0..255. Call it as often as you like: the connection sends a movement change
+   * at once and otherwise keeps to the server's input rate.
+   */
+  setInput(input: Controls): void;
+  /** Leaves the game (close code 1000); `closed` resolves at once. */
+  close(): void;
+}
+
+/**
+ * Connects a bot to the tickwire server at `url` (e.g. `ws://localhost:8080/ws`). Throws at once
+ * for a bad name or a missing WebSocket class; everything later is reported by `welcomed`,
+ * `status` and the events.
+ */
+export function connect(url: string, options: ConnectOptions): Bot {
+  const WebSocket = options.WebSocket ?? globalWebSocket();
+  if (!WebSocket) {
+    throw new Error(
+      "tickwire connect(): this environment has no global WebSocket. On Node 20, pass the ws package's: " +
+        "import WebSocket from 'ws'; connect(url, { name, WebSocket })",
+    );
+  }
+  checkName(options.name);
+  const bot = new ConnectedBot(url, options, WebSocket);
+  bot.open();
+  return bot;
+}
+
+class ConnectedBot implements Bot {
+  readonly url: string;
+  readonly name: string;
+  readonly welcomed: Promise<Welcome>;
+  readonly closed: Promise<ClosedStatus>;
+  readonly #events = new Emitter<BotEvents>();
+  readonly #tracker: ViewTracker;
+  readonly #connection: ReconnectingConnection;
+  #input: Controls = { moveDir: NO_DIRECTION, aim: 0 };
+  #resolveWelcomed: (welcome: Welcome) => void = () => {};
+  #rejectWelcomed: (error: Error) => void = () => {};
+  #resolveClosed: (status: ClosedStatus) => void = () => {};
+
+  constructor(url: string, options: ConnectOptions, WebSocket: WebSocketConstructor) {
+    this.url = url;
+    this.name = options.name;
+    this.welcomed = new Promise<Welcome>((resolve, reject) => {
+      this.#resolveWelcomed = resolve;
+      this.#rejectWelcomed = reject;
+    });
+    // A bot that never awaits `welcomed` must not die of an unhandled rejection; one that does
+    // still sees the rejection.
+    this.welcomed.catch(() => {});
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+
+    if (options.onWelcome) this.on('welcome', options.onWelcome);
+    if (options.onSnapshot) this.on('snapshot', options.onSnapshot);
+    if (options.onSelf) this.on('self', options.onSelf);
+    if (options.onStatus) this.on('status', options.onStatus);
+    if (options.onWarning) this.on('warning', options.onWarning);
+
+    this.#tracker = new ViewTracker({
+      onWelcome: (welcome) => {
+        this.#resolveWelcomed(welcome);
+        this.#events.emit('welcome', welcome, this);
+      },
+      onView: (view) => this.#events.emit('snapshot', view, this),
+      onSelf: (self) => this.#events.emit('self', self, this),
+    });
+    this.#connection = new ReconnectingConnection({
+      url,
+      name: options.name,
+      WebSocket,
+      sync: this.#tracker,
+      scheduler: options.scheduler,
+      nowMs: options.nowMs,
+      reconnect: options.reconnect,
+      onWarning: (message) => this.#events.emit('warning', message, this),
+      onStatus: (status) => this.#onStatus(status),
+    });
+  }
+
+  open(): void {
+    this.#connection.open();
+  }
+
+  get view(): ViewState | null {
+    return this.#tracker.view;
+  }
+
+  get self(): PlayerRecord | null {
+    return this.#tracker.self;
+  }
+
+  get welcome(): Welcome | null {
+    return this.#tracker.welcome;
+  }
+
+  get playerId(): number | null {
+    return this.#tracker.welcome?.playerId ?? null;
+  }
+
+  get status(): ConnectionStatus {
+    return this.#connection.status;
+  }
+
+  get input(): Controls {
+    return { ...this.#input };
+  }
+
+  get traffic(): TrafficCounters {
+    return this.#connection.traffic;
+  }
+
+  get replicaCounters(): ReplicaCounters {
+    return { ...this.#tracker.counters };
+  }
+
+  get reconnects(): number {
+    return this.#connection.reconnects;
+  }
+
+  on<K extends keyof BotEvents>(name: K, listener: BotEvents[K]): () => void {
+    return this.#events.on(name, listener);
+  }
+
+  setInput(input: Controls): void {
+    const { moveDir, aim } = input;
+    if (moveDir !== NO_DIRECTION && !isWireAngle(moveDir)) {
+      throw new RangeError(
+        `setInput: moveDir ${moveDir} is not a wire angle 0..255 or NO_DIRECTION (-1)`,
+      );
+    }
+    if (!isWireAngle(aim)) throw new RangeError(`setInput: aim ${aim} is not a wire angle 0..255`);
+    this.#input = { moveDir, aim };
+    this.#connection.setControls(this.#input);
+  }
+
+  close(): void {
+    this.#connection.close();
+  }
+
+  #onStatus(status: ConnectionStatus): void {
+    if (status.phase === 'closed') {
+      if (!status.hasJoined && this.#tracker.welcome === null) {
+        this.#rejectWelcomed(
+          new Error(`tickwire bot "${this.name}" did not join: ${describeClose(status)}`),
+        );
+      }
+      this.#resolveClosed(status);
+    }
+    this.#events.emit('status', status, this);
+  }
+}
+
+function isWireAngle(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value < ANGLE_STEPS;
+}
+
+/** The checks of PROTOCOL.md's Hello, made here so a bad name fails at the call, not as a 4000. */
+function checkName(name: string): void {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new Error('tickwire connect(): name must be a non-empty string, not only spaces');
+  }
+  if (name.length > MAX_NAME_LENGTH) {
+    throw new Error(
+      `tickwire connect(): name "${name}" is ${name.length} characters; at most ${MAX_NAME_LENGTH}`,
+    );
+  }
+  for (let i = 0; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) {
+      throw new Error('tickwire connect(): name must not contain control characters');
+    }
+  }
+}
+
+function globalWebSocket(): WebSocketConstructor | undefined {
+  return (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+}
