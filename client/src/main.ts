@@ -1,4 +1,4 @@
-import { ReconnectingConnection } from '@tickwire/protocol';
+import { ReconnectingConnection, emptyTraffic } from '@tickwire/protocol';
 import type { ClosedStatus, WebSocketConstructor } from '@tickwire/protocol';
 import { explainClose } from './net/close-messages.js';
 import { resolveServerUrl } from './net/server-url.js';
@@ -156,13 +156,7 @@ async function main(): Promise<void> {
         frameAtMs: lastFrameAtMs,
         camera: lastFrame.camera,
         netcode: state.figures(nowMs),
-        traffic: connection?.traffic ?? {
-          bytesIn: 0,
-          bytesOut: 0,
-          framesIn: 0,
-          framesOut: 0,
-          snapshotsApplied: 0,
-        },
+        traffic: connection?.traffic ?? emptyTraffic(),
         reconnects: connection?.reconnects ?? 0,
         frames: frameFigures(nowMs),
       });

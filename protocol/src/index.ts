@@ -113,7 +113,7 @@ export {
 } from './netsim/simulated-link.js';
 export type { LinkConditions, ScheduleFn } from './netsim/simulated-link.js';
 
-export { Connection } from './client/connection.js';
+export { Connection, addTraffic, emptyTraffic } from './client/connection.js';
 export type {
   ConnectionOptions,
   Controls,

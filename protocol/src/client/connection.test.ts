@@ -8,7 +8,12 @@ import { encodeSnapshot } from '../messages/snapshot.js';
 import type { Snapshot } from '../messages/snapshot.js';
 import type { Input } from '../messages/client.js';
 import { Replica } from '../replica/replica.js';
-import { fullSnapshot as snapshotOf, pelletRecord, playerRecord } from '../testing/records.js';
+import {
+  fullSnapshot as snapshotOf,
+  pelletRecord,
+  playerRecord,
+  welcomeRecord,
+} from '../testing/records.js';
 import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
 import { Connection } from './connection.js';
 import type { SyncTarget } from './connection.js';
@@ -53,19 +58,7 @@ class ReplicaSync implements SyncTarget {
   }
 }
 
-const welcome: Welcome = {
-  protocolVersion: PROTOCOL_VERSION,
-  playerId: 7,
-  tickHz: 30,
-  serverTick: 100,
-  serverTimeMs: 5000,
-  worldWidth: 1200,
-  worldHeight: 800,
-  viewWidth: 1600,
-  viewHeight: 1000,
-  playerSpeed: 27,
-  resumeToken: 'token',
-};
+const welcome: Welcome = welcomeRecord();
 
 function fullSnapshot(tick: number, x = 400): Snapshot {
   return snapshotOf(tick, [playerRecord(7, { x, name: 'me' }), pelletRecord(9, 40, 40)]);

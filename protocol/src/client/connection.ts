@@ -48,6 +48,20 @@ export interface TrafficCounters {
   snapshotsApplied: number;
 }
 
+/** Counters at zero. */
+export function emptyTraffic(): TrafficCounters {
+  return { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, snapshotsApplied: 0 };
+}
+
+/** Adds `from` into `into`, counter by counter. */
+export function addTraffic(into: TrafficCounters, from: Readonly<TrafficCounters>): void {
+  into.bytesIn += from.bytesIn;
+  into.bytesOut += from.bytesOut;
+  into.framesIn += from.framesIn;
+  into.framesOut += from.framesOut;
+  into.snapshotsApplied += from.snapshotsApplied;
+}
+
 export interface ConnectionOptions {
   url: string;
   name: string;
@@ -95,13 +109,7 @@ const NORMAL_CLOSURE = 1000;
  * background tab, where rendering stops.
  */
 export class Connection {
-  readonly traffic: TrafficCounters = {
-    bytesIn: 0,
-    bytesOut: 0,
-    framesIn: 0,
-    framesOut: 0,
-    snapshotsApplied: 0,
-  };
+  readonly traffic: TrafficCounters = emptyTraffic();
   readonly #url: string;
   readonly #name: string;
   readonly #WebSocket: WebSocketConstructor;

@@ -1,27 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../wire/ids.js';
-import { PROTOCOL_VERSION } from '../wire/version.js';
 import { encodeWelcome } from '../messages/server.js';
 import type { Welcome } from '../messages/server.js';
 import type { Snapshot } from '../messages/snapshot.js';
 import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
+import { welcomeRecord } from '../testing/records.js';
 import type { SyncTarget } from './connection.js';
 import type { ConnectionStatus } from './connection-status.js';
 import { ReconnectingConnection, backoffDelayMs } from './reconnecting-connection.js';
 
-const welcome = (playerId: number, resumeToken: string): Welcome => ({
-  protocolVersion: PROTOCOL_VERSION,
-  playerId,
-  tickHz: 30,
-  serverTick: 10,
-  serverTimeMs: 333,
-  worldWidth: 1000,
-  worldHeight: 1000,
-  viewWidth: 800,
-  viewHeight: 600,
-  playerSpeed: 27,
-  resumeToken,
-});
+const welcome = (playerId: number, resumeToken: string): Welcome =>
+  welcomeRecord({ playerId, resumeToken });
 
 class CountingSync implements SyncTarget {
   welcomes: Welcome[] = [];

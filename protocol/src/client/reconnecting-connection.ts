@@ -1,6 +1,6 @@
 import { CloseCode } from '../wire/ids.js';
 import type { Welcome } from '../messages/server.js';
-import { Connection } from './connection.js';
+import { Connection, addTraffic, emptyTraffic } from './connection.js';
 import type { ConnectionOptions, Controls, TrafficCounters } from './connection.js';
 import type { ClosedStatus, ConnectionStatus } from './connection-status.js';
 import { globalNowMs, globalScheduler } from './environment.js';
@@ -95,13 +95,8 @@ export class ReconnectingConnection {
   readonly #random: () => number;
   readonly #scheduler: Scheduler;
   readonly #nowMs: () => number;
-  readonly #finishedTraffic: TrafficCounters = {
-    bytesIn: 0,
-    bytesOut: 0,
-    framesIn: 0,
-    framesOut: 0,
-    snapshotsApplied: 0,
-  };
+  /** Traffic of the connections before the current one. */
+  readonly #finishedTraffic: TrafficCounters = emptyTraffic();
 
   #connection: Connection | null = null;
   #status: ConnectionStatus = { phase: 'idle' };
@@ -141,14 +136,7 @@ export class ReconnectingConnection {
   /** Traffic over every connection so far, this one included. */
   get traffic(): TrafficCounters {
     const total = { ...this.#finishedTraffic };
-    const current = this.#connection?.traffic;
-    if (current) {
-      total.bytesIn += current.bytesIn;
-      total.bytesOut += current.bytesOut;
-      total.framesIn += current.framesIn;
-      total.framesOut += current.framesOut;
-      total.snapshotsApplied += current.snapshotsApplied;
-    }
+    if (this.#connection) addTraffic(total, this.#connection.traffic);
     return total;
   }
 
@@ -181,15 +169,7 @@ export class ReconnectingConnection {
   }
 
   #connect(): void {
-    const previous = this.#connection;
-    if (previous) {
-      const t = previous.traffic;
-      this.#finishedTraffic.bytesIn += t.bytesIn;
-      this.#finishedTraffic.bytesOut += t.bytesOut;
-      this.#finishedTraffic.framesIn += t.framesIn;
-      this.#finishedTraffic.framesOut += t.framesOut;
-      this.#finishedTraffic.snapshotsApplied += t.snapshotsApplied;
-    }
+    if (this.#connection) addTraffic(this.#finishedTraffic, this.#connection.traffic);
     const connection = new Connection({
       ...this.#options,
       resumeToken: this.#welcome?.resumeToken ?? null,

@@ -10,25 +10,14 @@ import { viewChecksum } from '../replica/checksum.js';
 import type { ViewState } from '../replica/replica.js';
 import type { ConnectionStatus } from '../client/connection-status.js';
 import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
-import { fullSnapshot, pelletRecord, playerRecord } from '../testing/records.js';
+import { fullSnapshot, pelletRecord, playerRecord, welcomeRecord } from '../testing/records.js';
 import { connect } from './bot.js';
 import type { Bot, ConnectOptions } from './bot.js';
 
 const URL = 'ws://game.test/ws';
 
-const welcome = (playerId = 7, resumeToken = 'token-1'): Welcome => ({
-  protocolVersion: PROTOCOL_VERSION,
-  playerId,
-  tickHz: 30,
-  serverTick: 100,
-  serverTimeMs: 5000,
-  worldWidth: 1200,
-  worldHeight: 800,
-  viewWidth: 1600,
-  viewHeight: 1000,
-  playerSpeed: 27,
-  resumeToken,
-});
+const welcome = (playerId = 7, resumeToken = 'token-1'): Welcome =>
+  welcomeRecord({ playerId, resumeToken });
 
 /** A full snapshot with the checksum the server would send for it. */
 function checkedFull(tick: number, self: PlayerRecord): Snapshot {

@@ -1,7 +1,9 @@
 // Test fixtures shared by the repository's tests (not part of the published package: the build
 // excludes src/testing). Tests import this file by path.
 import { EntityKind } from '../wire/ids.js';
+import { PROTOCOL_VERSION } from '../wire/version.js';
 import type { EntityRecord, PelletRecord, PlayerRecord, Snapshot } from '../messages/snapshot.js';
+import type { Welcome } from '../messages/server.js';
 
 /** A player record at rest with full hp; override any field. */
 export function playerRecord(
@@ -41,6 +43,24 @@ export function fullSnapshot(
     entered,
     updated: [],
     checksum: null,
+    ...fields,
+  };
+}
+
+/** A Welcome for tests: player 7 in a 1200 x 800 world at 30 Hz; any field can be overridden. */
+export function welcomeRecord(fields: Partial<Welcome> = {}): Welcome {
+  return {
+    protocolVersion: PROTOCOL_VERSION,
+    playerId: 7,
+    tickHz: 30,
+    serverTick: 100,
+    serverTimeMs: 5000,
+    worldWidth: 1200,
+    worldHeight: 800,
+    viewWidth: 1600,
+    viewHeight: 1000,
+    playerSpeed: 27,
+    resumeToken: 'token',
     ...fields,
   };
 }
