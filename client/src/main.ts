@@ -99,6 +99,7 @@ async function main(): Promise<void> {
       maxWorkMs: frameWork.max(nowMs),
       pooledViews: views.pooled,
       createdViews: views.created,
+      peakViewsInUse: views.peakInUse,
     };
   };
 

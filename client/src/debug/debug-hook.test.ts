@@ -14,6 +14,7 @@ const frames = {
   maxWorkMs: 0,
   pooledViews: 0,
   createdViews: 0,
+  peakViewsInUse: 0,
 };
 
 function sources(overrides: Partial<DebugSources>): DebugSources {

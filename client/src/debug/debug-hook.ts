@@ -42,6 +42,8 @@ export interface TickwireDebugFrames {
   pooledViews: number;
   /** Display objects ever created. */
   createdViews: number;
+  /** Most display objects in use at once. */
+  peakViewsInUse: number;
 }
 
 export interface TickwireDebugSnapshot {

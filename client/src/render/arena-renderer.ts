@@ -47,12 +47,13 @@ export class ArenaRenderer {
     return { widthPx: this.#app.screen.width, heightPx: this.#app.screen.height };
   }
 
-  /** Entity display objects: in use, in the pool (in use or spare), and ever created. */
-  get entityViewStats(): { inUse: number; pooled: number; created: number } {
+  /** Entity display objects: in use, in the pool (in use or spare), ever created, most in use. */
+  get entityViewStats(): { inUse: number; pooled: number; created: number; peakInUse: number } {
     return {
       inUse: this.#entities.size,
       pooled: this.#entities.pooled,
       created: this.#entities.created,
+      peakInUse: this.#entities.peakInUse,
     };
   }
 

@@ -105,6 +105,7 @@ export class EntityViews {
   };
   #syncCount = 0;
   #created = 0;
+  #peakInUse = 0;
   /** Scratch list for sync(): entities that need a view this frame. */
   readonly #entering: RenderEntity[] = [];
 
@@ -129,6 +130,11 @@ export class EntityViews {
   /** Display objects ever created. */
   get created(): number {
     return this.#created;
+  }
+
+  /** Most display objects in use at once. The pool never holds more than this. */
+  get peakInUse(): number {
+    return this.#peakInUse;
   }
 
   sync(entities: readonly RenderEntity[]): void {
@@ -156,6 +162,7 @@ export class EntityViews {
       this.#views.set(entity.id, view);
       if (!view.player) view.display.position.set(entity.x, entity.y);
     }
+    this.#peakInUse = Math.max(this.#peakInUse, this.#views.size);
   }
 
   destroy(): void {
