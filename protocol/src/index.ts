@@ -104,7 +104,6 @@ export { Replica, ReplicaError } from './replica/replica.js';
 export type { ReplicaErrorCode, ViewState, ReplicaOptions } from './replica/replica.js';
 
 export {
-  NO_SIMULATION,
   RETRANSMIT_DELAY_MS,
   SimulatedLink,
   DelayLine,

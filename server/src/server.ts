@@ -1,3 +1,5 @@
+import { isSimulating } from '@tickwire/protocol';
+import type { LinkConditions } from '@tickwire/protocol';
 import { loadStaticFiles } from './http/static-files.js';
 import type { ServerConfig } from './config.js';
 import { systemClock, systemSchedule } from './loop/clock.js';
@@ -5,8 +7,6 @@ import type { Logger } from './log.js';
 import { ArenaRoom } from './room/arena-room.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
 import { withSimulatedNetwork } from './transport/simulated-network.js';
-import { isSimulating } from '@tickwire/protocol';
-import type { LinkConditions } from '@tickwire/protocol';
 import { collectMetrics } from './metrics/report.js';
 
 export interface RunningServer {

@@ -166,10 +166,6 @@ export class Connection {
     return this.#welcome;
   }
 
-  get controls(): Controls {
-    return this.#controls;
-  }
-
   /** Opens the socket. Everything after this is reported through `onStatus`. */
   open(): void {
     if (this.#status.phase !== 'idle') throw new Error('Connection.open: already opened');

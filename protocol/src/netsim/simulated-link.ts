@@ -14,8 +14,6 @@ export interface LinkConditions {
   lossPercent: number;
 }
 
-export const NO_SIMULATION: LinkConditions = { latencyMs: 0, jitterMs: 0, lossPercent: 0 };
-
 /** Extra delay of a lost frame: TCP's minimum retransmission timeout (RFC 6298 allows 200 ms). */
 export const RETRANSMIT_DELAY_MS = 200;
 
@@ -94,11 +92,6 @@ export class DelayLine<T> {
   /** Items sent and not yet delivered. */
   get length(): number {
     return this.#queue.length;
-  }
-
-  /** Delivery time of the newest item queued, or now when none is. */
-  get drainedAtMs(): number {
-    return this.#queue.at(-1)?.atMs ?? this.#nowMs();
   }
 
   push(item: T): void {
