@@ -1,12 +1,19 @@
 // The public surface of @tickwire/protocol: named exports only, types kept apart.
 
-export { MessageId, CloseCode, EntityKind, UpdateField, Button } from './wire/ids.js';
+export { MessageId, CloseCode } from './wire/ids.js';
 export {
   PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   SUBPROTOCOL,
+  LEGACY_SUBPROTOCOLS,
   WEBSOCKET_PATH,
 } from './wire/version.js';
+export {
+  MAX_ENTITY_ID,
+  MAX_WIRE_POSITION,
+  MAX_WIRE_VELOCITY,
+  MAX_BASELINE_AGE,
+} from './wire/limits.js';
 export { ProtocolError } from './wire/errors.js';
 export { packFrame, unpackFrame } from './wire/codec.js';
 export { MsgpackWriter } from './wire/msgpack-writer.js';
@@ -24,7 +31,7 @@ export {
   decodeResync,
   decodeClientMessage,
 } from './messages/client.js';
-export type { Hello, Input, Ping, Resync, ClientMessage } from './messages/client.js';
+export type { Hello, Input, Controls, Ping, Resync, ClientMessage } from './messages/client.js';
 
 export {
   MAX_REASON_LENGTH,
@@ -40,26 +47,54 @@ export {
 export type { Welcome, Pong, Kick, ServerMessage } from './messages/server.js';
 
 export {
-  MAX_ENTITY_ID,
-  MAX_WIRE_POSITION,
-  MAX_WIRE_VELOCITY,
-  MAX_BASELINE_AGE,
   encodeSnapshot,
   peekSnapshotTick,
-  updateMask,
   writeEntityRecord,
   writeEntityUpdate,
   writeSnapshotHead,
 } from './messages/snapshot.js';
+export type { Snapshot, EntityRecord, EntityUpdate, EntitySource } from './messages/snapshot.js';
+
+export { defineGame } from './schema/define.js';
 export type {
-  Snapshot,
-  EntityRecord,
-  PlayerRecord,
-  PelletRecord,
-  EntityUpdate,
-  MotionUpdate,
-  UpdateSource,
-} from './messages/snapshot.js';
+  GameSpec,
+  KindSpec,
+  FieldSpec,
+  Motion as MotionKind,
+  KindName,
+  EntityOf,
+  AnyEntityOf,
+  InputOf,
+  ConstantsOf,
+} from './schema/define.js';
+export {
+  int,
+  uint8,
+  uint16,
+  uint32,
+  quarter,
+  angle8,
+  flags,
+  string,
+} from './schema/field-types.js';
+export type { FieldType, NumericFieldType, StringFieldType } from './schema/field-types.js';
+export {
+  compileGame,
+  compileSchema,
+  toWireSchema,
+  readWireSchema,
+} from './schema/schema.js';
+export type {
+  CompiledSchema,
+  CompiledKind,
+  CompiledField,
+  CompiledInputField,
+  WireSchema,
+  WireKind,
+  WireField,
+  WireGroup,
+  WireInputField,
+} from './schema/schema.js';
 
 export {
   POSITION_SCALE,
@@ -92,14 +127,14 @@ export type {
   Reconciliation,
 } from './sim/prediction.js';
 
+export { entityHash, addToChecksum } from './replica/checksum.js';
 export {
-  entityHash,
-  playerHash,
-  pelletHash,
-  addToChecksum,
-  viewChecksum,
-} from './replica/checksum.js';
-export { EntityTable, STRIDE } from './replica/entity-table.js';
+  EntityTable,
+  FIELD_BASE,
+  SLOT_EXPIRES,
+  SLOT_KIND,
+  strideOf,
+} from './replica/entity-table.js';
 export { Replica, ReplicaError } from './replica/replica.js';
 export type { ReplicaErrorCode, ViewState, ReplicaOptions } from './replica/replica.js';
 
@@ -115,7 +150,6 @@ export type { LinkConditions, ScheduleFn } from './netsim/simulated-link.js';
 export { Connection, addTraffic, emptyTraffic } from './client/connection.js';
 export type {
   ConnectionOptions,
-  Controls,
   SyncTarget,
   TrafficCounters,
 } from './client/connection.js';
@@ -148,8 +182,7 @@ export type { ReplicaCounters } from './sdk/view-tracker.js';
 export {
   directionTowards,
   distanceSquared,
-  nearestPellet,
-  nearestPlayer,
+  nearestOfKind,
   worldBounds,
 } from './sdk/steering.js';
 export type { WirePoint } from './sdk/steering.js';

@@ -6,6 +6,8 @@ export interface ServerConfig {
   port: number;
   /** Built client to serve; empty string to serve none. */
   staticDir: string;
+  /** Which game the room runs (a name from games/server.ts). */
+  game: string;
   tickHz: number;
   /** Ticks run back to back at most when the loop is late. */
   maxCatchUpTicks: number;
@@ -61,6 +63,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '0.0.0.0',
   port: 8080,
   staticDir: fileURLToPath(new URL('../../client/dist', import.meta.url)),
+  game: 'arena',
   tickHz: 30,
   maxCatchUpTicks: 5,
   worldWidth: 4000,
@@ -180,6 +183,7 @@ export const OPTIONS: OptionSpec[] = [
     text,
     'built client directory to serve ("" = none)',
   ),
+  simple('game', '--game', 'GAME', text, 'the game to run: arena or stars'),
   simple('tickHz', '--tick-hz', 'TICK_HZ', int(1, 240), 'simulation and snapshot rate'),
   size(['worldWidth', 'worldHeight'], '--world', 'WORLD', 'world size, e.g. 4000x4000'),
   size(['viewWidth', 'viewHeight'], '--view', 'VIEW', 'area of interest, e.g. 1600x1000'),

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { parseConfig, usage } from './config.js';
 import { createLogger, errorFields } from './log.js';
 import { startServer } from './server.js';
+// The one place the server names games: engine code never imports one.
+import { serverGames } from '../../games/server.js';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -29,7 +31,7 @@ if (config.staticDir !== '' && !existsSync(config.staticDir)) {
 }
 
 try {
-  const server = await startServer(config, log);
+  const server = await startServer(config, log, serverGames);
   let isStopping = false;
   const shutdown = (signal: string): void => {
     if (isStopping) return;

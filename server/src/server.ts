@@ -4,20 +4,32 @@ import { loadStaticFiles } from './http/static-files.js';
 import type { ServerConfig } from './config.js';
 import { systemClock, systemSchedule } from './loop/clock.js';
 import type { Logger } from './log.js';
-import { ArenaRoom } from './room/arena-room.js';
+import type { Game } from './game/game.js';
+import { Room } from './room/room.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
 import { withSimulatedNetwork } from './transport/simulated-network.js';
 import { collectMetrics } from './metrics/report.js';
 
 export interface RunningServer {
   readonly port: number;
-  readonly room: ArenaRoom;
+  readonly room: Room;
   /** Stops the tick, closes every client with ServerShutdown and stops listening. */
   stop(): void;
 }
 
-/** Wires the real parts together: uWS transport, the arena room and its tick loop. */
-export async function startServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+/**
+ * Wires the real parts together: uWS transport, a room of the configured game and its tick
+ * loop. `games` are the games this build can run, by name.
+ */
+export async function startServer(
+  config: ServerConfig,
+  log: Logger,
+  games: ReadonlyMap<string, Game>,
+): Promise<RunningServer> {
+  const game = games.get(config.game);
+  if (!game) {
+    throw new Error(`unknown game "${config.game}": this build runs ${[...games.keys()].join(', ')}`);
+  }
   const build = detectUwsBuild();
   if (build.kind === 'fallback' && !config.allowUwsFallback) {
     throw new Error(
@@ -28,7 +40,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   log.info('uWebSockets.js loaded', { ...build });
   if (build.kind === 'fallback') log.warn('running on the uWS fallback: expect far lower capacity');
 
-  const room = new ArenaRoom({ config, clock: systemClock, schedule: systemSchedule, log });
+  const room = new Room({ config, game, clock: systemClock, schedule: systemSchedule, log });
   const staticFiles = config.staticDir === '' ? null : loadStaticFiles(config.staticDir);
   const startedAtMs = Date.now();
   const link: LinkConditions = {
@@ -49,7 +61,8 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
     health: () => ({
       status: 'ok',
       tick: room.currentTick,
-      players: room.world.players.size,
+      game: game.spec.name,
+      players: room.playerCount,
       connections: room.sessionCount,
       uptimeMs: Date.now() - startedAtMs,
     }),
@@ -66,6 +79,7 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Ru
   log.info('listening', {
     port: transport.port,
     url: `http://localhost:${transport.port}`,
+    game: game.spec.name,
     tickHz: config.tickHz,
     world: `${config.worldWidth}x${config.worldHeight}`,
     view: `${config.viewWidth}x${config.viewHeight}`,

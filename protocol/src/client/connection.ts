@@ -1,9 +1,8 @@
 import { CloseCode, MessageId } from '../wire/ids.js';
-import { NO_DIRECTION } from '../sim/quantize.js';
 import { PROTOCOL_VERSION, SUBPROTOCOL } from '../wire/version.js';
 import { ProtocolError } from '../wire/errors.js';
 import { encodeHello, encodeInput, encodePing, encodeResync } from '../messages/client.js';
-import type { Input } from '../messages/client.js';
+import type { Controls, Input } from '../messages/client.js';
 import { decodeServerMessage } from '../messages/server.js';
 import type { Kick, Pong, ServerMessage, Welcome } from '../messages/server.js';
 import type { Snapshot } from '../messages/snapshot.js';
@@ -31,13 +30,6 @@ export interface SyncTarget {
   onInputSent?(input: Input, sentAtMs: number): void;
 }
 
-/** What the player asks for, in wire units. */
-export interface Controls {
-  /** Wire angle 0..255, or NO_DIRECTION to stand still. */
-  moveDir: number;
-  /** Wire angle 0..255. */
-  aim: number;
-}
 
 /** Bytes and frames through one connection (WebSocket payloads, not TCP bytes). */
 export interface TrafficCounters {
@@ -87,6 +79,17 @@ export interface ConnectionOptions {
   pingIntervalMs?: number;
   /** Where protocol trouble is reported (resyncs, bad server frames). Default: nowhere. */
   onWarning?: (message: string) => void;
+  /**
+   * Whether a change of controls is sent at once (as soon as the input rate allows) rather than
+   * with the next regular Input. Default: any change. A game may say that only some fields are
+   * urgent (the arena: movement and buttons, not the aim that follows the mouse).
+   */
+  isUrgentChange?: (sent: Readonly<Controls>, now: Readonly<Controls>) => boolean;
+}
+
+function anyChange(sent: Readonly<Controls>, now: Readonly<Controls>): boolean {
+  for (const name in now) if (sent[name] !== now[name]) return true;
+  return false;
 }
 
 /** Pings sent quickly after joining, so clock sync has samples within a second. */
@@ -123,6 +126,7 @@ export class Connection {
   readonly #minInputIntervalMs: number;
   readonly #pingIntervalMs: number;
   readonly #onWarning: (message: string) => void;
+  readonly #isUrgentChange: (sent: Readonly<Controls>, now: Readonly<Controls>) => boolean;
 
   #socket: WebSocketLike | null = null;
   #status: ConnectionStatus = { phase: 'idle' };
@@ -133,8 +137,9 @@ export class Connection {
   #cancelDeferredInput: (() => void) | null = null;
   #cancelPing: (() => void) | null = null;
   #pingsSent = 0;
-  #controls: Controls = { moveDir: NO_DIRECTION, aim: 0 };
-  #lastSentMoveDir: number | null = null;
+  /** What the player holds now; fields the game has and these lack are sent as 0. */
+  #controls: Controls = {};
+  #lastSentControls: Controls | null = null;
   #lastInputAtMs = -Infinity;
   #inputSeq = 0;
   /** Tick named in the last Resync, until a snapshot applies again. */
@@ -156,6 +161,7 @@ export class Connection {
     this.#minInputIntervalMs = options.minInputIntervalMs ?? 20;
     this.#pingIntervalMs = options.pingIntervalMs ?? 1000;
     this.#onWarning = options.onWarning ?? (() => {});
+    this.#isUrgentChange = options.isUrgentChange ?? anyChange;
   }
 
   get status(): ConnectionStatus {
@@ -196,8 +202,8 @@ export class Connection {
    * rate allows); an aim change waits for the next regular Input.
    */
   setControls(controls: Controls): void {
-    this.#controls = { moveDir: controls.moveDir, aim: controls.aim };
-    if (this.#status.phase === 'connected' && controls.moveDir !== this.#lastSentMoveDir) {
+    this.#controls = { ...controls };
+    if (this.#status.phase === 'connected' && this.#hasUrgentChange()) {
       this.#sendInputSoon();
     }
   }
@@ -240,7 +246,7 @@ export class Connection {
     this.traffic.framesIn++;
     let decoded: ServerMessage;
     try {
-      decoded = decodeServerMessage(new Uint8Array(data));
+      decoded = decodeServerMessage(new Uint8Array(data), this.#welcome?.schema ?? null);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.#fail(error.closeCode, `unreadable server message: ${error.message}`);
@@ -355,6 +361,11 @@ export class Connection {
   }
 
   /** Sends an Input now, or when the minimum interval since the last one is over. */
+  #hasUrgentChange(): boolean {
+    const sent = this.#lastSentControls;
+    return sent === null || this.#isUrgentChange(sent, this.#controls);
+  }
+
   #sendInputSoon(): void {
     if (this.#cancelDeferredInput !== null) return;
     const waitMs = this.#lastInputAtMs + this.#minInputIntervalMs - this.#nowMs();
@@ -365,23 +376,20 @@ export class Connection {
     this.#cancelDeferredInput = this.#scheduler.after(waitMs, () => {
       this.#cancelDeferredInput = null;
       // The regular Input may have carried the change meanwhile.
-      if (this.#controls.moveDir !== this.#lastSentMoveDir) this.#sendInputSoon();
+      if (this.#hasUrgentChange()) this.#sendInputSoon();
     });
   }
 
   #sendInput(): void {
     const nowMs = this.#nowMs();
     this.#inputSeq += 1;
-    const { moveDir, aim } = this.#controls;
     const input: Input = {
       seq: this.#inputSeq,
       ackTick: this.#sync.ackTick,
-      moveDir,
-      aim,
-      buttons: 0,
+      controls: { ...this.#controls },
     };
-    this.#send(encodeInput(input));
-    this.#lastSentMoveDir = moveDir;
+    this.#send(encodeInput((this.#welcome as Welcome).schema, input));
+    this.#lastSentControls = input.controls;
     this.#lastInputAtMs = nowMs;
     this.#sync.onInputSent?.(input, nowMs);
   }

@@ -1,4 +1,4 @@
-import { MessageId, CloseCode, Button } from '../wire/ids.js';
+import { MessageId, CloseCode } from '../wire/ids.js';
 import { ProtocolError } from '../wire/errors.js';
 import { packFrame } from '../wire/codec.js';
 import { splitFrame } from '../wire/frame.js';
@@ -10,13 +10,12 @@ import {
   readString,
   UINT32_MAX,
 } from '../wire/read.js';
-import { ANGLE_STEPS, NO_DIRECTION } from '../sim/quantize.js';
+import type { CompiledSchema } from '../schema/schema.js';
 
 /** Longest player name, in UTF-16 code units. */
 export const MAX_NAME_LENGTH = 16;
 /** Longest resume token. */
 export const MAX_TOKEN_LENGTH = 64;
-const ALL_BUTTONS = Object.values(Button).reduce((bits, bit) => bits | bit, 0);
 
 /**
  * Names refuse control characters (C0, DEL, C1): they break every UI that shows them. Invalid
@@ -38,18 +37,17 @@ export interface Hello {
   resumeToken: string | null;
 }
 
-/** `[2, seq, ackTick, moveDir, aim, buttons]` */
-export interface Input {
+/** The game's input fields by name (Welcome.schema.input), e.g. the arena's moveDir, aim, buttons. */
+export type Controls = Record<string, number>;
+
+/** `[2, seq, ackTick, ...the schema's input fields in order]` */
+export interface Input<C extends Controls = Controls> {
   /** Increases by 1 with every Input on a connection, starting at 1. */
   seq: number;
   /** Newest snapshot tick the client has applied; 0 before the first. */
   ackTick: number;
-  /** Wire angle 0..255 to move towards, or NO_DIRECTION (-1) to stand still. */
-  moveDir: number;
-  /** Wire angle 0..255 the player faces. */
-  aim: number;
-  /** Bit set of Button; unused bits are 0. */
-  buttons: number;
+  /** The game's input fields. */
+  controls: C;
 }
 
 /** `[3, clientTimeMs]` */
@@ -64,9 +62,9 @@ export interface Resync {
   tick: number;
 }
 
-export type ClientMessage =
+export type ClientMessage<C extends Controls = Controls> =
   | { id: typeof MessageId.Hello; message: Hello }
-  | { id: typeof MessageId.Input; message: Input }
+  | { id: typeof MessageId.Input; message: Input<C> }
   | { id: typeof MessageId.Ping; message: Ping }
   | { id: typeof MessageId.Resync; message: Resync };
 
@@ -74,8 +72,11 @@ export function encodeHello(m: Hello): Uint8Array {
   return packFrame([MessageId.Hello, m.protocolVersion, m.name, m.resumeToken]);
 }
 
-export function encodeInput(m: Input): Uint8Array {
-  return packFrame([MessageId.Input, m.seq, m.ackTick, m.moveDir, m.aim, m.buttons]);
+/** Encodes an Input; the controls in the schema's input order (unset ones at their default). */
+export function encodeInput(schema: CompiledSchema, m: Input): Uint8Array {
+  const frame: number[] = [MessageId.Input, m.seq, m.ackTick];
+  for (const f of schema.input) frame.push(m.controls[f.name] ?? f.default);
+  return packFrame(frame);
 }
 
 export function encodePing(m: Ping): Uint8Array {
@@ -101,18 +102,18 @@ function readHello(f: unknown[]): Hello {
   };
 }
 
-function readInput(f: unknown[]): Input {
-  readArray(f, 'Input', 6, 6);
-  const buttons = readInt(f[5], 'Input.buttons', 0, 0xff);
-  if ((buttons & ~ALL_BUTTONS) !== 0) {
-    throw new ProtocolError(CloseCode.MalformedFrame, 'Input.buttons: unknown bits set');
-  }
+function readInput(schema: CompiledSchema, f: unknown[]): Input {
+  const length = 3 + schema.input.length;
+  readArray(f, 'Input', length, length);
+  const controls: Controls = {};
+  schema.input.forEach((field, i) => {
+    // Flags' max is 2^n - 1, so the range check also refuses unnamed bits.
+    controls[field.name] = readInt(f[3 + i], `Input.${field.name}`, field.min, field.max);
+  });
   return {
     seq: readInt(f[1], 'Input.seq', 1, UINT32_MAX),
     ackTick: readInt(f[2], 'Input.ackTick', 0, UINT32_MAX),
-    moveDir: readInt(f[3], 'Input.moveDir', NO_DIRECTION, ANGLE_STEPS - 1),
-    aim: readInt(f[4], 'Input.aim', 0, ANGLE_STEPS - 1),
-    buttons,
+    controls,
   };
 }
 
@@ -129,8 +130,8 @@ function readResync(f: unknown[]): Resync {
 export function decodeHello(bytes: Uint8Array): Hello {
   return readHello(splitFrame(bytes, MessageId.Hello).fields);
 }
-export function decodeInput(bytes: Uint8Array): Input {
-  return readInput(splitFrame(bytes, MessageId.Input).fields);
+export function decodeInput(schema: CompiledSchema, bytes: Uint8Array): Input {
+  return readInput(schema, splitFrame(bytes, MessageId.Input).fields);
 }
 export function decodePing(bytes: Uint8Array): Ping {
   return readPing(splitFrame(bytes, MessageId.Ping).fields);
@@ -139,14 +140,17 @@ export function decodeResync(bytes: Uint8Array): Resync {
   return readResync(splitFrame(bytes, MessageId.Resync).fields);
 }
 
-/** Decodes any client -> server frame. Unknown ids throw ProtocolError(UnknownMessage). */
-export function decodeClientMessage(bytes: Uint8Array): ClientMessage {
+/**
+ * Decodes any client -> server frame, Inputs by the game's schema. Unknown ids throw
+ * ProtocolError(UnknownMessage).
+ */
+export function decodeClientMessage(schema: CompiledSchema, bytes: Uint8Array): ClientMessage {
   const { id, fields } = splitFrame(bytes);
   switch (id) {
     case MessageId.Hello:
       return { id, message: readHello(fields) };
     case MessageId.Input:
-      return { id, message: readInput(fields) };
+      return { id, message: readInput(schema, fields) };
     case MessageId.Ping:
       return { id, message: readPing(fields) };
     case MessageId.Resync:

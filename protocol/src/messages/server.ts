@@ -4,12 +4,13 @@ import { packFrame } from '../wire/codec.js';
 import { splitFrame } from '../wire/frame.js';
 import { readArray, readFiniteNumber, readInt, readString, UINT32_MAX } from '../wire/read.js';
 import { MAX_TOKEN_LENGTH } from './client.js';
-import { readSnapshot, type Snapshot, MAX_WIRE_VELOCITY } from './snapshot.js';
+import { readSnapshot, type Snapshot } from './snapshot.js';
+import { readWireSchema, type CompiledSchema } from '../schema/schema.js';
 
 /** Longest reason in a Kick. */
 export const MAX_REASON_LENGTH = 200;
 
-/** `[64, protocolVersion, playerId, tickHz, serverTick, serverTimeMs, worldWidth, worldHeight, viewWidth, viewHeight, playerSpeed, resumeToken]` */
+/** `[64, protocolVersion, playerId, tickHz, serverTick, serverTimeMs, worldWidth, worldHeight, viewWidth, viewHeight, resumeToken, schemaFingerprint, schema]` */
 export interface Welcome {
   protocolVersion: number;
   /** Entity id of this client's own player. */
@@ -26,10 +27,10 @@ export interface Welcome {
   /** Area of interest in world units, centred on the player. */
   viewWidth: number;
   viewHeight: number;
-  /** Player speed in wire position units per tick (input to velocityFor). */
-  playerSpeed: number;
   /** Opaque token to resume this player after a disconnect. */
   resumeToken: string;
+  /** The game: its kinds, fields, update groups, input and constants (PROTOCOL.md, "The schema"). */
+  schema: CompiledSchema;
 }
 
 /** `[66, clientTimeMs, serverTimeMs, serverTick]` */
@@ -63,8 +64,9 @@ export function encodeWelcome(m: Welcome): Uint8Array {
     m.worldHeight,
     m.viewWidth,
     m.viewHeight,
-    m.playerSpeed,
     m.resumeToken,
+    m.schema.fingerprint,
+    m.schema.wire,
   ]);
 }
 
@@ -79,7 +81,15 @@ export function encodeKick(m: Kick): Uint8Array {
 const WORLD_LIMIT = 1_000_000;
 
 function readWelcome(f: unknown[]): Welcome {
-  readArray(f, 'Welcome', 12, 12);
+  readArray(f, 'Welcome', 13, 13);
+  const fingerprint = readInt(f[11], 'Welcome.schemaFingerprint', 0, UINT32_MAX);
+  const schema = readWireSchema(f[12]);
+  if (schema.fingerprint !== fingerprint) {
+    throw new ProtocolError(
+      CloseCode.MalformedFrame,
+      `Welcome.schemaFingerprint: ${fingerprint} does not match the schema sent (${schema.fingerprint})`,
+    );
+  }
   return {
     protocolVersion: readInt(f[1], 'Welcome.protocolVersion', 0, 0xffff),
     playerId: readInt(f[2], 'Welcome.playerId', 0, 0xffff),
@@ -90,8 +100,8 @@ function readWelcome(f: unknown[]): Welcome {
     worldHeight: readInt(f[7], 'Welcome.worldHeight', 1, WORLD_LIMIT),
     viewWidth: readInt(f[8], 'Welcome.viewWidth', 1, WORLD_LIMIT),
     viewHeight: readInt(f[9], 'Welcome.viewHeight', 1, WORLD_LIMIT),
-    playerSpeed: readInt(f[10], 'Welcome.playerSpeed', 0, MAX_WIRE_VELOCITY),
-    resumeToken: readString(f[11], 'Welcome.resumeToken', MAX_TOKEN_LENGTH),
+    resumeToken: readString(f[10], 'Welcome.resumeToken', MAX_TOKEN_LENGTH),
+    schema,
   };
 }
 
@@ -115,8 +125,8 @@ function readKick(f: unknown[]): Kick {
 export function decodeWelcome(bytes: Uint8Array): Welcome {
   return readWelcome(splitFrame(bytes, MessageId.Welcome).fields);
 }
-export function decodeSnapshot(bytes: Uint8Array): Snapshot {
-  return readSnapshot(splitFrame(bytes, MessageId.Snapshot).fields);
+export function decodeSnapshot(schema: CompiledSchema, bytes: Uint8Array): Snapshot {
+  return readSnapshot(schema, splitFrame(bytes, MessageId.Snapshot).fields);
 }
 export function decodePong(bytes: Uint8Array): Pong {
   return readPong(splitFrame(bytes, MessageId.Pong).fields);
@@ -125,14 +135,21 @@ export function decodeKick(bytes: Uint8Array): Kick {
   return readKick(splitFrame(bytes, MessageId.Kick).fields);
 }
 
-/** Decodes any server -> client frame. Unknown ids throw ProtocolError(UnknownMessage). */
-export function decodeServerMessage(bytes: Uint8Array): ServerMessage {
+/**
+ * Decodes any server -> client frame. Snapshots need the schema of the Welcome before them
+ * (null until then: a Snapshot before Welcome is a HandshakeViolation). Unknown ids throw
+ * ProtocolError(UnknownMessage).
+ */
+export function decodeServerMessage(bytes: Uint8Array, schema: CompiledSchema | null): ServerMessage {
   const { id, fields } = splitFrame(bytes);
   switch (id) {
     case MessageId.Welcome:
       return { id, message: readWelcome(fields) };
     case MessageId.Snapshot:
-      return { id, message: readSnapshot(fields) };
+      if (!schema) {
+        throw new ProtocolError(CloseCode.HandshakeViolation, 'a Snapshot before the Welcome');
+      }
+      return { id, message: readSnapshot(schema, fields) };
     case MessageId.Pong:
       return { id, message: readPong(fields) };
     case MessageId.Kick:

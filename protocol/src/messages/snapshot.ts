@@ -1,59 +1,31 @@
-import { EntityKind, MessageId, UpdateField } from '../wire/ids.js';
+import { MessageId } from '../wire/ids.js';
 import { malformed } from '../wire/errors.js';
 import { MsgpackWriter } from '../wire/msgpack-writer.js';
 import { readArray, readInt, readString, UINT32_MAX } from '../wire/read.js';
-import { ANGLE_STEPS } from '../sim/quantize.js';
-import { MAX_NAME_LENGTH } from './client.js';
+import { MAX_BASELINE_AGE, MAX_ENTITY_ID } from '../wire/limits.js';
+import type { CompiledField, CompiledKind, CompiledSchema } from '../schema/schema.js';
 
-/** Entity ids are small integers, reused only long after the entity left every client's view. */
-export const MAX_ENTITY_ID = 0xffff;
-/** Bounds of a wire position (1/POSITION_SCALE units), whatever the world size. */
-export const MAX_WIRE_POSITION = 0xff_ffff;
-/** Bounds of a velocity component (wire units per tick). */
-export const MAX_WIRE_VELOCITY = 0x7fff;
-/** Oldest baseline a delta may name, in ticks before the snapshot's own tick. */
-export const MAX_BASELINE_AGE = 0xff;
 const MAX_RECORDS = 0xffff;
 
-/** `[id, 0, x, y, vx, vy, aim, hp, score, name]` */
-export interface PlayerRecord {
-  kind: typeof EntityKind.Player;
-  id: number;
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-  aim: number;
-  hp: number;
-  score: number;
-  name: string;
+/**
+ * An entity record as decoded (and as encodeSnapshot takes it): `[id, kind, ...fields]` on the
+ * wire, in the kind's record order, then `ticksLeft` for kinds with a lifetime. Here the kind is
+ * its name and the fields are named; the game's declaration types them (EntityOf).
+ */
+export interface EntityRecord {
+  readonly id: number;
+  readonly kind: string;
+  readonly [field: string]: number | string;
 }
 
-/** `[id, 1, x, y]` */
-export interface PelletRecord {
-  kind: typeof EntityKind.Pellet;
-  id: number;
-  x: number;
-  y: number;
-}
-
-export type EntityRecord = PlayerRecord | PelletRecord;
-
-/** Straight-line motion as sent in an update: absolute position and velocity at the snapshot tick. */
-export interface MotionUpdate {
-  x: number;
-  y: number;
-  vx: number;
-  vy: number;
-}
-
-/** `[id, mask, ...fields present in mask, in bit order]` */
+/**
+ * `[id, mask, ...values]`: the fields of each update group whose bit is set in `mask`, lowest
+ * bit first, each group's fields in the schema's group order.
+ */
 export interface EntityUpdate {
-  id: number;
-  motion?: MotionUpdate;
-  aim?: number;
-  hp?: number;
-  score?: number;
+  readonly id: number;
+  readonly mask: number;
+  readonly values: readonly (number | string)[];
 }
 
 /** `[65, tick, baselineAge, inputAck, removed, entered, updated, checksum?]` */
@@ -63,7 +35,10 @@ export interface Snapshot {
   baselineTick: number;
   /** Seq of the newest Input the server had applied when it simulated this tick; 0 for none. */
   inputAck: number;
-  /** Ids that were in the baseline and are no longer in view. */
+  /**
+   * Ids that were in the baseline and are no longer in view. Entities whose lifetime ended are
+   * not listed: both sides drop them on their own.
+   */
   removed: number[];
   /** Entities that are in view and were not in the baseline: whole records. */
   entered: EntityRecord[];
@@ -73,58 +48,59 @@ export interface Snapshot {
   checksum: number | null;
 }
 
-/** The fields an update record may carry, read according to its mask. */
-export type UpdateSource = Pick<PlayerRecord, 'x' | 'y' | 'vx' | 'vy' | 'aim' | 'hp' | 'score'>;
+/** Any object with the kind's fields by name (a server entity, a decoded record). */
+export type EntitySource = { readonly id: number } & { readonly [field: string]: unknown };
 
-/** Writes an entity record: `[id, 0, x, y, vx, vy, aim, hp, score, name]` or `[id, 1, x, y]`. */
-export function writeEntityRecord(w: MsgpackWriter, e: EntityRecord): void {
-  if (e.kind === EntityKind.Player) {
-    w.arrayHeader(10);
-    w.int(e.id);
-    w.int(e.kind);
-    w.int(e.x);
-    w.int(e.y);
-    w.int(e.vx);
-    w.int(e.vy);
-    w.int(e.aim);
-    w.int(e.hp);
-    w.int(e.score);
-    w.str(e.name);
-  } else {
-    w.arrayHeader(4);
-    w.int(e.id);
-    w.int(e.kind);
-    w.int(e.x);
-    w.int(e.y);
-  }
+function writeField(w: MsgpackWriter, f: CompiledField, value: unknown): void {
+  if (f.isString) w.str(value as string);
+  else w.int(value as number);
 }
 
-/** Writes an update record `[id, mask, ...]`, taking the masked fields from `source`. */
+/** Writes an entity record from `e`'s fields. `ticksLeft` is written only for kinds with a lifetime. */
+export function writeEntityRecord(
+  w: MsgpackWriter,
+  kind: CompiledKind,
+  e: EntitySource,
+  ticksLeft: number,
+): void {
+  const fields = kind.fields;
+  const hasLifetime = kind.lifetimeTicks > 0;
+  w.arrayHeader(2 + fields.length + (hasLifetime ? 1 : 0));
+  w.int(e.id);
+  w.int(kind.id);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] as CompiledField;
+    writeField(w, f, e[f.name]);
+  }
+  if (hasLifetime) w.int(ticksLeft);
+}
+
+/** How many values an update with `mask` carries for `kind`. */
+function updateValueCount(kind: CompiledKind, mask: number): number {
+  let count = 0;
+  for (let m = mask; m !== 0; m &= m - 1) {
+    count += (kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[]).length;
+  }
+  return count;
+}
+
+/** Writes an update record `[id, mask, ...]`, taking the masked groups' fields from `source`. */
 export function writeEntityUpdate(
   w: MsgpackWriter,
-  id: number,
+  kind: CompiledKind,
   mask: number,
-  source: UpdateSource,
+  source: EntitySource,
 ): void {
-  const hasMotion = (mask & UpdateField.Motion) !== 0;
-  w.arrayHeader(
-    2 +
-      (hasMotion ? 4 : 0) +
-      (mask & UpdateField.Aim ? 1 : 0) +
-      (mask & UpdateField.Hp ? 1 : 0) +
-      (mask & UpdateField.Score ? 1 : 0),
-  );
-  w.int(id);
+  w.arrayHeader(2 + updateValueCount(kind, mask));
+  w.int(source.id);
   w.int(mask);
-  if (hasMotion) {
-    w.int(source.x);
-    w.int(source.y);
-    w.int(source.vx);
-    w.int(source.vy);
+  for (let m = mask; m !== 0; m &= m - 1) {
+    const fields = kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i] as CompiledField;
+      writeField(w, f, source[f.name]);
+    }
   }
-  if (mask & UpdateField.Aim) w.int(source.aim);
-  if (mask & UpdateField.Hp) w.int(source.hp);
-  if (mask & UpdateField.Score) w.int(source.score);
 }
 
 /**
@@ -170,106 +146,87 @@ export function peekSnapshotTick(frame: Uint8Array): number {
   return -1;
 }
 
-export function updateMask(u: EntityUpdate): number {
-  return (
-    (u.motion ? UpdateField.Motion : 0) |
-    (u.aim !== undefined ? UpdateField.Aim : 0) |
-    (u.hp !== undefined ? UpdateField.Hp : 0) |
-    (u.score !== undefined ? UpdateField.Score : 0)
-  );
-}
-
 const writer = new MsgpackWriter();
 
-export function encodeSnapshot(s: Snapshot): Uint8Array {
+function kindOf(schema: CompiledSchema, name: string): CompiledKind {
+  const kind = schema.kindByName.get(name);
+  if (!kind) throw new RangeError(`no entity kind ${name} in game ${schema.game}`);
+  return kind;
+}
+
+/** Encodes a Snapshot object (tests and tools; the server writes its frames with the writer). */
+export function encodeSnapshot(schema: CompiledSchema, s: Snapshot): Uint8Array {
   writer.reset();
   writeSnapshotHead(writer, s.tick, s.baselineTick, s.inputAck, s.checksum !== null);
   writer.arrayHeader(s.removed.length);
   for (const id of s.removed) writer.int(id);
   writer.arrayHeader(s.entered.length);
-  for (const e of s.entered) writeEntityRecord(writer, e);
+  for (const e of s.entered) {
+    writeEntityRecord(writer, kindOf(schema, e.kind), e, (e.ticksLeft as number | undefined) ?? 0);
+  }
   writer.arrayHeader(s.updated.length);
   for (const u of s.updated) {
-    const m = u.motion;
-    writeEntityUpdate(writer, u.id, updateMask(u), {
-      x: m?.x ?? 0,
-      y: m?.y ?? 0,
-      vx: m?.vx ?? 0,
-      vy: m?.vy ?? 0,
-      aim: u.aim ?? 0,
-      hp: u.hp ?? 0,
-      score: u.score ?? 0,
-    });
+    writer.arrayHeader(2 + u.values.length);
+    writer.int(u.id);
+    writer.int(u.mask);
+    for (const v of u.values) {
+      if (typeof v === 'string') writer.str(v);
+      else writer.int(v);
+    }
   }
   if (s.checksum !== null) writer.int(s.checksum);
   return writer.copy();
 }
 
-const readId = (v: unknown, what: string): number => readInt(v, what, 0, MAX_ENTITY_ID);
-const readPosition = (v: unknown, what: string): number => readInt(v, what, 0, MAX_WIRE_POSITION);
-const readVelocity = (v: unknown, what: string): number =>
-  readInt(v, what, -MAX_WIRE_VELOCITY, MAX_WIRE_VELOCITY);
-const readAim = (v: unknown, what: string): number => readInt(v, what, 0, ANGLE_STEPS - 1);
-const readHp = (v: unknown, what: string): number => readInt(v, what, 0, 0xffff);
-const readScore = (v: unknown, what: string): number => readInt(v, what, 0, UINT32_MAX);
+// ---- decoding ----
 
-function readRecord(value: unknown, what: string): EntityRecord {
-  const f = readArray(value, what, 2, 10);
-  const kind = f[1];
-  if (kind === EntityKind.Player) {
-    readArray(f, `${what} (player)`, 10, 10);
-    return {
-      kind,
-      id: readId(f[0], `${what}.id`),
-      x: readPosition(f[2], `${what}.x`),
-      y: readPosition(f[3], `${what}.y`),
-      vx: readVelocity(f[4], `${what}.vx`),
-      vy: readVelocity(f[5], `${what}.vy`),
-      aim: readAim(f[6], `${what}.aim`),
-      hp: readHp(f[7], `${what}.hp`),
-      score: readScore(f[8], `${what}.score`),
-      name: readString(f[9], `${what}.name`, MAX_NAME_LENGTH),
-    };
-  }
-  if (kind === EntityKind.Pellet) {
-    readArray(f, `${what} (pellet)`, 4, 4);
-    return {
-      kind,
-      id: readId(f[0], `${what}.id`),
-      x: readPosition(f[2], `${what}.x`),
-      y: readPosition(f[3], `${what}.y`),
-    };
-  }
-  throw malformed(`${what}.kind: unknown entity kind ${String(kind)}`);
+const readId = (v: unknown, what: string): number => readInt(v, what, 0, MAX_ENTITY_ID);
+
+function readField(f: CompiledField, v: unknown, what: string): number | string {
+  return f.isString
+    ? readString(v, `${what}.${f.name}`, f.max)
+    : readInt(v, `${what}.${f.name}`, f.min, f.max);
 }
 
-const ALL_FIELDS = UpdateField.Motion | UpdateField.Aim | UpdateField.Hp | UpdateField.Score;
-
-function readUpdate(value: unknown, what: string): EntityUpdate {
-  const f = readArray(value, what, 2, 9);
-  const mask = readInt(f[1], `${what}.mask`, 1, ALL_FIELDS);
-  const expected =
-    2 +
-    (mask & UpdateField.Motion ? 4 : 0) +
-    (mask & UpdateField.Aim ? 1 : 0) +
-    (mask & UpdateField.Hp ? 1 : 0) +
-    (mask & UpdateField.Score ? 1 : 0);
-  readArray(f, what, expected, expected);
-  const u: EntityUpdate = { id: readId(f[0], `${what}.id`) };
-  let i = 2;
-  if (mask & UpdateField.Motion) {
-    u.motion = {
-      x: readPosition(f[i], `${what}.x`),
-      y: readPosition(f[i + 1], `${what}.y`),
-      vx: readVelocity(f[i + 2], `${what}.vx`),
-      vy: readVelocity(f[i + 3], `${what}.vy`),
-    };
-    i += 4;
+function readRecord(schema: CompiledSchema, value: unknown, what: string): EntityRecord {
+  const f = readArray(value, what, 2, 3 + 32);
+  const kindId = readInt(f[1], `${what}.kind`, 0, schema.kinds.length - 1);
+  const kind = schema.kinds[kindId] as CompiledKind;
+  const hasLifetime = kind.lifetimeTicks > 0;
+  const length = 2 + kind.fields.length + (hasLifetime ? 1 : 0);
+  readArray(f, `${what} (${kind.name})`, length, length);
+  const record: Record<string, number | string> = {
+    id: readId(f[0], `${what}.id`),
+    kind: kind.name,
+  };
+  for (let i = 0; i < kind.fields.length; i++) {
+    const field = kind.fields[i] as CompiledField;
+    record[field.name] = readField(field, f[2 + i], what);
   }
-  if (mask & UpdateField.Aim) u.aim = readAim(f[i++], `${what}.aim`);
-  if (mask & UpdateField.Hp) u.hp = readHp(f[i++], `${what}.hp`);
-  if (mask & UpdateField.Score) u.score = readScore(f[i], `${what}.score`);
-  return u;
+  if (hasLifetime) {
+    record.ticksLeft = readInt(f[length - 1], `${what}.ticksLeft`, 1, kind.lifetimeTicks);
+  }
+  return record as unknown as EntityRecord;
+}
+
+/**
+ * Reads an update. The mask alone says which fields follow (group bits are the same for every
+ * kind); whether the entity's kind has those groups is the replica's check, against its baseline.
+ */
+function readUpdate(schema: CompiledSchema, value: unknown, what: string): EntityUpdate {
+  const f = readArray(value, what, 3, 2 + 64);
+  const mask = readInt(f[1], `${what}.mask`, 1, schema.allGroupsMask);
+  const values: (number | string)[] = [];
+  let i = 2;
+  for (let m = mask; m !== 0; m &= m - 1) {
+    const fields = schema.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
+    for (const field of fields) {
+      if (i >= f.length) throw malformed(`${what}: mask ${mask} needs more values`);
+      values.push(readField(field, f[i++], what));
+    }
+  }
+  if (i !== f.length) throw malformed(`${what}: expected ${i} elements for mask ${mask}, got ${f.length}`);
+  return { id: readId(f[0], `${what}.id`), mask, values };
 }
 
 function readList<T>(value: unknown, what: string, read: (v: unknown, what: string) => T): T[] {
@@ -277,8 +234,8 @@ function readList<T>(value: unknown, what: string, read: (v: unknown, what: stri
   return list.map((item, i) => read(item, `${what}[${i}]`));
 }
 
-/** Reads the fields of a Snapshot frame (after splitFrame). */
-export function readSnapshot(f: unknown[]): Snapshot {
+/** Reads the fields of a Snapshot frame (after splitFrame), with the game's schema. */
+export function readSnapshot(schema: CompiledSchema, f: unknown[]): Snapshot {
   readArray(f, 'Snapshot', 7, 8);
   const tick = readInt(f[1], 'Snapshot.tick', 1, UINT32_MAX);
   const baselineAge = readInt(
@@ -292,8 +249,8 @@ export function readSnapshot(f: unknown[]): Snapshot {
     baselineTick: baselineAge === 0 ? 0 : tick - baselineAge,
     inputAck: readInt(f[3], 'Snapshot.inputAck', 0, UINT32_MAX),
     removed: readList(f[4], 'Snapshot.removed', readId),
-    entered: readList(f[5], 'Snapshot.entered', readRecord),
-    updated: readList(f[6], 'Snapshot.updated', readUpdate),
+    entered: readList(f[5], 'Snapshot.entered', (v, w) => readRecord(schema, v, w)),
+    updated: readList(f[6], 'Snapshot.updated', (v, w) => readUpdate(schema, v, w)),
     checksum: f.length === 8 ? readInt(f[7], 'Snapshot.checksum', 0, UINT32_MAX) : null,
   };
 }

@@ -1,18 +1,23 @@
-import { EntityKind } from '../wire/ids.js';
-import type { EntityRecord } from '../messages/snapshot.js';
+import type { CompiledField, CompiledKind } from '../schema/schema.js';
+import type { EntitySource } from '../messages/snapshot.js';
 
 /**
  * View checksum: the sum (mod 2^32) of a 32-bit hash of every entity in the view. A sum does
  * not depend on iteration order, so the server can add hashes up while it walks its grid and
- * the client while it walks its map. Integer-only (Math.imul), identical in every engine.
+ * the client while it walks its table. Integer-only (Math.imul), identical in every engine.
+ *
+ * An entity's hash mixes its id, its kind id, every numeric field in record order (strings are
+ * not hashed) and, for a kind with a lifetime, the tick it expires at; then murmur3's finalizer.
  */
 
-function mix(h: number, value: number): number {
+const FNV_OFFSET = 0x811c9dc5;
+
+export function mix(h: number, value: number): number {
   return Math.imul(h ^ value, 0x01000193);
 }
 
 /** murmur3's finalizer: spreads every input bit over the result. */
-function finalize(h: number): number {
+export function finalizeHash(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -21,50 +26,21 @@ function finalize(h: number): number {
   return h >>> 0;
 }
 
-/** Hash of one entity's state. Everything the replica keeps, except a player's name. */
-export function entityHash(e: EntityRecord): number {
-  return e.kind === EntityKind.Player
-    ? playerHash(e.id, e.x, e.y, e.vx, e.vy, e.aim, e.hp, e.score)
-    : pelletHash(e.id, e.x, e.y);
+/** The start of an entity's hash: its id and kind. */
+export function hashHead(id: number, kindId: number): number {
+  return mix(mix(FNV_OFFSET, id), kindId);
 }
 
-export function playerHash(
-  id: number,
-  x: number,
-  y: number,
-  vx: number,
-  vy: number,
-  aim: number,
-  hp: number,
-  score: number,
-): number {
-  let h = mix(0x811c9dc5, id);
-  h = mix(h, EntityKind.Player);
-  h = mix(h, x);
-  h = mix(h, y);
-  h = mix(h, vx);
-  h = mix(h, vy);
-  h = mix(h, aim);
-  h = mix(h, hp);
-  h = mix(h, score);
-  return finalize(h);
-}
-
-export function pelletHash(id: number, x: number, y: number): number {
-  let h = mix(0x811c9dc5, id);
-  h = mix(h, EntityKind.Pellet);
-  h = mix(h, x);
-  h = mix(h, y);
-  return finalize(h);
+/** Hash of an entity held as an object with its fields by name. `expiresTick` only counts for a kind with a lifetime. */
+export function entityHash(kind: CompiledKind, e: EntitySource, expiresTick: number): number {
+  let h = hashHead(e.id, kind.id);
+  const fields = kind.numericFields;
+  for (let i = 0; i < fields.length; i++) h = mix(h, e[(fields[i] as CompiledField).name] as number);
+  if (kind.lifetimeTicks > 0) h = mix(h, expiresTick);
+  return finalizeHash(h);
 }
 
 /** Adds one entity hash to a running checksum. */
 export function addToChecksum(checksum: number, hash: number): number {
   return (checksum + hash) >>> 0;
-}
-
-export function viewChecksum(entities: Iterable<EntityRecord>): number {
-  let sum = 0;
-  for (const e of entities) sum = addToChecksum(sum, entityHash(e));
-  return sum;
 }

@@ -1,25 +1,10 @@
-import { EntityKind } from '../wire/ids.js';
-import {
-  MAX_ENTITY_ID,
-  type EntityRecord,
-  type EntityUpdate,
-  type Snapshot,
-} from '../messages/snapshot.js';
+import { MAX_ENTITY_ID } from '../wire/limits.js';
+import type { EntityRecord, EntityUpdate, Snapshot } from '../messages/snapshot.js';
+import type { CompiledField, CompiledKind, CompiledSchema } from '../schema/schema.js';
 import { clamp } from '../sim/movement.js';
 import { POSITION_SCALE } from '../sim/quantize.js';
-import { addToChecksum, pelletHash, playerHash } from './checksum.js';
-import {
-  EntityTable,
-  F_AIM,
-  F_HP,
-  F_KIND,
-  F_SCORE,
-  F_VX,
-  F_VY,
-  F_X,
-  F_Y,
-  STRIDE,
-} from './entity-table.js';
+import { addToChecksum, finalizeHash, hashHead, mix } from './checksum.js';
+import { EntityTable, FIELD_BASE, SLOT_EXPIRES, SLOT_KIND } from './entity-table.js';
 
 export type ReplicaErrorCode =
   /** The delta names a baseline tick this replica does not hold: send Resync. */
@@ -49,6 +34,8 @@ export interface ViewState {
 }
 
 export interface ReplicaOptions {
+  /** The game's schema (from Welcome): how records, updates and checksums are laid out. */
+  schema: CompiledSchema;
   /** World size in world units (from Welcome): extrapolated motion clamps to it. */
   worldWidth: number;
   worldHeight: number;
@@ -68,33 +55,37 @@ const IN_BASE = 0;
 const REMOVED = 1;
 const UPDATED = 2;
 const ENTERED = 3;
+const EXPIRED = 4;
 
 function nextStamp(): number {
   if (stamp >= 0xffff_fff0) {
     marks.fill(0);
     stamp = 0;
   }
-  stamp += 4;
+  stamp += 5;
   return stamp;
 }
 
-const EMPTY: ViewState = { tick: 0, entities: new EntityTable(0) };
-
 /**
- * The client-side replica of one client's view. It applies full and delta snapshots, keeps the
- * recent views a delta may be based on, and checks the server's checksum after each.
+ * The client-side replica of one client's view, for any game: it applies full and delta
+ * snapshots by the schema, extrapolates linear motion, drops entities whose lifetime ended,
+ * keeps the recent views a delta may be based on, and checks the server's checksum after each.
  */
 export class Replica {
+  readonly schema: CompiledSchema;
   readonly #maxX: number;
   readonly #maxY: number;
   readonly #historyTicks: number;
   readonly #views = new Map<number, ViewState>();
+  readonly #empty: ViewState;
   #latest: ViewState | null = null;
 
   constructor(options: ReplicaOptions) {
+    this.schema = options.schema;
     this.#maxX = options.worldWidth * POSITION_SCALE;
     this.#maxY = options.worldHeight * POSITION_SCALE;
     this.#historyTicks = options.historyTicks ?? 32;
+    this.#empty = { tick: 0, entities: new EntityTable(options.schema, 0, 0) };
   }
 
   /** The newest applied view, or null before the first snapshot. */
@@ -126,16 +117,25 @@ export class Replica {
     if (this.#latest && t <= this.#latest.tick) {
       throw new ReplicaError('InvalidDelta', t, `tick ${t} is not after ${this.#latest.tick}`);
     }
-    let base = EMPTY;
+    let base = this.#empty;
     if (s.baselineTick !== 0) {
       const held = this.#views.get(s.baselineTick);
       if (!held)
         throw new ReplicaError('MissingBaseline', t, `no baseline view for tick ${s.baselineTick}`);
       base = held;
     }
+    const schema = this.schema;
     const from = base.entities;
+    const stride = from.stride;
+    const f = from.fields;
     const S = nextStamp();
-    for (let i = 0; i < from.count; i++) marks[from.ids[i] as number] = S + IN_BASE;
+    let expiredCount = 0;
+    for (let i = 0; i < from.count; i++) {
+      const expires = f[i * stride + SLOT_EXPIRES] as number;
+      const isExpired = expires !== 0 && expires <= t;
+      if (isExpired) expiredCount++;
+      marks[from.ids[i] as number] = S + (isExpired ? EXPIRED : IN_BASE);
+    }
     for (const id of s.removed) {
       if (marks[id] !== S + IN_BASE)
         throw new ReplicaError('InvalidDelta', t, `removed id ${id} is not in the baseline`);
@@ -143,17 +143,17 @@ export class Replica {
     }
     const updates = s.updated;
     for (let k = 0; k < updates.length; k++) {
-      const id = (updates[k] as EntityUpdate).id;
-      const i = marks[id] === S + IN_BASE ? from.indexOf(id) : -1;
-      if (i < 0 || from.fields[i * STRIDE + F_KIND] !== EntityKind.Player) {
-        throw new ReplicaError(
-          'InvalidDelta',
-          t,
-          `updated id ${id} is not a player in the baseline`,
-        );
+      const u = updates[k] as EntityUpdate;
+      const i = marks[u.id] === S + IN_BASE ? from.indexOf(u.id) : -1;
+      if (i < 0) {
+        throw new ReplicaError('InvalidDelta', t, `updated id ${u.id} is not in the baseline`);
       }
-      marks[id] = S + UPDATED;
-      updateIndex[id] = k;
+      const kind = from.kindAt(i);
+      if ((u.mask & ~kind.groupMask) !== 0) {
+        throw new ReplicaError('InvalidDelta', t, `update mask ${u.mask} names groups a ${kind.name} does not have`);
+      }
+      marks[u.id] = S + UPDATED;
+      updateIndex[u.id] = k;
     }
     const entered = s.entered.length > 1 ? [...s.entered].sort((a, b) => a.id - b.id) : s.entered;
     for (const e of entered) {
@@ -164,9 +164,12 @@ export class Replica {
       marks[e.id] = S + ENTERED;
     }
 
-    const to = new EntityTable(from.count - s.removed.length + entered.length);
+    const to = new EntityTable(
+      schema,
+      t,
+      from.count - s.removed.length - expiredCount + entered.length,
+    );
     const dt = t - base.tick;
-    const f = from.fields;
     const g = to.fields;
     let checksum = 0;
     let i = 0;
@@ -175,45 +178,36 @@ export class Replica {
     while (i < from.count || j < entered.length) {
       const baseId = i < from.count ? (from.ids[i] as number) : Infinity;
       const enteredRecord = j < entered.length ? (entered[j] as EntityRecord) : null;
-      const o = n * STRIDE;
+      const o = n * stride;
+      let kind: CompiledKind;
       if (enteredRecord && enteredRecord.id < baseId) {
-        writeRecord(g, o, enteredRecord);
+        kind = writeRecord(schema, g, o, to, n, enteredRecord, t);
         to.ids[n] = enteredRecord.id;
-        to.names[n] = enteredRecord.kind === EntityKind.Player ? enteredRecord.name : null;
         j++;
       } else {
-        const p = i * STRIDE;
+        const p = i * stride;
         i++;
-        if (marks[baseId] === S + REMOVED) continue;
-        for (let k = 0; k < STRIDE; k++) g[o + k] = f[p + k] as number;
-        if (g[o + F_KIND] === EntityKind.Player) {
-          const vx = g[o + F_VX] as number;
-          const vy = g[o + F_VY] as number;
-          if (dt !== 0 && (vx !== 0 || vy !== 0)) {
-            g[o + F_X] = clamp((g[o + F_X] as number) + vx * dt, 0, this.#maxX);
-            g[o + F_Y] = clamp((g[o + F_Y] as number) + vy * dt, 0, this.#maxY);
-          }
-          if (marks[baseId] === S + UPDATED)
-            applyUpdate(g, o, updates[updateIndex[baseId] as number] as EntityUpdate);
+        const mark = marks[baseId];
+        if (mark === S + REMOVED || mark === S + EXPIRED) continue;
+        for (let k = 0; k < stride; k++) g[o + k] = f[p + k] as number;
+        kind = schema.kinds[g[o + SLOT_KIND] as number] as CompiledKind;
+        to.texts[n] = from.texts[i - 1] ?? null;
+        if (kind.hasVelocity && dt !== 0) {
+          const vx = g[o + FIELD_BASE + 2] as number;
+          const vy = g[o + FIELD_BASE + 3] as number;
+          if (vx !== 0) g[o + FIELD_BASE] = clamp((g[o + FIELD_BASE] as number) + vx * dt, 0, this.#maxX);
+          if (vy !== 0) g[o + FIELD_BASE + 1] = clamp((g[o + FIELD_BASE + 1] as number) + vy * dt, 0, this.#maxY);
+        }
+        if (mark === S + UPDATED) {
+          applyUpdate(kind, g, o, to, n, updates[updateIndex[baseId] as number] as EntityUpdate);
         }
         to.ids[n] = baseId;
-        to.names[n] = from.names[i - 1] ?? null;
       }
-      checksum = addToChecksum(
-        checksum,
-        g[o + F_KIND] === EntityKind.Player
-          ? playerHash(
-              to.ids[n] as number,
-              g[o + F_X] as number,
-              g[o + F_Y] as number,
-              g[o + F_VX] as number,
-              g[o + F_VY] as number,
-              g[o + F_AIM] as number,
-              g[o + F_HP] as number,
-              g[o + F_SCORE] as number,
-            )
-          : pelletHash(to.ids[n] as number, g[o + F_X] as number, g[o + F_Y] as number),
-      );
+      let h = hashHead(to.ids[n] as number, kind.id);
+      const numeric = kind.numericFields.length;
+      for (let k = 0; k < numeric; k++) h = mix(h, g[o + FIELD_BASE + k] as number);
+      if (kind.lifetimeTicks > 0) h = mix(h, g[o + SLOT_EXPIRES] as number);
+      checksum = addToChecksum(checksum, finalizeHash(h));
       n++;
     }
     to.count = n;
@@ -234,33 +228,51 @@ export class Replica {
   }
 }
 
-function writeRecord(g: Int32Array, o: number, e: EntityRecord): void {
-  g[o + F_KIND] = e.kind;
-  g[o + F_X] = e.x;
-  g[o + F_Y] = e.y;
-  if (e.kind === EntityKind.Player) {
-    g[o + F_VX] = e.vx;
-    g[o + F_VY] = e.vy;
-    g[o + F_AIM] = e.aim;
-    g[o + F_HP] = e.hp;
-    g[o + F_SCORE] = e.score | 0;
-  } else {
-    g[o + F_VX] = 0;
-    g[o + F_VY] = 0;
-    g[o + F_AIM] = 0;
-    g[o + F_HP] = 0;
-    g[o + F_SCORE] = 0;
+function writeRecord(
+  schema: CompiledSchema,
+  g: Int32Array,
+  o: number,
+  to: EntityTable,
+  n: number,
+  e: EntityRecord,
+  tick: number,
+): CompiledKind {
+  const kind = schema.kindByName.get(e.kind);
+  if (!kind) throw new ReplicaError('InvalidDelta', tick, `entered id ${e.id} has unknown kind ${e.kind}`);
+  g[o + SLOT_KIND] = kind.id;
+  g[o + SLOT_EXPIRES] = kind.lifetimeTicks > 0 ? tick + (e.ticksLeft as number) : 0;
+  const texts: string[] | null = kind.stringFields.length > 0 ? [] : null;
+  for (const field of kind.fields) {
+    const v = e[field.name];
+    if (field.isString) (texts as string[])[field.slot] = v as string;
+    else g[o + FIELD_BASE + field.slot] = (v as number) | 0;
   }
+  for (let k = kind.numericFields.length; k < to.stride - FIELD_BASE; k++) g[o + FIELD_BASE + k] = 0;
+  to.texts[n] = texts;
+  return kind;
 }
 
-function applyUpdate(g: Int32Array, o: number, u: EntityUpdate): void {
-  if (u.motion) {
-    g[o + F_X] = u.motion.x;
-    g[o + F_Y] = u.motion.y;
-    g[o + F_VX] = u.motion.vx;
-    g[o + F_VY] = u.motion.vy;
+function applyUpdate(
+  kind: CompiledKind,
+  g: Int32Array,
+  o: number,
+  to: EntityTable,
+  n: number,
+  u: EntityUpdate,
+): void {
+  let v = 0;
+  let texts: string[] | null = null;
+  for (let m = u.mask; m !== 0; m &= m - 1) {
+    const fields = kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
+    for (const field of fields) {
+      const value = u.values[v++];
+      if (field.isString) {
+        texts ??= [...(to.texts[n] ?? [])];
+        texts[field.slot] = value as string;
+      } else {
+        g[o + FIELD_BASE + field.slot] = (value as number) | 0;
+      }
+    }
   }
-  if (u.aim !== undefined) g[o + F_AIM] = u.aim;
-  if (u.hp !== undefined) g[o + F_HP] = u.hp;
-  if (u.score !== undefined) g[o + F_SCORE] = u.score | 0;
+  if (texts) to.texts[n] = texts;
 }

@@ -1,9 +1,8 @@
-import { ANGLE_STEPS, NO_DIRECTION } from '../sim/quantize.js';
-import { MAX_NAME_LENGTH } from '../messages/client.js';
+import { MAX_NAME_LENGTH, type Controls } from '../messages/client.js';
 import type { Welcome } from '../messages/server.js';
-import type { PlayerRecord } from '../messages/snapshot.js';
+import type { EntityRecord } from '../messages/snapshot.js';
 import type { ViewState } from '../replica/replica.js';
-import type { Controls, TrafficCounters } from '../client/connection.js';
+import type { ConnectionOptions, TrafficCounters } from '../client/connection.js';
 import { ReconnectingConnection } from '../client/reconnecting-connection.js';
 import type { ReconnectOptions } from '../client/reconnecting-connection.js';
 import type { ClosedStatus, ConnectionStatus } from '../client/connection-status.js';
@@ -20,7 +19,7 @@ export interface BotEvents {
   /** A snapshot was applied: `view` is the bot's whole view at `view.tick`. */
   snapshot: (view: ViewState, bot: Bot) => void;
   /** The own player's record changed (moved, turned, scored) or appeared. */
-  self: (self: PlayerRecord, bot: Bot) => void;
+  self: (self: EntityRecord, bot: Bot) => void;
   status: (status: ConnectionStatus, bot: Bot) => void;
   /** Protocol trouble the connection recovered from (a resync) or closed on. */
   warning: (message: string, bot: Bot) => void;
@@ -40,6 +39,8 @@ export interface ConnectOptions {
   nowMs?: () => number;
   /** Backoff of the reconnects after a drop (see ReconnectOptions). */
   reconnect?: ReconnectOptions;
+  /** Which control changes are sent at once (see ConnectionOptions). Default: any change. */
+  isUrgentChange?: ConnectionOptions['isUrgentChange'];
   onWelcome?: BotEvents['welcome'];
   onSnapshot?: BotEvents['snapshot'];
   onSelf?: BotEvents['self'];
@@ -54,7 +55,7 @@ export interface Bot {
   /** The newest view (every entity the server lets this player see), or null before the first. */
   readonly view: ViewState | null;
   /** The own player's record in `view`, or null. */
-  readonly self: PlayerRecord | null;
+  readonly self: EntityRecord | null;
   /** The current session's Welcome (world size, tick rate, speed), or null before joining. */
   readonly welcome: Welcome | null;
   readonly playerId: number | null;
@@ -113,7 +114,7 @@ class ConnectedBot implements Bot {
   readonly #events = new Emitter<BotEvents>();
   readonly #tracker: ViewTracker;
   readonly #connection: ReconnectingConnection;
-  #input: Controls = { moveDir: NO_DIRECTION, aim: 0 };
+  #input: Controls = {};
   #resolveWelcomed: (welcome: Welcome) => void = () => {};
   #rejectWelcomed: (error: Error) => void = () => {};
   #resolveClosed: (status: ClosedStatus) => void = () => {};
@@ -152,6 +153,7 @@ class ConnectedBot implements Bot {
       scheduler: options.scheduler,
       nowMs: options.nowMs,
       reconnect: options.reconnect,
+      isUrgentChange: options.isUrgentChange,
       onWarning: (message) => this.#events.emit('warning', message, this),
       onStatus: (status) => this.#onStatus(status),
     });
@@ -165,7 +167,7 @@ class ConnectedBot implements Bot {
     return this.#tracker.view;
   }
 
-  get self(): PlayerRecord | null {
+  get self(): EntityRecord | null {
     return this.#tracker.self;
   }
 
@@ -202,14 +204,22 @@ class ConnectedBot implements Bot {
   }
 
   setInput(input: Controls): void {
-    const { moveDir, aim } = input;
-    if (moveDir !== NO_DIRECTION && !isWireAngle(moveDir)) {
-      throw new RangeError(
-        `setInput: moveDir ${moveDir} is not a wire angle 0..255 or NO_DIRECTION (-1)`,
-      );
+    const schema = this.#tracker.welcome?.schema;
+    if (schema) {
+      for (const name of Object.keys(input)) {
+        const field = schema.input.find((f) => f.name === name);
+        if (!field) {
+          throw new RangeError(
+            `setInput: ${schema.game} has no input ${name}; it takes ${schema.input.map((f) => f.name).join(', ')}`,
+          );
+        }
+        const value = input[name] as number;
+        if (!Number.isInteger(value) || value < field.min || value > field.max) {
+          throw new RangeError(`setInput: ${name} ${value} is outside ${field.min}..${field.max}`);
+        }
+      }
     }
-    if (!isWireAngle(aim)) throw new RangeError(`setInput: aim ${aim} is not a wire angle 0..255`);
-    this.#input = { moveDir, aim };
+    this.#input = { ...this.#input, ...input };
     this.#connection.setControls(this.#input);
   }
 
@@ -228,10 +238,6 @@ class ConnectedBot implements Bot {
     }
     this.#events.emit('status', status, this);
   }
-}
-
-function isWireAngle(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value < ANGLE_STEPS;
 }
 
 /** The checks of PROTOCOL.md's Hello, made here so a bad name fails at the call, not as a 4000. */

@@ -1,7 +1,6 @@
-import { EntityKind } from '../wire/ids.js';
 import type { Welcome } from '../messages/server.js';
-import type { PelletRecord, PlayerRecord } from '../messages/snapshot.js';
-import { F_KIND, F_X, F_Y, STRIDE } from '../replica/entity-table.js';
+import type { EntityRecord } from '../messages/snapshot.js';
+import { FIELD_BASE, SLOT_KIND } from '../replica/entity-table.js';
 import type { ViewState } from '../replica/replica.js';
 import { NO_DIRECTION, POSITION_SCALE, toWireAngle } from '../sim/quantize.js';
 
@@ -42,31 +41,31 @@ export function worldBounds(welcome: Welcome): { maxX: number; maxY: number } {
   };
 }
 
-/** The player in `view` nearest to `from`, leaving out `from.id` (pass the bot's own record). */
-export function nearestPlayer(view: ViewState, from: WirePoint): PlayerRecord | null {
-  const record = view.entities.get(nearestId(view, EntityKind.Player, from));
-  return record?.kind === EntityKind.Player ? record : null;
-}
-
-/** The pellet in `view` nearest to `from`. */
-export function nearestPellet(view: ViewState, from: WirePoint): PelletRecord | null {
-  const record = view.entities.get(nearestId(view, EntityKind.Pellet, from));
-  return record?.kind === EntityKind.Pellet ? record : null;
-}
-
-/** Reads the view's flat arrays, so a search makes no object per entity (views hold hundreds). */
-function nearestId(view: ViewState, kind: EntityKind, from: WirePoint): number {
-  const { ids, fields, count } = view.entities;
-  let bestId = -1;
+/**
+ * The entity of kind `kind` (a kind name of the game's schema) in `view` nearest to `from`,
+ * leaving out `from.id` (pass the bot's own record), or null when the view holds none.
+ */
+export function nearestOfKind(view: ViewState, kind: string, from: WirePoint): EntityRecord | null {
+  const table = view.entities;
+  const k = table.schema.kindByName.get(kind);
+  if (!k) return null;
+  // Reads the view's flat arrays, so a search makes no object per entity (views hold hundreds).
+  const { ids, fields, count, stride } = table;
+  let best = -1;
   let bestDistance = Infinity;
   for (let i = 0; i < count; i++) {
-    const o = i * STRIDE;
-    if (fields[o + F_KIND] !== kind || ids[i] === from.id) continue;
-    const d = distanceSquared(from.x, from.y, fields[o + F_X] as number, fields[o + F_Y] as number);
+    const o = i * stride;
+    if (fields[o + SLOT_KIND] !== k.id || ids[i] === from.id) continue;
+    const d = distanceSquared(
+      from.x,
+      from.y,
+      fields[o + FIELD_BASE] as number,
+      fields[o + FIELD_BASE + 1] as number,
+    );
     if (d < bestDistance) {
       bestDistance = d;
-      bestId = ids[i] as number;
+      best = i;
     }
   }
-  return bestId;
+  return best < 0 ? null : table.recordAt(best);
 }

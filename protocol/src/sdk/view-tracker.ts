@@ -1,7 +1,6 @@
-import { EntityKind } from '../wire/ids.js';
 import type { SyncTarget } from '../client/connection.js';
 import type { Welcome } from '../messages/server.js';
-import type { PlayerRecord, Snapshot } from '../messages/snapshot.js';
+import type { EntityRecord, Snapshot } from '../messages/snapshot.js';
 import { Replica, ReplicaError } from '../replica/replica.js';
 import type { ViewState } from '../replica/replica.js';
 
@@ -20,8 +19,8 @@ export interface ReplicaCounters {
 export interface ViewTrackerEvents {
   onWelcome(welcome: Welcome): void;
   onView(view: ViewState): void;
-  /** The own player's record differs from the previous view's (or appeared). */
-  onSelf(self: PlayerRecord): void;
+  /** The own entity's record differs from the previous view's (or appeared). */
+  onSelf(self: EntityRecord): void;
 }
 
 /**
@@ -40,7 +39,7 @@ export class ViewTracker implements SyncTarget {
   #welcome: Welcome | null = null;
   #replica: Replica | null = null;
   #view: ViewState | null = null;
-  #self: PlayerRecord | null = null;
+  #self: EntityRecord | null = null;
 
   constructor(events: ViewTrackerEvents) {
     this.#events = events;
@@ -55,8 +54,8 @@ export class ViewTracker implements SyncTarget {
     return this.#view;
   }
 
-  /** The own player in the newest view; null before it, or when the view does not hold it. */
-  get self(): PlayerRecord | null {
+  /** The own entity in the newest view; null before it, or when the view does not hold it. */
+  get self(): EntityRecord | null {
     return this.#self;
   }
 
@@ -69,6 +68,7 @@ export class ViewTracker implements SyncTarget {
     // A new session (even a resumed player) starts from a full snapshot: nothing older is a
     // baseline, and a view of another player id would make `self` wrong.
     this.#replica = new Replica({
+      schema: welcome.schema,
       worldWidth: welcome.worldWidth,
       worldHeight: welcome.worldHeight,
     });
@@ -88,8 +88,7 @@ export class ViewTracker implements SyncTarget {
     }
     if (snapshot.checksum !== null) this.counters.checksumsVerified++;
     const previous = this.#self;
-    const record = view.entities.get(this.#welcome.playerId);
-    const self = record?.kind === EntityKind.Player ? record : null;
+    const self = view.entities.get(this.#welcome.playerId) ?? null;
     this.#view = view;
     this.#self = self;
     this.#events.onView(view);
@@ -116,16 +115,7 @@ export class ViewTracker implements SyncTarget {
   }
 }
 
-function isSameRecord(a: PlayerRecord, b: PlayerRecord): boolean {
-  return (
-    a.id === b.id &&
-    a.x === b.x &&
-    a.y === b.y &&
-    a.vx === b.vx &&
-    a.vy === b.vy &&
-    a.aim === b.aim &&
-    a.hp === b.hp &&
-    a.score === b.score &&
-    a.name === b.name
-  );
+function isSameRecord(a: EntityRecord, b: EntityRecord): boolean {
+  for (const key in b) if (a[key] !== b[key]) return false;
+  return true;
 }

@@ -1,12 +1,13 @@
-import { extrapolateX, extrapolateY, steer, stepMotion, velocityFor } from './movement.js';
+import { extrapolateX, extrapolateY, stepMotion } from './movement.js';
 import type { Motion, Velocity } from './movement.js';
+import type { Controls } from '../messages/client.js';
 
 // Client-side prediction of the own player, with reconciliation against the server
 // (README.md, "Netcode").
 //
 // The server applies, before each tick's step, the newest Input it has received, and echoes its
 // seq in every Snapshot as `inputAck`. The predictor runs the same rule on the same integers
-// (`steer` + `stepMotion` from movement.ts, which the server's World calls too): each input the
+// (the game's `applyInput` rule, then the engine's linear `stepMotion`, as the server does): each input the
 // client sends is tagged with the tick it should reach the server by, and stepping tick k applies
 // the newest input tagged at or before k. When a snapshot arrives, the server's state at its tick
 // replaces the prediction there and the inputs the server had not applied yet are replayed on top.
@@ -15,9 +16,12 @@ import type { Motion, Velocity } from './movement.js';
 //
 // Pure: no clock, no socket. Ticks are the server's tick numbers; positions are wire units.
 
-export interface PredictorOptions {
-  /** Player speed in wire units per tick (Welcome.playerSpeed). */
-  speed: number;
+export interface PredictorOptions<C extends Controls = Controls> {
+  /**
+   * The game's shared rule for an input: sets the own entity's velocity from the controls (the
+   * server's game runs the same function when it applies the Input).
+   */
+  applyInput: (m: Motion, controls: Readonly<C>) => void;
   /** Largest wire coordinate on each axis (world size × POSITION_SCALE). */
   maxX: number;
   maxY: number;
@@ -28,10 +32,9 @@ export interface PredictorOptions {
 }
 
 /** An input the client sent and the server has not acknowledged yet. */
-export interface PredictedInput {
+export interface PredictedInput<C extends Controls = Controls> {
   readonly seq: number;
-  /** Wire angle 0..255 or NO_DIRECTION. */
-  readonly moveDir: number;
+  readonly controls: Readonly<C>;
   /** The tick whose step the input should take effect in. */
   readonly tick: number;
 }
@@ -55,8 +58,8 @@ export interface PredictedState extends Motion {
   readonly tick: number;
 }
 
-export class Predictor {
-  readonly #speed: number;
+export class Predictor<C extends Controls = Controls> {
+  readonly #applyInput: (m: Motion, controls: Readonly<C>) => void;
   readonly #maxX: number;
   readonly #maxY: number;
   readonly #maxPending: number;
@@ -70,12 +73,12 @@ export class Predictor {
   /** Seq of the newest input the present state has applied. */
   #appliedSeq = 0;
   /** Ascending by seq, and by tick (tags never decrease). */
-  #pending: PredictedInput[] = [];
+  #pending: PredictedInput<C>[] = [];
   /** Tick of the newest snapshot reconciled against. */
   #reconciledTick = -1;
 
-  constructor(options: PredictorOptions) {
-    this.#speed = options.speed;
+  constructor(options: PredictorOptions<C>) {
+    this.#applyInput = options.applyInput;
     this.#maxX = options.maxX;
     this.#maxY = options.maxY;
     this.#maxPending = options.maxPendingInputs ?? 256;
@@ -97,7 +100,7 @@ export class Predictor {
   }
 
   /** Inputs sent and not yet acknowledged by the server. */
-  get pendingInputs(): readonly PredictedInput[] {
+  get pendingInputs(): readonly PredictedInput<C>[] {
     return this.#pending;
   }
 
@@ -116,12 +119,12 @@ export class Predictor {
    * before the present tick (the clock estimate moved back) is moved to the next tick: the
    * present is already drawn.
    */
-  addInput(seq: number, moveDir: number, tick: number): void {
+  addInput(seq: number, controls: Readonly<C>, tick: number): void {
     const last = this.#pending.at(-1);
     if (last && seq <= last.seq) throw new RangeError(`input seq ${seq} after ${last.seq}`);
     let at = Math.max(tick, last?.tick ?? tick);
     if (this.#hasState) at = Math.max(at, this.#tick + 1);
-    this.#pending.push({ seq, moveDir, tick: at });
+    this.#pending.push({ seq, controls: { ...controls }, tick: at });
     if (this.#pending.length > this.#maxPending) this.#pending.shift();
   }
 
@@ -134,19 +137,25 @@ export class Predictor {
   /** The velocity the step into the next tick will use (for drawing between ticks). */
   nextVelocity(): Velocity {
     const input = this.#inputFor(this.#tick + 1);
-    return input ? velocityFor(input.moveDir, this.#speed) : this.#motion;
+    return input ? this.#velocityWith(input.controls) : this.#motion;
+  }
+
+  /** The velocity the rule gives the present state for `controls`. */
+  #velocityWith(controls: Readonly<C>): Velocity {
+    const m = { ...this.#motion };
+    this.#applyInput(m, controls);
+    return { vx: m.vx, vy: m.vy };
   }
 
   /**
    * Position `fraction` (0..1) of the way into the next tick's step, in wire units, fractional.
-   * Clamped to the world like the step itself. `moveDir`, when given, is the direction the player
-   * holds right now: drawing with it moves the player on the frame a key goes down, even before
-   * the Input carrying it has been sent.
+   * Clamped to the world like the step itself. `controls`, when given, are what the player
+   * holds right now: drawing with them moves the player on the frame a key goes down, even
+   * before the Input carrying them has been sent.
    */
-  positionAt(fraction: number, moveDir?: number): { x: number; y: number } {
+  positionAt(fraction: number, controls?: Readonly<C>): { x: number; y: number } {
     const m = this.#motion;
-    const { vx, vy } =
-      moveDir === undefined ? this.nextVelocity() : velocityFor(moveDir, this.#speed);
+    const { vx, vy } = controls === undefined ? this.nextVelocity() : this.#velocityWith(controls);
     const ahead = { x: m.x, y: m.y, vx, vy };
     return {
       x: extrapolateX(ahead, fraction, this.#maxX),
@@ -162,7 +171,7 @@ export class Predictor {
   reconcile(tick: number, inputAck: number, server: Motion): Reconciliation | null {
     if (tick <= this.#reconciledTick) return null;
     this.#reconciledTick = tick;
-    while (this.#pending.length > 0 && (this.#pending[0] as PredictedInput).seq <= inputAck) {
+    while (this.#pending.length > 0 && (this.#pending[0] as PredictedInput<C>).seq <= inputAck) {
       this.#pending.shift();
     }
     if (!this.#hasState) {
@@ -202,7 +211,7 @@ export class Predictor {
     const tick = this.#tick + 1;
     const input = this.#inputFor(tick);
     if (input) {
-      steer(this.#motion, input.moveDir, this.#speed);
+      this.#applyInput(this.#motion, input.controls);
       this.#appliedSeq = input.seq;
     }
     stepMotion(this.#motion, this.#maxX, this.#maxY);
@@ -211,10 +220,10 @@ export class Predictor {
   }
 
   /** The newest input not yet applied whose tag is at or before `tick`, as the server picks. */
-  #inputFor(tick: number): PredictedInput | null {
+  #inputFor(tick: number): PredictedInput<C> | null {
     const pending = this.#pending;
     for (let i = pending.length - 1; i >= 0; i--) {
-      const input = pending[i] as PredictedInput;
+      const input = pending[i] as PredictedInput<C>;
       if (input.seq <= this.#appliedSeq) return null;
       if (input.tick <= tick) return input;
     }

@@ -48,7 +48,7 @@ export const CloseCode = {
   RoomFull: 4007,
   /** The server is shutting down. Reconnect later, with backoff. */
   ServerShutdown: 4008,
-  /** The upgrade did not offer the `tickwire.v1` WebSocket subprotocol. */
+  /** The upgrade did not offer the `tickwire.v2` WebSocket subprotocol (nor an older one). */
   SubprotocolRequired: 4009,
   /** A frame longer than the server's frame limit (1 KiB by default). */
   FrameTooLarge: 4010,
@@ -60,29 +60,3 @@ export const CloseCode = {
   SessionReplaced: 4011,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
-
-/** Entity kinds carried in snapshot records. */
-export const EntityKind = {
-  Player: 0,
-  Pellet: 1,
-} as const;
-export type EntityKind = (typeof EntityKind)[keyof typeof EntityKind];
-
-/** Bits of an entity update record's field mask (snapshot `updated` list). */
-export const UpdateField = {
-  /** x, y, vx, vy follow (absolute; the client stops extrapolating the old motion). */
-  Motion: 1,
-  /** aim follows. */
-  Aim: 2,
-  /** hp follows. */
-  Hp: 4,
-  /** score follows. */
-  Score: 8,
-} as const;
-export type UpdateField = (typeof UpdateField)[keyof typeof UpdateField];
-
-/** Bits of Input.buttons. Unused bits MUST be 0. */
-export const Button = {
-  /** Reserved for a future action; accepted and ignored by protocol version 1. */
-  Action: 1,
-} as const;

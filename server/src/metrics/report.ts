@@ -1,15 +1,16 @@
 import type { ServerConfig } from '../config.js';
-import type { ArenaRoom } from '../room/arena-room.js';
+import type { Room } from '../room/room.js';
 
 /** Body of GET /metrics: what an operator (or the benchmark) needs to see the server's health. */
-export function collectMetrics(room: ArenaRoom, config: ServerConfig): Record<string, unknown> {
+export function collectMetrics(room: Room, config: ServerConfig): Record<string, unknown> {
   const cpu = process.cpuUsage();
   const memory = process.memoryUsage();
   return {
     tick: room.currentTick,
     serverTimeMs: room.serverTimeMs(),
     tickHz: config.tickHz,
-    players: room.world.players.size,
+    game: room.schema.game,
+    players: room.playerCount,
     connections: room.sessionCount,
     detachedPlayers: room.detachedPlayerCount,
     loop: { ...room.loopStats },

@@ -1,6 +1,6 @@
 import type { Input } from '@tickwire/protocol';
 import type { Connection } from '../transport/types.js';
-import type { Player } from '../sim/entities.js';
+import type { Entity } from '../sim/world.js';
 import { ClientSync } from '../sync/client-sync.js';
 import { RateLimiter } from '../net/rate-limiter.js';
 
@@ -14,7 +14,8 @@ export class Session {
   readonly sync = new ClientSync();
   phase: SessionPhase = 'handshake';
   name = '';
-  player: Player | null = null;
+  /** The entity this client controls (its view follows it), while playing. */
+  entity: Entity | null = null;
   /** The token this session's Welcome carried, while it holds a player. */
   resumeToken: string | null = null;
   /** The client closed with 1000: its player leaves at once instead of waiting for a resume. */

@@ -1,8 +1,8 @@
-import { POSITION_SCALE, addToChecksum, encodeSnapshot } from '@tickwire/protocol';
+import { MsgpackWriter, POSITION_SCALE, addToChecksum, writeSnapshotHead } from '@tickwire/protocol';
 import type { ServerConfig } from '../config.js';
-import type { Entity } from '../sim/entities.js';
-import type { World } from '../sim/world.js';
+import type { Entity, World } from '../sim/world.js';
 import { SyncScratch, type ViewRect } from '../sync/client-sync.js';
+import type { EntityState } from '../sync/entity-state.js';
 import { SnapshotWriter } from '../sync/snapshot-writer.js';
 import { SendStatus } from '../transport/types.js';
 import type { Session } from './session.js';
@@ -31,14 +31,17 @@ export class SnapshotSender {
   readonly counters = { snapshotsSent: 0, snapshotsSkipped: 0, fullSnapshots: 0, bytesSent: 0 };
   readonly #config: SenderConfig;
   readonly #world: World;
+  readonly #state: EntityState;
   readonly #scratch = new SyncScratch();
   readonly #writer = new SnapshotWriter();
   readonly #rect: ViewRect = { minX: 0, minY: 0, maxX: 0, maxY: 0 };
+  readonly #broadcastWriter = new MsgpackWriter(64 * 1024);
   #broadcast: Uint8Array | null = null;
 
-  constructor(config: SenderConfig, world: World) {
+  constructor(config: SenderConfig, world: World, state: EntityState) {
     this.#config = config;
     this.#world = world;
+    this.#state = state;
   }
 
   /** Work shared by every client this tick: in broadcast mode, the one full-world frame. */
@@ -60,6 +63,7 @@ export class SnapshotSender {
     if (!frame) {
       const delta = session.sync.compose(
         this.#world,
+        this.#state,
         tick,
         this.#viewRect(session),
         session.appliedInputSeq,
@@ -67,7 +71,7 @@ export class SnapshotSender {
         this.#scratch,
       );
       if (delta.baselineTick === 0) this.counters.fullSnapshots++;
-      frame = this.#writer.write(delta, this.#world);
+      frame = this.#writer.write(delta, this.#world, this.#state);
     }
     if (connection.send(frame) === SendStatus.Dropped) return 'dropped';
     session.snapshotsSent++;
@@ -79,12 +83,12 @@ export class SnapshotSender {
 
   /** The session's view rectangle, in one object reused for every client (sync copies it). */
   #viewRect(session: Session): ViewRect {
-    const player = session.player;
+    const player = session.entity;
     // Integer bounds (positions are integers): sync's rectangle differences rely on it.
     const halfW = (this.#config.viewWidth * POSITION_SCALE) >> 1;
     const halfH = (this.#config.viewHeight * POSITION_SCALE) >> 1;
-    const x = player ? player.x : 0;
-    const y = player ? player.y : 0;
+    const x = player ? (player.x as number) : 0;
+    const y = player ? (player.y as number) : 0;
     const r = this.#rect;
     r.minX = x - halfW;
     r.minY = y - halfH;
@@ -96,17 +100,20 @@ export class SnapshotSender {
   /** The benchmark's baseline: the whole world as one full snapshot, encoded once per tick. */
   #encodeBroadcast(tick: number): Uint8Array {
     const world = this.#world;
-    const entities: Entity[] = [...world.players.values(), ...world.pellets.values()];
+    const state = this.#state;
+    const entities: Entity[] = [...world.dynamicEntities(), ...world.staticEntities()];
+    const w = this.#broadcastWriter;
+    w.reset();
+    writeSnapshotHead(w, tick, 0, 0, this.#config.checksums);
+    w.arrayHeader(0);
+    w.arrayHeader(entities.length);
     let checksum = 0;
-    for (const e of entities) checksum = addToChecksum(checksum, world.hashes[e.id] as number);
-    return encodeSnapshot({
-      tick,
-      baselineTick: 0,
-      inputAck: 0,
-      removed: [],
-      entered: entities,
-      updated: [],
-      checksum: this.#config.checksums ? checksum : null,
-    });
+    for (const e of entities) {
+      w.raw(state.recordBytesOf(e, world.kindOf(e.kind), tick));
+      checksum = addToChecksum(checksum, state.hashes[e.id] as number);
+    }
+    w.arrayHeader(0);
+    if (this.#config.checksums) w.int(checksum);
+    return w.copy();
   }
 }

@@ -1,319 +1,279 @@
 import {
-  EntityKind,
   MAX_ENTITY_ID,
-  MsgpackWriter,
-  NO_DIRECTION,
   POSITION_SCALE,
-  UpdateField,
-  pelletHash,
-  playerHash,
-  steer,
-  stepMotion,
-  writeEntityRecord,
+  clamp,
+  type AnyEntityOf,
+  type CompiledKind,
+  type CompiledSchema,
+  type EntityOf,
+  type GameSpec,
+  type KindName,
 } from '@tickwire/protocol';
 import { PackedGrid } from '../interest/packed-grid.js';
-import { ChangeTicks } from './change-ticks.js';
+import { StaticLog } from '../interest/static-log.js';
 import { EntityIdAllocator } from './entity-ids.js';
-import type { Entity, Pellet, Player } from './entities.js';
-import { Rng } from './rng.js';
+
+/** An entity as the engine sees it: id, kind name and the kind's fields by name. */
+export type Entity = { id: number; kind: string } & { [field: string]: unknown };
+
+/** The fields a game gives when it spawns an entity of kind K (the engine adds id and kind). */
+export type SpawnFields<G extends GameSpec, K extends KindName<G>> = Omit<
+  EntityOf<G, K>,
+  'id' | 'kind' | 'ticksLeft'
+>;
+
+/** Told of every spawn and removal (the sync state keeps hashes and change ticks by id). */
+export interface WorldListener {
+  onSpawn(e: Entity, kind: CompiledKind, tick: number): void;
+  onRemove(e: Entity, kind: CompiledKind, tick: number): void;
+}
 
 export interface WorldOptions {
+  schema: CompiledSchema;
   /** World size in world units. */
   width: number;
   height: number;
-  /** Player speed in wire units per tick (see speedPerTick). */
-  playerSpeed: number;
-  pelletCount: number;
-  /** Whether players eat the pellets they touch (+1 score, the pellet respawns elsewhere). */
-  eatPellets: boolean;
-  /** Passive score: +1 every this many ticks alive; 0 turns it off. */
-  scoreEveryTicks: number;
-  /** Player radius in world units (pellet pick-up and spawn spacing). */
-  playerRadius: number;
-  seed: number;
   /** Ticks an entity id waits before reuse; MUST exceed the oldest usable delta baseline. */
   idQuarantineTicks: number;
-  /** Grid cell size in world units. */
+  /** Interest grid cell size in world units. */
   gridCellSize: number;
 }
 
-const STARTING_HP = 100;
+const ID_SPACE = MAX_ENTITY_ID + 1;
 
-/** A pellet appearing or disappearing: sync replays these for views that contain the spot. */
-export interface PelletEvent {
-  tick: number;
-  id: number;
-  x: number;
-  y: number;
-  isRemoval: boolean;
-  /** The pellet's spawn tick (for a removal: was it alive at a client's baseline?). */
-  spawnTick: number;
-  hash: number;
-}
-
-/** The arena's authoritative state and its simulation step. No sockets, no clock. */
-export class World {
-  readonly options: WorldOptions;
+/**
+ * The authoritative entities of one room, for any game: spawn and remove by kind, look up by id
+ * and by area, the engine's linear motion step and lifetimes. Positions and velocities are in
+ * wire units (quantized): the simulation runs on the exact integers clients see. No sockets, no
+ * clock, nothing about what any client was sent.
+ */
+export class World<G extends GameSpec = GameSpec> {
+  readonly schema: CompiledSchema;
   /** Largest wire coordinate on each axis. */
   readonly maxX: number;
   readonly maxY: number;
-  readonly players = new Map<number, Player>();
-  readonly pellets = new Map<number, Pellet>();
-  /** Entities by id (sparse): what sync looks up for the few records it writes. */
+  /** Entities by id (sparse). */
   readonly byId: (Entity | undefined)[] = [];
-  readonly changes = new ChangeTicks();
-  /** entityHash of every live entity, by id: players refreshed each step, pellets at spawn. */
-  readonly hashes = new Uint32Array(MAX_ENTITY_ID + 1);
-  /** Spawn tick of every live pellet, by id. */
-  readonly pelletSpawnTicks = new Int32Array(MAX_ENTITY_ID + 1);
-  /** Pellet spawns and removals of the last idQuarantineTicks ticks, oldest first. */
-  readonly pelletLog: PelletEvent[] = [];
-  readonly #playerGrid: PackedGrid;
-  readonly #pelletGrid: PackedGrid;
-  #isPlayerGridStale = true;
-  #isPelletGridStale = true;
+  /** Kind id of every live entity, by id. */
+  readonly kindIds = new Uint8Array(ID_SPACE);
+  /** Spawn tick of every live entity, by id. */
+  readonly spawnTicks = new Int32Array(ID_SPACE);
+  /**
+   * Tick at which an entity of a kind with a lifetime leaves on its own, by id; 0 for none.
+   * Kept after the entity is gone until the id is reused (sync asks it about baselines).
+   */
+  readonly expiresTicks = new Int32Array(ID_SPACE);
+  /** Static entities' spawns and removals, for views that may contain them. */
+  readonly staticLog: StaticLog;
+  readonly #byKind: Map<number, Entity>[];
+  readonly #dynamic = new Map<number, Entity>();
+  readonly #static = new Map<number, Entity>();
+  readonly #linear: Entity[] = [];
+  readonly #dynamicGrid: PackedGrid;
+  readonly #staticGrid: PackedGrid;
+  #isDynamicGridStale = true;
+  #isStaticGridStale = true;
   readonly #ids: EntityIdAllocator;
-  readonly #rng: Rng;
-  readonly #radius: number;
-  readonly #nearby = new Uint16Array(MAX_ENTITY_ID + 1);
-  readonly #recordWriter = new MsgpackWriter(256);
+  readonly #found = new Uint16Array(ID_SPACE);
+  #listener: WorldListener | null = null;
 
   constructor(options: WorldOptions) {
-    this.options = options;
+    this.schema = options.schema;
     this.maxX = options.width * POSITION_SCALE;
     this.maxY = options.height * POSITION_SCALE;
     const cellSize = options.gridCellSize * POSITION_SCALE;
-    this.#playerGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
-    this.#pelletGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
+    this.#dynamicGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
+    this.#staticGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
     this.#ids = new EntityIdAllocator(options.idQuarantineTicks);
-    this.#rng = new Rng(options.seed);
-    this.#radius = options.playerRadius * POSITION_SCALE;
-    for (let i = 0; i < options.pelletCount; i++) this.spawnPellet(0);
+    this.#byKind = options.schema.kinds.map(() => new Map<number, Entity>());
+    this.staticLog = new StaticLog(options.idQuarantineTicks);
   }
 
-  /** Players by position, re-packed first if any moved, spawned or left. */
-  playerGrid(): PackedGrid {
-    if (this.#isPlayerGridStale) {
-      this.#playerGrid.rebuild(this.#allPlayers, this.players.size);
-      this.#isPlayerGridStale = false;
-    }
-    return this.#playerGrid;
+  /** Sets who hears of spawns and removals (one listener: the room's sync state). */
+  listen(listener: WorldListener): void {
+    this.#listener = listener;
   }
 
-  /** Pellets by position (they never move: re-packed only when one spawns or goes). */
-  pelletGrid(): PackedGrid {
-    if (this.#isPelletGridStale) {
-      this.#pelletGrid.rebuild(this.#allPellets, this.pellets.size);
-      this.#isPelletGridStale = false;
-    }
-    return this.#pelletGrid;
-  }
-
-  // Iterable any number of times (a grid's rebuild walks its input twice).
-  readonly #allPlayers: Iterable<Player> = { [Symbol.iterator]: () => this.players.values() };
-  readonly #allPellets: Iterable<Pellet> = { [Symbol.iterator]: () => this.pellets.values() };
-
-  /** Adds a player at a random spot clear of other players. Null when no entity id is free. */
-  spawnPlayer(name: string, tick: number): Player | null {
-    const id = this.#ids.allocate(tick);
-    if (id < 0) return null;
-    const { x, y } = this.#freeSpot();
-    const player: Player = {
-      kind: EntityKind.Player,
-      id,
-      x,
-      y,
-      vx: 0,
-      vy: 0,
-      aim: 0,
-      hp: STARTING_HP,
-      score: 0,
-      name,
-      moveDir: NO_DIRECTION,
-      spawnTick: tick,
-      recordBytes: null,
-      recordTick: -1,
-    };
-    this.players.set(id, player);
-    this.#add(player);
-    this.changes.markAll(id, tick);
-    return player;
-  }
-
-  removePlayer(player: Player, tick: number): void {
-    if (this.players.delete(player.id)) this.#remove(player, tick);
-  }
-
-  /** Adds a pellet at `at` (wire units, clamped to the world) or at a random spot. */
-  spawnPellet(tick: number, at?: { x: number; y: number }): Pellet | null {
-    const id = this.#ids.allocate(tick);
-    if (id < 0) return null;
-    const pellet: Pellet = {
-      kind: EntityKind.Pellet,
-      id,
-      x: at ? Math.min(this.maxX, Math.max(0, Math.round(at.x))) : this.#rng.int(this.maxX + 1),
-      y: at ? Math.min(this.maxY, Math.max(0, Math.round(at.y))) : this.#rng.int(this.maxY + 1),
-      spawnTick: tick,
-      recordBytes: null,
-      recordTick: -1,
-    };
-    this.pellets.set(id, pellet);
-    this.#add(pellet);
-    const hash = pelletHash(id, pellet.x, pellet.y);
-    this.hashes[id] = hash;
-    this.pelletSpawnTicks[id] = tick;
-    this.pelletLog.push({
-      tick,
-      id,
-      x: pellet.x,
-      y: pellet.y,
-      isRemoval: false,
-      spawnTick: tick,
-      hash,
-    });
-    return pellet;
-  }
-
-  removePellet(pellet: Pellet, tick: number): void {
-    if (!this.pellets.delete(pellet.id)) return;
-    this.#remove(pellet, tick);
-    this.pelletLog.push({
-      tick,
-      id: pellet.id,
-      x: pellet.x,
-      y: pellet.y,
-      isRemoval: true,
-      spawnTick: pellet.spawnTick,
-      hash: this.hashes[pellet.id] as number,
-    });
-  }
-
-  #add(e: Entity): void {
-    this.byId[e.id] = e;
-    this.changes.clear(e.id);
-    if (e.kind === EntityKind.Player) {
-      this.#isPlayerGridStale = true;
-      this.#hashPlayer(e);
-    } else {
-      this.#isPelletGridStale = true;
-    }
-  }
-
-  #remove(e: Entity, tick: number): void {
-    this.byId[e.id] = undefined;
-    if (e.kind === EntityKind.Player) this.#isPlayerGridStale = true;
-    else this.#isPelletGridStale = true;
-    this.#ids.release(e.id, tick);
-  }
-
-  /** Applies a player's input: takes effect in the step of `tick`. */
-  applyInput(player: Player, moveDir: number, aim: number, tick: number): void {
-    if (moveDir !== player.moveDir) {
-      player.moveDir = moveDir;
-      if (steer(player, moveDir, this.options.playerSpeed)) {
-        this.changes.mark(player.id, UpdateField.Motion, tick);
-      }
-    }
-    if (aim !== player.aim) {
-      player.aim = aim;
-      this.changes.mark(player.id, UpdateField.Aim, tick);
-    }
-  }
-
-  /** Puts a player somewhere else at once (wire units): a change no client can extrapolate. */
-  teleport(player: Player, x: number, y: number, tick: number): void {
-    player.x = Math.min(this.maxX, Math.max(0, Math.round(x)));
-    player.y = Math.min(this.maxY, Math.max(0, Math.round(y)));
-    this.changes.mark(player.id, UpdateField.Motion, tick);
-    this.#isPlayerGridStale = true;
-  }
-
-  /** One simulation step. Pure function of the state and the inputs applied before it. */
-  step(tick: number): void {
-    const { eatPellets, scoreEveryTicks } = this.options;
-    for (const player of this.players.values()) {
-      if (player.vx !== 0 || player.vy !== 0) {
-        stepMotion(player, this.maxX, this.maxY);
-        this.#isPlayerGridStale = true;
-      }
-      if (
-        scoreEveryTicks > 0 &&
-        tick > player.spawnTick &&
-        (tick - player.spawnTick) % scoreEveryTicks === 0
-      ) {
-        player.score++;
-        this.changes.mark(player.id, UpdateField.Score, tick);
-      }
-    }
-    if (eatPellets) this.#eatPellets(tick);
-    for (const player of this.players.values()) this.#hashPlayer(player);
-    // Older events can matter to no baseline (they are older than any usable one).
-    const oldest = tick - this.options.idQuarantineTicks;
-    let expired = 0;
-    while (
-      expired < this.pelletLog.length &&
-      (this.pelletLog[expired] as PelletEvent).tick <= oldest
-    )
-      expired++;
-    if (expired > 0) this.pelletLog.splice(0, expired);
-  }
-
-  #hashPlayer(p: Player): void {
-    this.hashes[p.id] = playerHash(p.id, p.x, p.y, p.vx, p.vy, p.aim, p.hp, p.score);
+  kindOf(name: string): CompiledKind {
+    const kind = this.schema.kindByName.get(name);
+    if (!kind) throw new RangeError(`game ${this.schema.game} has no entity kind ${name}`);
+    return kind;
   }
 
   /**
-   * The msgpack bytes of `e`'s entity record at `tick`, encoded at most once per entity per tick
-   * and spliced into every snapshot that needs it. A pellet never changes: its bytes are kept.
+   * Adds an entity of `kind` with `fields` (positions clamped to the world). Null when no
+   * entity id is free.
    */
-  recordBytesOf(e: Entity, tick: number): Uint8Array {
-    if (e.recordBytes === null || (e.kind === EntityKind.Player && e.recordTick !== tick)) {
-      const w = this.#recordWriter;
-      w.reset();
-      writeEntityRecord(w, e);
-      e.recordBytes = w.copy();
-      e.recordTick = tick;
+  spawn<K extends KindName<G>>(kindName: K, fields: SpawnFields<G, K>, tick: number): EntityOf<G, K> | null {
+    const kind = this.kindOf(kindName);
+    const id = this.#ids.allocate(tick);
+    if (id < 0) return null;
+    const given = fields as unknown as Record<string, unknown>;
+    // Same property order for every entity of a kind: one hidden class per kind.
+    const e: Entity = { id, kind: kind.name };
+    for (const f of kind.fields) e[f.name] = given[f.name] ?? (f.isString ? '' : 0);
+    e.x = clamp(Math.round(e.x as number), 0, this.maxX);
+    e.y = clamp(Math.round(e.y as number), 0, this.maxY);
+    this.byId[id] = e;
+    this.kindIds[id] = kind.id;
+    this.spawnTicks[id] = tick;
+    this.expiresTicks[id] = kind.lifetimeTicks > 0 ? tick + kind.lifetimeTicks : 0;
+    (this.#byKind[kind.id] as Map<number, Entity>).set(id, e);
+    if (kind.isStatic) {
+      this.#static.set(id, e);
+      this.#isStaticGridStale = true;
+      this.staticLog.add({ tick, id, x: e.x as number, y: e.y as number, isRemoval: false, spawnTick: tick });
+    } else {
+      this.#dynamic.set(id, e);
+      if (kind.hasVelocity) this.#linear.push(e);
+      this.#isDynamicGridStale = true;
     }
-    return e.recordBytes;
+    this.#listener?.onSpawn(e, kind, tick);
+    return e as unknown as EntityOf<G, K>;
   }
 
-  /** Entities of `grid` within `r` (wire units) of (x, y) on both axes. */
-  #near(grid: PackedGrid, x: number, y: number, r: number): Entity[] {
-    const count = grid.queryInto(x - r, y - r, x + r, y + r, this.#nearby);
-    const out: Entity[] = [];
+  /** Removes an entity (it is listed as removed to the views that had it). */
+  remove(entity: AnyEntityOf<G> | Entity, tick: number): void {
+    const e = entity as Entity;
+    if (this.byId[e.id] !== e) return;
+    const kind = this.kindOf(e.kind);
+    this.byId[e.id] = undefined;
+    (this.#byKind[kind.id] as Map<number, Entity>).delete(e.id);
+    if (kind.isStatic) {
+      this.#static.delete(e.id);
+      this.#isStaticGridStale = true;
+      this.staticLog.add({
+        tick,
+        id: e.id,
+        x: e.x as number,
+        y: e.y as number,
+        isRemoval: true,
+        spawnTick: this.spawnTicks[e.id] as number,
+      });
+    } else {
+      this.#dynamic.delete(e.id);
+      if (kind.hasVelocity) {
+        const i = this.#linear.indexOf(e);
+        if (i >= 0) {
+          this.#linear[i] = this.#linear[this.#linear.length - 1] as Entity;
+          this.#linear.pop();
+        }
+      }
+      this.#isDynamicGridStale = true;
+    }
+    this.#ids.release(e.id, tick);
+    this.#listener?.onRemove(e, kind, tick);
+  }
+
+  /** Whether `entity` is still in the world. */
+  has(entity: { id: number }): boolean {
+    return this.byId[entity.id] === entity;
+  }
+
+  /** The live entities of a kind (a live view: do not spawn or remove while iterating it). */
+  all<K extends KindName<G>>(kind: K): IterableIterator<EntityOf<G, K>> {
+    return (this.#byKind[this.kindOf(kind).id] as Map<number, Entity>).values() as unknown as IterableIterator<
+      EntityOf<G, K>
+    >;
+  }
+
+  count(kind: KindName<G>): number {
+    return (this.#byKind[this.kindOf(kind).id] as Map<number, Entity>).size;
+  }
+
+  /** Entities of `kind` within `r` (wire units) of (x, y) on both axes: a square; filter by distance yourself. */
+  near<K extends KindName<G>>(kind: K, x: number, y: number, r: number): EntityOf<G, K>[] {
+    const k = this.kindOf(kind);
+    const grid = k.isStatic ? this.staticGrid() : this.dynamicGrid();
+    const count = grid.queryInto(x - r, y - r, x + r, y + r, this.#found);
+    const out: EntityOf<G, K>[] = [];
     for (let i = 0; i < count; i++) {
-      const e = this.byId[this.#nearby[i] as number];
-      if (e) out.push(e);
+      const e = this.byId[this.#found[i] as number];
+      if (e && e.kind === k.name) out.push(e as unknown as EntityOf<G, K>);
     }
     return out;
   }
 
-  #eatPellets(tick: number): void {
-    const r = this.#radius;
-    const eaten = new Map<Pellet, Player>();
-    for (const player of this.players.values()) {
-      for (const e of this.#near(this.pelletGrid(), player.x, player.y, r)) {
-        if (e.kind !== EntityKind.Pellet || eaten.has(e)) continue;
-        const dx = e.x - player.x;
-        const dy = e.y - player.y;
-        if (dx * dx + dy * dy <= r * r) eaten.set(e, player);
-      }
+  /** Clamps a wire x / y to the world. */
+  clampX(x: number): number {
+    return clamp(Math.round(x), 0, this.maxX);
+  }
+
+  clampY(y: number): number {
+    return clamp(Math.round(y), 0, this.maxY);
+  }
+
+  /** Non-static entities by position (re-packed once per tick, on first use after anything moved). */
+  dynamicGrid(): PackedGrid {
+    if (this.#isDynamicGridStale) {
+      this.#dynamicGrid.rebuild(this.#allDynamic as Iterable<{ id: number; x: number; y: number }>, this.#dynamic.size);
+      this.#isDynamicGridStale = false;
     }
-    for (const [pellet, by] of eaten) {
-      this.removePellet(pellet, tick);
-      by.score++;
-      this.changes.mark(by.id, UpdateField.Score, tick);
-      this.spawnPellet(tick);
+    return this.#dynamicGrid;
+  }
+
+  /** Static entities by position (they never move: re-packed only when one spawns or goes). */
+  staticGrid(): PackedGrid {
+    if (this.#isStaticGridStale) {
+      this.#staticGrid.rebuild(this.#allStatic as Iterable<{ id: number; x: number; y: number }>, this.#static.size);
+      this.#isStaticGridStale = false;
+    }
+    return this.#staticGrid;
+  }
+
+  // Iterable any number of times (a grid's rebuild walks its input twice).
+  readonly #allDynamic: Iterable<Entity> = { [Symbol.iterator]: () => this.#dynamic.values() };
+  readonly #allStatic: Iterable<Entity> = { [Symbol.iterator]: () => this.#static.values() };
+
+  /** Every non-static entity (the sync state walks them once per tick). */
+  dynamicEntities(): IterableIterator<Entity> {
+    return this.#dynamic.values();
+  }
+
+  get staticCount(): number {
+    return this.#static.size;
+  }
+
+  staticEntities(): IterableIterator<Entity> {
+    return this.#static.values();
+  }
+
+  /**
+   * The engine's motion step: every linear entity moves by its velocity, clamped to the world,
+   * exactly as clients extrapolate it. Runs after inputs, before the game's step.
+   */
+  moveAll(): void {
+    const maxX = this.maxX;
+    const maxY = this.maxY;
+    const linear = this.#linear;
+    for (let i = 0; i < linear.length; i++) {
+      const e = linear[i] as Entity;
+      const vx = e.vx as number;
+      const vy = e.vy as number;
+      if (vx !== 0) e.x = clamp((e.x as number) + vx, 0, maxX);
+      if (vy !== 0) e.y = clamp((e.y as number) + vy, 0, maxY);
+    }
+    this.#isDynamicGridStale = true;
+  }
+
+  /** Removes, silently for every client, the entities whose lifetime ends at `tick`. */
+  expire(tick: number): void {
+    for (const kind of this.schema.kinds) {
+      if (kind.lifetimeTicks === 0) continue;
+      // Deleting from a Map while iterating it is safe: the iterator skips what is gone.
+      for (const e of (this.#byKind[kind.id] as Map<number, Entity>).values()) {
+        if ((this.expiresTicks[e.id] as number) <= tick) this.remove(e, tick);
+      }
     }
   }
 
-  #freeSpot(): { x: number; y: number } {
-    const spacing = this.#radius * 3;
-    let spot = { x: 0, y: 0 };
-    for (let attempt = 0; attempt < 30; attempt++) {
-      spot = { x: this.#rng.int(this.maxX + 1), y: this.#rng.int(this.maxY + 1) };
-      if (this.#near(this.playerGrid(), spot.x, spot.y, spacing).length === 0) return spot;
-    }
-    return spot;
+  /** Marks positions as changed outside the motion step (the game moved something). */
+  markMoved(): void {
+    this.#isDynamicGridStale = true;
+  }
+
+  /** Work at the end of a tick: old static events are dropped. */
+  endTick(tick: number): void {
+    this.staticLog.trim(tick);
   }
 }

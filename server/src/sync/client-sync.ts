@@ -1,13 +1,16 @@
 import {
   MAX_BASELINE_AGE,
   MAX_ENTITY_ID,
-  UpdateField,
+  type CompiledField,
+  type CompiledKind,
+  type EntityRecord,
   type EntityUpdate,
   type Snapshot,
 } from '@tickwire/protocol';
-import { toEntityRecord, type Entity, type Player } from '../sim/entities.js';
-import type { PelletEvent, World } from '../sim/world.js';
+import type { Entity, World } from '../sim/world.js';
 import { containsPoint } from '../interest/rect-difference.js';
+import type { StaticEvent } from '../interest/static-log.js';
+import type { EntityState } from './entity-state.js';
 
 /** How many sent views each client keeps as possible baselines (Quake 3 keeps 32). */
 export const SENT_VIEW_RING = 32;
@@ -38,8 +41,8 @@ export interface ViewDelta {
   entered: Uint16Array;
   enteredCount: number;
   updated: Uint16Array;
-  /** UpdateField mask of updated[i]. */
-  updatedMasks: Uint8Array;
+  /** Update group mask of updated[i]. */
+  updatedMasks: Uint32Array;
   updatedCount: number;
 }
 
@@ -52,11 +55,11 @@ const ID_SPACE = MAX_ENTITY_ID + 1;
  */
 export class SyncScratch {
   readonly marks = new Uint32Array(ID_SPACE);
-  /** Players in the view being composed, and how many. */
+  /** Dynamic entities in the view being composed, and how many. */
   readonly view = new Uint16Array(ID_SPACE);
   viewCount = 0;
-  /** Pellet query results. */
-  readonly pellets = new Uint16Array(ID_SPACE);
+  /** Static entity query results. */
+  readonly statics = new Uint16Array(ID_SPACE);
   readonly delta: ViewDelta = {
     tick: 0,
     baselineTick: 0,
@@ -67,7 +70,7 @@ export class SyncScratch {
     entered: new Uint16Array(ID_SPACE),
     enteredCount: 0,
     updated: new Uint16Array(ID_SPACE),
-    updatedMasks: new Uint8Array(ID_SPACE),
+    updatedMasks: new Uint32Array(ID_SPACE),
     updatedCount: 0,
   };
   #stamp = 0;
@@ -83,26 +86,28 @@ export class SyncScratch {
   }
 }
 
-/** What a client was sent at one tick: the players by id; the pellets by rectangle. */
+/** What a client was sent at one tick: the dynamic entities by id; the static ones by rectangle. */
 interface SentView {
   tick: number;
-  /** Players in view. */
+  /** Dynamic entities in view. */
   ids: Uint16Array;
   count: number;
-  /** The view rectangle: pellets never move, so it says which pellets were in view. */
+  /** The view rectangle: static entities never move, so it says which of them were in view. */
   rect: ViewRect;
-  /** Sum of the hashes of the pellets in view (the pellet part of the view checksum). */
-  pelletChecksum: number;
+  /** Sum of the hashes of the static entities in view (their part of the view checksum). */
+  staticChecksum: number;
 }
 
 /**
  * One client's side of the snapshot protocol: the ring of views sent to it, its newest
  * acknowledged tick, and the composition of each new snapshot as a delta from that baseline.
  *
- * Players are compared id by id against the baseline. Pellets never move, so a pellet can only
- * enter or leave the view through the bands where the baseline's rectangle and the new one
- * differ, or by spawning or being eaten since the baseline (the world's pellet log): a client
- * that moves a few units a tick touches a few pellets, not all of the hundred in view.
+ * Dynamic entities (players, projectiles) are compared id by id against the baseline; those
+ * whose lifetime ended are dropped by both sides without a word. Static entities (pellets) never
+ * move, so one can only enter or leave the view through the bands where the baseline's
+ * rectangle and the new one differ, or by spawning or going since the baseline (the world's
+ * static log): a client that moves a few units a tick touches a few pellets, not all of the
+ * hundred in view.
  */
 export class ClientSync {
   readonly #ring: SentView[] = Array.from({ length: SENT_VIEW_RING }, () => ({
@@ -110,7 +115,7 @@ export class ClientSync {
     ids: new Uint16Array(64),
     count: 0,
     rect: { minX: 0, minY: 0, maxX: 0, maxY: 0 },
-    pelletChecksum: 0,
+    staticChecksum: 0,
   }));
   #ackedTick = 0;
 
@@ -141,6 +146,7 @@ export class ClientSync {
    */
   compose(
     world: World,
+    state: EntityState,
     tick: number,
     rect: ViewRect,
     inputAck: number,
@@ -157,8 +163,8 @@ export class ClientSync {
     d.removedCount = 0;
     const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
     // The ring slot may hold the baseline itself (31 ticks ago): compose before overwriting it.
-    const playerChecksum = this.#composePlayers(world, rect, base, d, scratch);
-    const pelletChecksum = this.#composePellets(world, rect, base, d, scratch);
+    const dynamicChecksum = this.#composeDynamic(world, state, tick, rect, base, d, scratch);
+    const staticChecksum = this.#composeStatic(world, state, rect, base, d, scratch);
     const view = scratch.view;
     if (sent.ids.length < scratch.viewCount) {
       sent.ids = new Uint16Array(Math.max(scratch.viewCount, sent.ids.length * 2));
@@ -170,14 +176,19 @@ export class ClientSync {
     sent.rect.minY = rect.minY;
     sent.rect.maxX = rect.maxX;
     sent.rect.maxY = rect.maxY;
-    sent.pelletChecksum = pelletChecksum;
-    d.checksum = withChecksum ? (playerChecksum + pelletChecksum) >>> 0 : null;
+    sent.staticChecksum = staticChecksum;
+    d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
     return d;
   }
 
-  /** Players: entered, updated (changed since the baseline) and removed, id by id. */
-  #composePlayers(
+  /**
+   * Dynamic entities: entered, updated (changed since the baseline) and removed, id by id.
+   * Entities whose lifetime ended by `tick` are not listed as removed: clients drop them.
+   */
+  #composeDynamic(
     world: World,
+    state: EntityState,
+    tick: number,
     rect: ViewRect,
     base: SentView | null,
     d: ViewDelta,
@@ -191,10 +202,12 @@ export class ClientSync {
       for (let i = 0; i < base.count; i++) marks[base.ids[i] as number] = inBase;
     }
     const view = scratch.view;
-    const count = world.playerGrid().queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
+    const count = world.dynamicGrid().queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
     scratch.viewCount = count;
-    const hashes = world.hashes;
-    const changes = world.changes;
+    const hashes = state.hashes;
+    const changes = state.changes;
+    const kindIds = world.kindIds;
+    const kinds = world.schema.kinds;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
       const id = view[i] as number;
@@ -204,31 +217,37 @@ export class ClientSync {
         continue;
       }
       marks[id] = seen;
-      const mask = changes.changedSince(id, baseTick);
+      const kindMask = (kinds[kindIds[id] as number] as CompiledKind).groupMask;
+      const mask = changes.changedSince(id, kindMask, baseTick);
       if (mask === 0) continue;
       d.updated[d.updatedCount] = id;
       d.updatedMasks[d.updatedCount++] = mask;
     }
     if (base) {
+      const expires = world.expiresTicks;
       for (let i = 0; i < base.count; i++) {
         const id = base.ids[i] as number;
-        if (marks[id] === inBase) d.removed[d.removedCount++] = id;
+        if (marks[id] !== inBase) continue;
+        const expiresTick = expires[id] as number;
+        if (expiresTick !== 0 && expiresTick <= tick) continue;
+        d.removed[d.removedCount++] = id;
       }
     }
     return checksum;
   }
 
-  /** Pellets: from the rectangle difference and the pellet log; returns their checksum part. */
-  #composePellets(
+  /** Static entities: from the rectangle difference and the static log; returns their checksum part. */
+  #composeStatic(
     world: World,
+    state: EntityState,
     rect: ViewRect,
     base: SentView | null,
     d: ViewDelta,
     scratch: SyncScratch,
   ): number {
-    const grid = world.pelletGrid();
-    const found = scratch.pellets;
-    const hashes = world.hashes;
+    const grid = world.staticGrid();
+    const found = scratch.statics;
+    const hashes = state.hashes;
     if (!base) {
       let checksum = 0;
       const count = grid.queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, found);
@@ -240,7 +259,7 @@ export class ClientSync {
       return checksum;
     }
     const baseTick = base.tick;
-    let checksum = base.pelletChecksum;
+    let checksum = base.staticChecksum;
     // Alive now and in the new rectangle only: entered (whether they spawned since or not).
     let count = grid.queryDifferenceInto(rect, base.rect, found);
     for (let i = 0; i < count; i++) {
@@ -249,7 +268,7 @@ export class ClientSync {
       checksum = (checksum + (hashes[id] as number)) >>> 0;
     }
     // Alive now and in the baseline's rectangle only: removed, if they were alive then.
-    const spawnTicks = world.pelletSpawnTicks;
+    const spawnTicks = world.spawnTicks;
     count = grid.queryDifferenceInto(base.rect, rect, found);
     for (let i = 0; i < count; i++) {
       const id = found[i] as number;
@@ -258,27 +277,37 @@ export class ClientSync {
       checksum = (checksum - (hashes[id] as number)) >>> 0;
     }
     // Spawned or eaten since the baseline. Spawns outside the shared area were seen above.
-    const log = world.pelletLog;
+    // Hashes of removed ones are still held: an id is not reused while an event can name it.
+    const log = world.staticLog.events;
     for (let k = log.length - 1; k >= 0; k--) {
-      const e = log[k] as PelletEvent;
+      const e = log[k] as StaticEvent;
       if (e.tick <= baseTick) break;
       if (e.isRemoval) {
         if (e.spawnTick <= baseTick && containsPoint(base.rect, e.x, e.y)) {
           d.removed[d.removedCount++] = e.id;
-          checksum = (checksum - e.hash) >>> 0;
+          checksum = (checksum - (hashes[e.id] as number)) >>> 0;
         }
       } else if (
         spawnTicks[e.id] === e.tick &&
-        world.pellets.has(e.id) &&
+        world.byId[e.id] !== undefined &&
         containsPoint(rect, e.x, e.y) &&
         containsPoint(base.rect, e.x, e.y)
       ) {
         d.entered[d.enteredCount++] = e.id;
-        checksum = (checksum + e.hash) >>> 0;
+        checksum = (checksum + (hashes[e.id] as number)) >>> 0;
       }
     }
     return checksum;
   }
+}
+
+/** An entity's protocol record at `tick` (a copy with the kind's fields only). */
+export function toEntityRecord(world: World, e: Entity, tick: number): EntityRecord {
+  const kind = world.kindOf(e.kind);
+  const record: Record<string, unknown> = { id: e.id, kind: kind.name };
+  for (const f of kind.fields) record[f.name] = e[f.name];
+  if (kind.lifetimeTicks > 0) record.ticksLeft = (world.expiresTicks[e.id] as number) - tick;
+  return record as EntityRecord;
 }
 
 /** The composed delta as a protocol Snapshot object (tests and tools; the server writes bytes). */
@@ -290,21 +319,24 @@ export function toSnapshot(d: ViewDelta, world: World): Snapshot {
   };
   const updated: EntityUpdate[] = [];
   for (let i = 0; i < d.updatedCount; i++) {
-    const e = entity(d.updated[i] as number) as Player;
+    const e = entity(d.updated[i] as number);
+    const kind = world.kindOf(e.kind);
     const mask = d.updatedMasks[i] as number;
-    const u: EntityUpdate = { id: e.id };
-    if (mask & UpdateField.Motion) u.motion = { x: e.x, y: e.y, vx: e.vx, vy: e.vy };
-    if (mask & UpdateField.Aim) u.aim = e.aim;
-    if (mask & UpdateField.Hp) u.hp = e.hp;
-    if (mask & UpdateField.Score) u.score = e.score;
-    updated.push(u);
+    const values: (number | string)[] = [];
+    for (let m = mask; m !== 0; m &= m - 1) {
+      const fields = kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
+      for (const f of fields) values.push(e[f.name] as number | string);
+    }
+    updated.push({ id: e.id, mask, values });
   }
   return {
     tick: d.tick,
     baselineTick: d.baselineTick,
     inputAck: d.inputAck,
     removed: Array.from(d.removed.subarray(0, d.removedCount)),
-    entered: Array.from(d.entered.subarray(0, d.enteredCount), (id) => toEntityRecord(entity(id))),
+    entered: Array.from(d.entered.subarray(0, d.enteredCount), (id) =>
+      toEntityRecord(world, entity(id), d.tick),
+    ),
     updated,
     checksum: d.checksum,
   };

@@ -1,7 +1,7 @@
-import { MsgpackWriter, writeEntityUpdate, writeSnapshotHead } from '@tickwire/protocol';
-import type { Entity, Player } from '../sim/entities.js';
-import type { World } from '../sim/world.js';
+import { MsgpackWriter, writeEntityUpdate, writeSnapshotHead, type CompiledKind } from '@tickwire/protocol';
+import type { Entity, World } from '../sim/world.js';
 import type { ViewDelta } from './client-sync.js';
+import type { EntityState } from './entity-state.js';
 
 function entityOf(world: World, id: number): Entity {
   const e = world.byId[id];
@@ -11,27 +11,31 @@ function entityOf(world: World, id: number): Entity {
 
 /**
  * Writes a composed ViewDelta as Snapshot frame bytes into one reused buffer. Entity records
- * are spliced from the world's per-tick cache, so a record is encoded once per tick however
- * many clients see it enter. Same bytes as encodeSnapshot(toSnapshot(delta)) (tested).
+ * are spliced from the per-tick cache, so a record is encoded once per tick however many
+ * clients see it enter. Same bytes as encodeSnapshot(toSnapshot(delta)) (tested).
  */
 export class SnapshotWriter {
   readonly #w = new MsgpackWriter(64 * 1024);
 
   /** The frame: a view into the reused buffer, valid until the next write. */
-  write(d: ViewDelta, world: World): Uint8Array {
+  write(d: ViewDelta, world: World, state: EntityState): Uint8Array {
     const w = this.#w;
+    const kinds = world.schema.kinds;
+    const kindIds = world.kindIds;
     w.reset();
     writeSnapshotHead(w, d.tick, d.baselineTick, d.inputAck, d.checksum !== null);
     w.arrayHeader(d.removedCount);
     for (let i = 0; i < d.removedCount; i++) w.int(d.removed[i] as number);
     w.arrayHeader(d.enteredCount);
     for (let i = 0; i < d.enteredCount; i++) {
-      w.raw(world.recordBytesOf(entityOf(world, d.entered[i] as number), d.tick));
+      const id = d.entered[i] as number;
+      w.raw(state.recordBytesOf(entityOf(world, id), kinds[kindIds[id] as number] as CompiledKind, d.tick));
     }
     w.arrayHeader(d.updatedCount);
     for (let i = 0; i < d.updatedCount; i++) {
       const id = d.updated[i] as number;
-      writeEntityUpdate(w, id, d.updatedMasks[i] as number, entityOf(world, id) as Player);
+      const kind = kinds[kindIds[id] as number] as CompiledKind;
+      writeEntityUpdate(w, kind, d.updatedMasks[i] as number, entityOf(world, id));
     }
     if (d.checksum !== null) w.int(d.checksum);
     return w.view();

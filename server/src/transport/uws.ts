@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import uWS from 'uWebSockets.js';
-import { SUBPROTOCOL, WEBSOCKET_PATH, CloseCode } from '@tickwire/protocol';
+import { LEGACY_SUBPROTOCOLS, SUBPROTOCOL, WEBSOCKET_PATH, CloseCode } from '@tickwire/protocol';
 import type { Connection, ConnectionHandler, SendStatus } from './types.js';
 import type { StaticFile } from '../http/static-files.js';
 
@@ -139,17 +139,19 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
       const key = req.getHeader('sec-websocket-key');
       const offered = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
-      const hasSubprotocol = offered
-        .split(',')
-        .map((p) => p.trim())
-        .includes(SUBPROTOCOL);
+      const protocols = offered.split(',').map((p) => p.trim());
+      // An older client's subprotocol is accepted too, so that its Hello can be answered with
+      // UnsupportedVersion naming the versions spoken, rather than a failed handshake.
+      const accepted =
+        [SUBPROTOCOL, ...LEGACY_SUBPROTOCOLS].find((p) => protocols.includes(p)) ?? '';
+      const hasSubprotocol = accepted !== '';
       const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
       // Without our subprotocol the upgrade still completes (no protocol header), so the client
       // can be told why with close code SubprotocolRequired instead of a bare HTTP error.
       res.upgrade<SocketData>(
         { hasSubprotocol, remoteAddress, connection: null },
         key,
-        hasSubprotocol ? SUBPROTOCOL : '',
+        accepted,
         extensions,
         context,
       );

@@ -2,18 +2,21 @@ import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
   MessageId,
-  NO_DIRECTION,
   PROTOCOL_VERSION,
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
+  compileGame,
   decodeClientMessage,
   encodeKick,
   encodePong,
   encodeWelcome,
-  speedPerTick,
   MAX_REASON_LENGTH,
+  type AnyEntityOf,
   type ClientMessage,
+  type CompiledSchema,
+  type GameSpec,
   type Hello,
+  type InputOf,
 } from '@tickwire/protocol';
 import type { ServerConfig } from '../config.js';
 import type { Clock, Schedule } from '../loop/clock.js';
@@ -21,15 +24,17 @@ import { createTickLoop, type TickLoop } from '../loop/tick-loop.js';
 import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
 import { SampleWindow } from '../metrics/samples.js';
-import type { Player } from '../sim/entities.js';
-import { World } from '../sim/world.js';
+import type { Game, GameLogic, GameSettings } from '../game/game.js';
+import { World, type Entity } from '../sim/world.js';
 import { SENT_VIEW_RING } from '../sync/client-sync.js';
+import { EntityState } from '../sync/entity-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { Connection, ConnectionHandler } from '../transport/types.js';
 import { Session } from './session.js';
 
-export interface ArenaRoomDeps {
+export interface RoomDeps<G extends GameSpec = GameSpec> {
   config: ServerConfig;
+  game: Game<G>;
   clock: Clock;
   schedule: Schedule;
   log: Logger;
@@ -41,13 +46,20 @@ const NORMAL_CLOSURE = 1000;
 /** Samples kept for tick timing percentiles: two minutes at 30 Hz. */
 const TIMING_WINDOW = 3600;
 
+/** Interest grid cell, in world units: about a fifth of the default view's width. */
+const GRID_CELL_UNITS = 200;
+
 /**
- * The arena: one world, its sessions and its tick. Socket callbacks (onOpen, onMessage, onClose)
- * only decode, validate and queue; the tick drains the queues, steps the world and sends each
- * client its snapshot.
+ * A room, for any game: one world, its sessions and its tick. Socket callbacks (onOpen,
+ * onMessage, onClose) only decode, validate and queue; the tick drains the queues, runs the
+ * game, and sends each client its snapshot.
  */
-export class ArenaRoom implements ConnectionHandler {
-  readonly world: World;
+export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
+  readonly world: World<G>;
+  readonly schema: CompiledSchema;
+  readonly state: EntityState;
+  readonly game: Game<G>;
+  readonly logic: GameLogic<G>;
   readonly #config: ServerConfig;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -56,11 +68,12 @@ export class ArenaRoom implements ConnectionHandler {
   readonly #joins: { session: Session; hello: Hello }[] = [];
   readonly #leaves: Session[] = [];
   readonly #sender: SnapshotSender;
-  readonly #playerSpeed: number;
   /** Playing sessions by the resume token their Welcome carried. */
   readonly #attached = new Map<string, Session>();
   /** Players whose connection dropped, by resume token, kept until `expiresAtMs`. */
-  readonly #detached = new Map<string, { player: Player; expiresAtMs: number }>();
+  readonly #detached = new Map<string, { entity: Entity; expiresAtMs: number }>();
+  /** Players in the room: attached and detached. */
+  #playerCount = 0;
   #tick = 0;
   #lastTickStartMs = Number.NaN;
 
@@ -82,29 +95,33 @@ export class ArenaRoom implements ConnectionHandler {
     return { ...this.#sender.counters, ...this.#received };
   }
 
-  constructor(deps: ArenaRoomDeps) {
-    const { config } = deps;
+  constructor(deps: RoomDeps<G>) {
+    const { config, game } = deps;
     this.#config = config;
     this.#clock = deps.clock;
     this.#log = deps.log;
-    this.#playerSpeed = speedPerTick(config.playerSpeedUnitsPerSec, config.tickHz);
-    this.world = new World({
+    this.game = game;
+    const settings: GameSettings = {
+      tickHz: config.tickHz,
+      worldWidth: config.worldWidth,
+      worldHeight: config.worldHeight,
+      seed: config.seed,
+      config,
+    };
+    const constants = game.constants(settings);
+    this.schema = compileGame(game.spec, constants);
+    this.world = new World<G>({
+      schema: this.schema,
       width: config.worldWidth,
       height: config.worldHeight,
-      playerSpeed: this.#playerSpeed,
-      pelletCount: config.pelletCount,
-      eatPellets: config.eatPellets,
-      scoreEveryTicks:
-        config.scoreEveryMs > 0
-          ? Math.max(1, Math.round((config.scoreEveryMs * config.tickHz) / 1000))
-          : 0,
-      playerRadius: config.playerRadius,
-      seed: config.seed,
       // Twice the sent-view ring: no usable baseline can name a reused id.
       idQuarantineTicks: SENT_VIEW_RING * 2,
-      gridCellSize: 200,
+      gridCellSize: GRID_CELL_UNITS,
     });
-    this.#sender = new SnapshotSender(config, this.world);
+    this.state = new EntityState(this.world as World);
+    this.logic = game.create({ world: this.world, settings, constants });
+    this.state.commit(0);
+    this.#sender = new SnapshotSender(config, this.world as World, this.state);
     this.#loop = createTickLoop({
       clock: deps.clock,
       schedule: deps.schedule,
@@ -125,6 +142,11 @@ export class ArenaRoom implements ConnectionHandler {
 
   get sessionCount(): number {
     return this.#sessions.size;
+  }
+
+  /** Players in the room, including those kept for a client that may resume them. */
+  get playerCount(): number {
+    return this.#playerCount;
   }
 
   /** Players kept in the world for a client that may still resume them. */
@@ -208,7 +230,7 @@ export class ArenaRoom implements ConnectionHandler {
     }
     let message: ClientMessage;
     try {
-      message = decodeClientMessage(frame);
+      message = decodeClientMessage(this.schema, frame);
     } catch (error) {
       const code = error instanceof ProtocolError ? error.closeCode : CloseCode.MalformedFrame;
       this.#kick(session, code, error instanceof Error ? error.message : 'malformed frame');
@@ -224,7 +246,7 @@ export class ArenaRoom implements ConnectionHandler {
     session.phase = 'closed';
     // A client that closes with 1000 (Normal Closure) is leaving, not lost: no grace period.
     session.isLeavingOnPurpose = code === NORMAL_CLOSURE;
-    if (session.player) this.#leaves.push(session);
+    if (session.entity) this.#leaves.push(session);
     this.#log.debug('connection closed', { connection: connection.id, code });
   }
 
@@ -323,11 +345,11 @@ export class ArenaRoom implements ConnectionHandler {
         }
         continue;
       }
-      const player = session.player;
-      if (!player) continue;
+      const entity = session.entity;
+      if (!entity) continue;
       const input = session.pendingInput;
       if (input) {
-        this.world.applyInput(player, input.moveDir, input.aim, tick);
+        this.logic.applyInput(entity as AnyEntityOf<G>, input.controls as InputOf<G>, tick);
         session.appliedInputSeq = input.seq;
         session.pendingInput = null;
       }
@@ -340,7 +362,11 @@ export class ArenaRoom implements ConnectionHandler {
       session.pendingAckTick = 0;
     }
 
-    this.world.step(tick);
+    this.world.expire(tick);
+    this.world.moveAll();
+    this.logic.step(tick);
+    this.state.commit(tick);
+    this.world.endTick(tick);
 
     this.#sender.beginTick(tick);
     for (const session of this.#sessions.values()) {
@@ -369,26 +395,38 @@ export class ArenaRoom implements ConnectionHandler {
    */
   #drainLeaves(tick: number, nowMs: number): void {
     for (const session of this.#leaves) {
-      const player = session.player;
+      const entity = session.entity;
       const token = session.resumeToken;
-      session.player = null;
+      session.entity = null;
       session.resumeToken = null;
-      if (!player) continue;
+      if (!entity) continue;
       if (token !== null) this.#attached.delete(token);
       if (token !== null && this.#config.resumeGraceMs > 0 && !session.isLeavingOnPurpose) {
-        this.world.applyInput(player, NO_DIRECTION, player.aim, tick);
-        this.#detached.set(token, { player, expiresAtMs: nowMs + this.#config.resumeGraceMs });
+        this.#applyIdle(entity, tick);
+        this.#detached.set(token, { entity, expiresAtMs: nowMs + this.#config.resumeGraceMs });
       } else {
-        this.world.removePlayer(player, tick);
+        this.#leave(entity, tick);
       }
     }
     this.#leaves.length = 0;
-    for (const [token, { player, expiresAtMs }] of this.#detached) {
+    for (const [token, { entity, expiresAtMs }] of this.#detached) {
       if (expiresAtMs > nowMs) continue;
       this.#detached.delete(token);
-      this.world.removePlayer(player, tick);
-      this.#log.debug('resume grace period over: player removed', { player: player.id });
+      this.#leave(entity, tick);
+      this.#log.debug('resume grace period over: player removed', { player: entity.id });
     }
+  }
+
+  #applyIdle(entity: Entity, tick: number): void {
+    if (this.world.has(entity)) {
+      // A client that is away holds every control at its default (stand still, press nothing).
+      this.logic.applyInput(entity as AnyEntityOf<G>, this.schema.idleControls as InputOf<G>, tick);
+    }
+  }
+
+  #leave(entity: Entity, tick: number): void {
+    this.#playerCount--;
+    this.logic.leave(entity as AnyEntityOf<G>, tick);
   }
 
   /**
@@ -396,18 +434,18 @@ export class ArenaRoom implements ConnectionHandler {
    * still holding it (closed with SessionReplaced: a half-open connection, or a second tab).
    * Null for no token, or one that is unknown or expired: the client then joins as a new player.
    */
-  #resume(token: string | null): Player | null {
+  #resume(token: string | null): Entity | null {
     if (token === null) return null;
     const detached = this.#detached.get(token);
     if (detached) {
       this.#detached.delete(token);
-      return detached.player;
+      return detached.entity;
     }
     const holder = this.#attached.get(token);
-    if (!holder?.player) return null;
-    const player = holder.player;
+    if (!holder?.entity) return null;
+    const player = holder.entity;
     this.#attached.delete(token);
-    holder.player = null;
+    holder.entity = null;
     holder.resumeToken = null;
     this.#kick(holder, CloseCode.SessionReplaced, 'this player was resumed by another connection');
     return player;
@@ -417,11 +455,11 @@ export class ArenaRoom implements ConnectionHandler {
     for (const { session, hello } of this.#joins) {
       if (session.phase !== 'joining') continue;
       const resumed = this.#resume(hello.resumeToken);
-      const player =
-        resumed ??
-        (this.world.players.size < this.#config.maxPlayers
-          ? this.world.spawnPlayer(session.name, tick)
-          : null);
+      let player: Entity | null = resumed;
+      if (!player && this.#playerCount < this.#config.maxPlayers) {
+        player = this.logic.join(session.name, tick) as Entity | null;
+        if (player) this.#playerCount++;
+      }
       if (!player) {
         this.#kick(
           session,
@@ -430,7 +468,7 @@ export class ArenaRoom implements ConnectionHandler {
         );
         continue;
       }
-      session.player = player;
+      session.entity = player;
       session.phase = 'playing';
       // A fresh token on every Welcome: a token resumes a player once.
       const resumeToken = randomUUID();
@@ -448,14 +486,14 @@ export class ArenaRoom implements ConnectionHandler {
           worldHeight: c.worldHeight,
           viewWidth: c.viewWidth,
           viewHeight: c.viewHeight,
-          playerSpeed: this.#playerSpeed,
           resumeToken,
+          schema: this.schema,
         }),
       );
       this.#log.debug(resumed ? 'player resumed' : 'player joined', {
         connection: session.connection.id,
         player: player.id,
-        name: player.name,
+        name: session.name,
       });
     }
     this.#joins.length = 0;
