@@ -1,6 +1,8 @@
 // Lint enforces the boundaries a newcomer should not have to remember:
-// only server/src/transport/uws.ts imports uWebSockets.js, only client/src/render/ imports pixi.js,
-// and protocol/ runs anywhere (no Node built-ins, no Buffer, no process).
+// only server/src/transport/uws.ts imports uWebSockets.js, only client/src/render/ and a game's
+// client module (games/*/client.ts) import pixi.js, protocol/ runs anywhere (no Node built-ins, no
+// Buffer, no process), and engine code never imports a game: only the two entry points
+// (server/src/main.ts, client/src/main.ts) name the game registries in games/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -12,6 +14,16 @@ const restrictedUws = {
 const restrictedPixi = {
   name: 'pixi.js',
   message: 'Only client/src/render/ imports pixi.js; keep state and network code testable in Node.',
+};
+
+const restrictedGames = {
+  group: ['**/games/**', '@tickwire/games', '@tickwire/games/**'],
+  message:
+    'Engine code knows no game: games plug in through server/src/game/game.ts and the client game-module interface; only the entry points import the registries in games/.',
+};
+const nodeBuiltins = {
+  group: ['node:*'],
+  message: 'protocol/ runs in browsers and k6 too: no Node built-ins.',
 };
 
 export default tseslint.config(
@@ -39,11 +51,37 @@ export default tseslint.config(
     },
   },
   {
+    // Engine code: the server, the client and the protocol package.
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
+    ignores: [
+      'server/src/main.ts',
+      'client/src/main.ts',
+      'client/src/render/**',
+      'server/src/transport/uws.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [restrictedUws, restrictedPixi], patterns: [restrictedGames] },
+      ],
+    },
+  },
+  {
     files: ['server/src/transport/uws.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [restrictedPixi] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [restrictedPixi], patterns: [restrictedGames] }],
+    },
   },
   {
     files: ['client/src/render/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [restrictedUws], patterns: [restrictedGames] }],
+    },
+  },
+  {
+    // A game's client module draws its kinds with PixiJS.
+    files: ['games/*/client.ts', 'games/client.ts'],
+    languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': ['error', { paths: [restrictedUws] }] },
   },
   {
@@ -59,12 +97,7 @@ export default tseslint.config(
         'error',
         {
           paths: [restrictedUws, restrictedPixi],
-          patterns: [
-            {
-              group: ['node:*'],
-              message: 'protocol/ runs in browsers and k6 too: no Node built-ins.',
-            },
-          ],
+          patterns: [nodeBuiltins, restrictedGames],
         },
       ],
       'no-restricted-globals': [

@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['{protocol,server,client,loadtest}/src/**/*.test.ts'],
+          include: ['{protocol,server,client,loadtest}/src/**/*.test.ts', 'games/*/*.test.ts'],
         },
       },
       {
@@ -24,7 +24,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           environment: 'node',
-          include: ['{protocol,server,loadtest,bots}/test/**/*.test.ts'],
+          include: [
+            '{protocol,server,loadtest,bots}/test/**/*.test.ts',
+            'games/*/test/**/*.test.ts',
+          ],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -5,39 +5,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   NO_DIRECTION,
   POSITION_SCALE,
-  PROTOCOL_VERSION,
-  Replica,
   connect,
   distanceSquared,
-  nearestPlayer,
+  nearestOfKind,
 } from '@tickwire/protocol';
-import type { Bot, EntityRecord, PlayerRecord, ViewState, Welcome } from '@tickwire/protocol';
+import type { Bot } from '@tickwire/protocol';
 import { startServer, type ServerProcess } from '../../server/test/support/server-process.js';
-import { fullSnapshot, pelletRecord, playerRecord } from '../../protocol/src/testing/records.js';
+import { FIRE, type ArenaPlayer } from '../../games/arena/shared.js';
+import { asPlayer, shotReachOf } from '../src/examples/arena.js';
 import { decideChase } from '../src/examples/chase.js';
 import { decidePellets } from '../src/examples/pellets.js';
 import { createWander, decideWander } from '../src/examples/wander.js';
 import { EXAMPLE_BOTS } from '../src/examples/kinds.js';
 import type { ExampleKind } from '../src/examples/kinds.js';
+import {
+  ARENA_CONSTANTS,
+  arenaWelcome,
+  pelletRecord,
+  playerRecord,
+  viewOf,
+} from './support/arena.js';
+import { waitFor, waitForAsync } from './support/wait.js';
 
 // World 1500x1000 units = 6000x4000 wire units; a view larger than the world, so every bot sees
 // everything. The same Welcome drives the decision tests.
-const welcome: Welcome = {
-  protocolVersion: PROTOCOL_VERSION,
-  playerId: 1,
-  tickHz: 30,
-  serverTick: 0,
-  serverTimeMs: 0,
-  worldWidth: 1500,
-  worldHeight: 1000,
-  viewWidth: 3200,
-  viewHeight: 2200,
-  playerSpeed: 27,
-  resumeToken: 't',
-};
+const welcome = arenaWelcome();
+const shot = shotReachOf(welcome);
 
-function viewOf(records: EntityRecord[], tick = 1): ViewState {
-  return new Replica({ worldWidth: 1500, worldHeight: 1000 }).apply(fullSnapshot(tick, records));
+/** The record as a player (the decision functions take the arena's type). */
+function player(...args: Parameters<typeof playerRecord>): ArenaPlayer {
+  const p = asPlayer(playerRecord(...args));
+  if (!p) throw new Error('playerRecord made no player');
+  return p;
 }
 
 /** A random source that returns the given values in turn. */
@@ -47,11 +46,15 @@ function sequence(...values: number[]): () => number {
 }
 
 describe('the example bots decide from their view', () => {
-  it('wander keeps a heading for a couple of seconds, then picks another', () => {
-    const self = playerRecord(1, { x: 3000, y: 2000 });
+  it('wander keeps a heading for a couple of seconds, then picks another; it never fires', () => {
+    const self = player(1, { x: 3000, y: 2000 });
     const random = sequence(0.25, 0.5, 0.75, 0);
     const state = createWander(random);
-    expect(decideWander(state, self, 100, welcome, random)).toEqual({ moveDir: 128, aim: 128 });
+    expect(decideWander(state, self, 100, welcome, random)).toEqual({
+      moveDir: 128,
+      aim: 128,
+      buttons: 0,
+    });
     // 0.5: the next turn is (1.5 + 0.75) s = 68 ticks later.
     expect(state.nextTurnTick).toBe(100 + 68);
     expect(decideWander(state, self, 167, welcome, random).moveDir).toBe(128);
@@ -62,40 +65,58 @@ describe('the example bots decide from their view', () => {
     const random = sequence(0.5);
     const state = { heading: 128, nextTurnTick: 1000 };
     // Near the left wall, walking left (128): it turns to face the middle (3000, 2000).
-    const nearLeft = playerRecord(1, { x: 100, y: 2000 });
-    expect(decideWander(state, nearLeft, 1, welcome, random)).toEqual({ moveDir: 0, aim: 0 });
+    const nearLeft = player(1, { x: 100, y: 2000 });
+    expect(decideWander(state, nearLeft, 1, welcome, random)).toMatchObject({
+      moveDir: 0,
+      aim: 0,
+    });
     // Walking along the bottom wall, away from nothing: no turn.
-    const nearBottom = playerRecord(1, { x: 3000, y: 3990 });
+    const nearBottom = player(1, { x: 3000, y: 3990 });
     expect(decideWander(state, nearBottom, 2, welcome, random).moveDir).toBe(0);
     // Walking into the bottom wall (64 = down): it turns up.
     state.heading = 64;
     expect(decideWander(state, nearBottom, 3, welcome, random).moveDir).toBe(192);
   });
 
-  it('chase runs at the nearest other player and stops on top of it', () => {
-    const self = playerRecord(1, { x: 1000, y: 1000 });
-    const view = viewOf([
-      self,
-      playerRecord(2, { x: 1000, y: 3000 }),
-      playerRecord(3, { x: 1400, y: 1000 }),
-      pelletRecord(10, 1100, 1000),
-    ]);
-    expect(decideChase(view, self)).toEqual({ moveDir: 0, aim: 0 });
-    const onTop = playerRecord(1, { x: 1390, y: 1000 });
-    expect(decideChase(view, onTop)).toEqual({ moveDir: NO_DIRECTION, aim: 0 });
-    expect(decideChase(viewOf([self, pelletRecord(10, 0, 0)]), self)).toBeNull();
+  it("chase runs at the nearest other player, aims at it, and fires within 3/4 of a shot's range", () => {
+    // A shot flies 80 wire units a tick for 36 ticks: 2880; it fires up to 2160 away.
+    expect(shot).toEqual({ speed: ARENA_CONSTANTS.projectileSpeed, range: 2880 });
+    const self = player(1, { x: 1000, y: 1000 });
+    const near = [self, player(3, { x: 1400, y: 1000 }), pelletRecord(10, 1100, 1000)];
+    const view = viewOf(welcome, [...near, playerRecord(2, { x: 1000, y: 3000 })]);
+    expect(decideChase(view, self, shot)).toEqual({ moveDir: 0, aim: 0, buttons: FIRE });
+    const onTop = player(1, { x: 1390, y: 1000 });
+    expect(decideChase(view, onTop, shot)).toEqual({
+      moveDir: NO_DIRECTION,
+      aim: 0,
+      buttons: FIRE,
+    });
+    // 2400 away: out of range, so it runs at it without firing.
+    const far = viewOf(welcome, [self, playerRecord(2, { x: 1000, y: 3400 })]);
+    expect(decideChase(far, self, shot)).toEqual({ moveDir: 64, aim: 64, buttons: 0 });
+    expect(decideChase(viewOf(welcome, [self, pelletRecord(10, 0, 0)]), self, shot)).toBeNull();
   });
 
-  it('pellets walks to the nearest pellet, ignoring players', () => {
-    const self = playerRecord(1, { x: 1000, y: 1000 });
-    const view = viewOf([
+  it('chase leads a moving target by its velocity over the flight time', () => {
+    const self = player(1, { x: 1000, y: 1000 });
+    // 1600 to the right, walking down at 27 a tick: 20 ticks of flight, 540 further down.
+    const view = viewOf(welcome, [self, playerRecord(2, { x: 2600, y: 1000, vy: 27 })]);
+    const decision = decideChase(view, self, shot);
+    expect(decision).toMatchObject({ moveDir: 0, buttons: FIRE });
+    // atan2(540, 1600) = 18.65 degrees = 13.3 of 256 steps.
+    expect(decision?.aim).toBe(13);
+  });
+
+  it('pellets walks to the nearest pellet, ignoring players, and never fires', () => {
+    const self = player(1, { x: 1000, y: 1000 });
+    const view = viewOf(welcome, [
       self,
       playerRecord(2, { x: 1010, y: 1000 }),
       pelletRecord(10, 1000, 1500),
       pelletRecord(11, 1000, 200),
     ]);
-    expect(decidePellets(view, self)).toEqual({ moveDir: 64, aim: 64 });
-    expect(decidePellets(viewOf([self]), self)).toBeNull();
+    expect(decidePellets(view, self)).toEqual({ moveDir: 64, aim: 64, buttons: 0 });
+    expect(decidePellets(viewOf(welcome, [self]), self)).toBeNull();
   });
 });
 
@@ -105,16 +126,18 @@ interface Track {
   kind: ExampleKind;
   warnings: string[];
   /** The own record in every view, in order. */
-  selves: PlayerRecord[];
+  selves: ArenaPlayer[];
   /** For the chaser: the nearest other player in every view where there was one. */
-  targets: { self: PlayerRecord; target: PlayerRecord }[];
+  targets: { self: ArenaPlayer; target: ArenaPlayer }[];
+  /** Ids of the projectiles this bot's own shots made, seen in its views. */
+  ownShots: Set<number>;
+  /** Views in which another player had lost hp (only projectiles take it). */
+  hitViews: number;
 }
 
 const units = (wire: number): number => wire / POSITION_SCALE;
 const distance = (a: { x: number; y: number }, b: { x: number; y: number }): number =>
   Math.sqrt(distanceSquared(a.x, a.y, b.x, b.y));
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 let server: ServerProcess;
 
@@ -139,7 +162,7 @@ afterAll(async () => {
 });
 
 describe('the example bots against the real server', () => {
-  it('wander, chase and pellets join, verify every checksum, move, chase and eat', async () => {
+  it('wander, chase and pellets join, verify every checksum, move, chase, shoot, hit and eat', async () => {
     const tracks: Track[] = (['wander', 'chase', 'pellets'] as const).map((kind) => {
       const warnings: string[] = [];
       const bot = connect(server.wsUrl, {
@@ -148,26 +171,55 @@ describe('the example bots against the real server', () => {
         onWarning: (message) => warnings.push(message),
       });
       EXAMPLE_BOTS[kind](bot);
-      const track: Track = { bot, kind, warnings, selves: [], targets: [] };
+      const track: Track = {
+        bot,
+        kind,
+        warnings,
+        selves: [],
+        targets: [],
+        ownShots: new Set(),
+        hitViews: 0,
+      };
       bot.on('snapshot', (view, b) => {
-        const self = b.self;
+        const self = asPlayer(b.self);
         if (!self) return;
         track.selves.push(self);
-        const target = nearestPlayer(view, self);
+        const target = asPlayer(nearestOfKind(view, 'player', self));
         if (kind === 'chase' && target) track.targets.push({ self, target });
+        let isHit = false;
+        for (const e of view.entities.values()) {
+          if (e.kind === 'projectile' && e.owner === self.id) track.ownShots.add(e.id);
+          const other = asPlayer(e);
+          if (other && other.id !== self.id && other.hp < ARENA_CONSTANTS.maxHp) isHit = true;
+        }
+        if (isHit) track.hitViews++;
       });
       return track;
     });
+    const track = (kind: ExampleKind): Track => tracks.find((t) => t.kind === kind) as Track;
+    const chaser = track('chase');
+    const eater = track('pellets');
     try {
       await Promise.all(tracks.map((t) => t.bot.welcomed));
-      await sleep(4000);
+      // At least 4 s of play, then until the chaser has fired a few shots and hit someone (hp
+      // never comes back but by dying) and the eater has eaten a few pellets.
+      const startScore = (): number => eater.selves[0]?.score ?? 0;
+      await waitFor(
+        () =>
+          tracks.every((t) => t.selves.length >= 120) &&
+          chaser.hitViews > 0 &&
+          chaser.ownShots.size > 2 &&
+          (eater.selves.at(-1)?.score ?? 0) > startScore() + 2,
+        'four seconds of play, three shots, a hit and three pellets eaten',
+        30_000,
+      );
 
       for (const { bot, kind, warnings, selves } of tracks) {
         const label = `${kind}: `;
         expect(label + bot.status.phase).toBe(label + 'connected');
         const { snapshotsApplied } = bot.traffic;
         const counters = bot.replicaCounters;
-        expect(snapshotsApplied, kind).toBeGreaterThan(60);
+        expect(snapshotsApplied, kind).toBeGreaterThanOrEqual(120);
         // Every snapshot carried a checksum and matched it; none was refused or resynced.
         expect({ kind, ...counters }).toEqual({
           kind,
@@ -179,15 +231,14 @@ describe('the example bots against the real server', () => {
         expect(warnings, kind).toEqual([]);
         expect(bot.reconnects, kind).toBe(0);
         // It moved: at some point more than 100 units from where it started.
-        const start = selves[0] as PlayerRecord;
+        const start = selves[0] as ArenaPlayer;
         const farthest = Math.max(...selves.map((s) => units(distance(start, s))));
         expect(farthest, kind).toBeGreaterThan(100);
         console.log(
-          `${kind}: ${snapshotsApplied} snapshots, ${counters.checksumsVerified} checksums verified, farthest ${farthest.toFixed(0)} units from its start, score ${bot.self?.score}`,
+          `${kind}: ${snapshotsApplied} snapshots, ${counters.checksumsVerified} checksums verified, farthest ${farthest.toFixed(0)} units from its start, score ${asPlayer(bot.self)?.score}`,
         );
       }
 
-      const chaser = tracks.find((t) => t.kind === 'chase') as Track;
       // It always had someone to chase: the others are in view (the view is larger than the world).
       expect(chaser.targets.length).toBe(chaser.selves.length);
       const first = chaser.targets[0] as Track['targets'][number];
@@ -199,15 +250,15 @@ describe('the example bots against the real server', () => {
         ({ self, target }) => self.vx * (target.x - self.x) + self.vy * (target.y - self.y) > 0,
       );
       console.log(
-        `chase: ${startDistance.toFixed(0)} units from its first target, closest ${closest.toFixed(0)}; moving towards it in ${towards.length} of ${moving.length} moving views`,
+        `chase: ${startDistance.toFixed(0)} units from its first target, closest ${closest.toFixed(0)}; moving towards it in ${towards.length} of ${moving.length} moving views; ${chaser.ownShots.size} shots seen, a hit in ${chaser.hitViews} views`,
       );
       expect(moving.length).toBeGreaterThan(30);
       expect(towards.length / moving.length).toBeGreaterThan(0.9);
       expect(closest).toBeLessThan(startDistance);
-
-      const eater = tracks.find((t) => t.kind === 'pellets') as Track;
-      const startScore = (eater.selves[0] as PlayerRecord).score;
-      expect(eater.bot.self?.score ?? 0).toBeGreaterThan(startScore + 2);
+      // It fired (several shots: one per cooldown while in range), and only it did.
+      expect(chaser.ownShots.size).toBeGreaterThan(2);
+      expect(track('wander').ownShots.size + eater.ownShots.size).toBe(0);
+      expect(chaser.hitViews).toBeGreaterThan(0);
     } finally {
       for (const { bot } of tracks) bot.close();
     }
@@ -296,5 +347,31 @@ describe('the bot runner on the command line', () => {
     expect(run.stdout).toMatch(
       /did not join: could not connect to ws:\/\/127\.0\.0\.1:1\/ws .*1006 .*\(bot-1, bot-2\)/,
     );
+  });
+});
+
+describe('the bot runner against a server that runs another game', () => {
+  let stars: ServerProcess;
+
+  beforeAll(async () => {
+    stars = await startServer({ args: ['--game', 'stars', '--static', ''] });
+  });
+
+  afterAll(async () => {
+    await stars?.stop();
+  });
+
+  it('says the examples play the arena, leaves, and exits with 1', async () => {
+    const run = await runCli(['--url', stars.wsUrl, '--count', '2']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('stopping: every bot has closed');
+    expect(run.stdout).toContain(
+      'the server runs the game stars; the example bots play the arena (bot-1, bot-2)',
+    );
+    // They left with 1000: the server removes their players at its next tick.
+    await waitForAsync(async () => {
+      const health = (await (await fetch(`${stars.url}/healthz`)).json()) as { players: number };
+      return health.players === 0;
+    }, 'the bots gone from the server');
   });
 });

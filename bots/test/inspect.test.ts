@@ -1,23 +1,29 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   NO_DIRECTION,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
+  angle8,
+  compileGame,
+  connect,
+  defineGame,
   encodeHello,
   encodeInput,
   encodeSnapshot,
   encodeWelcome,
+  int,
   packFrame,
   type Snapshot,
-  type Welcome,
 } from '@tickwire/protocol';
 import { startServer, type ServerProcess } from '../../server/test/support/server-process.js';
+import { chase } from '../src/examples/chase.js';
 import {
   DEFAULT_NAME,
   InspectError,
@@ -39,6 +45,7 @@ import {
   type FrameErrorLine,
   type MessageLine,
 } from '../src/inspect/frame-line.js';
+import { updateJson, type SchemaLine, type UpdateJson } from '../src/inspect/message-json.js';
 import { replayLines } from '../src/inspect/replay.js';
 import {
   InspectorSession,
@@ -48,6 +55,7 @@ import {
   type OpenLine,
 } from '../src/inspect/session.js';
 import type { SnapshotSummaryLine } from '../src/inspect/snapshot-summary.js';
+import { arenaSchema, arenaWelcome } from './support/arena.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const inspectCli = fileURLToPath(new URL('../src/inspect/main.ts', import.meta.url));
@@ -88,6 +96,8 @@ function parseLines(stdout: string): InspectLine[] {
 }
 
 const isMessage = (line: InspectLine): line is MessageLine => 'type' in line && 'message' in line;
+const isSchema = (line: InspectLine): line is SchemaLine =>
+  'type' in line && line.type === 'Schema';
 const isFrameError = (line: InspectLine): line is FrameErrorLine => 'error' in line;
 const isFrame = (line: InspectLine): line is MessageLine | FrameErrorLine =>
   isMessage(line) || isFrameError(line);
@@ -111,18 +121,27 @@ describe('the inspector against the real server', () => {
   let liveLines: InspectLine[] = [];
   const capturePath = (): string => join(tmp, 'session.twcap');
 
-  it('prints every frame both ways as JSON lines, keeps deltas coming and records a capture', async () => {
+  it('prints every frame both ways as JSON lines, decoded by the schema, keeps deltas coming and records a capture', async () => {
     const name = 'inspect-test';
-    const live = await runInspector([
-      server.wsUrl,
-      '--name',
-      name,
-      '--seconds',
-      '2',
-      '--record',
-      capturePath(),
-      '--hex',
-    ]);
+    // Someone to watch: a chaser runs at the inspector's player (the only other one) and shoots.
+    const chaser = connect(server.wsUrl, { name: 'chaser', WebSocket });
+    chase(chaser);
+    await chaser.welcomed;
+    let live;
+    try {
+      live = await runInspector([
+        server.wsUrl,
+        '--name',
+        name,
+        '--seconds',
+        '2',
+        '--record',
+        capturePath(),
+        '--hex',
+      ]);
+    } finally {
+      chaser.close();
+    }
     expect(live.stderr).toBe('');
     expect(live.code).toBe(0);
     const lines = parseLines(live.stdout);
@@ -137,8 +156,9 @@ describe('the inspector against the real server', () => {
       expect((lines[i] as InspectLine).t).toBeGreaterThanOrEqual((lines[i - 1] as InspectLine).t);
     }
 
+    // Every line but open, close and the schema is a frame.
     const frames = lines.filter(isFrame);
-    expect(frames.length).toBe(lines.length - 2);
+    expect(frames.length).toBe(lines.length - 3);
     expect(frames.filter(isFrameError)).toEqual([]);
     for (const frame of frames) {
       expect(frame.hex).toBeDefined();
@@ -157,6 +177,25 @@ describe('the inspector against the real server', () => {
     );
     const welcomes = messages.filter((m) => m.dir === 'in' && m.type === 'Welcome');
     expect(welcomes).toHaveLength(1);
+    const welcome = welcomes[0] as MessageLine;
+    // The Welcome's line names the game and its fingerprint; the schema follows once, whole.
+    expect(welcome.message).toMatchObject({
+      protocolVersion: PROTOCOL_VERSION,
+      game: 'arena',
+      schemaFingerprint: arenaSchema.fingerprint,
+    });
+    expect(welcome.message).not.toHaveProperty('schema');
+    const schemaLines = lines.filter(isSchema);
+    expect(schemaLines).toHaveLength(1);
+    expect(lines[lines.indexOf(welcome) + 1]).toBe(schemaLines[0]);
+    expect(schemaLines[0]).toEqual({
+      t: welcome.t,
+      dir: 'in',
+      type: 'Schema',
+      game: 'arena',
+      fingerprint: arenaSchema.fingerprint,
+      schema: JSON.parse(JSON.stringify(arenaSchema.wire)),
+    });
 
     const snapshots = messages.filter((m) => m.dir === 'in' && m.type === 'Snapshot');
     expect(snapshots.length).toBeGreaterThan(30);
@@ -172,11 +211,35 @@ describe('the inspector against the real server', () => {
     // Deltas only come against acknowledged ticks: the inspector's acks work.
     const deltas = snapshots.filter((s) => (s.message as Snapshot).baselineTick > 0);
     expect(deltas.length).toBeGreaterThan(20);
+    // Records by kind name and field name; updates by group name (the chaser turning and
+    // walking sends motion).
+    const entered = snapshots.flatMap((s) => (s.message as Snapshot).entered);
+    expect(entered.find((e) => e.kind === 'player' && e.name === 'chaser')).toMatchObject({
+      x: expect.any(Number),
+      vx: expect.any(Number),
+      aim: expect.any(Number),
+      hp: expect.any(Number),
+    });
+    const updates = snapshots.flatMap((s) => (s.message as { updated: UpdateJson[] }).updated);
+    const motion = updates.find((u) => u.motion !== undefined);
+    expect(motion?.motion).toEqual({
+      x: expect.any(Number),
+      y: expect.any(Number),
+      vx: expect.any(Number),
+      vy: expect.any(Number),
+    });
+    expect(
+      updates.every((u) => Object.keys(u).every((k) => /^(id|mask|motion|aim|hp|score)$/.test(k))),
+    ).toBe(true);
 
     const inputs = messages.filter((m) => m.dir === 'out' && m.type === 'Input');
     expect(inputs.length).toBeGreaterThanOrEqual(10);
     inputs.forEach((line, i) => {
-      expect(line.message).toMatchObject({ seq: i + 1, moveDir: NO_DIRECTION, buttons: 0 });
+      // No controls set: every field at the schema's default (standing still, not firing).
+      expect(line.message).toMatchObject({
+        seq: i + 1,
+        controls: { moveDir: NO_DIRECTION, aim: 0, buttons: 0 },
+      });
     });
     const lastInput = inputs.at(-1)?.message as { ackTick: number };
     expect(lastInput.ackTick).toBeGreaterThan(0);
@@ -184,7 +247,7 @@ describe('the inspector against the real server', () => {
 
     // The capture holds the same frames, in the same order, with the same bytes.
     const capture = readFileSync(capturePath(), 'utf8').trimEnd().split('\n');
-    expect(capture).toHaveLength(lines.length);
+    expect(capture).toHaveLength(lines.length - 1);
     const captured = capture.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(captured[0]).toMatchObject({ event: 'open', url: server.wsUrl });
     expect(captured.at(-1)).toMatchObject({ event: 'close', closeCode: 1000 });
@@ -210,6 +273,24 @@ describe('the inspector against the real server', () => {
     expect(summaries.reduce((sum, s) => sum + s.checksumsOk, 0)).toBe(snapshotCount);
     expect(quietLines.filter((l) => isMessage(l) && l.type === 'Snapshot')).toEqual([]);
     expect(quietLines.length).toBe(liveLines.length - snapshotCount + summaries.length);
+  });
+
+  it('refuses a capture without its Welcome: nothing after it decodes', async () => {
+    // The same session with its Welcome line cut out.
+    const capture = readFileSync(capturePath(), 'utf8').trimEnd().split('\n');
+    const cut = capture.filter((line) => !line.includes('"hex":"9d40'));
+    expect(cut).toHaveLength(capture.length - 1);
+    const path = join(tmp, 'no-welcome.twcap');
+    writeFileSync(path, cut.join('\n') + '\n');
+    const replay = await runInspector(['--file', path]);
+    expect(replay.code).toBe(1);
+    expect(replay.stderr).toMatch(
+      /^inspect: capture line \d+: a Snapshot before any Welcome\. A capture must hold the session's Welcome/,
+    );
+    // It stops at that snapshot, which it prints as a frame it could not decode.
+    const lines = parseLines(replay.stdout);
+    expect(lines.at(-1)).toMatchObject({ dir: 'in', error: 'a Snapshot before the Welcome' });
+    expect(lines.filter(isMessage).map((m) => m.type)).toEqual(['Hello']);
   });
 
   it('exits with 1 and says why when the server cannot be reached or the URL is wrong', async () => {
@@ -239,7 +320,7 @@ describe('frame lines', () => {
     const { decoding, line } = describeFrame(
       12.5,
       { dir: 'in', bytes: Uint8Array.of(0x92, 0xc1), isBinary: true },
-      { hex: false },
+      { hex: false, schema: null },
     );
     expect(decoding.ok).toBe(false);
     expect(line).toEqual({
@@ -255,7 +336,14 @@ describe('frame lines', () => {
 
   it('prints a text frame as an error with its text', () => {
     const bytes = new TextEncoder().encode('hi é');
-    const { line } = describeFrame(3, { dir: 'out', bytes, isBinary: false }, { hex: false });
+    const { line } = describeFrame(
+      3,
+      { dir: 'out', bytes, isBinary: false },
+      {
+        hex: false,
+        schema: null,
+      },
+    );
     expect(line).toEqual({
       t: 3,
       dir: 'out',
@@ -271,16 +359,28 @@ describe('frame lines', () => {
     const unknown = describeFrame(
       0,
       { dir: 'in', bytes: packFrame([99]), isBinary: true },
-      {
-        hex: false,
-      },
+      { hex: false, schema: null },
     ).line as FrameErrorLine;
     expect(unknown.closeCode).toBe(4001);
     // A client message arriving from the server is an unknown server message.
     const hello = encodeHello({ protocolVersion: 1, name: 'bob', resumeToken: null });
-    const wrongWay = describeFrame(0, { dir: 'in', bytes: hello, isBinary: true }, { hex: false });
+    const wrongWay = describeFrame(
+      0,
+      { dir: 'in', bytes: hello, isBinary: true },
+      {
+        hex: false,
+        schema: null,
+      },
+    );
     expect((wrongWay.line as FrameErrorLine).closeCode).toBe(4001);
-    const right = describeFrame(0, { dir: 'out', bytes: hello, isBinary: true }, { hex: true });
+    const right = describeFrame(
+      0,
+      { dir: 'out', bytes: hello, isBinary: true },
+      {
+        hex: true,
+        schema: null,
+      },
+    );
     expect(right.line).toEqual({
       t: 0,
       dir: 'out',
@@ -293,35 +393,64 @@ describe('frame lines', () => {
   });
 });
 
-const welcome: Welcome = {
-  protocolVersion: 1,
-  playerId: 7,
-  tickHz: 30,
-  serverTick: 10,
-  serverTimeMs: 1000,
-  worldWidth: 100,
-  worldHeight: 100,
-  viewWidth: 50,
-  viewHeight: 50,
-  playerSpeed: 27,
-  resumeToken: 'token',
-};
+const welcome = arenaWelcome({ playerId: 7, serverTick: 10, worldWidth: 100, worldHeight: 100 });
 const fullSnapshot: Snapshot = {
   tick: 10,
   baselineTick: 0,
   inputAck: 0,
   removed: [],
-  entered: [{ kind: 1, id: 3, x: 40, y: 80 }],
+  entered: [{ id: 3, kind: 'pellet', x: 40, y: 80 }],
   updated: [],
   checksum: null,
 };
+
+describe('messages as JSON', () => {
+  it("names an update's values by the groups of its mask: a lone field by itself, others as objects", () => {
+    const groups = arenaSchema.groups.map((g) => g.name);
+    expect(groups).toEqual(['motion', 'aim', 'hp', 'score']);
+    expect(updateJson(arenaSchema, { id: 4, mask: 0b0101, values: [400, 480, 27, 0, 75] })).toEqual(
+      { id: 4, mask: 5, motion: { x: 400, y: 480, vx: 27, vy: 0 }, hp: 75 },
+    );
+    // A one-field group named otherwise keeps its field's name inside it.
+    const spec = defineGame({
+      name: 'turret',
+      kinds: {
+        gun: {
+          motion: 'static',
+          fields: {},
+        },
+        arm: {
+          motion: 'position',
+          fields: {
+            heading: { type: angle8(), sync: 'changes', group: 'pose' },
+            charge: { type: int(0, 9), sync: 'changes', group: 'power' },
+          },
+        },
+      },
+      input: {},
+    });
+    const schema = compileGame(spec);
+    expect(updateJson(schema, { id: 1, mask: 0b110, values: [64, 9] })).toEqual({
+      id: 1,
+      mask: 6,
+      pose: { heading: 64 },
+      power: { charge: 9 },
+    });
+  });
+});
 
 describe('the session', () => {
   it('applies snapshots and asks for a resync at most once a second while a baseline is missing', () => {
     const session = new InspectorSession({ hex: false, quietSnapshots: false });
     const inFrame = (bytes: Uint8Array) => ({ dir: 'in' as const, bytes, isBinary: true });
-    session.onFrame(0, inFrame(encodeWelcome(welcome)));
-    const full = session.onFrame(1, inFrame(encodeSnapshot(fullSnapshot)));
+    expect(session.schema).toBeNull();
+    // The Welcome's line, then its schema's, once: a second Welcome with the same schema (a
+    // capture of two sessions) does not print it again.
+    const welcomed = session.onFrame(0, inFrame(encodeWelcome(welcome)));
+    expect(welcomed.lines.map((l) => ('type' in l ? l.type : ''))).toEqual(['Welcome', 'Schema']);
+    expect(session.schema?.fingerprint).toBe(arenaSchema.fingerprint);
+    expect(session.onFrame(0, inFrame(encodeWelcome(welcome))).lines).toHaveLength(1);
+    const full = session.onFrame(1, inFrame(encodeSnapshot(arenaSchema, fullSnapshot)));
     expect((full.lines[0] as MessageLine).replica).toEqual({
       applied: true,
       tick: 10,
@@ -330,7 +459,7 @@ describe('the session', () => {
     });
     expect(session.ackTick).toBe(10);
     const orphan = (tick: number): Uint8Array =>
-      encodeSnapshot({ ...fullSnapshot, tick, baselineTick: 5, entered: [] });
+      encodeSnapshot(arenaSchema, { ...fullSnapshot, tick, baselineTick: 5, entered: [] });
     const first = session.onFrame(2, inFrame(orphan(11)));
     expect(first.resyncTick).toBe(11);
     expect((first.lines[0] as MessageLine).replica).toMatchObject({
@@ -340,8 +469,37 @@ describe('the session', () => {
     expect(session.onFrame(3, inFrame(orphan(12))).resyncTick).toBeNull();
     expect(session.onFrame(2 + RESYNC_RETRY_MS, inFrame(orphan(13))).resyncTick).toBe(13);
     // The client's own frames are printed, never acted on.
-    const input = encodeInput({ seq: 1, ackTick: 10, moveDir: -1, aim: 0, buttons: 0 });
-    expect(session.onFrame(4, { dir: 'out', bytes: input, isBinary: true }).resyncTick).toBeNull();
+    const input = encodeInput(arenaSchema, { seq: 1, ackTick: 10, controls: { aim: 9 } });
+    const sent = session.onFrame(4, { dir: 'out', bytes: input, isBinary: true });
+    expect(sent.resyncTick).toBeNull();
+    expect((sent.lines[0] as MessageLine).message).toEqual({
+      seq: 1,
+      ackTick: 10,
+      controls: { moveDir: NO_DIRECTION, aim: 9, buttons: 0 },
+    });
+  });
+
+  it('decodes Hello, Ping and Resync before the Welcome, but not a Snapshot or an Input', () => {
+    const session = new InspectorSession({ hex: false, quietSnapshots: false });
+    const hello = encodeHello({ protocolVersion: 2, name: 'bob', resumeToken: null });
+    const said = session.onFrame(0, { dir: 'out', bytes: hello, isBinary: true });
+    expect(said.needsWelcome).toBe(false);
+    expect(said.lines[0]).toMatchObject({ type: 'Hello', message: { name: 'bob' } });
+    const input = encodeInput(arenaSchema, { seq: 1, ackTick: 0, controls: {} });
+    const early = session.onFrame(1, { dir: 'out', bytes: input, isBinary: true });
+    expect(early.needsWelcome).toBe(true);
+    // The server takes Inputs between Hello and Welcome: it would answer nothing.
+    expect(early.lines[0]).toMatchObject({
+      closeCode: null,
+      error: expect.stringContaining('an Input before any Welcome'),
+    });
+    const snapshot = encodeSnapshot(arenaSchema, fullSnapshot);
+    const orphan = session.onFrame(2, { dir: 'in', bytes: snapshot, isBinary: true });
+    expect(orphan.needsWelcome).toBe(true);
+    expect(orphan.lines[0]).toMatchObject({
+      closeCode: 4003,
+      error: 'a Snapshot before the Welcome',
+    });
   });
 });
 
@@ -349,7 +507,7 @@ describe('capture files', () => {
   it('reads a hand-made capture: hex only (direction from the message id), spaces allowed', async () => {
     // A plain Uint8Array: in Node the codec returns a Buffer, which toEqual tells apart.
     const hello = new Uint8Array(
-      encodeHello({ protocolVersion: 1, name: 'bob', resumeToken: null }),
+      encodeHello({ protocolVersion: 2, name: 'bob', resumeToken: null }),
     );
     const spaced = toHex(hello).replace(/(..)/g, '$1 ');
     expect(parseCaptureLine(JSON.stringify({ hex: spaced }), 7)).toEqual({
@@ -370,7 +528,7 @@ describe('capture files', () => {
     const invalid = await replayLines(
       [
         `{"hex":"${toHex(encodeWelcome(welcome))}"}`,
-        `{"t":33,"hex":"${toHex(encodeSnapshot(fullSnapshot))}"}`,
+        `{"t":33,"hex":"${toHex(encodeSnapshot(arenaSchema, fullSnapshot))}"}`,
         '{"dir":"in","text":"hello"}',
         'not json',
         '{"t":40,"event":"close","closeCode":4008}',
@@ -383,13 +541,17 @@ describe('capture files', () => {
     const lines = printed.map((line) => JSON.parse(line) as InspectLine);
     expect(lines.map((l) => ('type' in l ? l.type : 'error' in l ? l.error : l.event))).toEqual([
       'Welcome',
+      'Schema',
       'Snapshot',
       TEXT_FRAME_ERROR,
       'close',
     ]);
-    expect((lines[1] as MessageLine).replica).toMatchObject({ applied: true, tick: 10 });
-    expect(lines[2]).toMatchObject({ t: 33, dir: 'in', text: 'hello' });
-    expect(lines[3]).toEqual({
+    expect(lines[2]).toMatchObject({
+      message: { entered: [{ id: 3, kind: 'pellet', x: 40, y: 80 }] },
+      replica: { applied: true, tick: 10 },
+    });
+    expect(lines[3]).toMatchObject({ t: 33, dir: 'in', text: 'hello' });
+    expect(lines[4]).toEqual({
       t: 40,
       event: 'close',
       closeCode: 4008,

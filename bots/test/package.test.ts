@@ -108,7 +108,7 @@ describe('the packed @tickwire/protocol', () => {
     });
   });
 
-  it('runs from plain Node ESM: codec round trip, replica, connection exports', async () => {
+  it('runs from plain Node ESM: a schema compiled, codec round trips, the replica, connection exports', async () => {
     writeFileSync(
       join(consumer, 'check.mjs'),
       `import assert from 'node:assert/strict';
@@ -118,20 +118,66 @@ import {
   PROTOCOL_VERSION,
   Replica,
   ReplicaError,
+  addToChecksum,
+  compileGame,
   decodeClientMessage,
   decodeServerMessage,
+  defineGame,
   encodeHello,
+  encodeInput,
   encodeSnapshot,
-  viewChecksum,
+  encodeWelcome,
+  entityHash,
+  int,
+  string,
+  uint16,
 } from '@tickwire/protocol';
 
 const resolved = import.meta.resolve('@tickwire/protocol');
 assert.match(resolved, /\\/node_modules\\/@tickwire\\/protocol\\/dist\\/index\\.js$/);
 
+// A game of its own: a ship that moves and loses hp, a rock that never changes.
+const spec = defineGame({
+  name: 'packed',
+  kinds: {
+    ship: {
+      motion: 'linear',
+      fields: {
+        hp: { type: uint16(), sync: 'changes' },
+        name: { type: string(8), sync: 'constant' },
+      },
+    },
+    rock: { motion: 'static' },
+  },
+  input: { turn: int(-1, 1) },
+  constants: ['speed'],
+});
+const schema = compileGame(spec, { speed: 3 });
+assert.deepEqual(schema.kinds.map((k) => k.name), ['ship', 'rock']);
+
 const hello = { protocolVersion: PROTOCOL_VERSION, name: 'packed', resumeToken: null };
 const bytes = encodeHello(hello);
 assert.ok(bytes instanceof Uint8Array);
-assert.deepEqual(decodeClientMessage(bytes), { id: MessageId.Hello, message: hello });
+assert.deepEqual(decodeClientMessage(schema, bytes), { id: MessageId.Hello, message: hello });
+const input = encodeInput(schema, { seq: 1, ackTick: 0, controls: { turn: -1 } });
+assert.deepEqual(decodeClientMessage(schema, input).message.controls, { turn: -1 });
+
+const welcome = {
+  protocolVersion: PROTOCOL_VERSION,
+  playerId: 1,
+  tickHz: 30,
+  serverTick: 5,
+  serverTimeMs: 0,
+  worldWidth: 200,
+  worldHeight: 200,
+  viewWidth: 100,
+  viewHeight: 100,
+  resumeToken: 't',
+  schema,
+};
+const welcomed = decodeServerMessage(encodeWelcome(welcome), null);
+assert.equal(welcomed.id, MessageId.Welcome);
+assert.equal(welcomed.message.schema.fingerprint, schema.fingerprint);
 
 const full = {
   tick: 5,
@@ -139,25 +185,30 @@ const full = {
   inputAck: 0,
   removed: [],
   entered: [
-    { kind: 0, id: 1, x: 400, y: 400, vx: 2, vy: 0, aim: 0, hp: 100, score: 3, name: 'ann' },
-    { kind: 1, id: 2, x: 8, y: 8 },
+    { id: 1, kind: 'ship', x: 400, y: 400, vx: 2, vy: 0, hp: 3, name: 'ann' },
+    { id: 2, kind: 'rock', x: 8, y: 8 },
   ],
   updated: [],
   checksum: null,
 };
-const first = new Replica({ worldWidth: 200, worldHeight: 200 }).apply(
-  decodeServerMessage(encodeSnapshot(full)).message,
-);
-const checksum = viewChecksum(first.entities.values());
-const frame = encodeSnapshot({ ...full, checksum });
-const decoded = decodeServerMessage(frame);
+const first = new Replica(welcome).apply(decodeServerMessage(encodeSnapshot(schema, full), schema).message);
+let checksum = 0;
+for (const e of first.entities.values()) {
+  checksum = addToChecksum(checksum, entityHash(schema.kindByName.get(e.kind), e, 0));
+}
+const decoded = decodeServerMessage(encodeSnapshot(schema, { ...full, checksum }), schema);
 assert.equal(decoded.id, MessageId.Snapshot);
-const view = new Replica({ worldWidth: 200, worldHeight: 200 }).apply(decoded.message);
+const replica = new Replica(welcome);
+const view = replica.apply(decoded.message);
 assert.equal(view.entities.size, 2);
 assert.equal(view.entities.get(1).name, 'ann');
-assert.equal(view.entities.get(1).score, 3);
+assert.equal(view.entities.get(1).hp, 3);
+assert.equal(view.entities.get(2).kind, 'rock');
+// A delta 2 ticks on with no message at all: the ship moved by its velocity.
+const later = replica.apply({ ...full, tick: 7, baselineTick: 5, entered: [] });
+assert.equal(later.entities.get(1).x, 404);
 assert.throws(
-  () => new Replica({ worldWidth: 200, worldHeight: 200 }).apply({ ...full, checksum: checksum + 1 }),
+  () => new Replica(welcome).apply({ ...full, checksum: (checksum + 1) >>> 0 }),
   (error) => error instanceof ReplicaError && error.code === 'ChecksumMismatch',
 );
 
@@ -180,10 +231,17 @@ console.log('ok');
   ReconnectingConnection,
   Replica,
   ReplicaError,
+  compileGame,
   connect,
   decodeServerMessage,
+  defineGame,
   encodeHello,
+  int,
+  uint16,
+  type CompiledSchema,
   type ConnectionStatus,
+  type EntityOf,
+  type InputOf,
   type Snapshot,
   type SyncTarget,
   type ViewState,
@@ -198,10 +256,26 @@ const bytes: Uint8Array = encodeHello({
 // @ts-expect-error: the declarations are real types, not any: a Hello needs its name.
 encodeHello({ protocolVersion: PROTOCOL_VERSION, resumeToken: null });
 
+// Types inferred from a declaration: no interface written by hand.
+const spec = defineGame({
+  name: 'typed',
+  kinds: { ship: { motion: 'linear', fields: { hp: { type: uint16(), sync: 'changes' } } } },
+  input: { turn: int(-1, 1) },
+});
+export const ship: EntityOf<typeof spec, 'ship'> = { id: 1, kind: 'ship', x: 0, y: 0, vx: 0, vy: 0, hp: 3 };
+// @ts-expect-error: a ship's hp is a number.
+export const broken: EntityOf<typeof spec, 'ship'> = { ...ship, hp: 'full' };
+export const controls: InputOf<typeof spec> = { turn: 1 };
+export const compiled: CompiledSchema = compileGame(spec);
+
+let schema: CompiledSchema | null = null;
 let replica: Replica | null = null;
 export function onFrame(frame: Uint8Array): ViewState | null {
-  const m = decodeServerMessage(frame);
-  if (m.id === MessageId.Welcome) replica = new Replica(m.message);
+  const m = decodeServerMessage(frame, schema);
+  if (m.id === MessageId.Welcome) {
+    schema = m.message.schema;
+    replica = new Replica(m.message);
+  }
   if (m.id !== MessageId.Snapshot || replica === null) return null;
   const snapshot: Snapshot = m.message;
   try {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@tickwire/protocol';
 import type { ConnectionStatus } from '@tickwire/protocol';
 import { startServer, type ServerProcess } from '../../server/test/support/server-process.js';
-import { waitFor } from '../../server/test/support/test-client.js';
+import { asPlayer } from '../src/examples/arena.js';
 import { SocketTracker } from '../src/runner/tracked-websocket.js';
+import { waitFor } from './support/wait.js';
 
 // The SDK's reconnect against the real server: the unit tests (protocol/src/sdk) hold it against
 // a fake socket; this holds it against the server's resume tokens.
@@ -34,9 +35,14 @@ describe('the bot SDK against the real server', () => {
     });
     try {
       const welcome = await bot.welcomed;
-      bot.setInput({ moveDir: 0, aim: 0 });
-      await waitFor(() => (bot.self?.vx ?? 0) > 0, 'the bot walks right');
-      const scoreBefore = bot.self?.score;
+      // setInput takes the input fields of the Welcome's schema, in their ranges.
+      expect(() => bot.setInput({ jump: 1 })).toThrow(
+        'setInput: arena has no input jump; it takes moveDir, aim, buttons',
+      );
+      expect(() => bot.setInput({ aim: 256 })).toThrow('setInput: aim 256 is outside 0..255');
+      bot.setInput({ moveDir: 0, aim: 0, buttons: 0 });
+      await waitFor(() => (asPlayer(bot.self)?.vx ?? 0) > 0, 'the bot walks right');
+      const scoreBefore = asPlayer(bot.self)?.score;
 
       expect(sockets.dropAll()).toBe(1);
       // The close event comes later: until then the bot still says 'connected' (isResumed false).
@@ -48,7 +54,7 @@ describe('the bot SDK against the real server', () => {
       expect(bot.self?.name).toBe('resumer');
       expect(bot.self?.score).toBe(scoreBefore);
       // The input survives the reconnect: it walks right again.
-      await waitFor(() => (bot.self?.vx ?? 0) > 0, 'the bot walks right after resuming');
+      await waitFor(() => (asPlayer(bot.self)?.vx ?? 0) > 0, 'the bot walks right after resuming');
       expect(statuses.map((s) => s.phase)).toContain('reconnecting');
       expect(bot.replicaCounters).toMatchObject({ checksumMismatches: 0, invalidDeltas: 0 });
       expect(bot.replicaCounters.checksumsVerified).toBe(bot.traffic.snapshotsApplied);

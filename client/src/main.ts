@@ -3,35 +3,42 @@ import type { ClosedStatus, WebSocketConstructor } from '@tickwire/protocol';
 import { explainClose } from './net/close-messages.js';
 import { resolveServerUrl } from './net/server-url.js';
 import { linkConditionsFromSearch, simulatedWebSocket } from './net/simulated-network.js';
-import { worldToScreen } from './game/camera.js';
 import { GameState } from './game/game-state.js';
 import type { Frame } from './game/game-state.js';
-import { aimTowards } from './game/input-mapping.js';
 import { CounterRate, WindowedSeries } from './netcode/net-stats.js';
-import { ArenaRenderer } from './render/arena-renderer.js';
-import { KeyboardMouseControls } from './ui/controls.js';
+import type { GameDrawing } from './render/entity-drawing.js';
+import { createFallbackDrawing } from './render/fallback-drawing.js';
+import { GameRenderer } from './render/game-renderer.js';
 import { requireElement } from './ui/dom.js';
+import { HudLine } from './ui/hud-line.js';
+import { InputDevices } from './ui/input-devices.js';
 import { JoinScreen } from './ui/join-screen.js';
 import { NetGraph } from './ui/net-graph.js';
 import { StatusLine } from './ui/status-line.js';
 import { debugSnapshot, installDebugHook } from './debug/debug-hook.js';
 import type { TickwireDebugFrames } from './debug/debug-hook.js';
+// The one place the client names games: their client modules, by schema game name.
+import { clientGames } from '../../games/client.js';
 
 /** Key that shows and hides the net graph (KeyboardEvent.code). */
 const NET_GRAPH_KEY = 'Backquote';
 
-/** Wires the pieces: join screen -> connection -> game state -> renderer, and input back. */
+/**
+ * Wires the pieces: join screen -> connection -> game state -> renderer, and input back. The
+ * game itself (drawing, controls, prediction rule, HUD) is the module the Welcome's schema names.
+ */
 async function main(): Promise<void> {
   const statusLine = new StatusLine(requireElement(document, 'status', HTMLElement));
+  const hudLine = new HudLine(requireElement(document, 'hud', HTMLElement));
   const search = new URLSearchParams(window.location.search);
   const netGraph = new NetGraph(
     requireElement(document, 'net-graph', HTMLElement),
     search.get('netgraph') === '1',
   );
-  const state = new GameState();
-  let renderer: ArenaRenderer;
+  const state = new GameState(clientGames);
+  let renderer: GameRenderer;
   try {
-    renderer = await ArenaRenderer.create(requireElement(document, 'arena', HTMLElement));
+    renderer = await GameRenderer.create(requireElement(document, 'game', HTMLElement));
   } catch (error) {
     statusLine.showProblem(
       `This browser cannot draw the game (WebGL unavailable): ${String(error)}`,
@@ -49,12 +56,14 @@ async function main(): Promise<void> {
   let connection: ReconnectingConnection | null = null;
   let lastFrame: Frame = state.frame(performance.now(), renderer.viewport);
   let lastFrameAtMs = 0;
-  let aim = 0;
+  /** Schema fingerprint of the game the renderer draws; null before the first Welcome. */
+  let drawnFingerprint: number | null = null;
+  const helpText = (): string => state.session?.helpText ?? '';
 
-  const controls = new KeyboardMouseControls(window, renderer.canvas, (moveDir) => {
-    // Drawn on the next frame, sent now: neither waits for the other.
-    state.setControls({ moveDir, aim });
-    connection?.setControls({ moveDir, aim });
+  // Controls are read on every device change and sent at once (the game decides which changes
+  // are urgent); they are drawn on the next frame: neither waits for the other.
+  const devices = new InputDevices(window, renderer.canvas, () => {
+    connection?.setControls(state.readControls(devices, performance.now()));
   });
   window.addEventListener('keydown', (event) => {
     if (event.code === NET_GRAPH_KEY && !event.repeat) netGraph.toggle();
@@ -75,9 +84,10 @@ async function main(): Promise<void> {
       name,
       WebSocket: socketClass,
       sync: state,
+      isUrgentChange: (sent, now) => state.isUrgentChange(sent, now),
       onWarning: (message) => console.warn(`tickwire: ${message}`),
       onStatus: (status) => {
-        statusLine.show(status, performance.now());
+        statusLine.show(status, performance.now(), helpText());
         if (status.phase === 'closed' && !isPlayerLeaving(status)) {
           joinScreen.show(explainClose(status));
         }
@@ -103,22 +113,37 @@ async function main(): Promise<void> {
     };
   };
 
+  /** Gives the renderer the drawing of the game the Welcome named, when that game changed. */
+  const useGameDrawing = (): void => {
+    const context = state.context;
+    if (!context || context.schema.fingerprint === drawnFingerprint) return;
+    drawnFingerprint = context.schema.fingerprint;
+    let drawing: GameDrawing | null = null;
+    try {
+      drawing = state.game?.createDrawing(context) ?? null;
+    } catch (error) {
+      console.warn(`tickwire: the ${context.schema.game} module cannot draw this schema`, error);
+    }
+    renderer.setDrawing(drawing ?? createFallbackDrawing(context.schema));
+  };
+
   let workStartMs = 0;
   renderer.onFrame(
     (nowMs) => {
       workStartMs = performance.now();
       if (lastFrameAtMs > 0) frameIntervals.add(nowMs - lastFrameAtMs, nowMs);
       lastFrameAtMs = nowMs;
-      state.setControls({ moveDir: controls.moveDir, aim });
+      useGameDrawing();
+      const controls = state.readControls(devices, nowMs);
       lastFrame = state.frame(nowMs, renderer.viewport);
-      renderer.draw(lastFrame);
-      const mouse = controls.mouseScreen;
-      if (lastFrame.self && mouse) {
-        aim = aimTowards(worldToScreen(lastFrame.camera, lastFrame.self), mouse, aim);
-      }
-      connection?.setControls({ moveDir: controls.moveDir, aim });
+      renderer.draw(lastFrame, nowMs);
+      devices.setView(lastFrame.camera, lastFrame.self);
+      connection?.setControls(controls);
+      hudLine.show(state.session?.hudText(state.selfRecord) ?? '');
 
-      if (connection?.status.phase === 'reconnecting') statusLine.show(connection.status, nowMs);
+      if (connection?.status.phase === 'reconnecting') {
+        statusLine.show(connection.status, nowMs, helpText());
+      }
       const traffic = connection?.traffic;
       const inPerSecond = bytesIn.update(traffic?.bytesIn ?? 0, nowMs);
       const outPerSecond = bytesOut.update(traffic?.bytesOut ?? 0, nowMs);
@@ -166,6 +191,7 @@ async function main(): Promise<void> {
   });
 
   statusLine.show({ phase: 'idle' });
+  hudLine.show('');
   joinScreen.show(null);
 }
 

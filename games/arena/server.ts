@@ -41,13 +41,19 @@ class ArenaLogic implements GameLogic<ArenaSpec> {
     this.#rng = new Rng(settings.seed);
     this.#eatPellets = config.eatPellets;
     this.#scoreEveryTicks =
-      config.scoreEveryMs > 0 ? Math.max(1, Math.round((config.scoreEveryMs * settings.tickHz) / 1000)) : 0;
+      config.scoreEveryMs > 0
+        ? Math.max(1, Math.round((config.scoreEveryMs * settings.tickHz) / 1000))
+        : 0;
     for (let i = 0; i < config.pelletCount; i++) this.#spawnPellet(0);
   }
 
   join(name: string, tick: number): ArenaPlayer | null {
     const { x, y } = this.#freeSpot();
-    return this.#world.spawn('player', { x, y, vx: 0, vy: 0, aim: 0, hp: this.#c.maxHp, score: 0, name }, tick);
+    return this.#world.spawn(
+      'player',
+      { x, y, vx: 0, vy: 0, aim: 0, hp: this.#c.maxHp, score: 0, name },
+      tick,
+    );
   }
 
   leave(player: ArenaPlayer, tick: number): void {

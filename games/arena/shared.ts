@@ -46,7 +46,14 @@ export const arenaSpec = defineGame({
     aim: angle8(),
     buttons: flags(['fire']),
   },
-  constants: ['playerSpeed', 'projectileSpeed', 'playerRadius', 'projectileRadius', 'fireCooldownTicks', 'maxHp'],
+  constants: [
+    'playerSpeed',
+    'projectileSpeed',
+    'playerRadius',
+    'projectileRadius',
+    'fireCooldownTicks',
+    'maxHp',
+  ],
 });
 
 export type ArenaSpec = typeof arenaSpec;
@@ -72,7 +79,10 @@ export function applyMovement(
 }
 
 /** A change worth an Input at once: movement or buttons (the aim follows the mouse: it waits). */
-export function isUrgentChange(sent: Readonly<Record<string, number>>, now: Readonly<Record<string, number>>): boolean {
+export function isUrgentChange(
+  sent: Readonly<Record<string, number>>,
+  now: Readonly<Record<string, number>>,
+): boolean {
   return sent.moveDir !== now.moveDir || sent.buttons !== now.buttons;
 }
 

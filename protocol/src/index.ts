@@ -54,6 +54,7 @@ export {
   writeSnapshotHead,
 } from './messages/snapshot.js';
 export type { Snapshot, EntityRecord, EntityUpdate, EntitySource } from './messages/snapshot.js';
+export { fieldsOfUpdate, updateFromFields } from './messages/update-fields.js';
 
 export { defineGame } from './schema/define.js';
 export type {
@@ -78,23 +79,22 @@ export {
   string,
 } from './schema/field-types.js';
 export type { FieldType, NumericFieldType, StringFieldType } from './schema/field-types.js';
-export {
-  compileGame,
-  compileSchema,
-  toWireSchema,
-  readWireSchema,
-} from './schema/schema.js';
+export { compileSchema } from './schema/schema.js';
+export { compileGame, toWireSchema } from './schema/to-wire.js';
+export { readWireSchema } from './schema/read-schema.js';
 export type {
   CompiledSchema,
   CompiledKind,
   CompiledField,
   CompiledInputField,
+} from './schema/schema.js';
+export type {
   WireSchema,
   WireKind,
   WireField,
   WireGroup,
   WireInputField,
-} from './schema/schema.js';
+} from './schema/wire-schema.js';
 
 export {
   POSITION_SCALE,
@@ -127,7 +127,7 @@ export type {
   Reconciliation,
 } from './sim/prediction.js';
 
-export { entityHash, addToChecksum } from './replica/checksum.js';
+export { entityHash, addToChecksum, viewChecksum } from './replica/checksum.js';
 export {
   EntityTable,
   FIELD_BASE,
@@ -148,11 +148,7 @@ export {
 export type { LinkConditions, ScheduleFn } from './netsim/simulated-link.js';
 
 export { Connection, addTraffic, emptyTraffic } from './client/connection.js';
-export type {
-  ConnectionOptions,
-  SyncTarget,
-  TrafficCounters,
-} from './client/connection.js';
+export type { ConnectionOptions, SyncTarget, TrafficCounters } from './client/connection.js';
 export {
   ReconnectingConnection,
   backoffDelayMs,
@@ -179,11 +175,6 @@ export type {
 export { connect } from './sdk/bot.js';
 export type { Bot, BotEvents, ConnectOptions } from './sdk/bot.js';
 export type { ReplicaCounters } from './sdk/view-tracker.js';
-export {
-  directionTowards,
-  distanceSquared,
-  nearestOfKind,
-  worldBounds,
-} from './sdk/steering.js';
+export { directionTowards, distanceSquared, nearestOfKind, worldBounds } from './sdk/steering.js';
 export type { WirePoint } from './sdk/steering.js';
 export { closeCodeName, describeClose } from './sdk/close-description.js';

@@ -12,13 +12,14 @@ import {
   type Resync,
   type Welcome,
 } from '@tickwire/protocol';
+import { arenaSchema, sketchSchema, tinySchema, type SchemaName } from './schemas.js';
 
 export interface ValueSpec<T> {
   name: string;
   description: string;
   value: T;
-  /** The frame as printed in PROTOCOL.md: the generator checks the codec still writes it. */
-  documentedHex?: string;
+  /** The schema the frame is encoded and decoded with (Inputs and Snapshots); else absent. */
+  schema?: SchemaName;
 }
 
 export interface NonCanonicalSpec {
@@ -26,6 +27,7 @@ export interface NonCanonicalSpec {
   description: string;
   /** Bytes written by hand (not by the reference encoder). */
   hex: string;
+  schema?: SchemaName;
 }
 
 export interface MessageSpecs<T> {
@@ -35,7 +37,7 @@ export interface MessageSpecs<T> {
 
 export const UINT32_MAX = 0xffff_ffff;
 const MAX_SAFE_MS = Number.MAX_SAFE_INTEGER;
-const UUID = '5f0c3a9e-8b1d-4c2e-9f7a-1d2b3c4d5e6f';
+export const UUID = '5f0c3a9e-8b1d-4c2e-9f7a-1d2b3c4d5e6f';
 const TOKEN_64 = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_';
 /** 16 UTF-16 code units, 32 UTF-8 bytes: the longest name, and one byte past fixstr. */
 export const EIGHT_EMOJI =
@@ -43,18 +45,22 @@ export const EIGHT_EMOJI =
 /** 2-, 3- and 4-byte UTF-8 sequences: e with diaeresis, snowman, grinning face. */
 export const UNICODE_NAME = 'Zo\u00eb \u2603 \u{1F600}';
 
+/** Version 1's Hello has the same layout: a v1 client's first frame decodes, then gets 4002. */
+const V1 = 1;
+
 export const helloSpecs: MessageSpecs<Hello> = {
   vectors: [
     {
       name: 'hello-basic',
-      description: 'PROTOCOL.md 4.1 and 10.1: version 1, name "bot", resumeToken nil.',
+      description: 'PROTOCOL.md 5.1 and 11.1: version 2, name "bot", resumeToken nil.',
       value: { protocolVersion: PROTOCOL_VERSION, name: 'bot', resumeToken: null },
-      documentedHex: '940101a3626f74c0',
     },
     {
       name: 'hello-resume-token-string',
-      description: 'resumeToken as a string (a UUID from an earlier Welcome): str8, not nil.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: 'ann', resumeToken: UUID },
+      description:
+        'PROTOCOL.md 5.1 and 11.7: resumeToken as a string (the UUID of an earlier Welcome): str8, ' +
+        'not nil.',
+      value: { protocolVersion: PROTOCOL_VERSION, name: 'bot', resumeToken: UUID },
     },
     {
       name: 'hello-resume-token-empty',
@@ -88,6 +94,13 @@ export const helloSpecs: MessageSpecs<Hello> = {
       value: { protocolVersion: PROTOCOL_VERSION, name: '  bot  ', resumeToken: null },
     },
     {
+      name: 'hello-version-1',
+      description:
+        "PROTOCOL.md 1.4: a version-1 client's Hello (the layout did not change). It decodes; the " +
+        'server answers it with Kick 4002 naming the versions it speaks (kick-unsupported-version).',
+      value: { protocolVersion: V1, name: 'bot', resumeToken: null },
+    },
+    {
       name: 'hello-unsupported-version',
       description:
         "Version 7 decodes: refusing it is the session layer's job (Kick 4002), not the decoder's.",
@@ -102,52 +115,94 @@ export const helloSpecs: MessageSpecs<Hello> = {
   nonCanonical: [],
 };
 
+const arenaInput = (
+  seq: number,
+  ackTick: number,
+  moveDir: number,
+  aim: number,
+  buttons: number,
+): Input => ({ seq, ackTick, controls: { moveDir, aim, buttons } });
+
 export const inputSpecs: MessageSpecs<Input> = {
   vectors: [
     {
-      name: 'input-stand-still',
+      name: 'input-arena-stand-still-fire',
       description:
-        'PROTOCOL.md 4.2: seq 2, ackTick 101, moveDir -1 (NO_DIRECTION, a negative fixint ff), ' +
-        'aim 200 (uint8), buttons 0.',
-      value: { seq: 2, ackTick: 101, moveDir: NO_DIRECTION, aim: 200, buttons: 0 },
-      documentedHex: '96020265ffccc800',
+        'PROTOCOL.md 5.2, arena schema: seq 7, ackTick 240, moveDir -1 (stand still, a negative ' +
+        'fixint ff), aim 200 (uint8), buttons 1 (fire).',
+      schema: 'arena',
+      value: arenaInput(7, 240, NO_DIRECTION, 200, 1),
     },
     {
-      name: 'input-first',
-      description: 'PROTOCOL.md 10.4: seq 1 acknowledging tick 100, moving and aiming down (64).',
-      value: { seq: 1, ackTick: 100, moveDir: 64, aim: 64, buttons: 0 },
-      documentedHex: '96020164404000',
+      name: 'input-arena-first',
+      description:
+        'PROTOCOL.md 11.4, arena schema: seq 1 acknowledging tick 100, moving and aiming down ' +
+        '(64), no button.',
+      schema: 'arena',
+      value: arenaInput(1, 100, 64, 64, 0),
     },
     {
-      name: 'input-before-any-snapshot',
+      name: 'input-arena-before-any-snapshot',
       description: 'ackTick 0: no snapshot applied yet. moveDir 0 (right) is not NO_DIRECTION.',
-      value: { seq: 1, ackTick: 0, moveDir: 0, aim: 0, buttons: 0 },
+      schema: 'arena',
+      value: arenaInput(1, 0, 0, 0, 0),
     },
     {
-      name: 'input-uint8-boundaries',
+      name: 'input-arena-uint8-boundaries',
       description:
         'moveDir 127 (last positive fixint) and aim 128 (first uint8), seq 255, ack 256.',
-      value: { seq: 255, ackTick: 256, moveDir: 127, aim: 128, buttons: 0 },
+      schema: 'arena',
+      value: arenaInput(255, 256, 127, 128, 0),
     },
     {
-      name: 'input-uint32-boundaries',
+      name: 'input-arena-uint32-boundaries',
       description: 'seq 65536 and ackTick 65535: the first uint32 and the last uint16.',
-      value: { seq: 0x10000, ackTick: 0xffff, moveDir: 192, aim: 32, buttons: 0 },
+      schema: 'arena',
+      value: arenaInput(0x10000, 0xffff, 192, 32, 0),
     },
     {
-      name: 'input-largest',
+      name: 'input-arena-largest',
       description:
         'Every field at its largest: seq and ackTick UINT32_MAX, moveDir and aim 255, buttons 1 ' +
-        '(Action, reserved: accepted and ignored by version 1).',
-      value: { seq: UINT32_MAX, ackTick: UINT32_MAX, moveDir: 255, aim: 255, buttons: 1 },
+        '(the only flag, fire).',
+      schema: 'arena',
+      value: arenaInput(UINT32_MAX, UINT32_MAX, 255, 255, 1),
+    },
+    {
+      name: 'input-sketch-defaults',
+      description:
+        'Sketch schema: [2, seq, ackTick, pointerX, pointerY, tool, keys], every field at its ' +
+        'default (tool 1: its range is 1..5, so its default is its minimum).',
+      schema: 'sketch',
+      value: { seq: 1, ackTick: 0, controls: { pointerX: 0, pointerY: 0, tool: 1, keys: 0 } },
+    },
+    {
+      name: 'input-sketch-largest',
+      description:
+        'Sketch schema: pointer at 16000 (the quarter-unit maximum, uint16), tool 5, all three ' +
+        'key flags (7).',
+      schema: 'sketch',
+      value: {
+        seq: 9,
+        ackTick: 70_000,
+        controls: { pointerX: 16000, pointerY: 16000, tool: 5, keys: 7 },
+      },
+    },
+    {
+      name: 'input-tiny-no-fields',
+      description:
+        'A schema without input fields: the Input is [2, seq, ackTick], an acknowledgement only.',
+      schema: 'tiny',
+      value: { seq: 3, ackTick: 12, controls: {} },
     },
   ],
   nonCanonical: [
     {
-      name: 'input-wide-integers',
+      name: 'input-arena-wide-integers',
       description:
         'Integers in wider forms than needed (seq as uint64, ackTick as uint32, moveDir -1 as ' +
         'int16, aim as uint16, buttons as int8): any width is accepted.',
+      schema: 'arena',
       hex: '9602cf0000000000000002ce00000065d1ffffcd00c8d000',
     },
   ],
@@ -157,9 +212,8 @@ export const pingSpecs: MessageSpecs<Ping> = {
   vectors: [
     {
       name: 'ping-int',
-      description: 'PROTOCOL.md 4.3: clientTimeMs 5000, an integer: uint16.',
+      description: 'PROTOCOL.md 5.3: clientTimeMs 5000, an integer: uint16.',
       value: { clientTimeMs: 5000 },
-      documentedHex: '9203cd1388',
     },
     {
       name: 'ping-zero',
@@ -226,9 +280,8 @@ export const resyncSpecs: MessageSpecs<Resync> = {
   vectors: [
     {
       name: 'resync-basic',
-      description: 'PROTOCOL.md 4.4: Resync of tick 137 (uint8).',
+      description: 'PROTOCOL.md 5.4: Resync of tick 137 (uint8).',
       value: { tick: 137 },
-      documentedHex: '9204cc89',
     },
     {
       name: 'resync-smallest',
@@ -251,29 +304,26 @@ const DEFAULT_ROOM = {
   worldHeight: 4000,
   viewWidth: 1600,
   viewHeight: 1000,
-  playerSpeed: 27,
 };
 
 export const welcomeSpecs: MessageSpecs<Welcome> = {
   vectors: [
     {
-      name: 'welcome-float-server-time',
+      name: 'welcome-arena',
       description:
-        'PROTOCOL.md 10.2: player 1002 at tick 100 of a default room. serverTimeMs = 100 * 1000 / ' +
-        '30 = 3333.333..., a float64.',
+        'PROTOCOL.md 4.10 and 11.2: player 1002 at tick 100 of a default arena room, with the ' +
+        "arena's schema. serverTimeMs = 100 * 1000 / 30 = 3333.333..., a float64.",
       value: {
         ...DEFAULT_ROOM,
         playerId: 1002,
         serverTick: 100,
         serverTimeMs: (100 * 1000) / 30,
         resumeToken: UUID,
+        schema: arenaSchema,
       },
-      documentedHex:
-        '9c4001cd03ea1e64cb40aa0aaaaaaaaaabcd0fa0cd0fa0cd0640cd03e81bd924356630633361396' +
-        '52d386231642d346332652d396637612d316432623363346435653666',
     },
     {
-      name: 'welcome-int-server-time',
+      name: 'welcome-arena-int-server-time',
       description:
         'Tick 300 at 30 Hz: serverTimeMs = 10000 is an integer, so it is written as uint16, not ' +
         'as a float. Readers MUST accept both.',
@@ -283,13 +333,28 @@ export const welcomeSpecs: MessageSpecs<Welcome> = {
         serverTick: 300,
         serverTimeMs: 10_000,
         resumeToken: UUID,
+        schema: arenaSchema,
+      },
+    },
+    {
+      name: 'welcome-sketch',
+      description:
+        'The sketch test schema: position kinds, a static kind with declared fields, two ' +
+        'lifetimes, a group of two fields, a group shared by two kinds, a negative constant.',
+      value: {
+        ...DEFAULT_ROOM,
+        playerId: 1,
+        serverTick: 1,
+        serverTimeMs: 1000 / 30,
+        resumeToken: UUID,
+        schema: sketchSchema,
       },
     },
     {
       name: 'welcome-smallest',
       description:
-        'The smallest values: tick 0, serverTimeMs 0, tickHz 1, 1x1 world and view, speed 0, ' +
-        'player 0, an empty token.',
+        'The smallest values: tick 0, serverTimeMs 0, tickHz 1, 1x1 world and view, player 0, ' +
+        'an empty token, and the smallest schema (one static kind, nothing else).',
       value: {
         protocolVersion: 0,
         playerId: 0,
@@ -300,15 +365,15 @@ export const welcomeSpecs: MessageSpecs<Welcome> = {
         worldHeight: 1,
         viewWidth: 1,
         viewHeight: 1,
-        playerSpeed: 0,
         resumeToken: '',
+        schema: tinySchema,
       },
     },
     {
       name: 'welcome-largest',
       description:
         'The largest values: version and playerId 65535, tickHz 1000, serverTick UINT32_MAX, ' +
-        'serverTimeMs 2^53-1 (float64), sizes 1000000, speed 32767, a 64-character token.',
+        'serverTimeMs 2^53-1 (float64), sizes 1000000, a 64-character token.',
       value: {
         protocolVersion: 0xffff,
         playerId: 0xffff,
@@ -319,8 +384,8 @@ export const welcomeSpecs: MessageSpecs<Welcome> = {
         worldHeight: 1_000_000,
         viewWidth: 1_000_000,
         viewHeight: 1_000_000,
-        playerSpeed: 0x7fff,
         resumeToken: TOKEN_64,
+        schema: tinySchema,
       },
     },
   ],
@@ -331,9 +396,8 @@ export const pongSpecs: MessageSpecs<Pong> = {
   vectors: [
     {
       name: 'pong-basic',
-      description: 'PROTOCOL.md 4.7: clientTimeMs 5000 echoed, serverTimeMs 3341.5, tick 100.',
+      description: 'PROTOCOL.md 5.7: clientTimeMs 5000 echoed, serverTimeMs 3341.5, tick 100.',
       value: { clientTimeMs: 5000, serverTimeMs: 3341.5, serverTick: 100 },
-      documentedHex: '9442cd1388cb40aa1b000000000064',
     },
     {
       name: 'pong-before-first-tick',
@@ -367,17 +431,17 @@ export const kickSpecs: MessageSpecs<Kick> = {
   vectors: [
     {
       name: 'kick-rate-limited',
-      description: 'PROTOCOL.md 4.8: 4005 with a 32-byte reason (str8: one past fixstr).',
+      description: 'PROTOCOL.md 5.8: 4005 with a 32-byte reason (str8: one past fixstr).',
       value: { closeCode: 4005, reason: 'more than 60 messages per second' },
-      documentedHex:
-        '9343cd0fa5d9206d6f7265207468616e203630206d6573736167657320706572207365636f6e64',
     },
     {
       name: 'kick-unsupported-version',
-      description: 'PROTOCOL.md 1.4: the 4002 reason names the versions the server speaks.',
+      description:
+        'PROTOCOL.md 1.4: the answer to a version-1 Hello. The 4002 reason names the versions the ' +
+        'server speaks.',
       value: {
         closeCode: 4002,
-        reason: 'protocol version 7 is not supported; this server speaks 1',
+        reason: 'protocol version 1 is not supported; this server speaks 2',
       },
     },
     {

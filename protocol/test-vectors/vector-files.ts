@@ -4,16 +4,35 @@
 /** Which decoder a frame goes to: the server's (`decodeClientMessage`) or a client's. */
 export type Direction = 'client-to-server' | 'server-to-client';
 
-/** What `decodeClientMessage` / `decodeServerMessage` returned, as plain JSON. */
+/**
+ * What `decodeClientMessage` / `decodeServerMessage` returned, as plain JSON. A Welcome's
+ * `schema` (a CompiledSchema in TypeScript) is written as its wire form, the value that was on
+ * the wire (`schemas/*.json` explains it).
+ */
 export interface DecodedJson {
   id: number;
   message: Record<string, unknown>;
+}
+
+/** `schemas/<name>.json`: a game schema as the Welcome carries it. */
+export interface SchemaFile {
+  protocolVersion: number;
+  name: string;
+  description: string;
+  /** Welcome.schemaFingerprint for this schema. */
+  fingerprint: number;
+  /** The msgpack bytes of the schema value (the Welcome's last element). */
+  hex: string;
+  /** The same value as JSON: maps as objects, in wire key order. */
+  schema: Record<string, unknown>;
 }
 
 /** A frame the reference encoder writes byte for byte, and what decoding it gives. */
 export interface MessageVector {
   name: string;
   description: string;
+  /** The schema (`schemas/<name>.json`) Inputs and Snapshots are decoded with; null for other messages. */
+  schema: string | null;
   hex: string;
   decoded: DecodedJson;
 }
@@ -39,6 +58,11 @@ export interface RejectVector {
   description: string;
   /** The message the frame claims to be, or "frame" when it fails before the id is known. */
   target: string;
+  /**
+   * The schema in force: the server's game (client-to-server), or the one of the Welcome the
+   * client holds (server-to-client; null: no Welcome yet).
+   */
+  schema: string | null;
   hex: string;
   closeCode: number;
 }
@@ -49,6 +73,25 @@ export interface RejectVectorFile {
   direction: Direction;
   decoder: 'decodeClientMessage' | 'decodeServerMessage';
   vectors: RejectVector[];
+}
+
+/** Snapshots that all decode, applied in order to a fresh replica: the last one MUST fail. */
+export interface ReplicaRejectVector {
+  name: string;
+  description: string;
+  schema: string;
+  worldWidth: number;
+  worldHeight: number;
+  /** Snapshot frames; every one but the last applies. */
+  frames: string[];
+  /** The ReplicaError code applying the last frame gives. */
+  error: 'MissingBaseline' | 'InvalidDelta' | 'ChecksumMismatch';
+}
+
+/** `reject/replica.json` */
+export interface ReplicaRejectFile {
+  protocolVersion: number;
+  vectors: ReplicaRejectVector[];
 }
 
 /** An Input the recording client sent, after applying the snapshot of `afterTick`. */
@@ -64,7 +107,7 @@ export interface SessionSnapshot {
   baselineAge: number;
   inputAck: number;
   checksum: number;
-  /** Ids in the frame's removed and entered lists, and the updated ids with their field masks. */
+  /** Ids in the frame's removed and entered lists, and the updated ids with their group masks. */
   removed: number[];
   entered: number[];
   updated: { id: number; mask: number }[];
@@ -191,6 +234,10 @@ function integer(value: unknown, what: string): number {
   return value;
 }
 
+function nullableString(value: unknown, what: string): string | null {
+  return value === null ? null : string(value, what);
+}
+
 function hexString(value: unknown, what: string): string {
   const text = string(value, what);
   fromHex(text);
@@ -212,8 +259,21 @@ function messageVector(value: unknown, what: string): MessageVector {
   return {
     name: string(o.name, `${what}.name`),
     description: string(o.description, `${what}.description`),
+    schema: nullableString(o.schema, `${what}.schema`),
     hex: hexString(o.hex, `${what}.hex`),
     decoded: decodedJson(o.decoded, `${what}.decoded`),
+  };
+}
+
+export function readSchemaFile(value: unknown, what: string): SchemaFile {
+  const o = object(value, what);
+  return {
+    protocolVersion: integer(o.protocolVersion, `${what}.protocolVersion`),
+    name: string(o.name, `${what}.name`),
+    description: string(o.description, `${what}.description`),
+    fingerprint: integer(o.fingerprint, `${what}.fingerprint`),
+    hex: hexString(o.hex, `${what}.hex`),
+    schema: object(o.schema, `${what}.schema`),
   };
 }
 
@@ -254,8 +314,38 @@ export function readRejectVectorFile(value: unknown, what: string): RejectVector
         name: string(r.name, `${where}.name`),
         description: string(r.description, `${where}.description`),
         target: string(r.target, `${where}.target`),
+        schema: nullableString(r.schema, `${where}.schema`),
         hex: hexString(r.hex, `${where}.hex`),
         closeCode: integer(r.closeCode, `${where}.closeCode`),
+      };
+    }),
+  };
+}
+
+function replicaError(value: unknown, what: string): ReplicaRejectVector['error'] {
+  if (value === 'MissingBaseline' || value === 'InvalidDelta' || value === 'ChecksumMismatch') {
+    return value;
+  }
+  throw new Error(`${what}: expected a replica error code`);
+}
+
+export function readReplicaRejectFile(value: unknown, what: string): ReplicaRejectFile {
+  const o = object(value, what);
+  return {
+    protocolVersion: integer(o.protocolVersion, `${what}.protocolVersion`),
+    vectors: array(o.vectors, `${what}.vectors`).map((v, i) => {
+      const where = `${what}.vectors[${i}]`;
+      const r = object(v, where);
+      return {
+        name: string(r.name, `${where}.name`),
+        description: string(r.description, `${where}.description`),
+        schema: string(r.schema, `${where}.schema`),
+        worldWidth: integer(r.worldWidth, `${where}.worldWidth`),
+        worldHeight: integer(r.worldHeight, `${where}.worldHeight`),
+        frames: array(r.frames, `${where}.frames`).map((f, k) =>
+          hexString(f, `${where}.frames[${k}]`),
+        ),
+        error: replicaError(r.error, `${where}.error`),
       };
     }),
   };

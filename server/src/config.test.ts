@@ -12,6 +12,14 @@ describe('parseConfig', () => {
     expect([config.worldWidth, config.worldHeight]).toEqual([2000, 1500]);
     expect(config.checksums).toBe(true);
     expect(config.viewWidth).toBe(DEFAULT_CONFIG.viewWidth);
+    expect(config.game).toBe('arena');
+  });
+
+  it('takes the game by name, from --game or GAME', () => {
+    expect(parseConfig(['--game', 'stars'], {}).game).toBe('stars');
+    expect(parseConfig([], { GAME: 'my-game2' }).game).toBe('my-game2');
+    expect(() => parseConfig(['--game', 'Arena!'], {})).toThrow(/--game: expected a game name/);
+    expect(() => parseConfig([], { GAME: '' })).toThrow(/GAME: expected a game name/);
   });
 
   it('rejects bad values with a message naming the option', () => {
@@ -25,5 +33,6 @@ describe('parseConfig', () => {
   it('lists every option with its environment variable and default', () => {
     expect(usage()).toMatch(/--tick-hz\s+TICK_HZ\s+.*\(default: 30\)/);
     expect(usage()).toMatch(/--view\s+VIEW\s+.*\(default: 1600x1000\)/);
+    expect(usage()).toMatch(/--game\s+GAME\s+.*\(default: arena\)/);
   });
 });

@@ -113,6 +113,15 @@ const bool: Parser = (raw, name) => {
   throw new Error(`${name}: expected true or false, got "${raw}"`);
 };
 const text: Parser = (raw) => raw;
+/** A game's name as its declaration gives it (GameSpec.name). */
+const gameName: Parser = (raw, name) => {
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(raw)) {
+    throw new Error(
+      `${name}: expected a game name (lower-case letters, digits, '-'), got "${raw}"`,
+    );
+  }
+  return raw;
+};
 const oneOf =
   (...values: string[]): Parser =>
   (raw, name) => {
@@ -183,25 +192,31 @@ export const OPTIONS: OptionSpec[] = [
     text,
     'built client directory to serve ("" = none)',
   ),
-  simple('game', '--game', 'GAME', text, 'the game to run: arena or stars'),
+  simple('game', '--game', 'GAME', gameName, 'the game to run, by name (see games/server.ts)'),
   simple('tickHz', '--tick-hz', 'TICK_HZ', int(1, 240), 'simulation and snapshot rate'),
   size(['worldWidth', 'worldHeight'], '--world', 'WORLD', 'world size, e.g. 4000x4000'),
   size(['viewWidth', 'viewHeight'], '--view', 'VIEW', 'area of interest, e.g. 1600x1000'),
-  simple('pelletCount', '--pellets', 'PELLETS', int(0, 20_000), 'number of pellets'),
-  simple('eatPellets', '--eat-pellets', 'EAT_PELLETS', bool, 'players eat pellets they touch'),
+  simple('pelletCount', '--pellets', 'PELLETS', int(0, 20_000), 'arena: number of pellets'),
+  simple(
+    'eatPellets',
+    '--eat-pellets',
+    'EAT_PELLETS',
+    bool,
+    'arena: players eat pellets they touch',
+  ),
   simple(
     'scoreEveryMs',
     '--score-every-ms',
     'SCORE_EVERY_MS',
     int(0, 3_600_000),
-    'passive +1 score period (0 = off)',
+    'arena: passive +1 score period (0 = off)',
   ),
   simple(
     'playerSpeedUnitsPerSec',
     '--speed',
     'PLAYER_SPEED',
     int(1, 5000),
-    'player speed, units/s',
+    'arena: player speed, units/s',
   ),
   simple('maxPlayers', '--max-players', 'MAX_PLAYERS', int(1, 30_000), 'room capacity'),
   simple('seed', '--seed', 'SEED', int(0, 0xffff_ffff), 'world random seed'),

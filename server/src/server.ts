@@ -28,7 +28,9 @@ export async function startServer(
 ): Promise<RunningServer> {
   const game = games.get(config.game);
   if (!game) {
-    throw new Error(`unknown game "${config.game}": this build runs ${[...games.keys()].join(', ')}`);
+    throw new Error(
+      `unknown game "${config.game}": this build runs ${[...games.keys()].join(', ')}`,
+    );
   }
   const build = detectUwsBuild();
   if (build.kind === 'fallback' && !config.allowUwsFallback) {

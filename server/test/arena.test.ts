@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CloseCode,
+  LEGACY_SUBPROTOCOLS,
   MessageId,
   NO_DIRECTION,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
   encodeHello,
   encodeInput,
   packFrame,
+  unpackFrame,
 } from '@tickwire/protocol';
 import { startServer, type ServerProcess } from './support/server-process.js';
 import { TestClient, sleep, waitFor } from './support/test-client.js';
@@ -55,15 +59,14 @@ describe('arena over real WebSockets', () => {
     const b = new TestClient(server.wsUrl);
     const welcomeA = await a.join('alice');
     const welcomeB = await b.join('bob');
-    expect(welcomeA.protocolVersion).toBe(1);
+    expect(welcomeA.protocolVersion).toBe(2);
     expect(welcomeA.tickHz).toBe(30);
     expect([welcomeA.worldWidth, welcomeA.worldHeight]).toEqual([1200, 800]);
     expect(welcomeA.playerId).not.toBe(welcomeB.playerId);
 
     await waitFor(() => b.positionOf(welcomeA.playerId) !== null, 'bob sees alice');
     await waitFor(() => a.positionOf(welcomeB.playerId) !== null, 'alice sees bob');
-    const nameSeenByB = b.replica?.latest?.entities.get(welcomeA.playerId);
-    expect(nameSeenByB && 'name' in nameSeenByB ? nameSeenByB.name : null).toBe('alice');
+    expect(b.entity(welcomeA.playerId)).toMatchObject({ kind: 'player', name: 'alice', hp: 100 });
 
     // Alice moves down (+y) for half a second, then stops.
     const before = b.positionOf(welcomeA.playerId);
@@ -124,6 +127,39 @@ describe('arena over real WebSockets', () => {
     await Promise.all([again.close(), witness.close(), third.close()]);
   });
 
+  it("carries the arena's schema in the Welcome, with a fingerprint of its bytes", async () => {
+    const c = new TestClient(server.wsUrl);
+    const welcome = await c.join('schema');
+    const { schema } = welcome;
+    expect(schema.game).toBe('arena');
+    expect(schema.kinds.map((k) => [k.name, k.motion, k.lifetimeTicks])).toEqual([
+      ['player', 'linear', 0],
+      ['pellet', 'static', 0],
+      ['projectile', 'linear', 36],
+    ]);
+    expect(schema.input.map((f) => [f.name, f.min, f.max, f.default])).toEqual([
+      ['moveDir', -1, 255, -1],
+      ['aim', 0, 255, 0],
+      ['buttons', 0, 1, 0],
+    ]);
+    // 200 units/s at 30 Hz, in quarter units per tick; the player's radius of 20 units.
+    expect(schema.constants).toMatchObject({ playerSpeed: 27, playerRadius: 80, maxHp: 100 });
+    // Welcome = [64, ..., fingerprint, schema]: the fingerprint is FNV-1a over the schema's
+    // bytes as they are in the frame, which a client in any language can check.
+    const bytes = c.welcomeBytes;
+    if (!bytes) throw new Error('no Welcome bytes');
+    const fields = unpackFrame(bytes) as unknown[];
+    const headBytes = fields
+      .slice(0, 12)
+      .reduce<number>((n, value) => n + packFrame([value]).length - 1, 1);
+    let h = 0x811c9dc5;
+    for (const b of bytes.subarray(headBytes)) h = Math.imul(h ^ b, 0x01000193);
+    expect(fields[11]).toBe(h >>> 0);
+    expect(schema.fingerprint).toBe(h >>> 0);
+    expect(c.errors).toEqual([]);
+    await c.close();
+  });
+
   it('acknowledged snapshots become deltas, and checksums verify on every one', async () => {
     const c = new TestClient(server.wsUrl);
     await c.join('delta');
@@ -171,12 +207,17 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     expect(c.kick?.reason).toMatch(/msgpack/);
   });
 
-  it('a field out of range -> 4000', async () => {
+  it.each([
+    ['moveDir', { moveDir: 999, aim: 0, buttons: 0 }],
+    ['aim', { moveDir: 0, aim: 256, buttons: 0 }],
+    ['buttons', { moveDir: 0, aim: 0, buttons: 6 }],
+  ])('an Input with %s outside the schema range -> 4000 naming it', async (field, controls) => {
     const c = new TestClient(server.wsUrl);
-    await c.join('ranger');
-    c.sendRaw(encodeInput({ seq: 1, ackTick: 0, moveDir: 999, aim: 0, buttons: 0 }));
+    const welcome = await c.join('ranger');
+    c.sendRaw(encodeInput(welcome.schema, { seq: 1, ackTick: 0, controls }));
     await expectClosedWith(c, CloseCode.MalformedFrame);
-    expect(c.closeReason).toMatch(/moveDir/);
+    expect(c.kick?.reason).toMatch(new RegExp(`Input\\.${field}`));
+    expect(c.closeReason).toMatch(new RegExp(`Input\\.${field}`));
   });
 
   it('unknown message id -> 4001', async () => {
@@ -198,17 +239,32 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     await c.opened();
     c.sendRaw(encodeHello({ protocolVersion: 7, name: 'future', resumeToken: null }));
     await expectClosedWith(c, CloseCode.UnsupportedVersion);
-    expect(c.closeReason).toMatch(/speaks 1/);
+    expect(c.closeReason).toMatch(/speaks 2/);
+  });
+
+  it('a v1 client (subprotocol tickwire.v1, Hello version 1) -> 4002 naming version 2', async () => {
+    expect(LEGACY_SUBPROTOCOLS).toContain('tickwire.v1');
+    const c = new TestClient(server.wsUrl, ['tickwire.v1']);
+    await c.opened();
+    // The upgrade completed with the old subprotocol, so the client learns why it must go.
+    expect(c.ws.protocol).toBe('tickwire.v1');
+    c.sendRaw(encodeHello({ protocolVersion: 1, name: 'old', resumeToken: null }));
+    await expectClosedWith(c, CloseCode.UnsupportedVersion);
+    expect(c.kick).toEqual({ closeCode: CloseCode.UnsupportedVersion, reason: c.closeReason });
+    expect(c.closeReason).toMatch(/protocol version 1 is not supported; this server speaks 2/);
+    expect(c.welcome).toBeNull();
   });
 
   it('Input before Hello -> 4003; a second Hello -> 4003', async () => {
     const early = new TestClient(server.wsUrl);
     await early.opened();
-    early.sendRaw(encodeInput({ seq: 1, ackTick: 0, moveDir: 0, aim: 0, buttons: 0 }));
+    early.sendRaw(packFrame([MessageId.Input, 1, 0, 0, 0, 0]));
     await expectClosedWith(early, CloseCode.HandshakeViolation);
     const twice = new TestClient(server.wsUrl);
     await twice.join('twice');
-    twice.sendRaw(encodeHello({ protocolVersion: 1, name: 'again', resumeToken: null }));
+    twice.sendRaw(
+      encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'again', resumeToken: null }),
+    );
     await expectClosedWith(twice, CloseCode.HandshakeViolation);
   });
 
@@ -221,16 +277,19 @@ describe('hostile clients are closed with their code, and nobody else notices', 
   it('flooding -> 4005', async () => {
     const c = new TestClient(server.wsUrl);
     await c.join('flood');
-    for (let seq = 1; seq <= 400; seq++)
-      c.sendRaw(encodeInput({ seq, ackTick: 0, moveDir: 0, aim: 0, buttons: 0 }));
+    for (let seq = 1; seq <= 400; seq++) c.input(0);
     await expectClosedWith(c, CloseCode.RateLimited);
   });
 
-  it('no tickwire.v1 subprotocol -> 4009', async () => {
-    const c = new TestClient(server.wsUrl, []);
-    await expectClosedWith(c, CloseCode.SubprotocolRequired);
-    expect(c.closeReason).toMatch(/tickwire\.v1/);
-  });
+  it.each([[[]], [['chat', 'tickwire.v3']]])(
+    'no known subprotocol (offered: %j) -> 4009 naming tickwire.v2',
+    async (offered) => {
+      const c = new TestClient(server.wsUrl, offered);
+      await expectClosedWith(c, CloseCode.SubprotocolRequired);
+      expect(SUBPROTOCOL).toBe('tickwire.v2');
+      expect(c.closeReason).toMatch(/tickwire\.v2/);
+    },
+  );
 
   it('a frame over the 1 KiB frame limit -> 4010', async () => {
     const c = new TestClient(server.wsUrl);

@@ -7,10 +7,12 @@ import {
   sinQ14,
   worldBounds,
 } from '@tickwire/protocol';
-import type { Bot, Controls, PlayerRecord, Welcome } from '@tickwire/protocol';
+import type { Bot, Welcome } from '@tickwire/protocol';
+import type { ArenaControls, ArenaPlayer } from '../../../games/arena/shared.js';
+import { asPlayer, isArena } from './arena.js';
 
 // The wanderer walks straight, picks a new heading every couple of seconds, and turns back
-// towards the middle of the world when it is about to walk into a wall.
+// towards the middle of the world when it is about to walk into a wall. It never fires.
 
 /** How close to a wall (wire units: 80 world units) the wanderer turns away from it. */
 const WALL_MARGIN = 80 * POSITION_SCALE;
@@ -31,11 +33,11 @@ export function createWander(random: () => number): Wander {
 /** The wanderer's input for the view at `tick`. Updates `wander`. */
 export function decideWander(
   wander: Wander,
-  self: PlayerRecord,
+  self: ArenaPlayer,
   tick: number,
   welcome: Welcome,
   random: () => number,
-): Controls {
+): ArenaControls {
   if (tick >= wander.nextTurnTick) {
     wander.heading = Math.floor(random() * ANGLE_STEPS);
     wander.nextTurnTick = tick + Math.round(welcome.tickHz * (1.5 + random()));
@@ -53,13 +55,16 @@ export function decideWander(
     const spread = Math.floor(random() * (2 * WALL_SPREAD + 1)) - WALL_SPREAD;
     wander.heading = (towardsMiddle + spread + ANGLE_STEPS) % ANGLE_STEPS;
   }
-  return { moveDir: wander.heading, aim: wander.heading };
+  return { moveDir: wander.heading, aim: wander.heading, buttons: 0 };
 }
 
 /** Makes `bot` wander. Returns the function that stops it. */
 export function wander(bot: Bot, random: () => number = Math.random): () => void {
   const state = createWander(random);
   return bot.on('snapshot', (view, b) => {
-    if (b.self && b.welcome) b.setInput(decideWander(state, b.self, view.tick, b.welcome, random));
+    const self = asPlayer(b.self);
+    if (self && isArena(b.welcome)) {
+      b.setInput(decideWander(state, self, view.tick, b.welcome, random));
+    }
   });
 }

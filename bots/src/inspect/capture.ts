@@ -1,7 +1,7 @@
 // The capture file (.twcap): one JSON object per line, written by --record and read by --file.
 // The format is documented in README.md next to this file.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { toHex, type Direction, type WireFrame } from './frame-line.js';
+import { peekMessageId, toHex, type Direction, type WireFrame } from './frame-line.js';
 
 export type CaptureEntry =
   | { kind: 'frame'; tMs: number; frame: WireFrame }
@@ -60,18 +60,11 @@ export function fromHex(hex: string): Uint8Array {
 
 /**
  * The direction of a frame from its message id: client -> server ids are 1..63, server -> client
- * ids 64..127 (PROTOCOL.md section 3). Null when the bytes do not start like a tickwire frame.
+ * ids 64..127 (PROTOCOL.md, "Framing"). Null when the bytes do not start like a tickwire frame.
  */
 export function inferDirection(bytes: Uint8Array): Direction | null {
-  const head = bytes[0];
-  let idAt: number;
-  if (head === undefined) return null;
-  if (head >= 0x91 && head <= 0x9f) idAt = 1;
-  else if (head === 0xdc) idAt = 3;
-  else if (head === 0xdd) idAt = 5;
-  else return null;
-  const id = bytes[idAt];
-  if (id === undefined || id < 1 || id > 127) return null;
+  const id = peekMessageId(bytes);
+  if (id === null || id < 1) return null;
   return id < 64 ? 'out' : 'in';
 }
 

@@ -1,7 +1,6 @@
 // Connect mode: a passive player that prints (and optionally records) every frame both ways.
 import WebSocket from 'ws';
 import {
-  NO_DIRECTION,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   WEBSOCKET_PATH,
@@ -107,11 +106,12 @@ export function runLive(options: LiveOptions, io: LiveIo): Promise<number> {
     capture?.write({ kind: 'open', tMs, url: options.url.href, subprotocol: ws.protocol });
     print(session.onOpen(tMs, options.url.href, ws.protocol));
     send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name: options.name, resumeToken: null }));
-    // Acknowledging keeps deltas coming; moveDir NO_DIRECTION keeps the player still.
+    // Acknowledging keeps deltas coming. No controls: every input field at the schema's
+    // default, which is a player left alone (for the arena: standing still, not firing).
     const ack = setInterval(() => {
-      if (!session.isWelcomed || closedBy === 'inspector') return;
-      const ackTick = session.ackTick;
-      send(encodeInput({ seq: ++seq, ackTick, moveDir: NO_DIRECTION, aim: 0, buttons: 0 }));
+      const schema = session.schema;
+      if (schema === null || closedBy === 'inspector') return;
+      send(encodeInput(schema, { seq: ++seq, ackTick: session.ackTick, controls: {} }));
     }, ACK_INTERVAL_MS);
     stops.push(() => clearInterval(ack));
     if (options.seconds !== null) {

@@ -13,6 +13,9 @@ export interface ReplayIo {
 /**
  * Replays capture lines and returns how many were invalid (each is reported through `warn` and
  * skipped). The Resyncs the session would send are not sent: the capture holds the real ones.
+ *
+ * Snapshots and Inputs decode only with the game's schema, which the Welcome carries: a capture
+ * whose first Snapshot or Input comes before any Welcome stops there, with an error.
  */
 export async function replayLines(
   lines: AsyncIterable<string> | Iterable<string>,
@@ -42,7 +45,17 @@ export async function replayLines(
     if (entry.kind === 'open') print(session.onOpen(tMs, entry.url, entry.subprotocol));
     else if (entry.kind === 'close') {
       print(session.onClose(tMs, entry.closeCode, entry.reason, entry.closedBy));
-    } else print(session.onFrame(tMs, entry.frame).lines);
+    } else {
+      const result = session.onFrame(tMs, entry.frame);
+      print(result.lines);
+      if (result.needsWelcome) {
+        io.warn(
+          `inspect: capture line ${lineNumber}: ${entry.frame.dir === 'in' ? 'a Snapshot' : 'an Input'} before any Welcome. A capture must hold the session's Welcome: its schema is what decodes snapshots and inputs. Record from the start of the session (--record), or add the Welcome's hex to the capture.`,
+        );
+        print(session.finish());
+        return invalid + 1;
+      }
+    }
   }
   print(session.finish());
   return invalid;

@@ -1,9 +1,11 @@
-// What the inspector knows about one session: the replica, the last Kick, the Resync policy.
-// Fed the same frames, a live session and the replay of its capture print the same lines.
+// What the inspector knows about one session: the Welcome's schema, the replica, the last Kick,
+// the Resync policy. Fed the same frames, a live session and the replay of its capture print the
+// same lines.
 import {
   MessageId,
   Replica,
   ReplicaError,
+  type CompiledSchema,
   type Kick,
   type Snapshot,
   type Welcome,
@@ -15,6 +17,7 @@ import {
   type ReplicaResult,
   type WireFrame,
 } from './frame-line.js';
+import { schemaLine, type SchemaLine } from './message-json.js';
 import { SnapshotSummary, type SnapshotSummaryLine } from './snapshot-summary.js';
 
 /** `{"t","event":"open","url","subprotocol"}`: the WebSocket is open (before Hello). */
@@ -38,7 +41,7 @@ export interface CloseLine {
   kick: Kick | null;
 }
 
-export type InspectLine = FrameLine | SnapshotSummaryLine | OpenLine | CloseLine;
+export type InspectLine = FrameLine | SchemaLine | SnapshotSummaryLine | OpenLine | CloseLine;
 
 export interface SessionOptions {
   /** Raw hex on every frame line. */
@@ -51,17 +54,25 @@ export interface FrameResult {
   lines: InspectLine[];
   /** Send `Resync [4, resyncTick]` now (a live session does; a replay only prints). */
   resyncTick: number | null;
+  /**
+   * The frame is a Snapshot or an Input and no Welcome came before it: without the Welcome's
+   * schema nothing after it decodes (a replay stops there).
+   */
+  needsWelcome: boolean;
 }
 
 /**
  * While a snapshot cannot be applied, Resync again at most this often: deltas on the missing
- * baseline keep coming until the full snapshot arrives (PROTOCOL.md section 5, MissingBaseline).
+ * baseline keep coming until the full snapshot arrives (PROTOCOL.md, "Applying a snapshot", MissingBaseline).
  */
 export const RESYNC_RETRY_MS = 1000;
 
 export class InspectorSession {
   readonly #options: SessionOptions;
   readonly #summary = new SnapshotSummary();
+  /** Fingerprints of the schemas already printed: each is printed once. */
+  readonly #printedSchemas = new Set<number>();
+  #schema: CompiledSchema | null = null;
   #replica: Replica | null = null;
   #kick: Kick | null = null;
   /** When the unanswered Resync was asked for; null when the last snapshot applied. */
@@ -71,9 +82,9 @@ export class InspectorSession {
     this.#options = options;
   }
 
-  /** Welcome has arrived: Inputs may acknowledge snapshots. */
-  get isWelcomed(): boolean {
-    return this.#replica !== null;
+  /** The game's schema, from the Welcome; null before it. */
+  get schema(): CompiledSchema | null {
+    return this.#schema;
   }
 
   /** The tick to acknowledge: the newest applied snapshot, 0 before the first. */
@@ -86,26 +97,39 @@ export class InspectorSession {
   }
 
   onFrame(tMs: number, frame: WireFrame): FrameResult {
-    const decoding = decodeFrame(frame);
-    const lineOptions = { hex: this.#options.hex };
+    const decoding = decodeFrame(frame, this.#schema);
+    const needsWelcome = !decoding.ok && decoding.needsWelcome;
+    const single = (line: FrameLine): FrameResult => ({
+      lines: [line],
+      resyncTick: null,
+      needsWelcome,
+    });
     if (!decoding.ok || frame.dir === 'out') {
-      return { lines: [frameLine(tMs, frame, decoding, lineOptions)], resyncTick: null };
+      return single(frameLine(tMs, frame, decoding, this.#lineOptions()));
     }
     const m = decoding.decoded;
-    if (m.id === MessageId.Welcome) this.#welcome(m.message);
-    else if (m.id === MessageId.Kick) this.#kick = m.message;
+    if (m.id === MessageId.Welcome) {
+      this.#welcome(m.message);
+      const lines: InspectLine[] = [frameLine(tMs, frame, decoding, this.#lineOptions())];
+      if (!this.#printedSchemas.has(m.message.schema.fingerprint)) {
+        this.#printedSchemas.add(m.message.schema.fingerprint);
+        lines.push(schemaLine(tMs, m.message.schema));
+      }
+      return { lines, resyncTick: null, needsWelcome };
+    }
+    if (m.id === MessageId.Kick) this.#kick = m.message;
     if (m.id !== MessageId.Snapshot) {
-      return { lines: [frameLine(tMs, frame, decoding, lineOptions)], resyncTick: null };
+      return single(frameLine(tMs, frame, decoding, this.#lineOptions()));
     }
     const { result, resyncTick } = this.#apply(tMs, m.message);
-    const line = frameLine(tMs, frame, decoding, { ...lineOptions, replica: result });
-    if (!this.#options.quietSnapshots) return { lines: [line], resyncTick };
+    const line = frameLine(tMs, frame, decoding, { ...this.#lineOptions(), replica: result });
+    if (!this.#options.quietSnapshots) return { lines: [line], resyncTick, needsWelcome };
     const lines: InspectLine[] = [];
     const finished = this.#summary.add(tMs, frame.bytes.byteLength, m.message, result);
     if (finished) lines.push(finished);
     // A refused snapshot is the interesting one: it keeps its own line.
     if (!result.applied) lines.push(line);
-    return { lines, resyncTick };
+    return { lines, resyncTick, needsWelcome };
   }
 
   onClose(
@@ -125,8 +149,14 @@ export class InspectorSession {
     return summary ? [summary] : [];
   }
 
+  #lineOptions(): { hex: boolean; schema: CompiledSchema | null } {
+    return { hex: this.#options.hex, schema: this.#schema };
+  }
+
   #welcome(welcome: Welcome): void {
+    this.#schema = welcome.schema;
     this.#replica = new Replica({
+      schema: welcome.schema,
       worldWidth: welcome.worldWidth,
       worldHeight: welcome.worldHeight,
     });
@@ -134,10 +164,8 @@ export class InspectorSession {
   }
 
   #apply(tMs: number, snapshot: Snapshot): { result: ReplicaResult; resyncTick: number | null } {
-    if (!this.#replica) {
-      const detail = 'snapshot before Welcome: no world size to apply it with';
-      return { result: { applied: false, error: 'NoWelcome', detail }, resyncTick: null };
-    }
+    // A Snapshot only decodes with the Welcome's schema, which made the replica.
+    if (!this.#replica) throw new Error('InspectorSession: a decoded Snapshot before the Welcome');
     try {
       const view = this.#replica.apply(snapshot);
       this.#resyncAtMs = null;
@@ -153,7 +181,7 @@ export class InspectorSession {
         const result = { applied: false as const, error: 'Unexpected', detail: String(error) };
         return { result, resyncTick: null };
       }
-      // InvalidDelta and ChecksumMismatch: forget every view, then Resync (PROTOCOL.md section 5).
+      // InvalidDelta and ChecksumMismatch: forget every view, then Resync (PROTOCOL.md, "Applying a snapshot").
       if (error.code !== 'MissingBaseline') this.#replica.reset();
       const result = { applied: false as const, error: error.code, detail: error.message };
       return { result, resyncTick: this.#shouldResync(tMs) ? snapshot.tick : null };

@@ -1,5 +1,6 @@
 import { connect, describeClose } from '@tickwire/protocol';
 import type { Bot, WebSocketConstructor } from '@tickwire/protocol';
+import { asPlayer, isArena } from '../examples/arena.js';
 import { EXAMPLE_BOTS } from '../examples/kinds.js';
 import type { ExampleKind } from '../examples/kinds.js';
 import { botName, kindOf } from './options.js';
@@ -35,7 +36,7 @@ export interface FleetReport {
   joined: number;
   /** Bots of each kind, and the sum of their scores in their last view. */
   byKind: Map<ExampleKind, { bots: number; score: number }>;
-  /** Bots that could not join, or lost the game for good after joining. */
+  /** Bots that could not join, joined another game, or lost the game for good after joining. */
   problems: FleetProblem[];
 }
 
@@ -119,7 +120,7 @@ export class Fleet {
     for (const { bot, kind } of this.#members) {
       const entry = byKind.get(kind) ?? { bots: 0, score: 0 };
       entry.bots++;
-      entry.score += bot.self?.score ?? 0;
+      entry.score += asPlayer(bot.self)?.score ?? 0;
       byKind.set(kind, entry);
     }
     return {
@@ -150,13 +151,28 @@ export class Fleet {
     const botKind = kindOf(kind, index);
     EXAMPLE_BOTS[botKind](bot, random);
     this.#members.push({ bot, kind: botKind });
+    let isWrongGame = false;
     bot.welcomed.then(
-      () => this.#joined++,
+      (welcome) => {
+        const game = welcome.schema.game;
+        if (isArena(welcome)) {
+          this.#joined++;
+          return;
+        }
+        // The examples only know the arena's kinds and input: standing idle in another game
+        // would look like a working bot. Say so, and leave.
+        isWrongGame = true;
+        this.#problems.push({
+          botName: bot.name,
+          problem: `the server runs the game ${game}; the example bots play the arena`,
+        });
+        bot.close();
+      },
       () => {},
     );
     void bot.closed.then((status) => {
       // Bots this runner closes are not a problem, whatever phase they were in.
-      if (status.isClientInitiated && this.#isClosing) return;
+      if (isWrongGame || (status.isClientInitiated && this.#isClosing)) return;
       // After failed reconnects the last attempt has not joined, but the bot had.
       const what = bot.welcome === null ? 'did not join' : 'lost its game';
       this.#problems.push({ botName: bot.name, problem: `${what}: ${describeClose(status)}` });

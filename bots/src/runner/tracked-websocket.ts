@@ -5,7 +5,7 @@ import type { WebSocketConstructor } from '@tickwire/protocol';
  * The `ws` WebSocket class (Node 20 has no global one), with every socket it makes remembered
  * until it has closed. The runner waits for the close handshakes before it exits: a bot that
  * leaves with 1000 is removed from the world at once, while a cut connection leaves its player
- * standing there for the server's resume grace period (PROTOCOL.md section 2).
+ * standing there for the server's resume grace period (PROTOCOL.md, "Session lifecycle").
  */
 export class SocketTracker {
   readonly WebSocket: WebSocketConstructor;

@@ -1,22 +1,28 @@
-import { EntityKind, POSITION_SCALE } from '@tickwire/protocol';
+import { POSITION_SCALE } from '@tickwire/protocol';
 import type { ConnectionPhase, TrafficCounters, ViewState } from '@tickwire/protocol';
 import type { Camera } from '../game/camera.js';
-import type { NetcodeFigures, RenderEntity } from '../game/game-state.js';
+import type { RenderEntity } from '../game/game-module.js';
+import type { NetcodeFigures } from '../game/game-state.js';
 
-/** One entity of the latest applied snapshot, in world units. */
+/**
+ * One entity of the latest applied snapshot: x, y in world units, then the kind's declared
+ * fields as the server sent them (and `ticksLeft` for kinds with a lifetime). The built-in
+ * velocity is left out.
+ */
 export interface TickwireDebugEntity {
   id: number;
-  kind: EntityKind;
+  /** Kind name, as the schema declares it. */
+  kind: string;
   x: number;
   y: number;
-  /** Players only. */
-  name?: string;
+  [field: string]: number | string;
 }
 
 /** One entity as the last frame drew it, in world units. */
 export interface TickwireDebugRendered {
+  /** Below 0 for the game's local predictions (a shot the server has not confirmed yet). */
   id: number;
-  kind: EntityKind;
+  kind: string;
   x: number;
   y: number;
   isSelf: boolean;
@@ -94,14 +100,15 @@ export interface DebugSources {
 /** A plain-data copy of the client's state, safe to hand across `page.evaluate`. */
 export function debugSnapshot(s: DebugSources): TickwireDebugSnapshot {
   const entities: TickwireDebugEntity[] = [];
-  for (const entity of s.view?.entities.values() ?? []) {
-    const x = entity.x / POSITION_SCALE;
-    const y = entity.y / POSITION_SCALE;
-    entities.push(
-      entity.kind === EntityKind.Player
-        ? { id: entity.id, kind: entity.kind, x, y, name: entity.name }
-        : { id: entity.id, kind: entity.kind, x, y },
-    );
+  for (const record of s.view?.entities.values() ?? []) {
+    const entity: TickwireDebugEntity = { id: record.id, kind: record.kind, x: 0, y: 0 };
+    for (const [name, value] of Object.entries(record)) {
+      if (name === 'x' || name === 'y') entity[name] = (value as number) / POSITION_SCALE;
+      else if (name !== 'vx' && name !== 'vy' && name !== 'id' && name !== 'kind') {
+        entity[name] = value;
+      }
+    }
+    entities.push(entity);
   }
   return {
     status: s.status,

@@ -1,23 +1,31 @@
-import { EntityKind, PROTOCOL_VERSION, ReplicaError } from '@tickwire/protocol';
+import { ReplicaError } from '@tickwire/protocol';
 import type { Snapshot, Welcome } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { GameState } from './game-state.js';
-import { fullSnapshot, pelletRecord, playerRecord } from '../../../protocol/src/testing/records.js';
+import {
+  fullSnapshot,
+  pelletRecord,
+  playerRecord,
+  welcomeRecord,
+} from '../../../protocol/src/testing/records.js';
+import { testMixedSchema } from '../../../protocol/src/testing/test-schemas.js';
+import { inputState, testGame } from '../testing/test-game.js';
+import type { TestSessionHooks } from '../testing/test-game.js';
 
-const welcome: Welcome = {
-  protocolVersion: PROTOCOL_VERSION,
+// The test arena's player speed is 27 wire units per tick.
+const welcome: Welcome = welcomeRecord({
   playerId: 1,
-  tickHz: 30,
   serverTick: 10,
   serverTimeMs: 0,
   worldWidth: 4000,
   worldHeight: 3000,
-  viewWidth: 1600,
-  viewHeight: 1000,
-  playerSpeed: 27,
   resumeToken: 't',
-};
+});
 const viewport = { widthPx: 1280, heightPx: 720 };
+
+function gameState(hooks: TestSessionHooks = {}): GameState {
+  return new GameState(new Map([['arena', testGame(hooks)]]));
+}
 
 function snapshot(tick: number, selfX: number, otherX: number, selfVx = 0): Snapshot {
   return fullSnapshot(tick, [
@@ -29,7 +37,7 @@ function snapshot(tick: number, selfX: number, otherX: number, selfVx = 0): Snap
 
 describe('GameState', () => {
   it('draws nothing, centred on the origin at zoom 1, before Welcome', () => {
-    const state = new GameState();
+    const state = gameState();
     const frame = state.frame(0, viewport);
     expect(frame.entities).toEqual([]);
     expect(frame.world).toBeNull();
@@ -43,8 +51,8 @@ describe('GameState', () => {
   const TICK_MS = 1000 / 30;
   const arrival = (tick: number): number => tick * TICK_MS + 10;
 
-  function synced(): GameState {
-    const state = new GameState();
+  function synced(hooks: TestSessionHooks = {}): GameState {
+    const state = gameState(hooks);
     state.onWelcome({ ...welcome, serverTimeMs: 10 * TICK_MS }, arrival(10));
     for (let i = 0; i < 4; i++) {
       const sentAt = arrival(10) + i;
@@ -63,9 +71,14 @@ describe('GameState', () => {
     expect(state.ackTick).toBe(11);
     expect(frame.world).toEqual({ width: 4000, height: 3000 });
     const byId = new Map(frame.entities.map((e) => [e.id, e]));
-    expect(byId.get(1)).toMatchObject({ x: 2000, y: 1000, name: 'me', isSelf: true });
-    expect(byId.get(2)).toMatchObject({ x: 2100, y: 1000, name: 'you', isSelf: false });
-    expect(byId.get(3)).toMatchObject({ kind: EntityKind.Pellet, x: 100, y: 200 });
+    expect(byId.get(1)).toMatchObject({ x: 2000, y: 1000, fields: { name: 'me' }, isSelf: true });
+    expect(byId.get(2)).toMatchObject({
+      x: 2100,
+      y: 1000,
+      fields: { name: 'you' },
+      isSelf: false,
+    });
+    expect(byId.get(3)).toMatchObject({ kind: 'pellet', x: 100, y: 200 });
     expect(frame.self?.id).toBe(1);
     expect(frame.camera).toMatchObject({ x: 2000, y: 1000, zoom: 0.8 });
   });
@@ -96,18 +109,24 @@ describe('GameState', () => {
     state.applySnapshot(snapshot(11, 8000, 8400), arrival(11));
     const now = 12.5 * TICK_MS;
     const before = state.frame(now, viewport).self;
-    state.setControls({ moveDir: 0, aim: 64 });
+    // D held, the pointer straight below the player: aim 64 (down).
+    const held = inputState({
+      keysDown: new Set(['KeyD']),
+      self: { x: 2000, y: 1000 },
+      pointer: { x: 2000, y: 1100 },
+    });
+    expect(state.readControls(held, now)).toEqual({ moveDir: 0, aim: 64 });
     const after = state.frame(now, viewport).self;
     expect(after?.x).toBeGreaterThan(before?.x as number);
-    expect(after?.aimRadians).toBeCloseTo(Math.PI / 2, 10);
+    expect(after?.fields.aim).toBe(64);
   });
 
   it('measures zero prediction error when the server moved the player as predicted', () => {
     const state = synced();
     state.applySnapshot(snapshot(11, 8000, 8400), arrival(11));
     // Sent at 11.5 ticks + 0 ms: server time 11.5 ticks, lead 10 ms: lands in tick 12's step.
-    state.setControls({ moveDir: 0, aim: 0 });
-    state.onInputSent({ seq: 1, ackTick: 11, moveDir: 0, aim: 0, buttons: 0 }, 11.5 * TICK_MS);
+    state.readControls(inputState({ keysDown: new Set(['KeyD']) }), 11.5 * TICK_MS);
+    state.onInputSent({ seq: 1, ackTick: 11, controls: { moveDir: 0, aim: 0 } }, 11.5 * TICK_MS);
     for (let tick = 12; tick <= 16; tick++) {
       const x = 8000 + 27 * (tick - 11);
       state.applySnapshot({ ...snapshot(tick, x, 8400, 27), inputAck: 1 }, arrival(tick));
@@ -123,8 +142,8 @@ describe('GameState', () => {
   it('measures a late input as an error, and slides the own player instead of jumping', () => {
     const state = synced();
     state.applySnapshot(snapshot(11, 8000, 8400), arrival(11));
-    state.setControls({ moveDir: 0, aim: 0 });
-    state.onInputSent({ seq: 1, ackTick: 11, moveDir: 0, aim: 0, buttons: 0 }, 11.5 * TICK_MS);
+    state.readControls(inputState({ keysDown: new Set(['KeyD']) }), 11.5 * TICK_MS);
+    state.onInputSent({ seq: 1, ackTick: 11, controls: { moveDir: 0, aim: 0 } }, 11.5 * TICK_MS);
     // The input reached the server a tick late: at tick 12 the player had not moved yet.
     const drawnBefore = state.frame(arrival(12), viewport).self?.x as number;
     state.applySnapshot(snapshot(12, 8000, 8400), arrival(12));
@@ -138,6 +157,112 @@ describe('GameState', () => {
     const settled = state.frame(arrival(13) + 500, viewport).self?.x as number;
     const present = (arrival(13) + 500 + 10) / TICK_MS;
     expect(settled).toBeCloseTo((8000 + 27 * (present - 12)) / 4, 1);
+  });
+
+  it('plays the game the schema names, with a fresh session per Welcome', () => {
+    const state = gameState();
+    state.onWelcome(welcome, 0);
+    const first = state.session;
+    expect(state.game?.name).toBe('arena');
+    expect(first?.helpText).toBe('WASD moves, the pointer aims.');
+    expect(state.context).toMatchObject({ playerId: 1, tickHz: 30, worldWidth: 4000 });
+    state.onWelcome(welcome, 0);
+    expect(state.session).not.toBe(first);
+  });
+
+  it('shows a game it has no module for, and holds every control at its default', () => {
+    const state = gameState();
+    const cursor = { id: 1, kind: 'cursor', x: 800, y: 400, label: 'me', color: 1, pressed: 0 };
+    state.onWelcome({ ...welcome, schema: testMixedSchema }, 0);
+    expect(state.game).toBeNull();
+    expect(state.session?.helpText).toMatch(/no module for the game "mixed"/);
+    expect(state.readControls(inputState({ keysDown: new Set(['KeyD']) }), 0)).toEqual({});
+    state.applySnapshot(fullSnapshot(11, [{ ...cursor, owner: 1 }]), 0);
+    const frame = state.frame(0, viewport);
+    expect(frame.entities).toEqual([
+      {
+        id: 1,
+        kind: 'cursor',
+        x: 200,
+        y: 100,
+        isSelf: true,
+        fields: { ...cursor, owner: 1 },
+      },
+    ]);
+    expect(frame.self?.id).toBe(1);
+  });
+
+  it('only shows a game whose module cannot play the schema the server sent', () => {
+    const refusing = {
+      ...testGame(),
+      start: () => {
+        throw new Error('the schema has no constant playerSpeed');
+      },
+    };
+    const state = new GameState(new Map([['arena', refusing]]));
+    state.onWelcome(welcome, 0);
+    expect(state.game).toBeNull();
+    expect(state.session?.helpText).toBe(
+      'This client\'s module for "arena" cannot play this server\'s version of it (the schema has no constant playerSpeed): it shows the game but cannot play it.',
+    );
+    expect(state.readControls(inputState({ keysDown: new Set(['KeyD']) }), 0)).toEqual({});
+  });
+
+  it('draws the own entity interpolated, and follows it, when the game predicts nothing', () => {
+    const state = synced({ hasNoPrediction: true });
+    for (let tick = 11; tick <= 14; tick++) {
+      state.applySnapshot(snapshot(tick, 8000 + 40 * (tick - 11), 8400), arrival(tick));
+    }
+    // Render time: 2 ticks behind the transit, like every other entity (tick 12.5 here).
+    const frame = state.frame(14.5 * TICK_MS + 10, viewport);
+    expect(frame.self).toMatchObject({ id: 1, isSelf: true, x: (8000 + 40 * 1.5) / 4 });
+    expect(frame.entities.filter((e) => e.id === 1)).toHaveLength(1);
+    expect(frame.camera.x).toBe(frame.self?.x);
+    expect(state.figures(arrival(14)).predictionSamples).toBe(0);
+  });
+
+  it('leaves what the game predicts to the game, and draws what it predicts in the present', () => {
+    const presents: { tick: number; inputAck: number; selfX: number | null; pelletX: number }[] =
+      [];
+    const state = synced({
+      isPredicted: (record) => record.kind === 'pellet',
+      predict: (present) => {
+        const pellet = present.view?.entities.get(3);
+        presents.push({
+          tick: present.tick,
+          inputAck: present.inputAck,
+          selfX: present.selfAt(Math.floor(present.tick))?.x ?? null,
+          pelletX: pellet ? present.extrapolate(pellet, present.tick + 5).x : -1,
+        });
+        return [{ id: -1, kind: 'pellet', x: 5, y: 6, isSelf: false, fields: {} }];
+      },
+    });
+    state.applySnapshot({ ...snapshot(11, 8000, 8400, 27), inputAck: 4 }, arrival(11));
+    const frame = state.frame(12 * TICK_MS, viewport);
+    expect(frame.entities.map((e) => e.id).sort()).toEqual([-1, 1, 2]);
+    // Present: server time 12 ticks plus half the 20 ms round trip.
+    const present = presents.at(-1);
+    expect(present?.tick).toBeCloseTo(12 + 10 / TICK_MS, 9);
+    expect(present?.inputAck).toBe(4);
+    // The own player moves 27 a tick from 8000 at tick 11; pellets do not move.
+    expect(present?.selfX).toBe(8000 + 27);
+    expect(present?.pelletX).toBe(400);
+  });
+
+  it('tells the game the tick each Input takes effect in, and asks it what is urgent', () => {
+    const sent: { seq: number; tick: number; moveDir: number | undefined }[] = [];
+    const state = synced({
+      onInputSent: (input, tick) =>
+        sent.push({ seq: input.seq, tick, moveDir: input.controls['moveDir'] }),
+    });
+    state.applySnapshot(snapshot(11, 8000, 8400), arrival(11));
+    // Sent at 11.5 ticks, 10 ms ahead: it reaches the server during tick 11, for tick 12's step.
+    state.onInputSent({ seq: 1, ackTick: 11, controls: { moveDir: 0, aim: 0 } }, 11.5 * TICK_MS);
+    expect(sent).toEqual([{ seq: 1, tick: 12, moveDir: 0 }]);
+    expect(state.isUrgentChange({ moveDir: 0, aim: 0 }, { moveDir: 0, aim: 9 })).toBe(false);
+    expect(state.isUrgentChange({ moveDir: 0, aim: 0 }, { moveDir: 64, aim: 0 })).toBe(true);
+    // Before any game: every change is.
+    expect(gameState().isUrgentChange({ aim: 0 }, { aim: 9 })).toBe(true);
   });
 
   it('keeps its state when a snapshot cannot be applied', () => {
@@ -160,7 +285,7 @@ describe('GameState', () => {
   });
 
   it('forgets the room on clear but keeps the camera still', () => {
-    const state = new GameState();
+    const state = gameState();
     state.onWelcome(welcome, 0);
     state.applySnapshot(snapshot(11, 8000, 8000), 0);
     state.frame(0, viewport);

@@ -1,33 +1,33 @@
-import {
-  EntityKind,
-  NO_DIRECTION,
-  POSITION_SCALE,
-  Predictor,
-  Replica,
-  fromWireAngle,
+import { POSITION_SCALE, Replica, clamp } from '@tickwire/protocol';
+import type {
+  Controls,
+  EntityRecord,
+  Input,
+  Pong,
+  Snapshot,
+  SyncTarget,
+  ViewState,
+  Welcome,
 } from '@tickwire/protocol';
-import type { Input, Pong, Snapshot, SyncTarget, ViewState, Welcome } from '@tickwire/protocol';
 import { followCamera, zoomToFit } from './camera.js';
 import type { Camera, Viewport, WorldSize } from './camera.js';
+import { numberField } from './game-module.js';
+import type {
+  ClientGame,
+  GameContext,
+  GameSession,
+  InputState,
+  Present,
+  RenderEntity,
+} from './game-module.js';
 import type { Point } from './geometry.js';
+import { OwnPrediction, noPredictionErrors } from './own-prediction.js';
+import type { PredictionErrorFigures } from './own-prediction.js';
+import { watchOnlySession } from './unknown-game.js';
 import { ClockSync } from '../netcode/clock-sync.js';
-import { CorrectionSmoother } from '../netcode/correction-smoother.js';
 import { InterpolationBuffer } from '../netcode/interpolation-buffer.js';
 import type { InterpolatedEntity } from '../netcode/interpolation-buffer.js';
 import { WindowedSeries } from '../netcode/net-stats.js';
-
-/** One entity as the renderer draws it: world units, at the render time. */
-export interface RenderEntity {
-  id: number;
-  kind: EntityKind;
-  x: number;
-  y: number;
-  /** Player name; '' for pellets. */
-  name: string;
-  /** Facing, in radians (0 = +x, clockwise on screen since +y is down). */
-  aimRadians: number;
-  isSelf: boolean;
-}
 
 /** Everything the renderer needs for one frame. The renderer reads it and nothing else. */
 export interface Frame {
@@ -35,18 +35,12 @@ export interface Frame {
   world: WorldSize | null;
   camera: Camera;
   entities: readonly RenderEntity[];
-  /** The own player, once the prediction has a server state. */
+  /** The own entity as drawn (predicted, or interpolated when the game predicts nothing). */
   self: RenderEntity | null;
 }
 
-/** What the player holds right now, in wire units (the connection sends the same). */
-export interface LocalControls {
-  moveDir: number;
-  aim: number;
-}
-
 /** The netcode's figures, for the net graph and the tests. Distances in world units. */
-export interface NetcodeFigures {
+export interface NetcodeFigures extends PredictionErrorFigures {
   isClockSynced: boolean;
   rttMs: number;
   rttJitterMs: number;
@@ -55,16 +49,8 @@ export interface NetcodeFigures {
   interpolationDelayMs: number;
   /** Snapshots applied in the last second. */
   snapshotsPerSecond: number;
-  /** How far ahead of the server's newest tick the own player is predicted, in ms. */
+  /** How far ahead of the server's newest tick the own entity is predicted, in ms. */
   predictionLeadMs: number;
-  /** Prediction error at each snapshot's tick: newest, largest and mean over the last second. */
-  predictionErrorLast: number;
-  predictionErrorMax: number;
-  predictionErrorMean: number;
-  /** Largest prediction error since Welcome. */
-  predictionErrorMaxEver: number;
-  /** Snapshots whose prediction error was measured since Welcome. */
-  predictionSamples: number;
 }
 
 /** A server-time estimate from the Welcome alone, until the first Pong. */
@@ -79,34 +65,55 @@ const CLOCK_RESTART_MS = 1000;
 const SNAP_DISTANCE_UNITS = 200;
 
 /**
- * The client's game state, fed by the connection (it is its SyncTarget) and read by the renderer
- * through `frame()`. It holds the replica of the server's view, the clock estimate, the
- * interpolation buffer for everything but the own player, and the prediction of the own player.
- * No socket, no drawing, no clock of its own: every time is passed in.
+ * The client's game state, for any game: fed by the connection (it is its SyncTarget) and read
+ * by the renderer through `frame()`. It holds the replica of the server's view, the clock
+ * estimate, the interpolation buffer, the prediction of the own entity, and the session of the
+ * game's client module, picked by the Welcome's schema. No socket, no drawing, no clock of its
+ * own: every time is passed in.
  */
 export class GameState implements SyncTarget {
   readonly clock = new ClockSync();
+  readonly #games: ReadonlyMap<string, ClientGame>;
   #welcome: Welcome | null = null;
   #welcomeClock: WelcomeClock | null = null;
+  #context: GameContext | null = null;
+  #game: ClientGame | null = null;
+  #session: GameSession | null = null;
   #replica: Replica | null = null;
   #interpolation: InterpolationBuffer | null = null;
-  #predictor: Predictor | null = null;
-  readonly #smoother = new CorrectionSmoother({
-    snapDistance: SNAP_DISTANCE_UNITS * POSITION_SCALE,
-  });
+  #own: OwnPrediction | null = null;
   #latest: ViewState | null = null;
-  #controls: LocalControls = { moveDir: NO_DIRECTION, aim: 0 };
+  /** inputAck of the snapshot that made `#latest`. */
+  #latestInputAck = 0;
+  #controls: Controls = {};
   #cameraTarget: Point = { x: 0, y: 0 };
-  readonly #errors = new WindowedSeries(1000);
   readonly #snapshots = new WindowedSeries(1000);
-  #maxErrorEver = 0;
-  #errorSamples = 0;
+
+  /** `games`: the client modules by schema game name (games/client.ts). */
+  constructor(games: ReadonlyMap<string, ClientGame> = new Map()) {
+    this.#games = games;
+  }
 
   get welcome(): Welcome | null {
     return this.#welcome;
   }
 
-  /** Entity id of the own player; null before Welcome. */
+  /** The game's client module; null before Welcome and for a game this client does not know. */
+  get game(): ClientGame | null {
+    return this.#game;
+  }
+
+  /** What the Welcome said about the game; null before Welcome. */
+  get context(): GameContext | null {
+    return this.#context;
+  }
+
+  /** The game in play; null before Welcome. */
+  get session(): GameSession | null {
+    return this.#session;
+  }
+
+  /** Entity id of the own entity; null before Welcome. */
   get playerId(): number | null {
     return this.#welcome?.playerId ?? null;
   }
@@ -116,13 +123,33 @@ export class GameState implements SyncTarget {
     return this.#latest;
   }
 
+  /** The own entity's newest server state; null when not in the view. */
+  get selfRecord(): EntityRecord | null {
+    const id = this.playerId;
+    return id === null ? null : (this.#latest?.entities.get(id) ?? null);
+  }
+
   get ackTick(): number {
     return this.#replica?.tick ?? 0;
   }
 
-  /** What the player holds now: drawn at once, before any Input goes out. */
-  setControls(controls: LocalControls): void {
-    this.#controls = { moveDir: controls.moveDir, aim: controls.aim };
+  /**
+   * Reads the controls the player holds from the input devices, through the game's mapping, and
+   * keeps them: they are drawn at once, before any Input goes out. Returns them for the
+   * connection to send.
+   */
+  readControls(input: InputState, nowMs: number): Controls {
+    const session = this.#session;
+    this.#controls = session ? session.controls(input, this.#presentAt(nowMs)) : {};
+    return this.#controls;
+  }
+
+  /** The game's rule for which control changes go out at once (ConnectionOptions.isUrgentChange). */
+  isUrgentChange(sent: Readonly<Controls>, now: Readonly<Controls>): boolean {
+    const rule = this.#session?.isUrgentChange;
+    if (rule) return rule.call(this.#session, sent, now);
+    for (const name in now) if (sent[name] !== now[name]) return true;
+    return false;
   }
 
   onWelcome(welcome: Welcome, receivedAtMs: number): void {
@@ -134,24 +161,34 @@ export class GameState implements SyncTarget {
     }
     this.#welcome = welcome;
     this.#welcomeClock = { serverTimeMs: welcome.serverTimeMs, receivedAtMs };
-    this.#replica = new Replica({
-      worldWidth: welcome.worldWidth,
-      worldHeight: welcome.worldHeight,
-    });
-    this.#interpolation = new InterpolationBuffer({ tickHz: welcome.tickHz });
-    this.#predictor = new Predictor({
-      speed: welcome.playerSpeed,
-      maxX: welcome.worldWidth * POSITION_SCALE,
-      maxY: welcome.worldHeight * POSITION_SCALE,
-    });
-    this.#smoother.reset();
+    const { schema, worldWidth, worldHeight } = welcome;
+    const context: GameContext = {
+      schema,
+      playerId: welcome.playerId,
+      tickHz: welcome.tickHz,
+      worldWidth,
+      worldHeight,
+    };
+    this.#context = context;
+    const session = this.#startSession(context);
+    this.#session = session;
+    this.#controls = {};
+    this.#replica = new Replica({ schema, worldWidth, worldHeight });
+    const maxX = worldWidth * POSITION_SCALE;
+    const maxY = worldHeight * POSITION_SCALE;
+    this.#interpolation = new InterpolationBuffer({ tickHz: welcome.tickHz, maxX, maxY });
+    this.#own = session.applyInput
+      ? new OwnPrediction({
+          applyInput: session.applyInput,
+          maxX,
+          maxY,
+          snapDistanceWire: SNAP_DISTANCE_UNITS * POSITION_SCALE,
+        })
+      : null;
     this.#latest = null;
-    this.#errors.clear();
     this.#snapshots.clear();
-    this.#maxErrorEver = 0;
-    this.#errorSamples = 0;
     if (this.#cameraTarget.x === 0 && this.#cameraTarget.y === 0) {
-      this.#cameraTarget = { x: welcome.worldWidth / 2, y: welcome.worldHeight / 2 };
+      this.#cameraTarget = { x: worldWidth / 2, y: worldHeight / 2 };
     }
   }
 
@@ -161,11 +198,10 @@ export class GameState implements SyncTarget {
 
   onInputSent(input: Input, sentAtMs: number): void {
     // The server applies an Input before the first tick that starts after it arrives.
-    this.#predictor?.addInput(
-      input.seq,
-      input.moveDir,
-      Math.floor(this.#presentTick(sentAtMs)) + 1,
-    );
+    const present = this.#presentAt(sentAtMs);
+    let tick = Math.floor(present.tick) + 1;
+    if (this.#own) tick = this.#own.addInput(input.seq, input.controls, tick);
+    this.#session?.onInputSent?.(input, tick, present);
   }
 
   /** Throws ReplicaError (and changes nothing) when the snapshot cannot be applied. */
@@ -173,22 +209,29 @@ export class GameState implements SyncTarget {
     if (!this.#replica) throw new Error('GameState.applySnapshot: no Welcome yet');
     const view = this.#replica.apply(snapshot);
     this.#latest = view;
+    this.#latestInputAck = snapshot.inputAck;
     this.#interpolation?.onSnapshot(view, receivedAtMs);
     this.#snapshots.add(1, receivedAtMs);
 
-    const self = this.playerId === null ? undefined : view.entities.get(this.playerId);
-    const predictor = this.#predictor;
-    if (!predictor || self?.kind !== EntityKind.Player) return;
-    predictor.advanceTo(Math.floor(this.#presentTick(receivedAtMs)));
-    const reconciliation = predictor.reconcile(view.tick, snapshot.inputAck, self);
-    if (!reconciliation) return;
-    if (reconciliation.errorWire !== null) {
-      const errorUnits = reconciliation.errorWire / POSITION_SCALE;
-      this.#errors.add(errorUnits, receivedAtMs);
-      this.#maxErrorEver = Math.max(this.#maxErrorEver, errorUnits);
-      this.#errorSamples++;
-    }
-    this.#smoother.correct(reconciliation.correctionX, reconciliation.correctionY, receivedAtMs);
+    const own = this.#own;
+    const id = this.playerId;
+    if (!own || id === null) return;
+    const i = view.entities.indexOf(id);
+    if (i < 0 || !view.entities.kindAt(i).hasVelocity) return;
+    const self = view.entities.recordAt(i);
+    const motion = {
+      x: numberField(self, 'x'),
+      y: numberField(self, 'y'),
+      vx: numberField(self, 'vx'),
+      vy: numberField(self, 'vy'),
+    };
+    own.reconcile(
+      view.tick,
+      snapshot.inputAck,
+      motion,
+      this.#presentTick(receivedAtMs),
+      receivedAtMs,
+    );
   }
 
   /**
@@ -203,10 +246,14 @@ export class GameState implements SyncTarget {
   clear(): void {
     this.#welcome = null;
     this.#welcomeClock = null;
+    this.#context = null;
+    this.#game = null;
+    this.#session = null;
     this.#replica = null;
     this.#interpolation = null;
-    this.#predictor = null;
+    this.#own = null;
     this.#latest = null;
+    this.#controls = {};
   }
 
   /** The server clock now, in ms, from clock sync (or from the Welcome until the first Pong). */
@@ -228,11 +275,7 @@ export class GameState implements SyncTarget {
       snapshotsPerSecond: this.#snapshots.ratePerSecond(nowMs),
       predictionLeadMs:
         this.#latest === null ? 0 : this.#presentTick(nowMs) * tickMs - this.#latest.tick * tickMs,
-      predictionErrorLast: this.#errors.last ?? 0,
-      predictionErrorMax: this.#errors.max(nowMs),
-      predictionErrorMean: this.#errors.mean(nowMs),
-      predictionErrorMaxEver: this.#maxErrorEver,
-      predictionSamples: this.#errorSamples,
+      ...(this.#own?.figures(nowMs) ?? noPredictionErrors()),
     };
   }
 
@@ -241,17 +284,27 @@ export class GameState implements SyncTarget {
     const welcome = this.#welcome;
     const world = welcome ? { width: welcome.worldWidth, height: welcome.worldHeight } : null;
     const entities: RenderEntity[] = [];
-    const self = this.#drawSelf(nowMs);
+    const present = this.#presentAt(nowMs);
+    const id = this.playerId;
+    const predictedSelf = this.#drawPredictedSelf(present);
+    let self = predictedSelf;
+    const session = this.#session;
     const interpolation = this.#interpolation;
     if (interpolation) {
       for (const e of interpolation.sample(interpolation.renderTimeMs(nowMs)).values()) {
-        if (e.id !== this.playerId) entities.push(toRenderEntity(e));
+        if (e.id === id) {
+          // Drawn in the past like the others only when the game does not predict it.
+          if (predictedSelf) continue;
+          self = toRenderEntity(e, true);
+          entities.push(self);
+        } else if (!session?.isPredicted?.(e.fields)) {
+          entities.push(toRenderEntity(e, false));
+        }
       }
     }
-    if (self) {
-      entities.push(self);
-      this.#cameraTarget = { x: self.x, y: self.y };
-    }
+    for (const e of session?.predict?.(present) ?? []) entities.push(e);
+    if (predictedSelf) entities.push(predictedSelf);
+    if (self) this.#cameraTarget = { x: self.x, y: self.y };
     const zoom = welcome
       ? zoomToFit(viewport, { width: welcome.viewWidth, height: welcome.viewHeight })
       : 1;
@@ -263,29 +316,76 @@ export class GameState implements SyncTarget {
     };
   }
 
-  /** The own player: predicted, between ticks with the direction held now, corrections smoothed. */
-  #drawSelf(nowMs: number): RenderEntity | null {
-    const predictor = this.#predictor;
+  /**
+   * The game's session for this Welcome. A module that cannot play the schema the server sent
+   * (it throws: a constant it needs is missing, say) leaves the game to be watched only.
+   */
+  #startSession(context: GameContext): GameSession {
+    const name = context.schema.game;
+    const game = this.#games.get(name) ?? null;
+    this.#game = game;
+    if (!game) return watchOnlySession(name);
+    try {
+      return game.start(context);
+    } catch (error) {
+      this.#game = null;
+      return watchOnlySession(name, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** The own entity, predicted: drawn at the present with the controls held now. */
+  #drawPredictedSelf(present: Present): RenderEntity | null {
+    const own = this.#own;
     const id = this.playerId;
-    if (!predictor?.hasState || id === null) return null;
-    const present = this.#presentTick(nowMs);
-    predictor.advanceTo(Math.floor(present));
-    const at = predictor.positionAt(present - Math.floor(present), this.#controls.moveDir);
-    const offset = this.#smoother.offsetAt(nowMs);
+    if (!own?.hasState || id === null) return null;
     const record = this.#latest?.entities.get(id);
+    if (!record) return null;
+    const at = own.drawnAt(present.tick, this.#controls, present.nowMs);
     return {
       id,
-      kind: EntityKind.Player,
-      x: (at.x + offset.x) / POSITION_SCALE,
-      y: (at.y + offset.y) / POSITION_SCALE,
-      name: record?.kind === EntityKind.Player ? record.name : '',
-      aimRadians: fromWireAngle(this.#controls.aim),
+      kind: record.kind,
+      x: at.x / POSITION_SCALE,
+      y: at.y / POSITION_SCALE,
       isSelf: true,
+      fields: this.#withHeldControls(record),
+    };
+  }
+
+  /** The own record with every field named like an input field set to what the player holds. */
+  #withHeldControls(record: EntityRecord): Readonly<Record<string, number | string>> {
+    let fields: Record<string, number | string> | null = null;
+    for (const name in this.#controls) {
+      const held = this.#controls[name];
+      if (held === undefined || !(name in record) || record[name] === held) continue;
+      fields ??= { ...record };
+      fields[name] = held;
+    }
+    return fields ?? record;
+  }
+
+  #presentAt(nowMs: number): Present {
+    const tick = this.#presentTick(nowMs);
+    const view = this.#latest;
+    const maxX = (this.#welcome?.worldWidth ?? 0) * POSITION_SCALE;
+    const maxY = (this.#welcome?.worldHeight ?? 0) * POSITION_SCALE;
+    return {
+      nowMs,
+      tick,
+      view,
+      inputAck: view ? this.#latestInputAck : 0,
+      selfAt: (at) => this.#own?.motionAt(at, tick) ?? null,
+      extrapolate: (record, at) => {
+        const ticks = at - (view?.tick ?? at);
+        return {
+          x: clamp(numberField(record, 'x') + numberField(record, 'vx') * ticks, 0, maxX),
+          y: clamp(numberField(record, 'y') + numberField(record, 'vy') * ticks, 0, maxY),
+        };
+      },
     };
   }
 
   /**
-   * The tick (fractional) the own player is predicted at: the tick an Input sent now reaches the
+   * The tick (fractional) the own entity is predicted at: the tick an Input sent now reaches the
    * server in. Server time now plus half the round trip.
    */
   #presentTick(nowMs: number): number {
@@ -295,14 +395,13 @@ export class GameState implements SyncTarget {
   }
 }
 
-function toRenderEntity(e: InterpolatedEntity): RenderEntity {
+function toRenderEntity(e: InterpolatedEntity, isSelf: boolean): RenderEntity {
   return {
     id: e.id,
     kind: e.kind,
     x: e.x / POSITION_SCALE,
     y: e.y / POSITION_SCALE,
-    name: e.name ?? '',
-    aimRadians: fromWireAngle(e.aim ?? 0),
-    isSelf: false,
+    isSelf,
+    fields: e.fields,
   };
 }

@@ -1,21 +1,44 @@
-import { EntityKind, Replica } from '@tickwire/protocol';
-import type { EntityRecord, ViewState } from '@tickwire/protocol';
+import { Replica } from '@tickwire/protocol';
+import type { CompiledSchema, EntityRecord, ViewState } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
 import { adaptiveDelayMs, InterpolationBuffer, lerpAngle } from './interpolation-buffer.js';
-import { fullSnapshot, playerRecord } from '../../../protocol/src/testing/records.js';
+import {
+  fullSnapshot,
+  pelletRecord,
+  playerRecord,
+  projectileRecord,
+} from '../../../protocol/src/testing/records.js';
+import { testArenaSchema, testMixedSchema } from '../../../protocol/src/testing/test-schemas.js';
 
 const TICK_HZ = 20;
 const TICK_MS = 1000 / TICK_HZ;
 
 /** Builds views the way the client does: full snapshots applied to a real Replica. */
 function viewsOf(...frames: [tick: number, entered: EntityRecord[]][]): ViewState[] {
-  const replica = new Replica({ worldWidth: 4000, worldHeight: 3000 });
+  return viewsIn(undefined, ...frames);
+}
+
+/** The same, for a game other than the test arena. */
+function viewsIn(
+  schema: CompiledSchema | undefined,
+  ...frames: [tick: number, entered: EntityRecord[]][]
+): ViewState[] {
+  const replica = new Replica({
+    schema: schema ?? testArenaSchema,
+    worldWidth: 4000,
+    worldHeight: 3000,
+  });
   return frames.map(([tick, entered]) => replica.apply(fullSnapshot(tick, entered)));
 }
 
 /** A buffer holding `views`, each arriving exactly on time. */
 function bufferOf(views: ViewState[], maxExtrapolationMs?: number): InterpolationBuffer {
-  const buffer = new InterpolationBuffer({ tickHz: TICK_HZ, maxExtrapolationMs });
+  const buffer = new InterpolationBuffer({
+    tickHz: TICK_HZ,
+    maxExtrapolationMs,
+    maxX: 4000 * 4,
+    maxY: 3000 * 4,
+  });
   for (const view of views) buffer.onSnapshot(view, view.tick * TICK_MS + 30);
   return buffer;
 }
@@ -30,20 +53,25 @@ describe('InterpolationBuffer', () => {
   it('gives the midpoint exactly halfway between two snapshots', () => {
     const buffer = bufferOf(
       viewsOf(
-        [10, [playerRecord(1, { x: 100, y: 200 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
-        [11, [playerRecord(1, { x: 300, y: 100 }), { kind: EntityKind.Pellet, id: 2, x: 8, y: 8 }]],
+        [10, [playerRecord(1, { x: 100, y: 200 }), pelletRecord(2, 8, 8)]],
+        [11, [playerRecord(1, { x: 300, y: 100 }), pelletRecord(2, 8, 8)]],
       ),
     );
     const sampled = buffer.sample(10.5 * TICK_MS);
     expect(sampled.get(1)).toEqual({
       id: 1,
-      kind: EntityKind.Player,
+      kind: 'player',
       x: 200,
       y: 150,
-      aim: 0,
-      name: 'p1',
+      fields: playerRecord(1, { x: 100, y: 200 }),
     });
-    expect(sampled.get(2)).toEqual({ id: 2, kind: EntityKind.Pellet, x: 8, y: 8 });
+    expect(sampled.get(2)).toEqual({
+      id: 2,
+      kind: 'pellet',
+      x: 8,
+      y: 8,
+      fields: pelletRecord(2, 8, 8),
+    });
   });
 
   it('returns each snapshot exactly at its own tick', () => {
@@ -58,9 +86,9 @@ describe('InterpolationBuffer', () => {
     const buffer = bufferOf(
       viewsOf([10, [playerRecord(1, { aim: 250 })]], [11, [playerRecord(1, { aim: 6 })]]),
     );
-    expect(buffer.sample(10.25 * TICK_MS).get(1)?.aim).toBe(253);
-    expect(buffer.sample(10.5 * TICK_MS).get(1)?.aim).toBe(0);
-    expect(buffer.sample(10.75 * TICK_MS).get(1)?.aim).toBe(3);
+    expect(buffer.sample(10.25 * TICK_MS).get(1)?.fields.aim).toBe(253);
+    expect(buffer.sample(10.5 * TICK_MS).get(1)?.fields.aim).toBe(0);
+    expect(buffer.sample(10.75 * TICK_MS).get(1)?.fields.aim).toBe(3);
     expect(lerpAngle(6, 250, 0.5)).toBe(0);
     expect(lerpAngle(10, 100, 0.5)).toBe(55);
   });
@@ -122,13 +150,7 @@ describe('InterpolationBuffer', () => {
 
   it('extrapolates players along their velocity up to the cap, then holds', () => {
     const buffer = bufferOf(
-      viewsOf([
-        10,
-        [
-          playerRecord(1, { x: 100, y: 100, vx: 8, vy: -4 }),
-          { kind: EntityKind.Pellet, id: 2, x: 5, y: 5 },
-        ],
-      ]),
+      viewsOf([10, [playerRecord(1, { x: 100, y: 100, vx: 8, vy: -4 }), pelletRecord(2, 5, 5)]]),
       100,
     );
     const newestMs = 10 * TICK_MS;
@@ -136,7 +158,13 @@ describe('InterpolationBuffer', () => {
     expect(buffer.sample(newestMs + 25).get(1)).toMatchObject({ x: 104, y: 98 });
     expect(buffer.sample(newestMs + 100).get(1)).toMatchObject({ x: 116, y: 92 });
     expect(buffer.sample(newestMs + 500).get(1)).toMatchObject({ x: 116, y: 92 });
-    expect(buffer.sample(newestMs + 500).get(2)).toEqual({ id: 2, kind: 1, x: 5, y: 5 });
+    expect(buffer.sample(newestMs + 500).get(2)).toEqual({
+      id: 2,
+      kind: 'pellet',
+      x: 5,
+      y: 5,
+      fields: pelletRecord(2, 5, 5),
+    });
   });
 
   it('holds the oldest snapshot before it', () => {
@@ -237,6 +265,81 @@ describe('InterpolationBuffer', () => {
       buffer.clear();
       buffer.onSnapshot(late as ViewState, 9000);
       expect(buffer.renderTimeMs(9000)).toBe(9000 - 4000 - 100);
+    });
+  });
+
+  describe('by the schema', () => {
+    it('takes fields it does not interpolate from the snapshot at or before the render time', () => {
+      const buffer = bufferOf(
+        viewsOf([10, [playerRecord(1, { hp: 100 })]], [11, [playerRecord(1, { hp: 75 })]]),
+      );
+      expect(buffer.sample(10.5 * TICK_MS).get(1)?.fields.hp).toBe(100);
+      expect(buffer.sample(10.99 * TICK_MS).get(1)?.fields.hp).toBe(100);
+      expect(buffer.sample(11 * TICK_MS).get(1)?.fields.hp).toBe(75);
+    });
+
+    it('stops extrapolated motion at the edge of the world', () => {
+      const buffer = bufferOf(viewsOf([10, [playerRecord(1, { x: 4000 * 4 - 2, vx: 8 })]]), 100);
+      expect(buffer.sample(10 * TICK_MS + 100).get(1)?.x).toBe(4000 * 4);
+    });
+
+    it('leaves out an entity whose lifetime ends by the render time', () => {
+      // Expires at tick 12: drawn up to it, never at or after it, even while extrapolating.
+      const buffer = bufferOf(viewsOf([10, [projectileRecord(5, { ticksLeft: 2 })]]), 1000);
+      expect(buffer.sample(11.9 * TICK_MS).has(5)).toBe(true);
+      expect(buffer.sample(12 * TICK_MS).has(5)).toBe(false);
+    });
+
+    it('carries a leaving linear entity along its velocity until the next snapshot', () => {
+      const buffer = bufferOf(
+        viewsOf(
+          [10, [playerRecord(1), projectileRecord(5, { x: 400, vx: 80 })]],
+          [11, [playerRecord(1)]],
+        ),
+      );
+      expect(buffer.sample(10.5 * TICK_MS).get(5)?.x).toBe(440);
+      expect(buffer.sample(11 * TICK_MS).has(5)).toBe(false);
+    });
+
+    it('draws an entering linear entity at most one tick back along its velocity', () => {
+      const buffer = bufferOf(
+        viewsOf(
+          [10, [playerRecord(1)]],
+          [11, [playerRecord(1), projectileRecord(5, { x: 480, vx: 80 })]],
+        ),
+      );
+      expect(buffer.sample(10.5 * TICK_MS).get(5)?.x).toBe(440);
+      expect(buffer.sample(11 * TICK_MS).get(5)?.x).toBe(480);
+      // Across missing ticks it goes back one tick, never behind where it spawned.
+      const gap = bufferOf(
+        viewsOf(
+          [10, [playerRecord(1)]],
+          [13, [playerRecord(1), projectileRecord(5, { x: 480, vx: 80 })]],
+        ),
+      );
+      expect(gap.sample(10.5 * TICK_MS).get(5)?.x).toBe(400);
+      expect(gap.sample(12.5 * TICK_MS).get(5)?.x).toBe(440);
+    });
+
+    it('interpolates position kinds without extrapolating them, and never moves static kinds', () => {
+      const cursor = (x: number): EntityRecord => ({
+        id: 1,
+        kind: 'cursor',
+        x,
+        y: 100,
+        label: 'c',
+        color: 3,
+        pressed: 0,
+        owner: 1,
+      });
+      const rock: EntityRecord = { id: 2, kind: 'rock', x: 40, y: 60, size: 3, title: 'r' };
+      const buffer = bufferOf(
+        viewsIn(testMixedSchema, [10, [cursor(100), rock]], [11, [cursor(300), rock]]),
+        100,
+      );
+      expect(buffer.sample(10.5 * TICK_MS).get(1)).toMatchObject({ kind: 'cursor', x: 200 });
+      expect(buffer.sample(11 * TICK_MS + 80).get(1)?.x).toBe(300);
+      expect(buffer.sample(10.5 * TICK_MS).get(2)).toMatchObject({ kind: 'rock', x: 40, y: 60 });
     });
   });
 

@@ -10,28 +10,44 @@
 // buffer tracks the mean transit time (arrival - server time) and renders at
 // now - transit - delay, slewed so that the render time never jumps or runs backwards.
 
-import { ANGLE_STEPS, EntityKind } from '@tickwire/protocol';
-import type { EntityRecord, EntityTable, ViewState } from '@tickwire/protocol';
+import { ANGLE_STEPS, FIELD_BASE, SLOT_EXPIRES, clamp } from '@tickwire/protocol';
+import type {
+  CompiledField,
+  CompiledKind,
+  EntityRecord,
+  EntityTable,
+  ViewState,
+} from '@tickwire/protocol';
 
 /**
- * One entity as it should be drawn. Positions are in wire units (1/POSITION_SCALE world units)
- * and fractional after interpolation; `aim` is a wire angle in [0, ANGLE_STEPS), also fractional.
- * `aim` and `name` are set for players only.
+ * One entity as it should be drawn, for any game. Positions are in wire units (1/POSITION_SCALE
+ * world units) and fractional after interpolation. How each entity moves comes from its kind in
+ * the schema: `linear` kinds are interpolated and extrapolated along their velocity, `position`
+ * kinds interpolated only, `static` kinds never move.
  */
 export interface InterpolatedEntity {
   readonly id: number;
-  readonly kind: EntityKind;
+  /** Kind name. */
+  readonly kind: string;
   readonly x: number;
   readonly y: number;
-  readonly aim?: number;
-  readonly name?: string;
+  /**
+   * The record's fields as drawn: changing `angle8` fields interpolated along the shorter way
+   * round (fractional, in [0, ANGLE_STEPS)), changing `quarter` fields linearly, every other
+   * field as of the snapshot at or before the render time. The record itself when nothing is
+   * interpolated.
+   */
+  readonly fields: EntityRecord;
 }
 
 export interface InterpolationBufferOptions {
   /** The server's tick rate (from Welcome): tick T is at server time T * 1000 / tickHz. */
   tickHz: number;
-  /** Longest time players are extrapolated past the newest snapshot before they hold. Default 100. */
+  /** Longest time linear entities are extrapolated past the newest snapshot before they hold. Default 100. */
   maxExtrapolationMs?: number;
+  /** Largest wire coordinate on each axis: extrapolated motion stops there. Default unbounded. */
+  maxX?: number;
+  maxY?: number;
   /** Snapshots older than this, behind the newest, are dropped. Default 1000. */
   maxBufferMs?: number;
 }
@@ -75,6 +91,8 @@ export class InterpolationBuffer {
   readonly #tickMs: number;
   readonly #maxExtrapolationMs: number;
   readonly #maxBufferMs: number;
+  readonly #maxX: number;
+  readonly #maxY: number;
 
   /** Ascending by tick; never empty once a snapshot was accepted. */
   #snapshots: BufferedSnapshot[] = [];
@@ -93,6 +111,8 @@ export class InterpolationBuffer {
     this.#tickMs = 1000 / options.tickHz;
     this.#maxExtrapolationMs = options.maxExtrapolationMs ?? 100;
     this.#maxBufferMs = options.maxBufferMs ?? 1000;
+    this.#maxX = options.maxX ?? Infinity;
+    this.#maxY = options.maxY ?? Infinity;
     this.#snapshotIntervalMs = this.#tickMs;
   }
 
@@ -196,8 +216,9 @@ export class InterpolationBuffer {
   /**
    * Every entity as it should be drawn at `renderServerTimeMs`, by id in ascending id order.
    * Empty when no snapshot is held. Before the oldest snapshot it holds the oldest; past the
-   * newest it extrapolates players along their velocity for up to maxExtrapolationMs, then holds.
-   * A new Map each call: callers may keep it.
+   * newest it extrapolates linear entities along their velocity for up to maxExtrapolationMs,
+   * then holds. An entity whose lifetime ends by the render time is left out. A new Map each
+   * call: callers may keep it.
    */
   sample(renderServerTimeMs: number): ReadonlyMap<number, InterpolatedEntity> {
     const out = new Map<number, InterpolatedEntity>();
@@ -205,18 +226,21 @@ export class InterpolationBuffer {
     const oldest = snapshots[0];
     const newest = snapshots.at(-1);
     if (!oldest || !newest) return out;
+    const renderTick = renderServerTimeMs / this.#tickMs;
 
     if (renderServerTimeMs >= newest.serverTimeMs) {
       const aheadMs = Math.min(renderServerTimeMs - newest.serverTimeMs, this.#maxExtrapolationMs);
       // Velocities are wire units per tick.
       const aheadTicks = (aheadMs * this.#tickHz) / 1000;
-      for (const record of newest.view.entities.values()) {
-        out.set(record.id, fromRecord(record, aheadTicks));
+      const table = newest.view.entities;
+      for (let i = 0; i < table.count; i++) {
+        if (!hasExpired(table, i, renderTick)) put(out, this.#moved(table, i, aheadTicks));
       }
       return out;
     }
     if (renderServerTimeMs <= oldest.serverTimeMs) {
-      for (const record of oldest.view.entities.values()) out.set(record.id, fromRecord(record, 0));
+      const table = oldest.view.entities;
+      for (let i = 0; i < table.count; i++) put(out, this.#moved(table, i, 0));
       return out;
     }
 
@@ -225,9 +249,57 @@ export class InterpolationBuffer {
     while (i > 0 && (snapshots[i] as BufferedSnapshot).serverTimeMs > renderServerTimeMs) i--;
     const from = snapshots[i] as BufferedSnapshot;
     const to = snapshots[i + 1] as BufferedSnapshot;
-    const alpha = (renderServerTimeMs - from.serverTimeMs) / (to.serverTimeMs - from.serverTimeMs);
-    blend(from.view.entities, to.view.entities, alpha, out);
+    this.#blend(from, to, renderTick, out);
     return out;
+  }
+
+  /**
+   * Writes into `out` every entity of two id-sorted tables: interpolated when in both. One only
+   * in `from` is leaving (removed, or its lifetime ended): a linear one goes on along its
+   * velocity until the render time reaches `to`. One only in `to` entered: a linear one is
+   * drawn up to one tick back along its velocity, so a shot leaves its gun instead of appearing
+   * a tick ahead and waiting there.
+   */
+  #blend(
+    fromSnapshot: BufferedSnapshot,
+    toSnapshot: BufferedSnapshot,
+    renderTick: number,
+    out: Map<number, InterpolatedEntity>,
+  ): void {
+    const from = fromSnapshot.view.entities;
+    const to = toSnapshot.view.entities;
+    const sinceFromTicks = renderTick - fromSnapshot.tick;
+    const untilToTicks = toSnapshot.tick - renderTick;
+    const alpha = sinceFromTicks / (toSnapshot.tick - fromSnapshot.tick);
+    let i = 0;
+    let j = 0;
+    while (i < from.count || j < to.count) {
+      const fromId = i < from.count ? (from.ids[i] as number) : Infinity;
+      const toId = j < to.count ? (to.ids[j] as number) : Infinity;
+      if (fromId < toId) {
+        if (!hasExpired(from, i, renderTick)) put(out, this.#moved(from, i, sinceFromTicks));
+        i++;
+      } else if (toId < fromId) {
+        put(out, this.#moved(to, j, -Math.min(1, untilToTicks)));
+        j++;
+      } else {
+        put(out, lerpEntity(from, i++, to, j++, alpha));
+      }
+    }
+  }
+
+  /** The entity at index `i` of `table`, a linear one moved `ticks` along its velocity. */
+  #moved(table: EntityTable, i: number, ticks: number): InterpolatedEntity {
+    const kind = table.kindAt(i);
+    const o = i * table.stride + FIELD_BASE;
+    const f = table.fields;
+    let x = f[o] as number;
+    let y = f[o + 1] as number;
+    if (kind.hasVelocity && ticks !== 0) {
+      x = clamp(x + (f[o + 2] as number) * ticks, 0, this.#maxX);
+      y = clamp(y + (f[o + 3] as number) * ticks, 0, this.#maxY);
+    }
+    return { id: table.ids[i] as number, kind: kind.name, x, y, fields: table.recordAt(i) };
   }
 
   /** RFC 3550 interarrival jitter: the change in transit time, relative to server spacing. */
@@ -246,59 +318,69 @@ export class InterpolationBuffer {
   }
 }
 
-/**
- * Writes into `out` every entity of two id-sorted tables: interpolated when in both, as-is from
- * the one table that has it otherwise (entering or leaving view).
- */
-function blend(
+function put(out: Map<number, InterpolatedEntity>, entity: InterpolatedEntity): void {
+  out.set(entity.id, entity);
+}
+
+/** Whether the entity at index `i` has a lifetime that ends by `tick`. */
+function hasExpired(table: EntityTable, i: number, tick: number): boolean {
+  const expires = table.fields[i * table.stride + SLOT_EXPIRES] as number;
+  return expires !== 0 && tick >= expires;
+}
+
+/** A kind's fields that are interpolated: changing angle8 and quarter fields past x, y, vx, vy. */
+const blendedFieldsByKind = new WeakMap<CompiledKind, readonly CompiledField[]>();
+
+function blendedFields(kind: CompiledKind): readonly CompiledField[] {
+  let fields = blendedFieldsByKind.get(kind);
+  if (!fields) {
+    const builtIns = kind.hasVelocity ? 4 : 2;
+    fields = kind.fields
+      .slice(builtIns)
+      .filter((f) => !f.isConstant && (f.type === 'angle8' || f.type === 'quarter'));
+    blendedFieldsByKind.set(kind, fields);
+  }
+  return fields;
+}
+
+/** One entity in both tables, `alpha` of the way from `from` to `to`. */
+function lerpEntity(
   from: EntityTable,
+  i: number,
   to: EntityTable,
+  j: number,
   alpha: number,
-  out: Map<number, InterpolatedEntity>,
-): void {
-  let i = 0;
-  let j = 0;
-  while (i < from.count || j < to.count) {
-    const fromId = i < from.count ? (from.ids[i] as number) : Infinity;
-    const toId = j < to.count ? (to.ids[j] as number) : Infinity;
-    if (fromId < toId) {
-      const a = from.recordAt(i++);
-      out.set(a.id, fromRecord(a, 0));
-    } else if (toId < fromId) {
-      const b = to.recordAt(j++);
-      out.set(b.id, fromRecord(b, 0));
-    } else {
-      const a = from.recordAt(i++);
-      const b = to.recordAt(j++);
-      out.set(b.id, lerpRecord(a, b, alpha));
-    }
-  }
-}
-
-function lerpRecord(a: EntityRecord, b: EntityRecord, alpha: number): InterpolatedEntity {
-  const x = a.x + (b.x - a.x) * alpha;
-  const y = a.y + (b.y - a.y) * alpha;
-  if (b.kind === EntityKind.Player) {
-    // An id whose kind changed is a different entity: do not blend the angle from a pellet.
-    const aim = a.kind === EntityKind.Player ? lerpAngle(a.aim, b.aim, alpha) : b.aim;
-    return { id: b.id, kind: b.kind, x, y, aim, name: b.name };
-  }
-  return { id: b.id, kind: b.kind, x, y };
-}
-
-/** Extrapolates a player `aheadTicks` along its velocity; pellets do not move. */
-function fromRecord(r: EntityRecord, aheadTicks: number): InterpolatedEntity {
-  if (r.kind === EntityKind.Player) {
+): InterpolatedEntity {
+  const kind = to.kindAt(j);
+  const id = to.ids[j] as number;
+  const b = j * to.stride + FIELD_BASE;
+  // An id whose kind changed is a different entity: nothing is blended with the old one.
+  if (from.kindAt(i) !== kind) {
+    const fields = to.recordAt(j);
     return {
-      id: r.id,
-      kind: r.kind,
-      x: r.x + r.vx * aheadTicks,
-      y: r.y + r.vy * aheadTicks,
-      aim: r.aim,
-      name: r.name,
+      id,
+      kind: kind.name,
+      x: to.fields[b] as number,
+      y: to.fields[b + 1] as number,
+      fields,
     };
   }
-  return { id: r.id, kind: r.kind, x: r.x, y: r.y };
+  const a = i * from.stride + FIELD_BASE;
+  const ax = from.fields[a] as number;
+  const ay = from.fields[a + 1] as number;
+  const x = ax + ((to.fields[b] as number) - ax) * alpha;
+  const y = ay + ((to.fields[b + 1] as number) - ay) * alpha;
+  const record = from.recordAt(i);
+  let fields: EntityRecord = record;
+  for (const field of blendedFields(kind)) {
+    const start = from.numberAt(i, field);
+    const end = to.numberAt(j, field);
+    if (start === end) continue;
+    if (fields === record) fields = { ...record };
+    (fields as Record<string, number | string>)[field.name] =
+      field.type === 'angle8' ? lerpAngle(start, end, alpha) : start + (end - start) * alpha;
+  }
+  return { id, kind: kind.name, x, y, fields };
 }
 
 /** Interpolates two wire angles along the shorter way round; the result is in [0, ANGLE_STEPS). */

@@ -1,6 +1,7 @@
-/** Sizes (world units) and colours of everything drawn. Sizes are presentation only for now. */
-export const PLAYER_RADIUS_UNITS = 20;
-export const PELLET_RADIUS_UNITS = 5;
+/**
+ * The engine's colours and sizes (world units): the floor every game is drawn on. A game's own
+ * colours live in its client module.
+ */
 export const GRID_SPACING_UNITS = 50;
 
 export const Colors = {
@@ -9,17 +10,14 @@ export const Colors = {
   worldFloor: 0x101828,
   gridLine: 0x1f2b44,
   worldEdge: 0x5b6f9e,
-  pellet: 0xf4c95d,
+  /** Entities of a game this client has no module for. */
+  unknownEntity: 0xb8c2d8,
   selfRing: 0xffffff,
-  aim: 0xffffff,
-  name: 0xe8ecf4,
-  selfName: 0xffe08a,
-  nameOutline: 0x000000,
 } as const;
 
 /**
- * A player's colour, stable for its entity id: hues a golden angle apart so neighbouring ids
- * look different.
+ * A colour per entity id (a player's, say), stable for the id: hues a golden angle apart so
+ * neighbouring ids look different. Games may use it for their own kinds.
  */
 export function playerColor(id: number): number {
   const hue = (id * 137.508) % 360;

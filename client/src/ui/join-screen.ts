@@ -4,7 +4,7 @@ import { requireElement } from './dom.js';
 import { validatePlayerName } from './player-name.js';
 
 /**
- * The join screen: a name field and a Join button over the arena. After a disconnect it comes
+ * The join screen: a name field and a Join button over the game. After a disconnect it comes
  * back with the reason above the form and the button reading "Rejoin".
  */
 export class JoinScreen {

@@ -9,9 +9,10 @@ export class StatusLine {
     this.#element = element;
   }
 
-  show(status: ConnectionStatus, nowMs = 0): void {
+  /** `helpText`: the game's controls, shown once connected. */
+  show(status: ConnectionStatus, nowMs = 0, helpText = ''): void {
     this.#element.dataset['phase'] = status.phase;
-    const text = statusText(status, nowMs);
+    const text = statusText(status, nowMs, helpText);
     if (this.#element.textContent !== text) this.#element.textContent = text;
   }
 

@@ -18,9 +18,12 @@ describe('statusText', () => {
     expect(statusText({ phase: 'idle' })).toMatch(/not connected/i);
     expect(statusText({ phase: 'connecting', url })).toBe(`Connecting to ${url}…`);
     expect(statusText({ phase: 'handshaking', url })).toMatch(/joining/);
-    expect(statusText({ phase: 'connected', url, playerId: 4, isResumed: false })).toMatch(
-      /^Connected as player #4\. WASD/,
+    expect(statusText({ phase: 'connected', url, playerId: 4, isResumed: false })).toBe(
+      'Connected as player #4.',
     );
+    expect(
+      statusText({ phase: 'connected', url, playerId: 4, isResumed: false }, 0, 'WASD moves.'),
+    ).toBe('Connected as player #4. WASD moves.');
   });
 
   it('says a reconnect is under way, counting down, and when the player came back', () => {
@@ -35,8 +38,8 @@ describe('statusText', () => {
       'Connection lost (close code 1006). Reconnecting in 0.5 s (attempt 2); your player waits for you on the server.',
     );
     expect(statusText(reconnecting, 1500)).toMatch(/Reconnecting now/);
-    expect(statusText({ phase: 'connected', url, playerId: 4, isResumed: true })).toMatch(
-      /Reconnected: your player is back\./,
+    expect(statusText({ phase: 'connected', url, playerId: 4, isResumed: true }, 0, 'Go.')).toBe(
+      'Connected as player #4. Reconnected: your player is back. Go.',
     );
   });
 

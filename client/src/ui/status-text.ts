@@ -2,9 +2,9 @@ import type { ConnectionStatus } from '@tickwire/protocol';
 
 /**
  * The one-line connection status shown at all times. `nowMs` (client clock) counts down to the
- * next reconnect attempt.
+ * next reconnect attempt; `helpText` (the game's controls) follows once connected.
  */
-export function statusText(status: ConnectionStatus, nowMs = 0): string {
+export function statusText(status: ConnectionStatus, nowMs = 0, helpText = ''): string {
   switch (status.phase) {
     case 'idle':
       return 'Not connected. Enter a name to join.';
@@ -14,7 +14,8 @@ export function statusText(status: ConnectionStatus, nowMs = 0): string {
       return 'Connected, joining the game…';
     case 'connected': {
       const resumed = status.isResumed ? ' Reconnected: your player is back.' : '';
-      return `Connected as player #${status.playerId}.${resumed} WASD or arrow keys move, the mouse aims.`;
+      const help = helpText === '' ? '' : ` ${helpText}`;
+      return `Connected as player #${status.playerId}.${resumed}${help}`;
     }
     case 'reconnecting': {
       const seconds = Math.max(0, (status.retryAtMs - nowMs) / 1000);

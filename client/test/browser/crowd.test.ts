@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../../server/test/support/server-process.js';
-import { TestClient } from '../../../server/test/support/test-client.js';
+import type { Bot } from '@tickwire/protocol';
+import { joinBot, replicaBugs } from '../support/bots.js';
 import { launchChromium } from '../support/browser.js';
 import {
   REPO_ROOT,
@@ -36,7 +37,7 @@ type Server = Awaited<ReturnType<typeof startServer>>;
 describe(`a crowd of ${VISIBLE} visible entities`, () => {
   let browser: Browser | undefined;
   let server: Server | undefined;
-  const bots: TestClient[] = [];
+  const bots: Bot[] = [];
 
   beforeAll(async () => {
     requireBuiltClient();
@@ -45,20 +46,19 @@ describe(`a crowd of ${VISIBLE} visible entities`, () => {
   });
 
   afterAll(async () => {
-    for (const bot of bots) await bot.close();
+    for (const bot of bots) {
+      bot.close();
+      await bot.closed;
+    }
     await browser?.close();
     await server?.stop();
   });
 
   it('draws every entity from pooled display objects and reports the frame time', async () => {
     if (!server || !browser) throw new Error('not started');
-    for (let i = 0; i < BOTS; i++) {
-      const bot = new TestClient(server.wsUrl);
-      bots.push(bot);
-      await bot.join(`bot-${i}`);
-    }
+    for (let i = 0; i < BOTS; i++) bots.push(await joinBot(server.wsUrl, `bot-${i}`));
     const wander = setInterval(() => {
-      for (const bot of bots) bot.input(Math.floor(Math.random() * 256));
+      for (const bot of bots) bot.setInput({ moveDir: Math.floor(Math.random() * 256) });
     }, 400);
     const game = await openGamePage(browser, server.url);
     try {
@@ -81,7 +81,7 @@ describe(`a crowd of ${VISIBLE} visible entities`, () => {
       const end = await waitForDebugSnapshot(game.page, () => true, 'a snapshot');
 
       const pelletIds = (s: typeof start): Set<number> =>
-        new Set(s.entities.filter((e) => e.kind === 1).map((e) => e.id));
+        new Set(s.entities.filter((e) => e.kind === 'pellet').map((e) => e.id));
       const before = pelletIds(start);
       const churn = [...pelletIds(end)].filter((id) => !before.has(id)).length;
       const report = {
@@ -114,6 +114,7 @@ describe(`a crowd of ${VISIBLE} visible entities`, () => {
       expect(end.frames.fps).toBeGreaterThan(0);
       expect(game.pageErrors).toEqual([]);
       expect(game.clientProblems).toEqual([]);
+      expect(bots.map(replicaBugs)).toEqual(bots.map(() => 0));
     } finally {
       clearInterval(wander);
       await game.close();

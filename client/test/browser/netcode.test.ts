@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../../server/test/support/server-process.js';
-import { TestClient, waitFor } from '../../../server/test/support/test-client.js';
+import type { Bot } from '@tickwire/protocol';
+import { joinBot, positionOf, replicaBugs, waitFor } from '../support/bots.js';
 import { launchChromium } from '../support/browser.js';
 import {
   REPO_ROOT,
@@ -61,7 +62,7 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
   let browser: Browser | undefined;
   let server: Server | undefined;
   const pages: GamePage[] = [];
-  const bots: TestClient[] = [];
+  const bots: Bot[] = [];
 
   beforeAll(async () => {
     requireBuiltClient();
@@ -71,7 +72,10 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
 
   afterEach(async () => {
     for (const page of pages.splice(0)) await page.close();
-    for (const bot of bots.splice(0)) await bot.close();
+    for (const bot of bots.splice(0)) {
+      bot.close();
+      await bot.closed;
+    }
   });
 
   afterAll(async () => {
@@ -98,16 +102,16 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
     const selfId = joined.playerId;
 
     // Bob walks a square, turning every 600 ms.
-    const bob = new TestClient(server.wsUrl);
+    const bob = await joinBot(server.wsUrl, 'Bob');
     bots.push(bob);
-    const bobWelcome = await bob.join('Bob');
+    const bobId = bob.playerId;
     let turn = 0;
-    bob.input((turn++ % 4) * 64);
-    const turning = setInterval(() => bob.input((turn++ % 4) * 64), 600);
+    bob.setInput({ moveDir: (turn++ % 4) * 64 });
+    const turning = setInterval(() => bob.setInput({ moveDir: (turn++ % 4) * 64 }), 600);
     try {
       await waitForDebugSnapshot(
         page,
-        (s) => s.rendered.some((e) => e.id === bobWelcome.playerId),
+        (s) => s.rendered.some((e) => e.id === bobId),
         'Bob on Alice’s screen',
         10_000,
       );
@@ -137,7 +141,7 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
           };
           requestAnimationFrame(record);
         },
-        { selfId, remoteId: bobWelcome.playerId },
+        { selfId, remoteId: bobId },
       );
       await page.waitForTimeout(500);
 
@@ -244,13 +248,12 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
       );
       const carolId = joined.playerId as number;
       // A witness, connected directly, watches Carol's entity the whole time.
-      const witness = new TestClient(server.wsUrl);
+      const witness = await joinBot(server.wsUrl, 'Witness');
       bots.push(witness);
-      await witness.join('Witness');
-      await waitFor(() => witness.positionOf(carolId) !== null, 'witness sees Carol', 10_000);
+      await waitFor(() => positionOf(witness, carolId) !== null, 'witness sees Carol', 10_000);
       let wasGone = false;
       const watching = setInterval(() => {
-        if (witness.positionOf(carolId) === null) wasGone = true;
+        if (positionOf(witness, carolId) === null) wasGone = true;
       }, 20);
 
       try {
@@ -265,10 +268,10 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
         expect(proxy.dropped).toBeGreaterThanOrEqual(1);
 
         // She plays on with the same entity: the witness sees it move.
-        const start = witness.positionOf(carolId);
+        const start = positionOf(witness, carolId);
         await page.keyboard.down('d');
         await waitFor(
-          () => (witness.positionOf(carolId)?.x ?? 0) > (start?.x ?? 0) + 40 * 4,
+          () => (positionOf(witness, carolId)?.x ?? 0) > (start?.x ?? 0) + 40 * 4,
           'Carol moving right after the reconnect',
           10_000,
         );
@@ -285,6 +288,7 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
       expect(texts.at(-1)).toMatch(/Reconnected: your player is back\./);
       expect(game.pageErrors).toEqual([]);
       expect(game.clientProblems).toEqual([]);
+      expect(replicaBugs(witness)).toBe(0);
     } finally {
       await proxy.close();
     }

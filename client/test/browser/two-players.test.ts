@@ -145,7 +145,7 @@ describe('two players in one arena', () => {
     );
     expect(
       bState.entities
-        .filter((e) => e.kind === 0)
+        .filter((e) => e.kind === 'player')
         .map((e) => e.name)
         .sort(),
     ).toEqual(['Alice', 'Bob']);

@@ -1,10 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { Replica, type EntityRecord } from '@tickwire/protocol';
+import {
+  Replica,
+  angle8,
+  compileGame,
+  defineGame,
+  string,
+  uint16,
+  uint32,
+  type EntityRecord,
+  type Snapshot,
+} from '@tickwire/protocol';
 import { countChangedEntities } from './changed-entities.js';
 
+// The arena's kinds as the bench sees them (players, pellets), plus a short-lived kind: the
+// count is the schema's, with no game in it.
+const schema = compileGame(
+  defineGame({
+    name: 'counted',
+    kinds: {
+      player: {
+        motion: 'linear',
+        fields: {
+          aim: { type: angle8(), sync: 'changes' },
+          hp: { type: uint16(), sync: 'changes' },
+          score: { type: uint32(), sync: 'changes' },
+          name: { type: string(16), sync: 'constant' },
+        },
+      },
+      pellet: { motion: 'static' },
+      spark: { motion: 'linear', lifetimeTicks: 2 },
+    },
+    input: {},
+  }),
+);
+
 const player = (id: number, x: number, vx = 0): EntityRecord => ({
-  kind: 0,
   id,
+  kind: 'player',
   x,
   y: 0,
   vx,
@@ -14,40 +46,84 @@ const player = (id: number, x: number, vx = 0): EntityRecord => ({
   score: 0,
   name: 'p',
 });
+const pellet = (id: number, x: number): EntityRecord => ({ id, kind: 'pellet', x, y: 0 });
+const spark = (id: number): EntityRecord => ({
+  id,
+  kind: 'spark',
+  x: 0,
+  y: 0,
+  vx: 0,
+  vy: 0,
+  ticksLeft: 2,
+});
+
+const snapshot = (tick: number, delta: Partial<Snapshot>): Snapshot => ({
+  tick,
+  baselineTick: tick - 1,
+  inputAck: 0,
+  removed: [],
+  entered: [],
+  updated: [],
+  checksum: null,
+  ...delta,
+});
+
+/** The update mask of the group that carries `field` (each 'changes' field is its own group). */
+function maskOf(field: string): number {
+  const group = schema.groups.find((g) => g.fields.includes(field));
+  if (!group) throw new Error(`no group carries ${field}`);
+  return 1 << group.bit;
+}
 
 describe('countChangedEntities', () => {
-  it('counts entered, left and changed entities, and extrapolated movers as changed', () => {
-    const r = new Replica({ worldWidth: 1000, worldHeight: 1000 });
-    const first = r.apply({
-      tick: 1,
-      baselineTick: 0,
-      inputAck: 0,
-      removed: [],
-      entered: [player(1, 10, 5), player(2, 10), player(3, 10)],
-      updated: [],
-      checksum: null,
-    });
-    expect(countChangedEntities(null, first.entities)).toBe(3);
-    // 1 moves by extrapolation (no bytes), 2 leaves, 3 stays still, 4 enters, 3's score changes.
-    const second = r.apply({
-      tick: 2,
-      baselineTick: 1,
-      inputAck: 0,
-      removed: [2],
-      entered: [player(4, 0)],
-      updated: [],
-      checksum: null,
-    });
-    expect(countChangedEntities(first.entities, second.entities)).toBe(3);
-    const third = r.apply({
-      tick: 3,
-      baselineTick: 2,
-      inputAck: 0,
-      removed: [],
-      entered: [],
-      updated: [{ id: 3, score: 1 }],
-      checksum: null,
-    });
+  it('counts entered, left and changed entities of every kind, and extrapolated movers as changed', () => {
+    const r = new Replica({ schema, worldWidth: 1000, worldHeight: 1000 });
+    const first = r.apply(
+      snapshot(1, {
+        baselineTick: 0,
+        entered: [player(1, 10, 5), player(2, 10), player(3, 10), pellet(7, 40), pellet(8, 50)],
+      }),
+    );
+    expect(countChangedEntities(null, first.entities)).toBe(5);
+    // 1 moves by extrapolation (no bytes), 2 leaves, 3 stays still, 4 enters; pellet 7 leaves,
+    // 8 stays, 9 enters.
+    const second = r.apply(
+      snapshot(2, { removed: [2, 7], entered: [player(4, 0), pellet(9, 60)] }),
+    );
+    expect(countChangedEntities(first.entities, second.entities)).toBe(5);
+    // 1 still moves, 3's score changes; 4 and the pellets hold still.
+    const third = r.apply(
+      snapshot(3, { updated: [{ id: 3, mask: maskOf('score'), values: [1] }] }),
+    );
     expect(countChangedEntities(second.entities, third.entities)).toBe(2);
+    // A player that stops where it got to (motion update: x, y, vx, vy) changed that tick only.
+    const fourth = r.apply(
+      snapshot(4, { updated: [{ id: 1, mask: maskOf('vx'), values: [25, 0, 0, 0] }] }),
+    );
+    expect(fourth.entities.get(1)?.x).toBe(25);
+    expect(countChangedEntities(third.entities, fourth.entities)).toBe(1);
+    const fifth = r.apply(snapshot(5, {}));
+    expect(countChangedEntities(fourth.entities, fifth.entities)).toBe(0);
+  });
+
+  it('counts an entity whose lifetime ends as leaving, with no message for it', () => {
+    const r = new Replica({ schema, worldWidth: 1000, worldHeight: 1000 });
+    const first = r.apply(snapshot(1, { baselineTick: 0, entered: [spark(20), pellet(21, 5)] }));
+    const second = r.apply(snapshot(2, {}));
+    expect(countChangedEntities(first.entities, second.entities)).toBe(0);
+    const third = r.apply(snapshot(3, {}));
+    expect(third.entities.has(20)).toBe(false);
+    expect(countChangedEntities(second.entities, third.entities)).toBe(1);
+  });
+
+  it('compares counts across a baseline that skips ticks, as the client saw them', () => {
+    const r = new Replica({ schema, worldWidth: 1000, worldHeight: 1000 });
+    const first = r.apply(
+      snapshot(1, { baselineTick: 0, entered: [player(1, 10, 5), pellet(2, 5)] }),
+    );
+    // Tick 4 is a delta from tick 1 (ticks 2 and 3 never arrived): the mover changed, once.
+    const later = r.apply(snapshot(4, { baselineTick: 1 }));
+    expect(later.entities.get(1)?.x).toBe(25);
+    expect(countChangedEntities(first.entities, later.entities)).toBe(1);
   });
 });

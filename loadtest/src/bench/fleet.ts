@@ -47,6 +47,12 @@ export interface FleetOptions {
   seed: number;
 }
 
+/**
+ * The game BENCHMARKS.md's scenario runs. The fleet decodes by the Welcome's schema, but its
+ * inputs are this game's controls (moveDir, aim, buttons).
+ */
+export const BENCH_GAME = 'arena';
+
 class BenchClient {
   readonly ws: WebSocket;
   readonly walk: RandomWalk;
@@ -69,8 +75,9 @@ class BenchClient {
 
 /**
  * N protocol clients in one process, driven as BENCHMARKS.md says: random-walk inputs at 20 Hz,
- * bytes counted from what arrived, every decoding client applying every snapshot to a replica
- * (a checksum mismatch or a bad delta counts as a desync).
+ * bytes counted from what arrived, every decoding client decoding every snapshot by the
+ * Welcome's schema and applying it to a replica (a checksum mismatch or a bad delta counts as a
+ * desync).
  */
 export class Fleet {
   readonly #options: FleetOptions;
@@ -148,10 +155,11 @@ export class Fleet {
       });
       client.ws.on('message', (data: Buffer) => {
         this.#onFrame(client, data);
-        if (client.welcome) {
-          clearTimeout(timeout);
-          resolve();
-        }
+        if (!client.welcome) return;
+        clearTimeout(timeout);
+        const game = client.welcome.schema.game;
+        if (game === BENCH_GAME) resolve();
+        else reject(new Error(`client ${index} joined game ${game}, not ${BENCH_GAME}`));
       });
     });
   }
@@ -173,7 +181,7 @@ export class Fleet {
     }
     let message;
     try {
-      message = decodeServerMessage(bytes);
+      message = decodeServerMessage(bytes, client.welcome?.schema ?? null);
     } catch (error) {
       this.decodeErrors++;
       this.#note(error instanceof ProtocolError ? error.message : String(error));
@@ -182,6 +190,7 @@ export class Fleet {
     if (message.id === MessageId.Welcome) {
       client.welcome = message.message;
       client.replica = new Replica({
+        schema: message.message.schema,
         worldWidth: message.message.worldWidth,
         worldHeight: message.message.worldHeight,
       });
@@ -242,14 +251,16 @@ export class Fleet {
     const welcome = client.welcome;
     if (!welcome || client.ws.readyState !== WebSocket.OPEN) return;
     const me = client.replica?.latest?.entities.get(welcome.playerId);
+    const x = me?.x;
+    const y = me?.y;
     const maxX = welcome.worldWidth * POSITION_SCALE;
     const maxY = welcome.worldHeight * POSITION_SCALE;
     const heading = stepRandomWalk(
       client.walk,
       this.#random,
       nowMs,
-      me?.x ?? maxX / 2,
-      me?.y ?? maxY / 2,
+      typeof x === 'number' ? x : maxX / 2,
+      typeof y === 'number' ? y : maxY / 2,
       {
         maxX,
         maxY,
@@ -257,12 +268,12 @@ export class Fleet {
       },
     );
     client.ws.send(
-      encodeInput({
+      // The arena's input (games/arena/shared.ts); buttons stay 0: bench clients never fire
+      // (BENCHMARKS.md's scenario has no projectiles).
+      encodeInput(welcome.schema, {
         seq: ++client.seq,
         ackTick: client.isDecoding ? (client.replica?.tick ?? 0) : client.receivedTick,
-        moveDir: heading,
-        aim: heading,
-        buttons: 0,
+        controls: { moveDir: heading, aim: heading, buttons: 0 },
       }),
     );
   }

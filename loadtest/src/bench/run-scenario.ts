@@ -1,4 +1,4 @@
-import { Fleet } from './fleet.js';
+import { BENCH_GAME, Fleet } from './fleet.js';
 import { percentile } from './stats.js';
 import { processCpuMicros, processRssBytes, startBenchServer } from './server-process.js';
 
@@ -72,6 +72,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function runScenario(o: RunOptions): Promise<RunResult> {
   const server = await startBenchServer(
     [
+      '--game',
+      BENCH_GAME,
       '--world',
       '4000x4000',
       '--view',

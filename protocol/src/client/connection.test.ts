@@ -4,9 +4,10 @@ import { NO_DIRECTION } from '../sim/quantize.js';
 import { PROTOCOL_VERSION, SUBPROTOCOL } from '../wire/version.js';
 import { encodeKick, encodePong, encodeWelcome } from '../messages/server.js';
 import type { Pong, Welcome } from '../messages/server.js';
-import { encodeSnapshot } from '../messages/snapshot.js';
+import { encodeSnapshot as encodeWith } from '../messages/snapshot.js';
 import type { Snapshot } from '../messages/snapshot.js';
-import type { Input } from '../messages/client.js';
+import type { Controls, Input } from '../messages/client.js';
+import { updateFromFields } from '../messages/update-fields.js';
 import { Replica } from '../replica/replica.js';
 import {
   fullSnapshot as snapshotOf,
@@ -14,6 +15,7 @@ import {
   playerRecord,
   welcomeRecord,
 } from '../testing/records.js';
+import { testArenaSchema, testMixedSchema } from '../testing/test-schemas.js';
 import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
 import { Connection } from './connection.js';
 import type { SyncTarget } from './connection.js';
@@ -28,6 +30,7 @@ class ReplicaSync implements SyncTarget {
   onWelcome(welcome: Welcome): void {
     this.welcomes.push(welcome);
     this.replica = new Replica({
+      schema: welcome.schema,
       worldWidth: welcome.worldWidth,
       worldHeight: welcome.worldHeight,
     });
@@ -59,13 +62,22 @@ class ReplicaSync implements SyncTarget {
 }
 
 const welcome: Welcome = welcomeRecord();
+const encodeSnapshot = (s: Snapshot): Uint8Array => encodeWith(testArenaSchema, s);
+/** The arena's rule: movement and buttons are urgent, the aim that follows the mouse is not. */
+const arenaUrgency = (sent: Readonly<Controls>, now: Readonly<Controls>): boolean =>
+  sent.moveDir !== now.moveDir || sent.buttons !== now.buttons;
 
 function fullSnapshot(tick: number, x = 400): Snapshot {
   return snapshotOf(tick, [playerRecord(7, { x, name: 'me' }), pelletRecord(9, 40, 40)]);
 }
 
 function deltaSnapshot(tick: number, baselineTick: number): Snapshot {
-  return { ...fullSnapshot(tick), baselineTick, entered: [], updated: [{ id: 7, aim: 3 }] };
+  return {
+    ...fullSnapshot(tick),
+    baselineTick,
+    entered: [],
+    updated: [updateFromFields(testArenaSchema, 'player', 7, { aim: 3 })],
+  };
 }
 
 describe('Connection', () => {
@@ -80,7 +92,10 @@ describe('Connection', () => {
     statuses = [];
   });
 
-  function connect(url = 'ws://game.test/ws'): { connection: Connection; socket: FakeWebSocket } {
+  function connect(
+    url = 'ws://game.test/ws',
+    isUrgentChange?: (sent: Readonly<Controls>, now: Readonly<Controls>) => boolean,
+  ): { connection: Connection; socket: FakeWebSocket } {
     const connection = new Connection({
       url,
       name: 'Alice',
@@ -89,6 +104,7 @@ describe('Connection', () => {
       scheduler,
       nowMs: () => scheduler.nowMs,
       onStatus: (status) => statuses.push(status),
+      isUrgentChange,
     });
     connection.open();
     const socket = FakeWebSocket.instances.at(-1);
@@ -96,10 +112,13 @@ describe('Connection', () => {
     return { connection, socket };
   }
 
-  function join(): { connection: Connection; socket: FakeWebSocket } {
-    const joined = connect();
+  function join(
+    isUrgentChange?: (sent: Readonly<Controls>, now: Readonly<Controls>) => boolean,
+    joinedWelcome = welcome,
+  ): { connection: Connection; socket: FakeWebSocket } {
+    const joined = connect(undefined, isUrgentChange);
     joined.socket.serverAccepts();
-    joined.socket.serverSends(encodeWelcome(welcome));
+    joined.socket.serverSends(encodeWelcome(joinedWelcome));
     return joined;
   }
 
@@ -187,7 +206,7 @@ describe('Connection', () => {
   it('sends Input at once after Welcome and then every 50 ms, acking the newest tick', () => {
     const { socket } = join();
     expect(socket.inputs()).toEqual([
-      { seq: 1, ackTick: 0, moveDir: NO_DIRECTION, aim: 0, buttons: 0 },
+      { seq: 1, ackTick: 0, controls: { moveDir: NO_DIRECTION, aim: 0, buttons: 0 } },
     ]);
     socket.serverSends(encodeSnapshot(fullSnapshot(101)));
     scheduler.advance(49);
@@ -202,23 +221,63 @@ describe('Connection', () => {
     ]);
   });
 
-  it('sends a movement change at once, and an aim change with the next regular Input', () => {
+  it('sends any change at once by default', () => {
     const { socket, connection } = join();
     scheduler.advance(20);
+    connection.setControls({ aim: 10 });
+    expect(socket.inputs().at(-1)).toMatchObject({ seq: 2, controls: { moveDir: -1, aim: 10 } });
+    scheduler.advance(20);
+    connection.setControls({ aim: 10, buttons: 1 });
+    expect(socket.inputs().at(-1)).toMatchObject({ seq: 3, controls: { aim: 10, buttons: 1 } });
+    connection.setControls({ aim: 10, buttons: 1 });
+    scheduler.advance(20);
+    expect(socket.inputs()).toHaveLength(3);
+    // Leaving a control out sets it back to its default: a change too.
+    connection.setControls({ aim: 10 });
+    expect(socket.inputs().at(-1)).toMatchObject({ seq: 4, controls: { buttons: 0 } });
+  });
+
+  it('sends a change the game calls urgent at once, and another with the next regular Input', () => {
+    const { socket, connection } = join(arenaUrgency);
+    scheduler.advance(20);
     connection.setControls({ moveDir: 0, aim: 10 });
-    expect(socket.inputs().at(-1)).toMatchObject({ seq: 2, moveDir: 0, aim: 10 });
+    expect(socket.inputs().at(-1)).toMatchObject({ seq: 2, controls: { moveDir: 0, aim: 10 } });
     connection.setControls({ moveDir: 0, aim: 20 });
     expect(socket.inputs()).toHaveLength(2);
     scheduler.advance(50);
-    expect(socket.inputs().at(-1)).toMatchObject({ seq: 3, moveDir: 0, aim: 20 });
+    expect(socket.inputs().at(-1)).toMatchObject({ seq: 3, controls: { moveDir: 0, aim: 20 } });
     connection.setControls({ moveDir: NO_DIRECTION, aim: 20 });
-    expect(socket.inputs().at(-1)).toMatchObject({ seq: 4, moveDir: NO_DIRECTION });
+    expect(socket.inputs().at(-1)).toMatchObject({ seq: 4, controls: { moveDir: NO_DIRECTION } });
     // Each one was reported with its send time, for prediction.
     expect(sync.sentInputs.map((s) => [s.input.seq, s.sentAtMs])).toEqual([
       [1, 0],
       [2, 20],
       [3, 50],
       [4, 70],
+    ]);
+  });
+
+  it('carries every input field, unset ones at their default, to the server and to prediction', () => {
+    const { socket, connection } = join(undefined, welcomeRecord({ schema: testMixedSchema }));
+    connection.setControls({ keys: 5 });
+    scheduler.advance(20);
+    const all = { dx: 0, mode: 3, target: -1, keys: 5 };
+    expect(socket.inputs().map((i) => i.controls)).toEqual([
+      { dx: 0, mode: 3, target: -1, keys: 0 },
+      all,
+    ]);
+    expect(sync.sentInputs.at(-1)?.input.controls).toEqual(all);
+    // The game's urgency rule sees every field too.
+    const seen: Controls[] = [];
+    const other = join((sent, now) => {
+      seen.push(sent, now);
+      return false;
+    });
+    scheduler.advance(20);
+    other.connection.setControls({ aim: 9 });
+    expect(seen).toEqual([
+      { moveDir: -1, aim: 0, buttons: 0 },
+      { moveDir: -1, aim: 9, buttons: 0 },
     ]);
   });
 

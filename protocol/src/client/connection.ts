@@ -6,6 +6,7 @@ import type { Controls, Input } from '../messages/client.js';
 import { decodeServerMessage } from '../messages/server.js';
 import type { Kick, Pong, ServerMessage, Welcome } from '../messages/server.js';
 import type { Snapshot } from '../messages/snapshot.js';
+import type { CompiledSchema } from '../schema/schema.js';
 import { ReplicaError } from '../replica/replica.js';
 import type { ClosedStatus, ConnectionStatus } from './connection-status.js';
 import { globalNowMs, globalScheduler } from './environment.js';
@@ -29,7 +30,6 @@ export interface SyncTarget {
   /** An Input went out at `sentAtMs` (prediction tags it with the tick it should land in). */
   onInputSent?(input: Input, sentAtMs: number): void;
 }
-
 
 /** Bytes and frames through one connection (WebSocket payloads, not TCP bytes). */
 export interface TrafficCounters {
@@ -82,7 +82,8 @@ export interface ConnectionOptions {
   /**
    * Whether a change of controls is sent at once (as soon as the input rate allows) rather than
    * with the next regular Input. Default: any change. A game may say that only some fields are
-   * urgent (the arena: movement and buttons, not the aim that follows the mouse).
+   * urgent (the arena: movement and buttons, not the aim that follows the mouse). `sent` and
+   * `now` hold every input field of the game (unset ones at their default).
    */
   isUrgentChange?: (sent: Readonly<Controls>, now: Readonly<Controls>) => boolean;
 }
@@ -137,7 +138,7 @@ export class Connection {
   #cancelDeferredInput: (() => void) | null = null;
   #cancelPing: (() => void) | null = null;
   #pingsSent = 0;
-  /** What the player holds now; fields the game has and these lack are sent as 0. */
+  /** What the player holds now; fields the game has and these lack are sent at their default. */
   #controls: Controls = {};
   #lastSentControls: Controls | null = null;
   #lastInputAtMs = -Infinity;
@@ -198,8 +199,10 @@ export class Connection {
   }
 
   /**
-   * Sets what the player asks for. A change of movement is sent at once (or as soon as the input
-   * rate allows); an aim change waits for the next regular Input.
+   * Sets what the player asks for: the game's input fields by name (Welcome.schema.input); any
+   * it leaves out are sent at their default. An urgent change (`isUrgentChange`; by default any
+   * change) is sent at once, or as soon as the input rate allows; any other waits for the next
+   * regular Input.
    */
   setControls(controls: Controls): void {
     this.#controls = { ...controls };
@@ -360,12 +363,23 @@ export class Connection {
     this.#cancelPing = this.#scheduler.after(delayMs, () => this.#ping());
   }
 
-  /** Sends an Input now, or when the minimum interval since the last one is over. */
-  #hasUrgentChange(): boolean {
-    const sent = this.#lastSentControls;
-    return sent === null || this.#isUrgentChange(sent, this.#controls);
+  /**
+   * Every input field of the game, from the controls set or at its default: what an Input
+   * carries, and what prediction and `isUrgentChange` see, so none of them meets a missing field.
+   */
+  #fullControls(schema: CompiledSchema): Controls {
+    const controls: Controls = {};
+    for (const f of schema.input) controls[f.name] = this.#controls[f.name] ?? f.default;
+    return controls;
   }
 
+  #hasUrgentChange(): boolean {
+    const sent = this.#lastSentControls;
+    if (this.#welcome === null) return false;
+    return sent === null || this.#isUrgentChange(sent, this.#fullControls(this.#welcome.schema));
+  }
+
+  /** Sends an Input now, or when the minimum interval since the last one is over. */
   #sendInputSoon(): void {
     if (this.#cancelDeferredInput !== null) return;
     const waitMs = this.#lastInputAtMs + this.#minInputIntervalMs - this.#nowMs();
@@ -381,14 +395,15 @@ export class Connection {
   }
 
   #sendInput(): void {
+    const schema = (this.#welcome as Welcome).schema;
     const nowMs = this.#nowMs();
     this.#inputSeq += 1;
     const input: Input = {
       seq: this.#inputSeq,
       ackTick: this.#sync.ackTick,
-      controls: { ...this.#controls },
+      controls: this.#fullControls(schema),
     };
-    this.#send(encodeInput((this.#welcome as Welcome).schema, input));
+    this.#send(encodeInput(schema, input));
     this.#lastSentControls = input.controls;
     this.#lastInputAtMs = nowMs;
     this.#sync.onInputSent?.(input, nowMs);

@@ -78,7 +78,7 @@ describe('ReconnectingConnection', () => {
     expect(c.status).toMatchObject({ phase: 'connected', playerId: 7, isResumed: true });
     expect(c.reconnects).toBe(1);
     // The controls held before the drop go out on the new connection.
-    expect(socket().inputs()[0]).toMatchObject({ moveDir: 64, aim: 3 });
+    expect(socket().inputs()[0]).toMatchObject({ controls: { moveDir: 64, aim: 3 } });
 
     // The next drop resumes with the newest token (after 500 ms: the connection had not been up
     // long enough to start the backoff over).

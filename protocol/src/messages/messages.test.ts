@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   CloseCode,
+  PROTOCOL_VERSION,
   ProtocolError,
+  Replica,
   decodeClientMessage,
   decodeHello,
   decodeInput,
@@ -24,8 +26,14 @@ import {
   packFrame,
   peekSnapshotTick,
   type Snapshot,
+  type Welcome,
 } from '../index.js';
+import { packValue } from '../wire/codec.js';
+import { fieldsOfUpdate, updateFromFields } from './update-fields.js';
+import { testArenaSchema, testMixedSchema } from '../testing/test-schemas.js';
+import { pelletRecord, playerRecord, welcomeRecord } from '../testing/records.js';
 
+const schema = testArenaSchema;
 const hex = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const fromHex = (text: string): Uint8Array =>
@@ -37,8 +45,8 @@ const fullSnapshot: Snapshot = {
   inputAck: 5,
   removed: [],
   entered: [
-    { kind: 0, id: 7, x: 400, y: 800, vx: 27, vy: 0, aim: 0, hp: 100, score: 3, name: 'ann' },
-    { kind: 1, id: 200, x: 10, y: 20 },
+    playerRecord(7, { x: 400, y: 800, vx: 27, vy: 0, aim: 0, hp: 100, score: 3, name: 'ann' }),
+    pelletRecord(200, 10, 20),
   ],
   updated: [],
   checksum: null,
@@ -49,25 +57,41 @@ const deltaSnapshot: Snapshot = {
   inputAck: 6,
   removed: [200],
   entered: [],
-  updated: [{ id: 7, motion: { x: 481, y: 800, vx: -27, vy: 0 }, aim: 128 }],
+  updated: [{ id: 7, mask: 3, values: [481, 800, -27, 0, 128] }],
   checksum: 0xdeadbeef,
 };
+const welcome: Welcome = welcomeRecord({
+  playerId: 7,
+  tickHz: 30,
+  serverTick: 10,
+  serverTimeMs: 333,
+  worldWidth: 4000,
+  worldHeight: 4000,
+  viewWidth: 1600,
+  viewHeight: 1000,
+  resumeToken: 'tok',
+});
+/** testArenaSchema's fingerprint: any change to its wire bytes changes it. */
+const ARENA_FINGERPRINT = 0xa9784e20;
 
-/** Every message: its value, its exact bytes, and its codec pair. Changing a byte fails here. */
+/**
+ * Every message: its value, its exact bytes, and its codec pair. Changing a byte fails here.
+ * Input and Snapshot bytes are protocol v1's: the arena-like schema lays them out the same way.
+ */
 const golden = [
   {
     name: 'Hello',
-    value: { protocolVersion: 1, name: 'ann', resumeToken: null },
-    hex: '940101a3616e6ec0',
+    value: { protocolVersion: 2, name: 'ann', resumeToken: null },
+    hex: '940102a3616e6ec0',
     encode: encodeHello,
     decode: decodeHello,
   },
   {
     name: 'Input',
-    value: { seq: 300, ackTick: 70000, moveDir: -1, aim: 200, buttons: 0 },
+    value: { seq: 300, ackTick: 70000, controls: { moveDir: -1, aim: 200, buttons: 0 } },
     hex: '9602cd012cce00011170ffccc800',
-    encode: encodeInput,
-    decode: decodeInput,
+    encode: (v: Parameters<typeof encodeInput>[1]) => encodeInput(schema, v),
+    decode: (b: Uint8Array) => decodeInput(schema, b),
   },
   {
     name: 'Ping',
@@ -85,20 +109,13 @@ const golden = [
   },
   {
     name: 'Welcome',
-    value: {
-      protocolVersion: 1,
-      playerId: 7,
-      tickHz: 30,
-      serverTick: 10,
-      serverTimeMs: 333,
-      worldWidth: 4000,
-      worldHeight: 4000,
-      viewWidth: 1600,
-      viewHeight: 1000,
-      playerSpeed: 27,
-      resumeToken: 'tok',
-    },
-    hex: '9c4001071e0acd014dcd0fa0cd0fa0cd0640cd03e81ba3746f6b',
+    value: welcome,
+    // v1's fields without playerSpeed, then the fingerprint (uint32) and the schema map.
+    hex:
+      '9d4002071e0acd014dcd0fa0cd0fa0cd0640cd03e8a3746f6b' +
+      'ce' +
+      ARENA_FINGERPRINT.toString(16).padStart(8, '0') +
+      hex(packValue(schema.wire)),
     encode: encodeWelcome,
     decode: decodeWelcome,
   },
@@ -120,15 +137,15 @@ const golden = [
     name: 'Snapshot (full)',
     value: fullSnapshot,
     hex: '974164000590929a0700cd0190cd03201b00006403a3616e6e94ccc8010a1490',
-    encode: encodeSnapshot,
-    decode: decodeSnapshot,
+    encode: (s: Snapshot) => encodeSnapshot(schema, s),
+    decode: (b: Uint8Array) => decodeSnapshot(schema, b),
   },
   {
     name: 'Snapshot (delta)',
     value: deltaSnapshot,
     hex: '984167030691ccc89091970703cd01e1cd0320e500cc80cedeadbeef',
-    encode: encodeSnapshot,
-    decode: decodeSnapshot,
+    encode: (s: Snapshot) => encodeSnapshot(schema, s),
+    decode: (b: Uint8Array) => decodeSnapshot(schema, b),
   },
 ] as const;
 
@@ -143,17 +160,71 @@ describe('message codec', () => {
     });
   }
 
+  it('pins the fingerprint of the test arena: FNV-1a of exactly the schema bytes in the Welcome', () => {
+    expect(schema.fingerprint).toBe(ARENA_FINGERPRINT);
+    const frame = encodeWelcome(welcome);
+    const schemaBytes = packValue(schema.wire);
+    expect(hex(frame.subarray(frame.length - schemaBytes.length))).toBe(hex(schemaBytes));
+    let h = 0x811c9dc5;
+    for (const b of schemaBytes) h = Math.imul(h ^ b, 0x01000193);
+    expect(h >>> 0).toBe(ARENA_FINGERPRINT);
+  });
+
+  it('round-trips a Welcome of another game, with its schema', () => {
+    const other = welcomeRecord({ schema: testMixedSchema, playerId: 3 });
+    const decoded = decodeWelcome(encodeWelcome(other));
+    expect(decoded).toEqual(other);
+    expect(decoded.schema.fingerprint).toBe(testMixedSchema.fingerprint);
+    expect(decoded.schema.kindByName.get('beacon')?.lifetimeTicks).toBe(5);
+  });
+
+  it('encodes an Input with the schema defaults for controls not set', () => {
+    const bytes = encodeInput(schema, { seq: 1, ackTick: 0, controls: { aim: 5 } });
+    expect(hex(bytes)).toBe('96020100ff0500');
+    expect(decodeInput(schema, bytes).controls).toEqual({ moveDir: -1, aim: 5, buttons: 0 });
+    // Derived defaults (0, or min when 0 is out of range) and explicit ones.
+    expect(
+      decodeInput(
+        testMixedSchema,
+        encodeInput(testMixedSchema, { seq: 1, ackTick: 0, controls: {} }),
+      ).controls,
+    ).toEqual({
+      dx: 0,
+      mode: 3,
+      target: -1,
+      keys: 0,
+    });
+  });
+
   it('dispatches client and server frames by id', () => {
-    expect(decodeClientMessage(fromHex('920463'))).toEqual({ id: 4, message: { tick: 99 } });
-    expect(decodeServerMessage(encodeKick({ closeCode: 4000, reason: 'x' }))).toEqual({
+    expect(decodeClientMessage(schema, fromHex('920463'))).toEqual({
+      id: 4,
+      message: { tick: 99 },
+    });
+    expect(decodeServerMessage(encodeKick({ closeCode: 4000, reason: 'x' }), null)).toEqual({
       id: 67,
       message: { closeCode: 4000, reason: 'x' },
     });
+    expect(decodeServerMessage(encodeWelcome(welcome), null)).toEqual({ id: 64, message: welcome });
+    expect(decodeServerMessage(fromHex(golden[7].hex), schema)).toEqual({
+      id: 65,
+      message: fullSnapshot,
+    });
+  });
+
+  it('refuses a Snapshot before the Welcome gave its schema: HandshakeViolation', () => {
+    const bytes = encodeSnapshot(schema, fullSnapshot);
+    rejects(
+      (b) => decodeServerMessage(b, null),
+      bytes,
+      CloseCode.HandshakeViolation,
+      /before the Welcome/,
+    );
   });
 
   it('peeks the tick of a snapshot frame without decoding it', () => {
     for (const tick of [1, 127, 128, 255, 256, 65535, 65536, 0xffff_ffff]) {
-      const bytes = encodeSnapshot({ ...deltaSnapshot, tick, baselineTick: 0 });
+      const bytes = encodeSnapshot(schema, { ...deltaSnapshot, tick, baselineTick: 0 });
       expect(peekSnapshotTick(bytes)).toBe(tick);
       expect(peekSnapshotTick(bytes.subarray(0, 2))).toBe(-1);
     }
@@ -166,17 +237,67 @@ describe('message codec', () => {
         fc.record({
           seq: fc.integer({ min: 1, max: 0xffff_ffff }),
           ackTick: fc.integer({ min: 0, max: 0xffff_ffff }),
-          moveDir: fc.integer({ min: -1, max: 255 }),
-          aim: fc.integer({ min: 0, max: 255 }),
-          buttons: fc.constantFrom(0, 1),
+          controls: fc.record({
+            moveDir: fc.integer({ min: -1, max: 255 }),
+            aim: fc.integer({ min: 0, max: 255 }),
+            buttons: fc.constantFrom(0, 1),
+          }),
         }),
         (input) => {
-          expect(decodeInput(encodeInput(input))).toEqual(input);
+          expect(decodeInput(schema, encodeInput(schema, input))).toEqual(input);
         },
       ),
     );
   });
 });
+
+describe('byte identity with protocol v1 (PROTOCOL.md v1, section 10)', () => {
+  // The worked example's full snapshot at tick 100 and its delta at tick 101, with their
+  // checksums: the same bytes decode, re-encode identically, and apply with the same checksums.
+  const full =
+    '984164000090949acd03ea00cd1f40cd17700000006400a3626f749acd03e900cd20d0cd17d4e500cc806405a3616e6e940c01cd20bccd17d494cd012c01cd1b58cd15e090ce3d83efcc';
+  const delta =
+    '9841650101910c9194cd03eb01cd238ccd14509297cd03ea03cd1f40cd178b001b4093cd03e90806ce30cbdb75';
+
+  it('decodes the v1 frames to generic records and encodes exactly the same bytes', () => {
+    const s100 = decodeSnapshot(schema, fromHex(full));
+    expect(s100.entered[1]).toEqual(
+      playerRecord(1001, { x: 8400, y: 6100, vx: -27, aim: 128, hp: 100, score: 5, name: 'ann' }),
+    );
+    expect(s100.entered[3]).toEqual(pelletRecord(300, 7000, 5600));
+    expect(hex(encodeSnapshot(schema, s100))).toBe(full);
+    const s101 = decodeSnapshot(schema, fromHex(delta));
+    expect(s101.updated.map((u) => fieldsOfUpdate(schema, u))).toEqual([
+      { x: 8000, y: 6027, vx: 0, vy: 27, aim: 64 },
+      { score: 6 },
+    ]);
+    expect(hex(encodeSnapshot(schema, s101))).toBe(delta);
+    // Built from named fields, the updates are the same bytes too.
+    const rebuilt = {
+      ...s101,
+      updated: [
+        updateFromFields(schema, 'player', 1002, { x: 8000, y: 6027, vx: 0, vy: 27, aim: 64 }),
+        updateFromFields(schema, 'player', 1001, { score: 6 }),
+      ],
+    };
+    expect(hex(encodeSnapshot(schema, rebuilt))).toBe(delta);
+  });
+
+  it("applies them with v1's checksums (1032056780, then 818666357)", () => {
+    const r = new Replica({ schema, worldWidth: 4000, worldHeight: 4000 });
+    r.apply(decodeSnapshot(schema, fromHex(full)));
+    const view = r.apply(decodeSnapshot(schema, fromHex(delta)));
+    expect(view.entities.get(1001)).toMatchObject({ x: 8373, score: 6 });
+    expect([...view.entities.keys()]).toEqual([300, 1001, 1002, 1003]);
+  });
+});
+
+/** A copy of `list` with `value` at `index`. */
+function replaced(list: readonly unknown[], index: number, value: unknown): unknown[] {
+  const copy = [...list];
+  copy[index] = value;
+  return copy;
+}
 
 function rejects(
   decode: (b: Uint8Array) => unknown,
@@ -197,50 +318,126 @@ function rejects(
 
 describe('decoders distrust their input', () => {
   const M = CloseCode.MalformedFrame;
+  const client = (b: Uint8Array): unknown => decodeClientMessage(schema, b);
+  const server = (b: Uint8Array): unknown => decodeServerMessage(b, schema);
+  const snapshotOf = (...lists: unknown[]): Uint8Array => packFrame([65, 5, 0, 0, ...lists]);
+
   it('rejects bad msgpack, truncation, trailing bytes and empty frames', () => {
-    rejects(decodeClientMessage, new Uint8Array([]), M, /empty/);
-    rejects(decodeClientMessage, fromHex('9401'), M, /msgpack/);
-    rejects(decodeClientMessage, fromHex('92046300'), M, /msgpack/);
-    rejects(decodeClientMessage, fromHex('c1'), M, /array/);
+    rejects(client, new Uint8Array([]), M, /empty/);
+    rejects(client, fromHex('9401'), M, /msgpack/);
+    rejects(client, fromHex('92046300'), M, /msgpack/);
+    rejects(client, fromHex('c1'), M, /array/);
   });
 
   it('rejects wrong shapes, types and ranges, naming the field', () => {
-    rejects(decodeClientMessage, packFrame([]), M, /frame/);
-    rejects(decodeClientMessage, packFrame(['x']), M, /message id/);
-    rejects(decodeClientMessage, packFrame([2, 1, 0, 0, 0]), M, /Input: expected 6/);
-    rejects(decodeClientMessage, packFrame([2, 0, 0, 0, 0, 0]), M, /Input.seq/);
-    rejects(decodeClientMessage, packFrame([2, 1, 0, 256, 0, 0]), M, /Input.moveDir/);
-    rejects(decodeClientMessage, packFrame([2, 1, 0, 0, 1.5, 0]), M, /Input.aim/);
-    rejects(decodeClientMessage, packFrame([2, 1, 0, 0, 0, 4]), M, /Input.buttons/);
-    rejects(decodeClientMessage, packFrame([1, 1, '', null]), M, /Hello.name/);
-    rejects(decodeClientMessage, packFrame([1, 1, 'a\u0007b', null]), M, /control/);
+    rejects(client, packFrame([]), M, /frame/);
+    rejects(client, packFrame(['x']), M, /message id/);
+    rejects(client, packFrame([2, 1, 0, 0, 0]), M, /Input: expected 6/);
+    rejects(client, packFrame([2, 0, 0, 0, 0, 0]), M, /Input.seq/);
+    rejects(client, packFrame([2, 1, 0, 256, 0, 0]), M, /Input.moveDir/);
+    rejects(client, packFrame([2, 1, 0, 0, 1.5, 0]), M, /Input.aim/);
+    rejects(client, packFrame([2, 1, 0, 0, 0, 4]), M, /Input.buttons/);
+    rejects(client, packFrame([1, 1, '', null]), M, /Hello.name/);
+    rejects(client, packFrame([1, 1, 'a\u0007b', null]), M, /control/);
     // Invalid UTF-8 (here a lone surrogate's bytes, ED A0 80) decodes to U+FFFD per byte.
     expect(decodeHello(fromHex('940101a561eda08062c0')).name).toBe('a\ufffd\ufffd\ufffdb');
     expect(decodeHello(packFrame([1, 1, 'a\ud83d\ude00', null])).name).toBe('a\ud83d\ude00');
-    rejects(decodeClientMessage, packFrame([1, 1, 'x'.repeat(17), null]), M, /Hello.name/);
-    rejects(decodeClientMessage, packFrame([1, 1, 'ok', 5]), M, /resumeToken/);
-    rejects(decodeClientMessage, packFrame([3, -1]), M, /Ping.clientTimeMs/);
-    rejects(decodeServerMessage, packFrame([65, 5, 9, 0, [], [], []]), M, /baselineAge/);
-    rejects(decodeServerMessage, packFrame([65, 5, 0, 0, [], [[1, 9, 0, 0]], []]), M, /kind/);
-    rejects(decodeServerMessage, packFrame([65, 5, 0, 0, [], [], [[1, 2]]]), M, /expected 3/);
-    rejects(decodeServerMessage, packFrame([65, 5, 0, 0, [], [], [[1, 0]]]), M, /mask/);
+    rejects(client, packFrame([1, 1, 'x'.repeat(17), null]), M, /Hello.name/);
+    rejects(client, packFrame([1, 1, 'ok', 5]), M, /resumeToken/);
+    rejects(client, packFrame([3, -1]), M, /Ping.clientTimeMs/);
+    rejects(server, packFrame([65, 5, 9, 0, [], [], []]), M, /baselineAge/);
+    rejects(server, snapshotOf([], [[1, 9, 0, 0]], []), M, /kind/);
+    rejects(server, snapshotOf([], [], [[1, 2]]), M, /expected 3/);
+    rejects(server, snapshotOf([], [], [[1, 0]]), M, /mask/);
+  });
+
+  it('rejects records of an unknown kind, of the wrong length, or with a field out of range', () => {
+    rejects(server, snapshotOf([], [[1, 3, 0, 0]], []), M, /unknown entity kind 3/);
+    rejects(server, snapshotOf([], [[1, 1, 0]], []), M, /entered\[0\] \(pellet\): expected 4/);
+    rejects(server, snapshotOf([], [[1, 1, 0, 0, 0]], []), M, /\(pellet\): expected 4/);
+    // A projectile without its ticksLeft, and with one beyond its lifetime.
+    rejects(server, snapshotOf([], [[1, 2, 0, 0, 0, 0, 7]], []), M, /\(projectile\): expected 8/);
+    rejects(
+      server,
+      snapshotOf([], [[1, 2, 0, 0, 0, 0, 7, 37]], []),
+      M,
+      /ticksLeft: 37 is outside 1..36/,
+    );
+    rejects(server, snapshotOf([], [[1, 2, 0, 0, 0, 0, 7, 0]], []), M, /ticksLeft: 0/);
+    const player = [1, 0, 0, 0, 0, 0, 0, 100, 0, 'ann'];
+    rejects(
+      server,
+      snapshotOf([], [replaced(player, 6, 256)], []),
+      M,
+      /\.aim: 256 is outside 0..255/,
+    );
+    rejects(server, snapshotOf([], [replaced(player, 4, -32768)], []), M, /\.vx: -32768/);
+    rejects(server, snapshotOf([], [replaced(player, 8, -1)], []), M, /\.score: -1/);
+    rejects(
+      server,
+      snapshotOf([], [replaced(player, 9, 'x'.repeat(17))], []),
+      M,
+      /\.name: longer than 16/,
+    );
+    rejects(server, snapshotOf([], [replaced(player, 9, 5)], []), M, /\.name: expected a string/);
+    rejects(server, snapshotOf([], [replaced(player, 0, 65536)], []), M, /\.id/);
+  });
+
+  it('rejects updates whose mask has bits no group has, or whose values do not match it', () => {
+    rejects(server, snapshotOf([], [], [[1, 16, 5]]), M, /mask: 16 is outside 1..15/);
+    rejects(server, snapshotOf([], [], [[1, 6, 5]]), M, /expected 4 elements for mask 6, got 3/);
+    rejects(server, snapshotOf([], [], [[1, 2, 5, 6]]), M, /expected 3 elements for mask 2, got 4/);
+    rejects(server, snapshotOf([], [], [[1, 4, 70000]]), M, /\.hp: 70000/);
+    rejects(server, snapshotOf([], [], [[1, 2, 'x']]), M, /\.aim: expected an integer/);
+    // Strings in groups are read as strings, with their length.
+    const mixed = (b: Uint8Array): unknown => decodeServerMessage(b, testMixedSchema);
+    const look = testMixedSchema.groups.find((g) => g.name === 'look');
+    expect(look?.fields).toEqual(['label', 'color']);
+    const lookMask = 1 << (look?.bit ?? 0);
+    rejects(mixed, snapshotOf([], [], [[1, lookMask, 5, 5]]), M, /\.label: expected a string/);
+    rejects(
+      mixed,
+      snapshotOf([], [], [[1, lookMask, 'x'.repeat(9), 5]]),
+      M,
+      /\.label: longer than 8/,
+    );
   });
 
   it('rejects unknown message ids with UnknownMessage', () => {
-    rejects(decodeClientMessage, packFrame([42]), CloseCode.UnknownMessage, /42/);
+    rejects(client, packFrame([42]), CloseCode.UnknownMessage, /42/);
+    rejects(client, packFrame([65, 1, 0, 0, [], [], []]), CloseCode.UnknownMessage, /65/);
+    rejects(server, packFrame([1, 1, 'a', null]), CloseCode.UnknownMessage, /1/);
+  });
+
+  it('rejects a Welcome whose fingerprint does not match its schema', () => {
+    const fields = [
+      64,
+      PROTOCOL_VERSION,
+      7,
+      30,
+      10,
+      333,
+      4000,
+      4000,
+      1600,
+      1000,
+      'tok',
+      schema.fingerprint ^ 1,
+      schema.wire,
+    ];
+    rejects(decodeWelcome, packFrame(fields), M, /schemaFingerprint/);
     rejects(
-      decodeClientMessage,
-      packFrame([65, 1, 0, 0, [], [], []]),
-      CloseCode.UnknownMessage,
-      /65/,
+      decodeWelcome,
+      packFrame(replaced(replaced(fields, 11, schema.fingerprint), 12, 5)),
+      M,
+      /schema: expected a map/,
     );
-    rejects(decodeServerMessage, packFrame([1, 1, 'a', null]), CloseCode.UnknownMessage, /1/);
   });
 
   it('throws nothing but ProtocolError on arbitrary bytes', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
-        for (const decode of [decodeClientMessage, decodeServerMessage]) {
+        for (const decode of [client, server, (b: Uint8Array) => decodeServerMessage(b, null)]) {
           try {
             decode(bytes);
           } catch (error) {
@@ -249,6 +446,34 @@ describe('decoders distrust their input', () => {
         }
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('throws nothing but ProtocolError on damaged Welcomes and Snapshots', () => {
+    const frames = [
+      encodeWelcome(welcome),
+      encodeWelcome(welcomeRecord({ schema: testMixedSchema })),
+      fromHex(golden[7].hex),
+      fromHex(golden[8].hex),
+    ];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...frames),
+        fc.array(fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (frame, damage) => {
+          const bytes = frame.slice();
+          for (const { at, byte } of damage) bytes[at % bytes.length] = byte;
+          try {
+            decodeServerMessage(bytes, schema);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ProtocolError);
+          }
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

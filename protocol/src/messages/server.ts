@@ -5,7 +5,8 @@ import { splitFrame } from '../wire/frame.js';
 import { readArray, readFiniteNumber, readInt, readString, UINT32_MAX } from '../wire/read.js';
 import { MAX_TOKEN_LENGTH } from './client.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
-import { readWireSchema, type CompiledSchema } from '../schema/schema.js';
+import type { CompiledSchema } from '../schema/schema.js';
+import { readWireSchema } from '../schema/read-schema.js';
 
 /** Longest reason in a Kick. */
 export const MAX_REASON_LENGTH = 200;
@@ -140,7 +141,10 @@ export function decodeKick(bytes: Uint8Array): Kick {
  * (null until then: a Snapshot before Welcome is a HandshakeViolation). Unknown ids throw
  * ProtocolError(UnknownMessage).
  */
-export function decodeServerMessage(bytes: Uint8Array, schema: CompiledSchema | null): ServerMessage {
+export function decodeServerMessage(
+  bytes: Uint8Array,
+  schema: CompiledSchema | null,
+): ServerMessage {
   const { id, fields } = splitFrame(bytes);
   switch (id) {
     case MessageId.Welcome:

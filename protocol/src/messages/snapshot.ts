@@ -3,6 +3,7 @@ import { malformed } from '../wire/errors.js';
 import { MsgpackWriter } from '../wire/msgpack-writer.js';
 import { readArray, readInt, readString, UINT32_MAX } from '../wire/read.js';
 import { MAX_BASELINE_AGE, MAX_ENTITY_ID } from '../wire/limits.js';
+import { MAX_KINDS, MAX_KIND_FIELDS } from '../schema/wire-schema.js';
 import type { CompiledField, CompiledKind, CompiledSchema } from '../schema/schema.js';
 
 const MAX_RECORDS = 0xffff;
@@ -189,9 +190,14 @@ function readField(f: CompiledField, v: unknown, what: string): number | string 
 }
 
 function readRecord(schema: CompiledSchema, value: unknown, what: string): EntityRecord {
-  const f = readArray(value, what, 2, 3 + 32);
-  const kindId = readInt(f[1], `${what}.kind`, 0, schema.kinds.length - 1);
-  const kind = schema.kinds[kindId] as CompiledKind;
+  const f = readArray(value, what, 2, 3 + MAX_KIND_FIELDS);
+  const kindId = readInt(f[1], `${what}.kind`, 0, MAX_KINDS);
+  const kind = schema.kinds[kindId];
+  if (!kind) {
+    throw malformed(
+      `${what}.kind: unknown entity kind ${kindId} (${schema.game} has 0..${schema.kinds.length - 1})`,
+    );
+  }
   const hasLifetime = kind.lifetimeTicks > 0;
   const length = 2 + kind.fields.length + (hasLifetime ? 1 : 0);
   readArray(f, `${what} (${kind.name})`, length, length);
@@ -214,18 +220,22 @@ function readRecord(schema: CompiledSchema, value: unknown, what: string): Entit
  * kind); whether the entity's kind has those groups is the replica's check, against its baseline.
  */
 function readUpdate(schema: CompiledSchema, value: unknown, what: string): EntityUpdate {
-  const f = readArray(value, what, 3, 2 + 64);
+  // A valid update is for one kind: at most all of its fields follow the id and the mask.
+  const f = readArray(value, what, 2, 2 + MAX_KIND_FIELDS);
   const mask = readInt(f[1], `${what}.mask`, 1, schema.allGroupsMask);
+  let length = 2;
+  for (let m = mask; m !== 0; m &= m - 1) {
+    length += (schema.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[]).length;
+  }
+  if (f.length !== length) {
+    throw malformed(`${what}: expected ${length} elements for mask ${mask}, got ${f.length}`);
+  }
   const values: (number | string)[] = [];
   let i = 2;
   for (let m = mask; m !== 0; m &= m - 1) {
     const fields = schema.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
-    for (const field of fields) {
-      if (i >= f.length) throw malformed(`${what}: mask ${mask} needs more values`);
-      values.push(readField(field, f[i++], what));
-    }
+    for (const field of fields) values.push(readField(field, f[i++], what));
   }
-  if (i !== f.length) throw malformed(`${what}: expected ${i} elements for mask ${mask}, got ${f.length}`);
   return { id: readId(f[0], `${what}.id`), mask, values };
 }
 

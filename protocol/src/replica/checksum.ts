@@ -1,5 +1,5 @@
-import type { CompiledField, CompiledKind } from '../schema/schema.js';
-import type { EntitySource } from '../messages/snapshot.js';
+import type { CompiledField, CompiledKind, CompiledSchema } from '../schema/schema.js';
+import type { EntityRecord, EntitySource } from '../messages/snapshot.js';
 
 /**
  * View checksum: the sum (mod 2^32) of a 32-bit hash of every entity in the view. A sum does
@@ -35,7 +35,8 @@ export function hashHead(id: number, kindId: number): number {
 export function entityHash(kind: CompiledKind, e: EntitySource, expiresTick: number): number {
   let h = hashHead(e.id, kind.id);
   const fields = kind.numericFields;
-  for (let i = 0; i < fields.length; i++) h = mix(h, e[(fields[i] as CompiledField).name] as number);
+  for (let i = 0; i < fields.length; i++)
+    h = mix(h, e[(fields[i] as CompiledField).name] as number);
   if (kind.lifetimeTicks > 0) h = mix(h, expiresTick);
   return finalizeHash(h);
 }
@@ -43,4 +44,24 @@ export function entityHash(kind: CompiledKind, e: EntitySource, expiresTick: num
 /** Adds one entity hash to a running checksum. */
 export function addToChecksum(checksum: number, hash: number): number {
   return (checksum + hash) >>> 0;
+}
+
+/**
+ * The checksum of a view given as records (the server's sum, computed the slow way): for tests,
+ * tools and clients that keep their own view. `tick` is the view's tick, which a record's
+ * `ticksLeft` counts from.
+ */
+export function viewChecksum(
+  schema: CompiledSchema,
+  tick: number,
+  records: Iterable<EntityRecord>,
+): number {
+  let sum = 0;
+  for (const e of records) {
+    const kind = schema.kindByName.get(e.kind);
+    if (!kind) throw new RangeError(`no entity kind ${e.kind} in game ${schema.game}`);
+    const expiresTick = kind.lifetimeTicks > 0 ? tick + (e.ticksLeft as number) : 0;
+    sum = addToChecksum(sum, entityHash(kind, e, expiresTick));
+  }
+  return sum;
 }

@@ -83,7 +83,8 @@ export class EntityTable {
         record[f.name] = f.isUint32 ? v >>> 0 : v;
       }
     }
-    if (kind.lifetimeTicks > 0) record.ticksLeft = (this.fields[o + SLOT_EXPIRES] as number) - this.tick;
+    if (kind.lifetimeTicks > 0)
+      record.ticksLeft = (this.fields[o + SLOT_EXPIRES] as number) - this.tick;
     const frozen = record as unknown as EntityRecord;
     this.#records[i] = frozen;
     return frozen;

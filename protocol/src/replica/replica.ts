@@ -11,7 +11,11 @@ export type ReplicaErrorCode =
   | 'MissingBaseline'
   /** The view after applying does not match the server's checksum: a desync, always a bug. */
   | 'ChecksumMismatch'
-  /** The delta contradicts its baseline (removes or updates an unknown id, re-adds one, goes back in time). */
+  /**
+   * The delta contradicts its baseline: it removes or updates an id the baseline does not hold
+   * (or whose lifetime has ended), updates a group the entity's kind does not have, enters an id
+   * the view holds, or goes back in time.
+   */
   | 'InvalidDelta';
 
 export class ReplicaError extends Error {
@@ -56,6 +60,13 @@ const REMOVED = 1;
 const UPDATED = 2;
 const ENTERED = 3;
 const EXPIRED = 4;
+
+/** Why an id the delta names is not an entity of the baseline it can remove or update. */
+function notInBase(mark: number | undefined, S: number): string {
+  if (mark === S + EXPIRED) return 'has reached the end of its lifetime';
+  if (mark === S + REMOVED || mark === S + UPDATED) return 'is named twice in this delta';
+  return 'is not in the baseline';
+}
 
 function nextStamp(): number {
   if (stamp >= 0xffff_fff0) {
@@ -137,8 +148,9 @@ export class Replica {
       marks[from.ids[i] as number] = S + (isExpired ? EXPIRED : IN_BASE);
     }
     for (const id of s.removed) {
-      if (marks[id] !== S + IN_BASE)
-        throw new ReplicaError('InvalidDelta', t, `removed id ${id} is not in the baseline`);
+      if (marks[id] !== S + IN_BASE) {
+        throw new ReplicaError('InvalidDelta', t, `removed id ${id} ${notInBase(marks[id], S)}`);
+      }
       marks[id] = S + REMOVED;
     }
     const updates = s.updated;
@@ -146,11 +158,19 @@ export class Replica {
       const u = updates[k] as EntityUpdate;
       const i = marks[u.id] === S + IN_BASE ? from.indexOf(u.id) : -1;
       if (i < 0) {
-        throw new ReplicaError('InvalidDelta', t, `updated id ${u.id} is not in the baseline`);
+        throw new ReplicaError(
+          'InvalidDelta',
+          t,
+          `updated id ${u.id} ${notInBase(marks[u.id], S)}`,
+        );
       }
       const kind = from.kindAt(i);
       if ((u.mask & ~kind.groupMask) !== 0) {
-        throw new ReplicaError('InvalidDelta', t, `update mask ${u.mask} names groups a ${kind.name} does not have`);
+        throw new ReplicaError(
+          'InvalidDelta',
+          t,
+          `update mask ${u.mask} names groups a ${kind.name} does not have`,
+        );
       }
       marks[u.id] = S + UPDATED;
       updateIndex[u.id] = k;
@@ -180,7 +200,10 @@ export class Replica {
       const enteredRecord = j < entered.length ? (entered[j] as EntityRecord) : null;
       const o = n * stride;
       let kind: CompiledKind;
-      if (enteredRecord && enteredRecord.id < baseId) {
+      if (enteredRecord && enteredRecord.id <= baseId) {
+        // The same id in the baseline was removed or has expired (the checks above refuse any
+        // other case): the record replaces it.
+        if (enteredRecord.id === baseId) i++;
         kind = writeRecord(schema, g, o, to, n, enteredRecord, t);
         to.ids[n] = enteredRecord.id;
         j++;
@@ -193,10 +216,12 @@ export class Replica {
         kind = schema.kinds[g[o + SLOT_KIND] as number] as CompiledKind;
         to.texts[n] = from.texts[i - 1] ?? null;
         if (kind.hasVelocity && dt !== 0) {
-          const vx = g[o + FIELD_BASE + 2] as number;
-          const vy = g[o + FIELD_BASE + 3] as number;
-          if (vx !== 0) g[o + FIELD_BASE] = clamp((g[o + FIELD_BASE] as number) + vx * dt, 0, this.#maxX);
-          if (vy !== 0) g[o + FIELD_BASE + 1] = clamp((g[o + FIELD_BASE + 1] as number) + vy * dt, 0, this.#maxY);
+          // x, y, vx, vy are a linear kind's first numeric fields.
+          const x = o + FIELD_BASE;
+          const vx = g[x + 2] as number;
+          const vy = g[x + 3] as number;
+          if (vx !== 0) g[x] = clamp((g[x] as number) + vx * dt, 0, this.#maxX);
+          if (vy !== 0) g[x + 1] = clamp((g[x + 1] as number) + vy * dt, 0, this.#maxY);
         }
         if (mark === S + UPDATED) {
           applyUpdate(kind, g, o, to, n, updates[updateIndex[baseId] as number] as EntityUpdate);
@@ -238,7 +263,8 @@ function writeRecord(
   tick: number,
 ): CompiledKind {
   const kind = schema.kindByName.get(e.kind);
-  if (!kind) throw new ReplicaError('InvalidDelta', tick, `entered id ${e.id} has unknown kind ${e.kind}`);
+  if (!kind)
+    throw new ReplicaError('InvalidDelta', tick, `entered id ${e.id} has unknown kind ${e.kind}`);
   g[o + SLOT_KIND] = kind.id;
   g[o + SLOT_EXPIRES] = kind.lifetimeTicks > 0 ? tick + (e.ticksLeft as number) : 0;
   const texts: string[] | null = kind.stringFields.length > 0 ? [] : null;
@@ -247,7 +273,8 @@ function writeRecord(
     if (field.isString) (texts as string[])[field.slot] = v as string;
     else g[o + FIELD_BASE + field.slot] = (v as number) | 0;
   }
-  for (let k = kind.numericFields.length; k < to.stride - FIELD_BASE; k++) g[o + FIELD_BASE + k] = 0;
+  for (let k = kind.numericFields.length; k < to.stride - FIELD_BASE; k++)
+    g[o + FIELD_BASE + k] = 0;
   to.texts[n] = texts;
   return kind;
 }

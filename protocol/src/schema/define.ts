@@ -75,16 +75,19 @@ type DeclaredFieldsOf<K extends KindSpec> = K['fields'] extends infer F
   : unknown;
 
 type LifetimeOf<K extends KindSpec> = K['lifetimeTicks'] extends number
-  ? { /** Ticks before the entity leaves on its own, as of the snapshot's tick (1..lifetime). */ ticksLeft: number }
+  ? {
+      /** Ticks before the entity leaves on its own, as of the snapshot's tick (1..lifetime). */ ticksLeft: number;
+    }
   : unknown;
 
 /** The kind names of a game. */
 export type KindName<G extends GameSpec> = keyof G['kinds'] & string;
 
 /** An entity of kind `K` as a record: id, kind name, built-in and declared fields. */
-export type EntityOf<G extends GameSpec, K extends KindName<G>> = { id: number; kind: K } & MotionFieldsOf<
-  G['kinds'][K]['motion']
-> &
+export type EntityOf<G extends GameSpec, K extends KindName<G>> = {
+  id: number;
+  kind: K;
+} & MotionFieldsOf<G['kinds'][K]['motion']> &
   DeclaredFieldsOf<G['kinds'][K]> &
   LifetimeOf<G['kinds'][K]>;
 

@@ -1,70 +1,26 @@
-import { packFrame } from '../wire/codec.js';
+import { packValue } from '../wire/codec.js';
 import { malformed } from '../wire/errors.js';
-import { readArray, readInt, readString } from '../wire/read.js';
-import { MAX_WIRE_POSITION, MAX_WIRE_VELOCITY } from '../wire/limits.js';
+import { MAX_INT_FIELD, MIN_INT_FIELD, checkFieldType, type FieldType } from './field-types.js';
+import type { Motion } from './define.js';
 import {
-  MAX_INT_FIELD,
-  MAX_STRING_FIELD,
-  MIN_INT_FIELD,
-  checkFieldType,
-  type FieldType,
-} from './field-types.js';
-import type { GameSpec, Motion } from './define.js';
+  BUILT_IN_GROUPS,
+  MAX_CONSTANTS,
+  MAX_GROUPS,
+  MAX_INPUT_FIELDS,
+  MAX_KINDS,
+  MAX_KIND_FIELDS,
+  MAX_LIFETIME_TICKS,
+  builtInFields,
+  type WireGroup,
+  type WireInputField,
+  type WireKind,
+  type WireSchema,
+} from './wire-schema.js';
 
 /**
- * The schema on the wire (Welcome.schema) and its compiled runtime form. The wire form is plain
- * msgpack maps with string keys, every record field listed in record order with its type, range
- * and sync mode, so a client in any language can decode any tickwire game from it alone
- * (PROTOCOL.md, "The schema").
+ * The compiled form of a game's schema: compileSchema checks a wire schema (wire-schema.ts) and
+ * builds the tables the codec, the replica and the server run on.
  */
-
-export interface WireField {
-  name: string;
-  /** 'int' | 'quarter' | 'angle8' | 'flags' | 'string' */
-  type: FieldType['type'];
-  /** Numeric fields: inclusive range. Strings: 0 and maxLength. */
-  min: number;
-  max: number;
-  /** Flags: bit names, bit 0 first; otherwise absent. */
-  flags?: string[];
-  /** 'constant' (sent on entering) or 'changes' (sent in updates under `group`). */
-  sync: 'constant' | 'changes';
-  /** Update group of a 'changes' field; null for constants. */
-  group: string | null;
-}
-
-export interface WireKind {
-  name: string;
-  motion: Motion;
-  /** Ticks an entity lives after spawning (0 = until removed). */
-  lifetimeTicks: number;
-  fields: WireField[];
-}
-
-export interface WireGroup {
-  name: string;
-  /** Bit index in an update's mask (the group's bit is 1 << bit). */
-  bit: number;
-  fields: string[];
-}
-
-export interface WireInputField {
-  name: string;
-  type: 'int' | 'quarter' | 'angle8' | 'flags';
-  min: number;
-  max: number;
-  /** Sent while the client has not set this control; a client that is away is given it too. */
-  default: number;
-  flags?: string[];
-}
-
-export interface WireSchema {
-  game: string;
-  kinds: WireKind[];
-  groups: WireGroup[];
-  input: WireInputField[];
-  constants: Record<string, number>;
-}
 
 export interface CompiledField {
   readonly name: string;
@@ -87,6 +43,7 @@ export interface CompiledKind {
   readonly motion: Motion;
   readonly hasVelocity: boolean;
   readonly isStatic: boolean;
+  /** Ticks an entity lives after spawning; 0 for a kind without a lifetime. */
   readonly lifetimeTicks: number;
   /** Record order: x, y, (vx, vy), then the declared fields. */
   readonly fields: readonly CompiledField[];
@@ -100,6 +57,7 @@ export interface CompiledKind {
 
 export interface CompiledInputField {
   readonly name: string;
+  readonly type: WireInputField['type'];
   readonly min: number;
   readonly max: number;
   readonly default: number;
@@ -110,7 +68,10 @@ export interface CompiledSchema {
   readonly kinds: readonly CompiledKind[];
   readonly kindByName: ReadonlyMap<string, CompiledKind>;
   readonly groups: readonly WireGroup[];
-  /** Each group's fields by bit (the same names, types and ranges in every kind that has it). */
+  /**
+   * Each group's fields by bit, as the first kind that has the group holds them (the same
+   * names, types and ranges in every kind that has it; only the slots differ).
+   */
   readonly groupFields: readonly (readonly CompiledField[])[];
   /** Mask of every group bit. */
   readonly allGroupsMask: number;
@@ -121,113 +82,282 @@ export interface CompiledSchema {
   /** The widest kind's numeric field count. */
   readonly maxNumericFields: number;
   readonly maxStringFields: number;
+  /** The canonical wire form (what the Welcome carries). */
   readonly wire: WireSchema;
-  /** FNV-1a 32 of the wire schema's msgpack bytes: same schema, same fingerprint. */
+  /**
+   * FNV-1a 32 of the canonical wire schema's msgpack bytes (exactly the bytes of the schema
+   * element in a Welcome): same schema, same fingerprint.
+   */
   readonly fingerprint: number;
 }
 
-export const MAX_KINDS = 64;
-export const MAX_KIND_FIELDS = 32;
-export const MAX_GROUPS = 30;
-export const MAX_INPUT_FIELDS = 12;
-export const MAX_CONSTANTS = 64;
 const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
-
-const POSITION: FieldType = { type: 'quarter', min: 0, max: MAX_WIRE_POSITION };
-const VELOCITY: FieldType = { type: 'quarter', min: -MAX_WIRE_VELOCITY, max: MAX_WIRE_VELOCITY };
-
-function wireField(name: string, t: FieldType, sync: 'constant' | 'changes', group: string | null): WireField {
-  const f: WireField =
-    t.type === 'string'
-      ? { name, type: t.type, min: 0, max: t.maxLength, sync, group }
-      : { name, type: t.type, min: t.min, max: t.max, sync, group };
-  if (t.type === 'flags') f.flags = [...t.flags];
-  return f;
-}
-
-/** The built-in fields of a motion type, and the group they are sent in. */
-function builtInFields(motion: Motion): WireField[] {
-  if (motion === 'static') {
-    return [wireField('x', POSITION, 'constant', null), wireField('y', POSITION, 'constant', null)];
-  }
-  if (motion === 'position') {
-    return [wireField('x', POSITION, 'changes', 'position'), wireField('y', POSITION, 'changes', 'position')];
-  }
-  return ['x', 'y', 'vx', 'vy'].map((n) => wireField(n, n.startsWith('v') ? VELOCITY : POSITION, 'changes', 'motion'));
-}
-
-/**
- * The wire form of a declaration, with the constants' values for this server. Throws a plain
- * Error naming what is wrong with the declaration.
- */
-export function toWireSchema(spec: GameSpec, constants: Readonly<Record<string, number>>): WireSchema {
-  const kinds: WireKind[] = Object.entries(spec.kinds).map(([name, k]) => {
-    const fields = builtInFields(k.motion);
-    for (const [fieldName, f] of Object.entries(k.fields ?? {})) {
-      checkFieldType(f.type, `${spec.name}.${name}.${fieldName}`);
-      if (k.motion === 'static' && f.sync !== 'constant') {
-        throw new Error(`${spec.name}.${name}.${fieldName}: a static kind's fields are constant`);
-      }
-      fields.push(
-        wireField(fieldName, f.type, f.sync, f.sync === 'constant' ? null : (f.group ?? fieldName)),
-      );
-    }
-    return { name, motion: k.motion, lifetimeTicks: k.lifetimeTicks ?? 0, fields };
-  });
-  const groups: WireGroup[] = [];
-  for (const k of kinds) {
-    for (const f of k.fields) {
-      if (f.group === null) continue;
-      let g = groups.find((x) => x.name === f.group);
-      if (!g) {
-        g = { name: f.group, bit: groups.length, fields: [] };
-        groups.push(g);
-      }
-      if (!g.fields.includes(f.name) && k === kinds.find((x) => x.fields.some((y) => y.group === g?.name))) {
-        g.fields.push(f.name);
-      }
-    }
-  }
-  const input: WireInputField[] = Object.entries(spec.input).map(([name, t]) => {
-    checkFieldType(t, `${spec.name}.input.${name}`);
-    const fallback = t.min <= 0 && t.max >= 0 ? 0 : t.min;
-    const f: WireInputField = { name, type: t.type, min: t.min, max: t.max, default: t.default ?? fallback };
-    if (t.type === 'flags') f.flags = [...t.flags];
-    return f;
-  });
-  const declared = spec.constants ?? [];
-  for (const name of declared) {
-    if (!Number.isInteger(constants[name])) throw new Error(`${spec.name}: constant ${name} has no integer value`);
-  }
-  const wire: WireSchema = {
-    game: spec.name,
-    kinds,
-    groups,
-    input,
-    constants: Object.fromEntries(declared.map((n) => [n, constants[n] as number])),
-  };
-  try {
-    compileSchema(wire);
-  } catch (error) {
-    throw new Error(`game ${spec.name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return wire;
-}
-
-/** Declaration -> compiled schema (the server's and the tests' path). */
-export function compileGame(spec: GameSpec, constants: Readonly<Record<string, number>> = {}): CompiledSchema {
-  return compileSchema(toWireSchema(spec, constants));
-}
+const MOTIONS: readonly string[] = ['static', 'linear', 'position'] satisfies Motion[];
+/** Names a record or decoded entity uses for itself. */
+const RESERVED_FIELD_NAMES = new Set(['id', 'kind', 'ticksLeft']);
+/** Built-in field names: a declared field may not take one. */
+const BUILT_IN_FIELD_NAMES = new Set(['x', 'y', 'vx', 'vy']);
+/** Names an Input uses for itself. */
+const RESERVED_INPUT_NAMES = new Set(['seq', 'ackTick']);
 
 /** FNV-1a, 32 bits. */
-function fnv1a(bytes: Uint8Array): number {
+export function fnv1a(bytes: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
   return h >>> 0;
 }
 
 function checkName(name: string, what: string): void {
-  if (!NAME_PATTERN.test(name)) throw malformed(`${what}: name ${JSON.stringify(name)} is not 1-32 of [A-Za-z0-9_-], starting with a letter`);
+  if (!NAME_PATTERN.test(name)) {
+    throw malformed(
+      `${what}: name ${JSON.stringify(name)} is not 1-32 of [A-Za-z0-9_-], starting with a letter`,
+    );
+  }
+}
+
+/** A declared type from a wire field's parts, checked; throws ProtocolError. */
+function fieldTypeOf(
+  f: { type: string; min: number; max: number; flags?: readonly string[] },
+  what: string,
+  defaultValue?: number,
+): FieldType {
+  if (f.flags !== undefined && f.type !== 'flags') {
+    throw malformed(`${what}: only a flags field names bits`);
+  }
+  let t: FieldType;
+  switch (f.type) {
+    case 'string':
+      if (f.min !== 0) throw malformed(`${what}: a string's min is 0`);
+      t = { type: 'string', maxLength: f.max };
+      break;
+    case 'flags':
+      t = { type: 'flags', min: 0, max: f.max, flags: f.flags ?? [], default: defaultValue };
+      if (f.min !== 0) throw malformed(`${what}: a flags field's min is 0`);
+      (f.flags ?? []).forEach((n, i) => checkName(n, `${what}.flags[${i}]`));
+      break;
+    case 'int':
+    case 'quarter':
+      t = { type: f.type, min: f.min, max: f.max, default: defaultValue };
+      break;
+    case 'angle8':
+      t = { type: 'angle8', min: 0, max: f.max, default: defaultValue };
+      if (f.min !== 0) throw malformed(`${what}: an angle8's min is 0`);
+      break;
+    default:
+      throw malformed(`${what}: unknown field type ${JSON.stringify(f.type)}`);
+  }
+  try {
+    checkFieldType(t, what);
+  } catch (error) {
+    throw malformed(error instanceof Error ? error.message : String(error));
+  }
+  return t;
+}
+
+function sameType(
+  a: CompiledField,
+  b: CompiledField,
+  aFlags?: string[],
+  bFlags?: string[],
+): boolean {
+  return (
+    a.type === b.type &&
+    a.min === b.min &&
+    a.max === b.max &&
+    (aFlags ?? []).join() === (bFlags ?? []).join()
+  );
+}
+
+function checkGroups(wire: WireSchema): void {
+  if (wire.groups.length > MAX_GROUPS) throw malformed(`schema.groups: at most ${MAX_GROUPS}`);
+  const names = new Set<string>();
+  wire.groups.forEach((g, i) => {
+    const what = `schema.groups[${i}]`;
+    checkName(g.name, what);
+    if (names.has(g.name)) throw malformed(`${what}: duplicate group name ${g.name}`);
+    names.add(g.name);
+    if (g.bit !== i) throw malformed(`${what}.bit: expected ${i} (bits follow the list order)`);
+    if (new Set(g.fields).size !== g.fields.length) {
+      throw malformed(`${what} (${g.name}): a field is listed twice`);
+    }
+    const builtIn = BUILT_IN_GROUPS.get(g.name);
+    if (builtIn && g.fields.join() !== builtIn.join()) {
+      throw malformed(`${what}: the built-in group ${g.name} is exactly ${builtIn.join(', ')}`);
+    }
+  });
+}
+
+function compileKind(wire: WireSchema, k: WireKind, id: number): CompiledKind {
+  const at = `schema.kinds[${id}]`;
+  checkName(k.name, at);
+  const what = `${at} (${k.name})`;
+  if (!MOTIONS.includes(k.motion)) {
+    throw malformed(
+      `${what}.motion: ${JSON.stringify(k.motion)} is not one of ${MOTIONS.join(', ')}`,
+    );
+  }
+  if (
+    !Number.isInteger(k.lifetimeTicks) ||
+    k.lifetimeTicks < 0 ||
+    k.lifetimeTicks > MAX_LIFETIME_TICKS
+  ) {
+    throw malformed(`${what}.lifetimeTicks: 0..${MAX_LIFETIME_TICKS}`);
+  }
+  if (k.motion === 'static' && k.lifetimeTicks > 0) {
+    throw malformed(`${what}: a static kind has no lifetime (it never changes once spawned)`);
+  }
+  if (k.fields.length > MAX_KIND_FIELDS) {
+    throw malformed(`${what}.fields: at most ${MAX_KIND_FIELDS}`);
+  }
+  const builtIn = builtInFields(k.motion);
+  const startsWith = `a ${k.motion} kind's record starts with ${builtIn.map((b) => b.name).join(', ')}`;
+  if (k.fields.length < builtIn.length) throw malformed(`${what}.fields: ${startsWith}`);
+
+  const fields: CompiledField[] = [];
+  const names = new Set<string>();
+  let numeric = 0;
+  let strings = 0;
+  let groupMask = 0;
+  k.fields.forEach((f, i) => {
+    const fw = `${what}.fields[${i}]`;
+    checkName(f.name, fw);
+    const expected = builtIn[i];
+    if (
+      expected &&
+      (expected.name !== f.name ||
+        expected.type !== f.type ||
+        expected.min !== f.min ||
+        expected.max !== f.max ||
+        expected.sync !== f.sync ||
+        expected.group !== f.group)
+    ) {
+      throw malformed(
+        `${fw} (${f.name}): ${startsWith}, typed as PROTOCOL.md gives them (expected ${JSON.stringify(expected)})`,
+      );
+    }
+    if (names.has(f.name)) throw malformed(`${fw}: duplicate field name ${f.name}`);
+    names.add(f.name);
+    if (RESERVED_FIELD_NAMES.has(f.name) || (!expected && BUILT_IN_FIELD_NAMES.has(f.name))) {
+      throw malformed(`${fw}: ${f.name} is a reserved name`);
+    }
+    fieldTypeOf(f, `${fw} (${f.name})`);
+    if (f.sync !== 'constant' && f.sync !== 'changes') {
+      throw malformed(`${fw}.sync: 'constant' or 'changes', not ${JSON.stringify(f.sync)}`);
+    }
+    if ((f.sync === 'constant') !== (f.group === null)) {
+      throw malformed(`${fw}.group: null exactly for constants`);
+    }
+    if (k.motion === 'static' && f.sync !== 'constant') {
+      throw malformed(`${fw} (${f.name}): a static kind's fields are constant`);
+    }
+    let groupBit = -1;
+    if (f.group !== null) {
+      if (!expected && BUILT_IN_GROUPS.has(f.group)) {
+        throw malformed(
+          `${fw} (${f.name}): the group ${f.group} is the engine's (built-in fields only)`,
+        );
+      }
+      const g = wire.groups.find((x) => x.name === f.group);
+      if (!g || !g.fields.includes(f.name)) {
+        throw malformed(`${fw}.group: ${f.group} is not a group listing ${f.name}`);
+      }
+      groupBit = g.bit;
+      groupMask |= 1 << groupBit;
+    }
+    const isString = f.type === 'string';
+    fields.push({
+      name: f.name,
+      type: f.type,
+      min: f.min,
+      max: f.max,
+      isString,
+      isConstant: f.sync === 'constant',
+      groupBit,
+      slot: isString ? strings++ : numeric++,
+      isUint32: !isString && f.max > 0x7fff_ffff,
+    });
+  });
+
+  // Each group's fields in the group's order; a kind has all of a group or none of it.
+  const groupFields: (CompiledField[] | undefined)[] = [];
+  for (const g of wire.groups) {
+    if ((groupMask & (1 << g.bit)) === 0) continue;
+    const own = g.fields.map((n) => fields.find((f) => f.name === n && f.groupBit === g.bit));
+    const missing = g.fields.filter((_, i) => own[i] === undefined);
+    if (missing.length > 0) {
+      throw malformed(`${what}: has part of group ${g.name}, not ${missing.join(', ')}`);
+    }
+    groupFields[g.bit] = own as CompiledField[];
+  }
+  return {
+    id,
+    name: k.name,
+    motion: k.motion,
+    hasVelocity: k.motion === 'linear',
+    isStatic: k.motion === 'static',
+    lifetimeTicks: k.lifetimeTicks,
+    fields,
+    numericFields: fields.filter((f) => !f.isString),
+    stringFields: fields.filter((f) => f.isString),
+    groupMask,
+    groupFields,
+  };
+}
+
+/** Each group's fields as its first kind holds them; every other kind must type them alike. */
+function compileGroupFields(wire: WireSchema, kinds: readonly CompiledKind[]): CompiledField[][] {
+  const flagsOf = (k: CompiledKind, name: string): string[] | undefined =>
+    wire.kinds[k.id]?.fields.find((f) => f.name === name)?.flags;
+  return wire.groups.map((g) => {
+    const users = kinds.filter((k) => k.groupFields[g.bit] !== undefined);
+    const first = users[0];
+    if (!first) throw malformed(`schema.groups: ${g.name} is used by no kind`);
+    const reference = first.groupFields[g.bit] as CompiledField[];
+    for (const k of users.slice(1)) {
+      (k.groupFields[g.bit] as CompiledField[]).forEach((f, i) => {
+        const o = reference[i] as CompiledField;
+        if (!sameType(f, o, flagsOf(k, f.name), flagsOf(first, o.name))) {
+          throw malformed(
+            `schema.kinds[${k.id}] (${k.name}).${f.name}: group ${g.name} types it otherwise in ${first.name}`,
+          );
+        }
+      });
+    }
+    return reference;
+  });
+}
+
+function compileInput(wire: WireSchema): CompiledInputField[] {
+  if (wire.input.length > MAX_INPUT_FIELDS) {
+    throw malformed(`schema.input: at most ${MAX_INPUT_FIELDS} fields`);
+  }
+  const names = new Set<string>();
+  return wire.input.map((f, i): CompiledInputField => {
+    const what = `schema.input[${i}]`;
+    checkName(f.name, what);
+    if (names.has(f.name)) throw malformed(`${what}: duplicate input name ${f.name}`);
+    names.add(f.name);
+    if (RESERVED_INPUT_NAMES.has(f.name)) throw malformed(`${what}: ${f.name} is a reserved name`);
+    if ((f.type as string) === 'string')
+      throw malformed(`${what} (${f.name}): input fields are numeric`);
+    if (typeof f.default !== 'number' || !Number.isInteger(f.default)) {
+      throw malformed(`${what} (${f.name}).default: not an integer`);
+    }
+    fieldTypeOf(f, `${what} (${f.name})`, f.default);
+    return { name: f.name, type: f.type, min: f.min, max: f.max, default: f.default };
+  });
+}
+
+function checkConstants(wire: WireSchema): void {
+  const names = Object.keys(wire.constants);
+  if (names.length > MAX_CONSTANTS) throw malformed(`schema.constants: at most ${MAX_CONSTANTS}`);
+  for (const name of names) {
+    checkName(name, 'schema.constants');
+    const v = wire.constants[name];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_INT_FIELD || v > MAX_INT_FIELD) {
+      throw malformed(`schema.constants.${name}: not an integer in int32/uint32`);
+    }
+  }
 }
 
 /**
@@ -237,231 +367,33 @@ function checkName(name: string, what: string): void {
  */
 export function compileSchema(wire: WireSchema): CompiledSchema {
   checkName(wire.game, 'schema.game');
-  if (wire.kinds.length < 1 || wire.kinds.length > MAX_KINDS) throw malformed(`schema.kinds: 1..${MAX_KINDS} kinds`);
-  if (wire.groups.length > MAX_GROUPS) throw malformed(`schema.groups: at most ${MAX_GROUPS}`);
-  wire.groups.forEach((g, i) => {
-    checkName(g.name, `schema.groups[${i}]`);
-    if (g.bit !== i) throw malformed(`schema.groups[${i}].bit: expected ${i}`);
-    if (wire.groups.findIndex((x) => x.name === g.name) !== i) throw malformed(`schema.groups[${i}]: duplicate name ${g.name}`);
-  });
+  if (wire.kinds.length < 1 || wire.kinds.length > MAX_KINDS) {
+    throw malformed(`schema.kinds: 1..${MAX_KINDS} kinds`);
+  }
+  checkGroups(wire);
   const kindByName = new Map<string, CompiledKind>();
-  const kinds = wire.kinds.map((k, id): CompiledKind => {
-    const what = `schema.kinds[${id}]`;
-    checkName(k.name, what);
-    if (kindByName.has(k.name)) throw malformed(`${what}: duplicate kind ${k.name}`);
-    if (!['static', 'linear', 'position'].includes(k.motion)) throw malformed(`${what}.motion: unknown ${String(k.motion)}`);
-    if (!Number.isInteger(k.lifetimeTicks) || k.lifetimeTicks < 0 || k.lifetimeTicks > 0xffff) {
-      throw malformed(`${what}.lifetimeTicks: 0..65535`);
-    }
-    if (k.motion === 'static' && k.lifetimeTicks > 0) throw malformed(`${what}: a static kind has no lifetime`);
-    if (k.fields.length > MAX_KIND_FIELDS) throw malformed(`${what}.fields: at most ${MAX_KIND_FIELDS}`);
-    const builtIn = builtInFields(k.motion);
-    const fields: CompiledField[] = [];
-    let numeric = 0;
-    let strings = 0;
-    let groupMask = 0;
-    const groupFields: CompiledField[][] = [];
-    k.fields.forEach((f, i) => {
-      const fw = `${what}.fields[${i}]`;
-      checkName(f.name, fw);
-      if (k.fields.findIndex((x) => x.name === f.name) !== i || f.name === 'id' || f.name === 'kind' || f.name === 'ticksLeft') {
-        throw malformed(`${fw}: duplicate or reserved name ${f.name}`);
-      }
-      const expected = builtIn[i];
-      if (expected && (expected.name !== f.name || expected.type !== f.type || expected.min !== f.min || expected.max !== f.max || expected.sync !== f.sync || expected.group !== f.group)) {
-        throw malformed(`${fw}: a ${k.motion} kind starts with ${builtIn.map((b) => b.name).join(', ')} as PROTOCOL.md gives them`);
-      }
-      const isString = f.type === 'string';
-      const type: FieldType = isString ? { type: 'string', maxLength: f.max } : f.type === 'flags' ? { type: 'flags', min: 0, max: f.max, flags: f.flags ?? [] } : ({ type: f.type, min: f.min, max: f.max } as FieldType);
-      try {
-        checkFieldType(type, fw);
-      } catch (error) {
-        throw malformed(error instanceof Error ? error.message : String(error));
-      }
-      if (f.type === 'flags' && f.max !== (1 << (f.flags?.length ?? 0)) - 1) throw malformed(`${fw}: flags max must be 2^flags - 1`);
-      if (isString && f.min !== 0) throw malformed(`${fw}: a string's min is 0`);
-      if (f.sync !== 'constant' && f.sync !== 'changes') throw malformed(`${fw}.sync: 'constant' or 'changes'`);
-      if ((f.sync === 'constant') !== (f.group === null)) throw malformed(`${fw}.group: null exactly for constants`);
-      if (k.motion === 'static' && f.sync !== 'constant') throw malformed(`${fw}: a static kind's fields are constant`);
-      let groupBit = -1;
-      if (f.group !== null) {
-        const g = wire.groups.find((x) => x.name === f.group);
-        if (!g || !g.fields.includes(f.name)) throw malformed(`${fw}.group: ${f.group} is not a group listing ${f.name}`);
-        groupBit = g.bit;
-        groupMask |= 1 << groupBit;
-        groupFields[groupBit] ??= [];
-      }
-      const field: CompiledField = {
-        name: f.name,
-        type: f.type,
-        min: f.min,
-        max: f.max,
-        isString,
-        isConstant: f.sync === 'constant',
-        groupBit,
-        slot: isString ? strings++ : numeric++,
-        isUint32: !isString && f.max > 0x7fff_ffff,
-      };
-      fields.push(field);
-    });
-    if (fields.length < builtIn.length) throw malformed(`${what}.fields: a ${k.motion} kind starts with ${builtIn.map((b) => b.name).join(', ')}`);
-    // Each group's fields, in the group's declared order; a kind has all of a group or none.
-    for (let bit = 0; bit < groupFields.length; bit++) {
-      if (!groupFields[bit]) continue;
-      const g = wire.groups[bit] as WireGroup;
-      const own = g.fields.map((n) => fields.find((f) => f.name === n && f.groupBit === bit));
-      if (own.some((f) => f === undefined)) throw malformed(`${what}: has part of group ${g.name}, not all of it`);
-      groupFields[bit] = own as CompiledField[];
-    }
-    const kind: CompiledKind = {
-      id,
-      name: k.name,
-      motion: k.motion,
-      hasVelocity: k.motion === 'linear',
-      isStatic: k.motion === 'static',
-      lifetimeTicks: k.lifetimeTicks,
-      fields,
-      numericFields: fields.filter((f) => !f.isString),
-      stringFields: fields.filter((f) => f.isString),
-      groupMask,
-      groupFields,
-    };
-    kindByName.set(k.name, kind);
+  const kinds = wire.kinds.map((k, id) => {
+    const kind = compileKind(wire, k, id);
+    if (kindByName.has(kind.name)) throw malformed(`schema.kinds[${id}]: duplicate kind ${k.name}`);
+    kindByName.set(kind.name, kind);
     return kind;
   });
-  const groupFields = wire.groups.map((g) => {
-    const users = kinds.filter((k) => k.groupFields[g.bit]);
-    const first = users[0]?.groupFields[g.bit];
-    if (!first) throw malformed(`schema.groups: ${g.name} is used by no kind`);
-    for (const k of users) {
-      const own = k.groupFields[g.bit] as readonly CompiledField[];
-      own.forEach((f, i) => {
-        const o = first[i] as CompiledField;
-        if (f.type !== o.type || f.min !== o.min || f.max !== o.max) {
-          throw malformed(`schema.kinds.${k.name}.${f.name}: group ${g.name} has other types in another kind`);
-        }
-      });
-    }
-    return first;
-  });
-  if (wire.input.length > MAX_INPUT_FIELDS) throw malformed(`schema.input: at most ${MAX_INPUT_FIELDS} fields`);
-  const input = wire.input.map((f, i): CompiledInputField => {
-    const fw = `schema.input[${i}]`;
-    checkName(f.name, fw);
-    if (wire.input.findIndex((x) => x.name === f.name) !== i || f.name === 'seq' || f.name === 'ackTick') throw malformed(`${fw}: duplicate or reserved name ${f.name}`);
-    if ((f.type as string) === 'string') throw malformed(`${fw}: input fields are numeric`);
-    const type =
-      f.type === 'flags'
-        ? { type: f.type, min: 0 as const, max: f.max, flags: f.flags ?? [], default: f.default }
-        : ({ type: f.type, min: f.min, max: f.max, default: f.default } as FieldType);
-    try {
-      checkFieldType(type, fw);
-    } catch (error) {
-      throw malformed(error instanceof Error ? error.message : String(error));
-    }
-    if (!Number.isInteger(f.default)) throw malformed(`${fw}.default: not an integer`);
-    return { name: f.name, min: f.min, max: f.max, default: f.default };
-  });
-  const constantNames = Object.keys(wire.constants);
-  if (constantNames.length > MAX_CONSTANTS) throw malformed(`schema.constants: at most ${MAX_CONSTANTS}`);
-  for (const name of constantNames) {
-    checkName(name, 'schema.constants');
-    const v = wire.constants[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_INT_FIELD || v > MAX_INT_FIELD) throw malformed(`schema.constants.${name}: not an integer`);
-  }
+  const groupFields = compileGroupFields(wire, kinds);
+  const input = compileInput(wire);
+  checkConstants(wire);
   return {
     game: wire.game,
     kinds,
     kindByName,
     groups: wire.groups,
     groupFields,
-    allGroupsMask: wire.groups.length === 0 ? 0 : (2 ** wire.groups.length - 1) | 0,
+    allGroupsMask: 2 ** wire.groups.length - 1,
     input,
     idleControls: Object.fromEntries(input.map((f) => [f.name, f.default])),
     constants: wire.constants,
     maxNumericFields: Math.max(...kinds.map((k) => k.numericFields.length)),
     maxStringFields: Math.max(...kinds.map((k) => k.stringFields.length)),
     wire,
-    fingerprint: fnv1a(packFrame([wire])),
+    fingerprint: fnv1a(packValue(wire)),
   };
-}
-
-// ---- reading a schema off the wire ----
-
-function readMap(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Uint8Array) {
-    throw malformed(`${what}: expected a map`);
-  }
-  return value as Record<string, unknown>;
-}
-
-const readNameString = (v: unknown, what: string): string => readString(v, what, 32);
-const readBound = (v: unknown, what: string): number => readInt(v, what, MIN_INT_FIELD, MAX_INT_FIELD);
-
-function readFlags(v: unknown, what: string): string[] | undefined {
-  if (v === undefined) return undefined;
-  return readArray(v, what, 1, 8).map((n, i) => readNameString(n, `${what}[${i}]`));
-}
-
-function readWireField(v: unknown, what: string): WireField {
-  const m = readMap(v, what);
-  const group = m.group === null || m.group === undefined ? null : readNameString(m.group, `${what}.group`);
-  const f: WireField = {
-    name: readNameString(m.name, `${what}.name`),
-    type: readString(m.type, `${what}.type`, 16) as FieldType['type'],
-    min: readBound(m.min, `${what}.min`),
-    max: readBound(m.max, `${what}.max`),
-    sync: readString(m.sync, `${what}.sync`, 16) as WireField['sync'],
-    group,
-  };
-  if (f.type === 'string' && f.max > MAX_STRING_FIELD) throw malformed(`${what}.max: strings up to ${MAX_STRING_FIELD}`);
-  const flagNames = readFlags(m.flags, `${what}.flags`);
-  if (flagNames) f.flags = flagNames;
-  return f;
-}
-
-/**
- * Reads Welcome.schema: checks its shape, then compiles it (which checks the rest). Unknown map
- * keys are ignored, so a later minor version may add some.
- */
-export function readWireSchema(value: unknown): CompiledSchema {
-  const m = readMap(value, 'schema');
-  const kinds = readArray(m.kinds, 'schema.kinds', 1, MAX_KINDS).map((v, i): WireKind => {
-    const k = readMap(v, `schema.kinds[${i}]`);
-    return {
-      name: readNameString(k.name, `schema.kinds[${i}].name`),
-      motion: readString(k.motion, `schema.kinds[${i}].motion`, 16) as Motion,
-      lifetimeTicks: readInt(k.lifetimeTicks, `schema.kinds[${i}].lifetimeTicks`, 0, 0xffff),
-      fields: readArray(k.fields, `schema.kinds[${i}].fields`, 2, MAX_KIND_FIELDS).map((f, j) =>
-        readWireField(f, `schema.kinds[${i}].fields[${j}]`),
-      ),
-    };
-  });
-  const groups = readArray(m.groups, 'schema.groups', 0, MAX_GROUPS).map((v, i): WireGroup => {
-    const g = readMap(v, `schema.groups[${i}]`);
-    return {
-      name: readNameString(g.name, `schema.groups[${i}].name`),
-      bit: readInt(g.bit, `schema.groups[${i}].bit`, 0, MAX_GROUPS - 1),
-      fields: readArray(g.fields, `schema.groups[${i}].fields`, 1, MAX_KIND_FIELDS).map((n, j) =>
-        readNameString(n, `schema.groups[${i}].fields[${j}]`),
-      ),
-    };
-  });
-  const input = readArray(m.input, 'schema.input', 0, MAX_INPUT_FIELDS).map((v, i): WireInputField => {
-    const m = readMap(v, `schema.input[${i}]`);
-    const f = readWireField({ ...m, sync: 'changes', group: null }, `schema.input[${i}]`);
-    const out: WireInputField = {
-      name: f.name,
-      type: f.type as WireInputField['type'],
-      min: f.min,
-      max: f.max,
-      default: readBound(m.default, `schema.input[${i}].default`),
-    };
-    if (f.flags) out.flags = f.flags;
-    return out;
-  });
-  const c = readMap(m.constants, 'schema.constants');
-  const constants: Record<string, number> = {};
-  for (const [name, value] of Object.entries(c)) constants[name] = readBound(value, `schema.constants.${name}`);
-  return compileSchema({ game: readNameString(m.game, 'schema.game'), kinds, groups, input, constants });
 }

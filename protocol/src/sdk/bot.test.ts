@@ -5,12 +5,15 @@ import { PROTOCOL_VERSION } from '../wire/version.js';
 import { encodeKick, encodeWelcome } from '../messages/server.js';
 import type { Welcome } from '../messages/server.js';
 import { encodeSnapshot } from '../messages/snapshot.js';
-import type { PlayerRecord, Snapshot } from '../messages/snapshot.js';
+import type { EntityRecord, Snapshot } from '../messages/snapshot.js';
+import { updateFromFields } from '../messages/update-fields.js';
 import { viewChecksum } from '../replica/checksum.js';
 import type { ViewState } from '../replica/replica.js';
 import type { ConnectionStatus } from '../client/connection-status.js';
 import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
 import { fullSnapshot, pelletRecord, playerRecord, welcomeRecord } from '../testing/records.js';
+import type { TestPlayer } from '../testing/records.js';
+import { testArenaSchema } from '../testing/test-schemas.js';
 import { connect } from './bot.js';
 import type { Bot, ConnectOptions } from './bot.js';
 
@@ -20,9 +23,9 @@ const welcome = (playerId = 7, resumeToken = 'token-1'): Welcome =>
   welcomeRecord({ playerId, resumeToken });
 
 /** A full snapshot with the checksum the server would send for it. */
-function checkedFull(tick: number, self: PlayerRecord): Snapshot {
+function checkedFull(tick: number, self: TestPlayer): Snapshot {
   const entered = [self, pelletRecord(9, 40, 40), playerRecord(12, { x: 800, name: 'other' })];
-  return fullSnapshot(tick, entered, { checksum: viewChecksum(entered) });
+  return fullSnapshot(tick, entered, { checksum: viewChecksum(testArenaSchema, tick, entered) });
 }
 
 describe('connect', () => {
@@ -56,7 +59,7 @@ describe('connect', () => {
   }
 
   function send(snapshot: Snapshot): void {
-    socket().serverSends(encodeSnapshot(snapshot));
+    socket().serverSends(encodeSnapshot(testArenaSchema, snapshot));
   }
 
   describe('without a WebSocket class', () => {
@@ -89,7 +92,7 @@ describe('connect', () => {
   it('fires status, welcome, snapshot and self events, and tracks view and self', async () => {
     const events: string[] = [];
     const views: ViewState[] = [];
-    const selves: PlayerRecord[] = [];
+    const selves: EntityRecord[] = [];
     const bot = start({
       onStatus: (status) => events.push(`status ${status.phase}`),
       onWelcome: (w, b) => events.push(`welcome ${w.playerId} ${b.name}`),
@@ -117,7 +120,7 @@ describe('connect', () => {
     send({
       ...fullSnapshot(103, []),
       baselineTick: 102,
-      updated: [{ id: 7, motion: { x: 427, y: 400, vx: 27, vy: 0 } }],
+      updated: [updateFromFields(testArenaSchema, 'player', 7, { x: 427, y: 400, vx: 27, vy: 0 })],
     });
     send({ ...fullSnapshot(104, []), baselineTick: 103 });
 
@@ -166,15 +169,23 @@ describe('connect', () => {
     send(checkedFull(101, playerRecord(7)));
     scheduler.advance(30);
     bot.setInput({ moveDir: 64, aim: 10 });
-    expect(bot.input).toEqual({ moveDir: 64, aim: 10 });
-    expect(socket().inputs().at(-1)).toMatchObject({ ackTick: 101, moveDir: 64, aim: 10 });
+    expect(bot.input).toEqual({ moveDir: 64, aim: 10, buttons: 0 });
+    expect(socket().inputs().at(-1)).toMatchObject({
+      ackTick: 101,
+      controls: { moveDir: 64, aim: 10, buttons: 0 },
+    });
     scheduler.advance(200);
     expect(socket().inputs().slice(-4)).toEqual(
-      [1, 2, 3, 4].map(() => expect.objectContaining({ moveDir: 64, aim: 10 })),
+      [1, 2, 3, 4].map(() =>
+        expect.objectContaining({ controls: { moveDir: 64, aim: 10, buttons: 0 } }),
+      ),
     );
-    bot.setInput({ moveDir: NO_DIRECTION, aim: 10 });
+    // Setting some fields keeps the others.
+    bot.setInput({ moveDir: NO_DIRECTION });
     scheduler.advance(20);
-    expect(socket().inputs().at(-1)).toMatchObject({ moveDir: NO_DIRECTION });
+    expect(socket().inputs().at(-1)).toMatchObject({
+      controls: { moveDir: NO_DIRECTION, aim: 10, buttons: 0 },
+    });
   });
 
   it('sends an input from inside a snapshot listener with that snapshot acknowledged', () => {
@@ -182,15 +193,40 @@ describe('connect', () => {
     join();
     scheduler.advance(30);
     send(checkedFull(101, playerRecord(7)));
-    expect(socket().inputs().at(-1)).toMatchObject({ ackTick: 101, moveDir: 101 });
+    expect(socket().inputs().at(-1)).toMatchObject({ ackTick: 101, controls: { moveDir: 101 } });
   });
 
-  it('refuses an input that is not in wire units', () => {
+  it("refuses an input the Welcome's schema does not take: unknown names, values out of range", () => {
     const bot = start();
+    join();
     expect(() => bot.setInput({ moveDir: 256, aim: 0 })).toThrow(RangeError);
     expect(() => bot.setInput({ moveDir: 1.5, aim: 0 })).toThrow(/moveDir 1.5/);
-    expect(() => bot.setInput({ moveDir: 0, aim: -1 })).toThrow(/aim -1/);
-    expect(bot.input).toEqual({ moveDir: NO_DIRECTION, aim: 0 });
+    expect(() => bot.setInput({ moveDir: 0, aim: -1 })).toThrow(/aim -1 is outside 0..255/);
+    expect(() => bot.setInput({ buttons: 2 })).toThrow(/buttons 2 is outside 0..1/);
+    expect(() => bot.setInput({ jump: 1 })).toThrow(
+      /arena has no input jump; it takes moveDir, aim, buttons/,
+    );
+    expect(bot.input).toEqual({ moveDir: NO_DIRECTION, aim: 0, buttons: 0 });
+    expect(
+      socket()
+        .inputs()
+        .map((i) => i.controls),
+    ).toEqual([{ moveDir: NO_DIRECTION, aim: 0, buttons: 0 }]);
+  });
+
+  it('checks an input set before the Welcome against the schema once it arrives', () => {
+    const warnings: string[] = [];
+    const bot = start({ onWarning: (message) => warnings.push(message) });
+    expect(() => bot.setInput({ aim: 1.5 })).toThrow(/aim 1.5 is not an integer/);
+    bot.setInput({ jump: 1, moveDir: 300, aim: 5 });
+    expect(bot.input).toEqual({ jump: 1, moveDir: 300, aim: 5 });
+    join();
+    expect(warnings).toEqual([
+      'setInput before the Welcome: arena has no input jump; it takes moveDir, aim, buttons; dropped',
+      'setInput before the Welcome: moveDir 300 is outside -1..255; dropped',
+    ]);
+    expect(bot.input).toEqual({ moveDir: NO_DIRECTION, aim: 5, buttons: 0 });
+    expect(socket().inputs()[0]?.controls).toEqual({ moveDir: NO_DIRECTION, aim: 5, buttons: 0 });
   });
 
   it("rejects welcomed with the server's close code and reason when refused", async () => {
@@ -277,7 +313,7 @@ describe('connect', () => {
     expect(bot.welcome?.resumeToken).toBe('token-2');
     // The new session starts from its own full snapshot.
     expect(bot.view).toBeNull();
-    expect(second.inputs()[0]).toMatchObject({ moveDir: 32, aim: 5, ackTick: 0 });
+    expect(second.inputs()[0]).toMatchObject({ controls: { moveDir: 32, aim: 5 }, ackTick: 0 });
     send(checkedFull(140, playerRecord(7, { x: 999 })));
     expect(bot.self?.x).toBe(999);
     expect(bot.traffic.snapshotsApplied).toBe(2);

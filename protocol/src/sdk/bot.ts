@@ -1,5 +1,7 @@
 import { MAX_NAME_LENGTH, type Controls } from '../messages/client.js';
 import type { Welcome } from '../messages/server.js';
+import type { CompiledSchema } from '../schema/schema.js';
+import { MAX_INT_FIELD, MIN_INT_FIELD } from '../schema/field-types.js';
 import type { EntityRecord } from '../messages/snapshot.js';
 import type { ViewState } from '../replica/replica.js';
 import type { ConnectionOptions, TrafficCounters } from '../client/connection.js';
@@ -56,11 +58,17 @@ export interface Bot {
   readonly view: ViewState | null;
   /** The own player's record in `view`, or null. */
   readonly self: EntityRecord | null;
-  /** The current session's Welcome (world size, tick rate, speed), or null before joining. */
+  /**
+   * The current session's Welcome (world size, tick rate, the game's schema with its kinds,
+   * input and constants), or null before joining.
+   */
   readonly welcome: Welcome | null;
   readonly playerId: number | null;
   readonly status: ConnectionStatus;
-  /** What the bot asks for now (the last setInput). */
+  /**
+   * What the bot asks for now: every input field of the game, those never set at their default
+   * (before the first Welcome, only what setInput set).
+   */
   readonly input: Controls;
   /** Bytes, frames and applied snapshots over every connection so far. */
   readonly traffic: TrafficCounters;
@@ -78,9 +86,12 @@ export interface Bot {
   /** Adds a listener; returns the function that removes it. */
   on<K extends keyof BotEvents>(name: K, listener: BotEvents[K]): () => void;
   /**
-   * Sets what the player asks for: `moveDir` a wire angle 0..255 or NO_DIRECTION to stand
-   * still, `aim` 0..255. Call it as often as you like: the connection sends a movement change
-   * at once and otherwise keeps to the server's input rate.
+   * Sets some of the game's input fields by name (Welcome.schema.input: the arena's `moveDir`,
+   * `aim`, `buttons`), in wire units; the others keep their values. Throws RangeError for a name
+   * the game does not have or a value outside its range. Before the first Welcome the schema is
+   * not known yet: values must be integers, and what the game does not take is dropped at the
+   * Welcome with a warning. Call it as often as you like: the connection sends an urgent change
+   * at once (see `isUrgentChange`) and otherwise keeps to the server's input rate.
    */
   setInput(input: Controls): void;
   /** Leaves the game (close code 1000); `closed` resolves at once. */
@@ -139,6 +150,7 @@ class ConnectedBot implements Bot {
 
     this.#tracker = new ViewTracker({
       onWelcome: (welcome) => {
+        this.#keepInputOf(welcome.schema);
         this.#resolveWelcomed(welcome);
         this.#events.emit('welcome', welcome, this);
       },
@@ -184,7 +196,8 @@ class ConnectedBot implements Bot {
   }
 
   get input(): Controls {
-    return { ...this.#input };
+    const schema = this.#tracker.welcome?.schema;
+    return schema ? { ...schema.idleControls, ...this.#input } : { ...this.#input };
   }
 
   get traffic(): TrafficCounters {
@@ -204,23 +217,26 @@ class ConnectedBot implements Bot {
   }
 
   setInput(input: Controls): void {
-    const schema = this.#tracker.welcome?.schema;
-    if (schema) {
-      for (const name of Object.keys(input)) {
-        const field = schema.input.find((f) => f.name === name);
-        if (!field) {
-          throw new RangeError(
-            `setInput: ${schema.game} has no input ${name}; it takes ${schema.input.map((f) => f.name).join(', ')}`,
-          );
-        }
-        const value = input[name] as number;
-        if (!Number.isInteger(value) || value < field.min || value > field.max) {
-          throw new RangeError(`setInput: ${name} ${value} is outside ${field.min}..${field.max}`);
-        }
-      }
+    const schema = this.#tracker.welcome?.schema ?? null;
+    for (const [name, value] of Object.entries(input)) {
+      const problem = inputProblem(schema, name, value);
+      if (problem !== null) throw new RangeError(`setInput: ${problem}`);
     }
     this.#input = { ...this.#input, ...input };
     this.#connection.setControls(this.#input);
+  }
+
+  /** Drops what was set before the schema was known and the game does not take. */
+  #keepInputOf(schema: CompiledSchema): void {
+    const kept: Controls = {};
+    for (const [name, value] of Object.entries(this.#input)) {
+      const problem = inputProblem(schema, name, value);
+      if (problem === null) kept[name] = value;
+      else this.#events.emit('warning', `setInput before the Welcome: ${problem}; dropped`, this);
+    }
+    if (Object.keys(kept).length === Object.keys(this.#input).length) return;
+    this.#input = kept;
+    this.#connection.setControls(kept);
   }
 
   close(): void {
@@ -238,6 +254,26 @@ class ConnectedBot implements Bot {
     }
     this.#events.emit('status', status, this);
   }
+}
+
+/**
+ * What is wrong with setting input `name` to `value`, or null. Without a schema (before the
+ * first Welcome) only that the value is an integer a field could hold.
+ */
+function inputProblem(schema: CompiledSchema | null, name: string, value: number): string | null {
+  if (schema === null) {
+    return Number.isInteger(value) && value >= MIN_INT_FIELD && value <= MAX_INT_FIELD
+      ? null
+      : `${name} ${value} is not an integer in wire units`;
+  }
+  const field = schema.input.find((f) => f.name === name);
+  if (!field) {
+    return `${schema.game} has no input ${name}; it takes ${schema.input.map((f) => f.name).join(', ')}`;
+  }
+  if (!Number.isInteger(value) || value < field.min || value > field.max) {
+    return `${name} ${value} is outside ${field.min}..${field.max}`;
+  }
+  return null;
 }
 
 /** The checks of PROTOCOL.md's Hello, made here so a bad name fails at the call, not as a 4000. */

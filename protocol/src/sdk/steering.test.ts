@@ -2,17 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { NO_DIRECTION } from '../sim/quantize.js';
 import { Replica } from '../replica/replica.js';
 import type { ViewState } from '../replica/replica.js';
-import { fullSnapshot, pelletRecord, playerRecord } from '../testing/records.js';
 import {
-  directionTowards,
-  distanceSquared,
-  nearestPellet,
-  nearestPlayer,
-  worldBounds,
-} from './steering.js';
+  fullSnapshot,
+  pelletRecord,
+  playerRecord,
+  projectileRecord,
+  welcomeRecord,
+} from '../testing/records.js';
+import { testArenaSchema } from '../testing/test-schemas.js';
+import { directionTowards, distanceSquared, nearestOfKind, worldBounds } from './steering.js';
 
 function viewOf(...records: Parameters<typeof fullSnapshot>[1]): ViewState {
-  return new Replica({ worldWidth: 1000, worldHeight: 1000 }).apply(fullSnapshot(1, records));
+  return new Replica({ schema: testArenaSchema, worldWidth: 1000, worldHeight: 1000 }).apply(
+    fullSnapshot(1, records),
+  );
 }
 
 describe('directionTowards', () => {
@@ -36,7 +39,7 @@ describe('distanceSquared', () => {
   });
 });
 
-describe('nearest', () => {
+describe('nearestOfKind', () => {
   const me = playerRecord(1, { x: 1000, y: 1000 });
   const view = viewOf(
     me,
@@ -44,36 +47,39 @@ describe('nearest', () => {
     playerRecord(3, { x: 1000, y: 1500 }),
     pelletRecord(10, 1200, 1200),
     pelletRecord(11, 900, 1000),
+    projectileRecord(20, { x: 1000, y: 990, owner: 2 }),
+    projectileRecord(21, { x: 3000, y: 3000, owner: 3 }),
   );
 
   it('finds the nearest other player, leaving the bot itself out', () => {
-    expect(nearestPlayer(view, me)?.id).toBe(3);
-    expect(nearestPlayer(view, { x: 1000, y: 1000 })?.id).toBe(1);
-    expect(nearestPlayer(viewOf(me, pelletRecord(10, 0, 0)), me)).toBeNull();
+    expect(nearestOfKind(view, 'player', me)?.id).toBe(3);
+    expect(nearestOfKind(view, 'player', { x: 1000, y: 1000 })?.id).toBe(1);
+    expect(nearestOfKind(viewOf(me, pelletRecord(10, 0, 0)), 'player', me)).toBeNull();
   });
 
   it('finds the nearest pellet', () => {
-    expect(nearestPellet(view, me)).toEqual(pelletRecord(11, 900, 1000));
-    expect(nearestPellet(view, { x: 1300, y: 1300 })?.id).toBe(10);
-    expect(nearestPellet(viewOf(me), me)).toBeNull();
+    expect(nearestOfKind(view, 'pellet', me)).toEqual(pelletRecord(11, 900, 1000));
+    expect(nearestOfKind(view, 'pellet', { x: 1300, y: 1300 })?.id).toBe(10);
+    expect(nearestOfKind(viewOf(me), 'pellet', me)).toBeNull();
+  });
+
+  it('finds any kind the game declares, as a whole record', () => {
+    expect(nearestOfKind(view, 'projectile', me)).toEqual(
+      projectileRecord(20, { x: 1000, y: 990, owner: 2, ticksLeft: 36 }),
+    );
+    expect(nearestOfKind(view, 'projectile', { x: 2900, y: 2900 })?.id).toBe(21);
+  });
+
+  it('refuses a kind the game does not have, naming the ones it has', () => {
+    expect(() => nearestOfKind(view, 'plyer', me)).toThrow(
+      /arena has no kind plyer; it has player, pellet, projectile/,
+    );
   });
 });
 
 describe('worldBounds', () => {
   it('turns the Welcome world size into wire units', () => {
-    const bounds = worldBounds({
-      protocolVersion: 1,
-      playerId: 1,
-      tickHz: 30,
-      serverTick: 0,
-      serverTimeMs: 0,
-      worldWidth: 1500,
-      worldHeight: 1000,
-      viewWidth: 100,
-      viewHeight: 100,
-      playerSpeed: 27,
-      resumeToken: 't',
-    });
+    const bounds = worldBounds(welcomeRecord({ worldWidth: 1500, worldHeight: 1000 }));
     expect(bounds).toEqual({ maxX: 6000, maxY: 4000 });
   });
 });

@@ -43,12 +43,18 @@ export function worldBounds(welcome: Welcome): { maxX: number; maxY: number } {
 
 /**
  * The entity of kind `kind` (a kind name of the game's schema) in `view` nearest to `from`,
- * leaving out `from.id` (pass the bot's own record), or null when the view holds none.
+ * leaving out `from.id` (pass the bot's own record), or null when the view holds none. Throws
+ * RangeError for a kind the game does not have.
  */
 export function nearestOfKind(view: ViewState, kind: string, from: WirePoint): EntityRecord | null {
   const table = view.entities;
   const k = table.schema.kindByName.get(kind);
-  if (!k) return null;
+  if (!k) {
+    const kinds = table.schema.kinds.map((x) => x.name).join(', ');
+    throw new RangeError(
+      `nearestOfKind: ${table.schema.game} has no kind ${kind}; it has ${kinds}`,
+    );
+  }
   // Reads the view's flat arrays, so a search makes no object per entity (views hold hundreds).
   const { ids, fields, count, stride } = table;
   let best = -1;

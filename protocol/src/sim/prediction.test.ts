@@ -1,17 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { Predictor } from './prediction.js';
+import { steer } from './movement.js';
 import { NO_DIRECTION } from './quantize.js';
 
 // The exactness property against the real server room is in
-// server/src/room/prediction-agreement.test.ts; these pin the predictor's own bookkeeping.
+// server/test/games/arena-prediction.test.ts; these pin the predictor's own bookkeeping.
 
 const SPEED = 27;
-const EAST = 0;
-const SOUTH = 64;
+/** Controls of a game that only walks: a direction, as the arena's moveDir. */
+type Walk = { moveDir: number };
+const EAST: Walk = { moveDir: 0 };
+const SOUTH: Walk = { moveDir: 64 };
+const STAND: Walk = { moveDir: NO_DIRECTION };
 const still = { vx: 0, vy: 0 };
 
-function predictor(): Predictor {
-  return new Predictor({ speed: SPEED, maxX: 4000, maxY: 4000 });
+function predictor(maxX = 4000, maxY = 4000): Predictor<Walk> {
+  // The game's shared movement rule, as the arena's applyMovement.
+  return new Predictor<Walk>({ applyInput: (m, c) => steer(m, c.moveDir, SPEED), maxX, maxY });
 }
 
 describe('Predictor', () => {
@@ -40,7 +45,7 @@ describe('Predictor', () => {
   });
 
   it('stops at the world edge like the server', () => {
-    const p = new Predictor({ speed: SPEED, maxX: 100, maxY: 100 });
+    const p = predictor(100, 100);
     p.reconcile(1, 0, { x: 90, y: 50, ...still });
     p.addInput(1, EAST, 2);
     p.advanceTo(5);
@@ -104,7 +109,7 @@ describe('Predictor', () => {
     p.reconcile(10, 0, { x: 0, y: 0, ...still });
     p.advanceTo(12);
     p.addInput(1, EAST, 5);
-    p.addInput(2, NO_DIRECTION, 4);
+    p.addInput(2, STAND, 4);
     expect(p.pendingInputs.map((i) => i.tick)).toEqual([13, 13]);
     expect(() => p.addInput(2, EAST, 20)).toThrow(RangeError);
   });

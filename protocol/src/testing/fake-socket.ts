@@ -3,6 +3,9 @@
 
 import { MessageId } from '../wire/ids.js';
 import { decodeClientMessage } from '../messages/client.js';
+import { decodeWelcome } from '../messages/server.js';
+import type { CompiledSchema } from '../schema/schema.js';
+import { testArenaSchema } from './test-schemas.js';
 import type { ClientMessage, Hello, Input, Ping, Resync } from '../messages/client.js';
 import type {
   Scheduler,
@@ -32,8 +35,14 @@ export class FakeWebSocket implements WebSocketLike {
     FakeWebSocket.instances.push(this);
   }
 
+  /**
+   * The schema Inputs are decoded with: the one of the last Welcome the test played as the
+   * server, testArenaSchema before any.
+   */
+  schema: CompiledSchema = testArenaSchema;
+
   send(data: Uint8Array): void {
-    this.sent.push(decodeClientMessage(data));
+    this.sent.push(decodeClientMessage(this.schema, data));
   }
 
   close(code?: number, reason?: string): void {
@@ -47,8 +56,17 @@ export class FakeWebSocket implements WebSocketLike {
   }
 
   serverSends(frame: Uint8Array): void {
+    this.#learnSchema(frame);
     // A fresh ArrayBuffer per message, as a browser hands it.
     this.onmessage?.({ data: new Uint8Array(frame).buffer });
+  }
+
+  #learnSchema(frame: Uint8Array): void {
+    try {
+      this.schema = decodeWelcome(frame).schema;
+    } catch {
+      // Not a Welcome, or a broken one: the client under test judges it.
+    }
   }
 
   serverCloses(code: number, reason = ''): void {

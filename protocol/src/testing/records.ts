@@ -1,18 +1,24 @@
 // Test fixtures shared by the repository's tests (not part of the published package: the build
-// excludes src/testing). Tests import this file by path.
-import { EntityKind } from '../wire/ids.js';
+// excludes src/testing). Tests import this file by path. Records are of testArenaSpec, whose
+// wire layout is the arena's.
 import { PROTOCOL_VERSION } from '../wire/version.js';
-import type { EntityRecord, PelletRecord, PlayerRecord, Snapshot } from '../messages/snapshot.js';
+import type { EntityOf } from '../schema/define.js';
+import type { EntityRecord, Snapshot } from '../messages/snapshot.js';
 import type { Welcome } from '../messages/server.js';
+import { testArenaSchema, type testArenaSpec } from './test-schemas.js';
+
+export type TestPlayer = EntityOf<typeof testArenaSpec, 'player'>;
+export type TestPellet = EntityOf<typeof testArenaSpec, 'pellet'>;
+export type TestProjectile = EntityOf<typeof testArenaSpec, 'projectile'>;
 
 /** A player record at rest with full hp; override any field. */
 export function playerRecord(
   id: number,
-  fields: Partial<Omit<PlayerRecord, 'kind' | 'id'>> = {},
-): PlayerRecord {
+  fields: Partial<Omit<TestPlayer, 'kind' | 'id'>> = {},
+): TestPlayer {
   return {
-    kind: EntityKind.Player,
     id,
+    kind: 'player',
     x: 400,
     y: 400,
     vx: 0,
@@ -25,8 +31,26 @@ export function playerRecord(
   };
 }
 
-export function pelletRecord(id: number, x: number, y: number): PelletRecord {
-  return { kind: EntityKind.Pellet, id, x, y };
+export function pelletRecord(id: number, x: number, y: number): TestPellet {
+  return { id, kind: 'pellet', x, y };
+}
+
+/** A projectile with all its lifetime ahead; override any field. */
+export function projectileRecord(
+  id: number,
+  fields: Partial<Omit<TestProjectile, 'kind' | 'id'>> = {},
+): TestProjectile {
+  return {
+    id,
+    kind: 'projectile',
+    x: 400,
+    y: 400,
+    vx: 80,
+    vy: 0,
+    owner: 1,
+    ticksLeft: 36,
+    ...fields,
+  };
 }
 
 /** A full snapshot (no baseline, no checksum) of `entered`; override any field. */
@@ -47,7 +71,10 @@ export function fullSnapshot(
   };
 }
 
-/** A Welcome for tests: player 7 in a 1200 x 800 world at 30 Hz; any field can be overridden. */
+/**
+ * A Welcome for tests: player 7 in a 1200 x 800 world at 30 Hz, playing testArenaSchema; any
+ * field (the schema too) can be overridden.
+ */
 export function welcomeRecord(fields: Partial<Welcome> = {}): Welcome {
   return {
     protocolVersion: PROTOCOL_VERSION,
@@ -59,8 +86,8 @@ export function welcomeRecord(fields: Partial<Welcome> = {}): Welcome {
     worldHeight: 800,
     viewWidth: 1600,
     viewHeight: 1000,
-    playerSpeed: 27,
     resumeToken: 'token',
+    schema: testArenaSchema,
     ...fields,
   };
 }

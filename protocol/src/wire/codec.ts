@@ -29,6 +29,14 @@ export function packFrame(value: readonly unknown[]): Uint8Array {
 }
 
 /**
+ * Encodes one msgpack value (a map, say) with the same pinned options: the bytes it would have
+ * as an element of a frame.
+ */
+export function packValue(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+/**
  * Decodes one frame into an untyped msgpack value. Throws ProtocolError(MalformedFrame) on bad
  * msgpack, truncation or trailing bytes; never throws anything else.
  */

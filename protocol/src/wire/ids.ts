@@ -7,14 +7,14 @@
 export const MessageId = {
   /** Client -> server. First frame on every connection. */
   Hello: 1,
-  /** Client -> server. Movement/aim state, input sequence number and snapshot acknowledgement. */
+  /** Client -> server. The game's input fields, input sequence number and snapshot acknowledgement. */
   Input: 2,
   /** Client -> server. Clock-sync probe, answered by Pong. */
   Ping: 3,
   /** Client -> server. "I could not apply snapshot T (no baseline)": the server sends a full one. */
   Resync: 4,
 
-  /** Server -> client. Answer to Hello: who you are and the room's constants. */
+  /** Server -> client. Answer to Hello: who you are, the room's constants and the game's schema. */
   Welcome: 64,
   /** Server -> client. The client's view at one tick, full or as a delta from an acked baseline. */
   Snapshot: 65,

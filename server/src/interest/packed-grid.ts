@@ -1,3 +1,4 @@
+import { MAX_ENTITY_ID } from '@tickwire/protocol';
 import { RECT_DIFFERENCE_SIZE, rectDifference, type IntRect } from './rect-difference.js';
 
 /** What the grid needs from an entity. */
@@ -23,6 +24,8 @@ export class PackedGrid {
   #xs = new Int32Array(256);
   #ys = new Int32Array(256);
   #count = 0;
+  /** Packed index of each entity id as of the last rebuild (meaningful only where ids agree). */
+  readonly #slots = new Int32Array(MAX_ENTITY_ID + 1);
   readonly #bands = new Int32Array(RECT_DIFFERENCE_SIZE);
 
   /** Sizes in the same units as entity positions. */
@@ -67,6 +70,7 @@ export class PackedGrid {
       const at = start[cell] as number;
       start[cell] = at + 1;
       this.#ids[at] = e.id;
+      this.#slots[e.id] = at;
       this.#xs[at] = e.x;
       this.#ys[at] = e.y;
       placed++;
@@ -76,11 +80,24 @@ export class PackedGrid {
     this.#count = placed;
   }
 
+  /** Whether the last rebuild placed entity `id` at (x, y). */
+  holds(id: number, x: number, y: number): boolean {
+    const i = this.#slots[id] as number;
+    return i < this.#count && this.#ids[i] === id && this.#xs[i] === x && this.#ys[i] === y;
+  }
+
   /**
    * Writes the ids of every entity with minX <= x <= maxX and minY <= y <= maxY into `out` from
-   * index 0 and returns how many. `out` must have room for `count` ids.
+   * index `offset` and returns how many. `out` must have room for `count` ids after `offset`.
    */
-  queryInto(minX: number, minY: number, maxX: number, maxY: number, out: Uint16Array): number {
+  queryInto(
+    minX: number,
+    minY: number,
+    maxX: number,
+    maxY: number,
+    out: Uint16Array,
+    offset = 0,
+  ): number {
     const size = this.#cellSize;
     const c0 = Math.max(0, Math.floor(minX / size));
     const c1 = Math.min(this.#columns - 1, Math.floor(maxX / size));
@@ -90,7 +107,7 @@ export class PackedGrid {
     const ids = this.#ids;
     const xs = this.#xs;
     const ys = this.#ys;
-    let n = 0;
+    let n = offset;
     for (let row = r0; row <= r1; row++) {
       // Cells c0..c1 of one row are contiguous in the packed arrays: one run per row.
       const from = start[row * this.#columns + c0] as number;
@@ -101,12 +118,13 @@ export class PackedGrid {
         if (x >= minX && x <= maxX && y >= minY && y <= maxY) out[n++] = ids[i] as number;
       }
     }
-    return n;
+    return n - offset;
   }
 
   /**
    * Writes into `out` (from index 0) the ids of the entities inside `a` but not inside `b`
-   * (integer bounds) and returns how many: one query per band of the difference.
+   * (integer bounds) and returns how many: one query per band of the difference. Allocates
+   * nothing: it runs twice per client per tick.
    */
   queryDifferenceInto(a: IntRect, b: IntRect, out: Uint16Array): number {
     const bands = this.#bands;
@@ -118,7 +136,8 @@ export class PackedGrid {
         bands[o + 1] as number,
         bands[o + 2] as number,
         bands[o + 3] as number,
-        n === 0 ? out : out.subarray(n),
+        out,
+        n,
       );
     }
     return n;

@@ -5,7 +5,6 @@ import {
   PROTOCOL_VERSION,
   ProtocolError,
   SUPPORTED_PROTOCOL_VERSIONS,
-  compileGame,
   decodeClientMessage,
   encodeKick,
   encodePong,
@@ -13,6 +12,7 @@ import {
   MAX_REASON_LENGTH,
   type AnyEntityOf,
   type ClientMessage,
+  type Controls,
   type CompiledSchema,
   type GameSpec,
   type Hello,
@@ -24,10 +24,10 @@ import { createTickLoop, type TickLoop } from '../loop/tick-loop.js';
 import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
 import { SampleWindow } from '../metrics/samples.js';
-import type { Game, GameLogic, GameSettings } from '../game/game.js';
-import { World, type Entity } from '../sim/world.js';
-import { SENT_VIEW_RING } from '../sync/client-sync.js';
-import { EntityState } from '../sync/entity-state.js';
+import type { Game, GameLogic } from '../game/game.js';
+import { createGameInstance, type GameInstance } from '../game/game-instance.js';
+import type { Entity, World } from '../sim/world.js';
+import type { EntityState } from '../sync/entity-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { Connection, ConnectionHandler } from '../transport/types.js';
 import { Session } from './session.js';
@@ -46,9 +46,6 @@ const NORMAL_CLOSURE = 1000;
 /** Samples kept for tick timing percentiles: two minutes at 30 Hz. */
 const TIMING_WINDOW = 3600;
 
-/** Interest grid cell, in world units: about a fifth of the default view's width. */
-const GRID_CELL_UNITS = 200;
-
 /**
  * A room, for any game: one world, its sessions and its tick. Socket callbacks (onOpen,
  * onMessage, onClose) only decode, validate and queue; the tick drains the queues, runs the
@@ -60,6 +57,7 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
   readonly state: EntityState;
   readonly game: Game<G>;
   readonly logic: GameLogic<G>;
+  readonly #instance: GameInstance<G>;
   readonly #config: ServerConfig;
   readonly #clock: Clock;
   readonly #log: Logger;
@@ -101,26 +99,17 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     this.#clock = deps.clock;
     this.#log = deps.log;
     this.game = game;
-    const settings: GameSettings = {
-      tickHz: config.tickHz,
-      worldWidth: config.worldWidth,
-      worldHeight: config.worldHeight,
-      seed: config.seed,
-      config,
-    };
-    const constants = game.constants(settings);
-    this.schema = compileGame(game.spec, constants);
-    this.world = new World<G>({
-      schema: this.schema,
-      width: config.worldWidth,
-      height: config.worldHeight,
-      // Twice the sent-view ring: no usable baseline can name a reused id.
-      idQuarantineTicks: SENT_VIEW_RING * 2,
-      gridCellSize: GRID_CELL_UNITS,
+    const reported = new Set<string>();
+    this.#instance = createGameInstance(game, config, (field, problem) => {
+      // Once per field: a game bug that repeats every tick must not flood the log.
+      if (reported.has(field)) return;
+      reported.add(field);
+      this.#log.error('the game wrote a value its schema does not allow', { field, problem });
     });
-    this.state = new EntityState(this.world as World);
-    this.logic = game.create({ world: this.world, settings, constants });
-    this.state.commit(0);
+    this.schema = this.#instance.schema;
+    this.world = this.#instance.world;
+    this.state = this.#instance.state;
+    this.logic = this.#instance.logic;
     this.#sender = new SnapshotSender(config, this.world as World, this.state);
     this.#loop = createTickLoop({
       clock: deps.clock,
@@ -297,6 +286,8 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
           return;
         }
         session.lastReceivedSeq = input.seq;
+        const pending = session.pendingInput;
+        if (pending) this.#keepPresses(pending.controls, input.controls);
         session.pendingInput = input;
         if (input.ackTick > session.pendingAckTick) session.pendingAckTick = input.ackTick;
         return;
@@ -309,6 +300,18 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
         session.isResyncRequested = true;
         return;
       }
+    }
+  }
+
+  /**
+   * Two Inputs in one tick: the tick applies only the newest, but a button pressed in the older
+   * one must not be lost (a tap between two Inputs would be). Flags fields are OR-ed into the
+   * newer Input, so every press reaches the game's applyInput.
+   */
+  #keepPresses(older: Readonly<Controls>, newer: Controls): void {
+    for (const field of this.schema.input) {
+      if (field.type !== 'flags') continue;
+      newer[field.name] = ((newer[field.name] as number) | (older[field.name] as number)) >>> 0;
     }
   }
 
@@ -362,11 +365,7 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
       session.pendingAckTick = 0;
     }
 
-    this.world.expire(tick);
-    this.world.moveAll();
-    this.logic.step(tick);
-    this.state.commit(tick);
-    this.world.endTick(tick);
+    this.#instance.step(tick);
 
     this.#sender.beginTick(tick);
     for (const session of this.#sessions.values()) {

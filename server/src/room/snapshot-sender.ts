@@ -1,4 +1,10 @@
-import { MsgpackWriter, POSITION_SCALE, addToChecksum, writeSnapshotHead } from '@tickwire/protocol';
+import {
+  MsgpackWriter,
+  POSITION_SCALE,
+  addToChecksum,
+  writeSnapshotHead,
+  type CompiledKind,
+} from '@tickwire/protocol';
 import type { ServerConfig } from '../config.js';
 import type { Entity, World } from '../sim/world.js';
 import { SyncScratch, type ViewRect } from '../sync/client-sync.js';
@@ -102,6 +108,7 @@ export class SnapshotSender {
     const world = this.#world;
     const state = this.#state;
     const entities: Entity[] = [...world.dynamicEntities(), ...world.staticEntities()];
+    const kinds = world.schema.kinds;
     const w = this.#broadcastWriter;
     w.reset();
     writeSnapshotHead(w, tick, 0, 0, this.#config.checksums);
@@ -109,7 +116,8 @@ export class SnapshotSender {
     w.arrayHeader(entities.length);
     let checksum = 0;
     for (const e of entities) {
-      w.raw(state.recordBytesOf(e, world.kindOf(e.kind), tick));
+      const kind = kinds[world.kindIds[e.id] as number] as CompiledKind;
+      w.raw(state.recordBytesOf(e, kind, tick));
       checksum = addToChecksum(checksum, state.hashes[e.id] as number);
     }
     w.arrayHeader(0);

@@ -1,21 +1,145 @@
+// Test support (not shipped: only tests import it): rooms and games on a manual clock, and the
+// in-memory client side of the protocol.
+import {
+  MessageId,
+  PROTOCOL_VERSION,
+  Replica,
+  decodeServerMessage,
+  encodeHello,
+  encodeInput,
+  type CompiledSchema,
+  type Controls,
+  type EntityRecord,
+  type GameSpec,
+  type ServerMessage,
+  type Snapshot,
+  type Welcome,
+} from '@tickwire/protocol';
 import { DEFAULT_CONFIG, type ServerConfig } from '../config.js';
+import type { Game } from '../game/game.js';
+import { createGameInstance, type GameInstance } from '../game/game-instance.js';
 import { ManualClock } from '../loop/clock.js';
 import { createLogger } from '../log.js';
-import { ArenaRoom } from './arena-room.js';
+import { MemoryConnection } from '../transport/memory.js';
+import type { ConnectionHandler } from '../transport/types.js';
+import { Room } from './room.js';
 
-/** An ArenaRoom on a manual clock with no loop running: tests call room.tick themselves. */
-export function createTestRoom(overrides: Partial<ServerConfig> = {}): {
-  room: ArenaRoom;
-  clock: ManualClock;
-  logs: string[];
-} {
+/** The server configuration tests start from: the defaults, serving no files. */
+export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return { ...DEFAULT_CONFIG, staticDir: '', ...overrides };
+}
+
+/** A Room running `game` on a manual clock with no loop running: tests call room.tick themselves. */
+export function createTestRoom<G extends GameSpec>(
+  game: Game<G>,
+  overrides: Partial<ServerConfig> = {},
+): { room: Room<G>; clock: ManualClock; logs: string[] } {
   const clock = new ManualClock(0);
   const logs: string[] = [];
-  const room = new ArenaRoom({
-    config: { ...DEFAULT_CONFIG, staticDir: '', ...overrides },
+  const room = new Room<G>({
+    config: testConfig(overrides),
+    game,
     clock,
     schedule: clock.schedule,
     log: createLogger('debug', (line) => logs.push(line)),
   });
   return { room, clock, logs };
+}
+
+/** A game's world, logic and sync state without a room (no sessions, no sockets). */
+export function createTestGame<G extends GameSpec>(
+  game: Game<G>,
+  overrides: Partial<ServerConfig> = {},
+): GameInstance<G> & { problems: string[] } {
+  const problems: string[] = [];
+  const instance = createGameInstance(game, testConfig(overrides), (_field, problem) => {
+    problems.push(problem);
+  });
+  return Object.assign(instance, { problems });
+}
+
+/**
+ * The client side of one in-memory connection: decodes what the server sent with the schema of
+ * its Welcome, and sends Hello and Inputs encoded with it.
+ */
+export class TestPeer {
+  readonly connection: MemoryConnection;
+  welcome: Welcome | null = null;
+  #seq = 0;
+
+  constructor(room: ConnectionHandler) {
+    this.connection = new MemoryConnection(room);
+  }
+
+  get schema(): CompiledSchema {
+    if (!this.welcome) throw new Error('no Welcome yet');
+    return this.welcome.schema;
+  }
+
+  get playerId(): number {
+    if (!this.welcome) throw new Error('no Welcome yet');
+    return this.welcome.playerId;
+  }
+
+  hello(name = 'p', resumeToken: string | null = null, protocolVersion = PROTOCOL_VERSION): void {
+    this.connection.deliver(encodeHello({ protocolVersion, name, resumeToken }));
+  }
+
+  /** Sends an Input with the next seq; controls not given are at their schema default. */
+  input(controls: Controls, ackTick = 0): void {
+    this.connection.deliver(encodeInput(this.schema, { seq: ++this.#seq, ackTick, controls }));
+  }
+
+  /** Every frame sent since the last call, decoded (a Welcome sets the schema for what follows). */
+  messages(): ServerMessage[] {
+    return this.connection.drain().map((frame) => {
+      const m = decodeServerMessage(frame, this.welcome?.schema ?? null);
+      if (m.id === MessageId.Welcome) this.welcome = m.message;
+      return m;
+    });
+  }
+
+  snapshots(): Snapshot[] {
+    return snapshotsOf(this.messages());
+  }
+}
+
+/**
+ * A TestPeer that applies every snapshot to a Replica (which throws on a bad delta or a
+ * checksum mismatch) and keeps them, as a real client does.
+ */
+export class ReplicaPeer extends TestPeer {
+  replica: Replica | null = null;
+  readonly applied: Snapshot[] = [];
+
+  /** Applies what the server sent; returns the snapshots applied. */
+  read(): Snapshot[] {
+    const applied: Snapshot[] = [];
+    for (const m of this.messages()) {
+      if (m.id === MessageId.Welcome) {
+        const { schema, worldWidth, worldHeight } = m.message;
+        this.replica = new Replica({ schema, worldWidth, worldHeight });
+      } else if (m.id === MessageId.Snapshot) {
+        if (!this.replica) throw new Error('a Snapshot before the Welcome');
+        this.replica.apply(m.message);
+        applied.push(m.message);
+      }
+    }
+    this.applied.push(...applied);
+    return applied;
+  }
+
+  /** An entity in the latest applied view, or undefined when it is not in view. */
+  entity(id: number): EntityRecord | undefined {
+    return this.replica?.latest?.entities.get(id);
+  }
+
+  /** Sends an Input acknowledging the latest applied view. */
+  override input(controls: Controls, ackTick = this.replica?.tick ?? 0): void {
+    super.input(controls, ackTick);
+  }
+}
+
+export function snapshotsOf(list: readonly ServerMessage[]): Snapshot[] {
+  return list.flatMap((m) => (m.id === MessageId.Snapshot ? [m.message] : []));
 }

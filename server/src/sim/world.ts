@@ -68,7 +68,15 @@ export class World<G extends GameSpec = GameSpec> {
   readonly #byKind: Map<number, Entity>[];
   readonly #dynamic = new Map<number, Entity>();
   readonly #static = new Map<number, Entity>();
+  /** Entities of linear kinds, and each one's index there by id (removal swaps in the last). */
   readonly #linear: Entity[] = [];
+  readonly #linearIndex = new Int32Array(ID_SPACE);
+  /**
+   * For each kind with a lifetime, its entities in spawn order, which is expiry order (one
+   * lifetime per kind): expiring looks only at the front. Entities removed early stay queued
+   * until their turn, then are skipped (they are no longer `byId[id]`).
+   */
+  readonly #lifetimeQueues: { entities: Entity[]; head: number }[];
   readonly #dynamicGrid: PackedGrid;
   readonly #staticGrid: PackedGrid;
   #isDynamicGridStale = true;
@@ -86,6 +94,7 @@ export class World<G extends GameSpec = GameSpec> {
     this.#staticGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
     this.#ids = new EntityIdAllocator(options.idQuarantineTicks);
     this.#byKind = options.schema.kinds.map(() => new Map<number, Entity>());
+    this.#lifetimeQueues = options.schema.kinds.map(() => ({ entities: [], head: 0 }));
     this.staticLog = new StaticLog(options.idQuarantineTicks);
   }
 
@@ -104,7 +113,11 @@ export class World<G extends GameSpec = GameSpec> {
    * Adds an entity of `kind` with `fields` (positions clamped to the world). Null when no
    * entity id is free.
    */
-  spawn<K extends KindName<G>>(kindName: K, fields: SpawnFields<G, K>, tick: number): EntityOf<G, K> | null {
+  spawn<K extends KindName<G>>(
+    kindName: K,
+    fields: SpawnFields<G, K>,
+    tick: number,
+  ): EntityOf<G, K> | null {
     const kind = this.kindOf(kindName);
     const id = this.#ids.allocate(tick);
     if (id < 0) return null;
@@ -122,10 +135,21 @@ export class World<G extends GameSpec = GameSpec> {
     if (kind.isStatic) {
       this.#static.set(id, e);
       this.#isStaticGridStale = true;
-      this.staticLog.add({ tick, id, x: e.x as number, y: e.y as number, isRemoval: false, spawnTick: tick });
+      this.staticLog.add({
+        tick,
+        id,
+        x: e.x as number,
+        y: e.y as number,
+        isRemoval: false,
+        spawnTick: tick,
+      });
     } else {
       this.#dynamic.set(id, e);
-      if (kind.hasVelocity) this.#linear.push(e);
+      if (kind.hasVelocity) {
+        this.#linearIndex[id] = this.#linear.length;
+        this.#linear.push(e);
+      }
+      if (kind.lifetimeTicks > 0) this.#enqueueLifetime(kind, e);
       this.#isDynamicGridStale = true;
     }
     this.#listener?.onSpawn(e, kind, tick);
@@ -153,10 +177,12 @@ export class World<G extends GameSpec = GameSpec> {
     } else {
       this.#dynamic.delete(e.id);
       if (kind.hasVelocity) {
-        const i = this.#linear.indexOf(e);
-        if (i >= 0) {
-          this.#linear[i] = this.#linear[this.#linear.length - 1] as Entity;
-          this.#linear.pop();
+        const linear = this.#linear;
+        const last = linear.pop() as Entity;
+        if (last !== e) {
+          const i = this.#linearIndex[e.id] as number;
+          linear[i] = last;
+          this.#linearIndex[last.id] = i;
         }
       }
       this.#isDynamicGridStale = true;
@@ -172,9 +198,9 @@ export class World<G extends GameSpec = GameSpec> {
 
   /** The live entities of a kind (a live view: do not spawn or remove while iterating it). */
   all<K extends KindName<G>>(kind: K): IterableIterator<EntityOf<G, K>> {
-    return (this.#byKind[this.kindOf(kind).id] as Map<number, Entity>).values() as unknown as IterableIterator<
-      EntityOf<G, K>
-    >;
+    return (
+      this.#byKind[this.kindOf(kind).id] as Map<number, Entity>
+    ).values() as unknown as IterableIterator<EntityOf<G, K>>;
   }
 
   count(kind: KindName<G>): number {
@@ -206,7 +232,10 @@ export class World<G extends GameSpec = GameSpec> {
   /** Non-static entities by position (re-packed once per tick, on first use after anything moved). */
   dynamicGrid(): PackedGrid {
     if (this.#isDynamicGridStale) {
-      this.#dynamicGrid.rebuild(this.#allDynamic as Iterable<{ id: number; x: number; y: number }>, this.#dynamic.size);
+      this.#dynamicGrid.rebuild(
+        this.#allDynamic as Iterable<{ id: number; x: number; y: number }>,
+        this.#dynamic.size,
+      );
       this.#isDynamicGridStale = false;
     }
     return this.#dynamicGrid;
@@ -215,7 +244,10 @@ export class World<G extends GameSpec = GameSpec> {
   /** Static entities by position (they never move: re-packed only when one spawns or goes). */
   staticGrid(): PackedGrid {
     if (this.#isStaticGridStale) {
-      this.#staticGrid.rebuild(this.#allStatic as Iterable<{ id: number; x: number; y: number }>, this.#static.size);
+      this.#staticGrid.rebuild(
+        this.#allStatic as Iterable<{ id: number; x: number; y: number }>,
+        this.#static.size,
+      );
       this.#isStaticGridStale = false;
     }
     return this.#staticGrid;
@@ -256,24 +288,73 @@ export class World<G extends GameSpec = GameSpec> {
     this.#isDynamicGridStale = true;
   }
 
-  /** Removes, silently for every client, the entities whose lifetime ends at `tick`. */
+  /**
+   * Removes, silently for every client, the entities whose lifetime ends at `tick`: O(entities
+   * expiring), not O(entities with a lifetime).
+   */
   expire(tick: number): void {
     for (const kind of this.schema.kinds) {
       if (kind.lifetimeTicks === 0) continue;
-      // Deleting from a Map while iterating it is safe: the iterator skips what is gone.
-      for (const e of (this.#byKind[kind.id] as Map<number, Entity>).values()) {
-        if ((this.expiresTicks[e.id] as number) <= tick) this.remove(e, tick);
+      const queue = this.#lifetimeQueues[kind.id] as { entities: Entity[]; head: number };
+      const { entities } = queue;
+      let head = queue.head;
+      while (head < entities.length) {
+        const e = entities[head] as Entity;
+        const isLive = this.byId[e.id] === e;
+        if (isLive && (this.expiresTicks[e.id] as number) > tick) break;
+        head++;
+        if (isLive) this.remove(e, tick);
       }
+      // Drop the expired front once it is most of the array (amortized O(1) per entity).
+      if (head > 64 && head * 2 > entities.length) {
+        entities.splice(0, head);
+        head = 0;
+      }
+      queue.head = head;
     }
   }
 
-  /** Marks positions as changed outside the motion step (the game moved something). */
+  #enqueueLifetime(kind: CompiledKind, e: Entity): void {
+    const { entities } = this.#lifetimeQueues[kind.id] as { entities: Entity[]; head: number };
+    // Spawns come in tick order, so this is a push; a game that spawns with an older tick
+    // still gets its entity expired on time.
+    const expires = this.expiresTicks[e.id] as number;
+    let i = entities.length;
+    while (i > 0 && this.#queuedExpiry(entities[i - 1] as Entity) > expires) i--;
+    if (i === entities.length) entities.push(e);
+    else entities.splice(i, 0, e);
+  }
+
+  /** Expiry tick of a queued entity; one removed early (and maybe its id reused) counts as now. */
+  #queuedExpiry(e: Entity): number {
+    return this.byId[e.id] === e ? (this.expiresTicks[e.id] as number) : 0;
+  }
+
+  /**
+   * Makes the next area query see positions the game wrote since the last one. Only needed for
+   * the game's own queries later in the same step: the engine finds moved entities itself
+   * before it composes snapshots (endStep).
+   */
   markMoved(): void {
     this.#isDynamicGridStale = true;
   }
 
-  /** Work at the end of a tick: old static events are dropped. */
-  endTick(tick: number): void {
+  /**
+   * Ends the simulation of a tick, after the game's step. Games write positions directly, so a
+   * grid packed earlier in the step (for a query of the game's) may hold old positions: if any
+   * dynamic entity is not where the grid has it, the grid is re-packed before sync reads it.
+   * Old static events are dropped.
+   */
+  endStep(tick: number): void {
+    if (!this.#isDynamicGridStale) {
+      const grid = this.#dynamicGrid;
+      for (const e of this.#dynamic.values()) {
+        if (!grid.holds(e.id, e.x as number, e.y as number)) {
+          this.#isDynamicGridStale = true;
+          break;
+        }
+      }
+    }
     this.staticLog.trim(tick);
   }
 }

@@ -13,6 +13,12 @@ import { ChangeTicks } from './change-ticks.js';
 const ID_SPACE = MAX_ENTITY_ID + 1;
 
 /**
+ * Told when the game wrote a value its schema does not allow: `field` is `kind.field`, `message`
+ * says what was written and what the engine kept instead.
+ */
+export type InvalidValueHandler = (field: string, message: string) => void;
+
+/**
  * What sync needs to know about every entity, derived from the world once per tick and shared
  * by every client's composition: each entity's hash (for view checksums), the tick each of its
  * update groups last changed, and its record bytes (encoded at most once per tick, spliced into
@@ -22,6 +28,12 @@ const ID_SPACE = MAX_ENTITY_ID + 1;
  * just writes fields: a velocity or an hp that differs is a change; a position that is not
  * where the previous one plus the velocity puts it is a change (a teleport); a position that is
  * is not (both sides extrapolate it).
+ *
+ * Values are checked against the schema when they change (and at spawn), so a game bug cannot
+ * put on the wire a value every client's decoder refuses: a number outside its field's range
+ * (or not an integer) is clamped (rounded), a string longer than allowed is cut, and a constant
+ * field written after spawn gets its value back; each is reported. Fields of static entities
+ * are checked at spawn only: they MUST NOT change after it.
  */
 export class EntityState implements WorldListener {
   readonly changes: ChangeTicks;
@@ -35,9 +47,11 @@ export class EntityState implements WorldListener {
   readonly #records: (Uint8Array | null)[] = [];
   readonly #recordTicks = new Int32Array(ID_SPACE);
   readonly #writer = new MsgpackWriter(256);
+  readonly #onInvalidValue: InvalidValueHandler;
 
-  constructor(world: World) {
+  constructor(world: World, onInvalidValue: InvalidValueHandler = () => {}) {
     this.#world = world;
+    this.#onInvalidValue = onInvalidValue;
     this.changes = new ChangeTicks(world.schema.groups.length);
     this.#width = Math.max(1, world.schema.maxNumericFields);
     this.#previous = new Float64Array(ID_SPACE * this.#width);
@@ -45,6 +59,10 @@ export class EntityState implements WorldListener {
   }
 
   onSpawn(e: Entity, kind: CompiledKind, tick: number): void {
+    for (const f of kind.fields) {
+      if (f.isString) this.#checkedText(e, kind, f, e[f.name]);
+      else this.#checkedNumber(e, kind, f, e[f.name]);
+    }
     this.changes.markAll(e.id, tick);
     this.#records[e.id] = null;
     this.#remember(e, kind);
@@ -56,6 +74,7 @@ export class EntityState implements WorldListener {
   }
 
   #remember(e: Entity, kind: CompiledKind): void {
+    if (kind.isStatic) return;
     const o = e.id * this.#width;
     const numeric = kind.numericFields;
     for (let i = 0; i < numeric.length; i++) {
@@ -66,9 +85,45 @@ export class EntityState implements WorldListener {
     }
   }
 
+  /** `value` if the field allows it, else the nearest value it allows (written back to `e`). */
+  #checkedNumber(e: Entity, kind: CompiledKind, f: CompiledField, value: unknown): number {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= f.min && value <= f.max) {
+      return value;
+    }
+    const rounded = typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : f.min;
+    const fixed = clamp(rounded, f.min, f.max);
+    e[f.name] = fixed;
+    this.#report(
+      kind,
+      f,
+      `${String(value)} is not an integer in ${f.min}..${f.max}: kept ${fixed}`,
+    );
+    return fixed;
+  }
+
+  #checkedText(e: Entity, kind: CompiledKind, f: CompiledField, value: unknown): string {
+    if (typeof value === 'string' && value.length <= f.max) return value;
+    let fixed = typeof value === 'string' ? value.slice(0, f.max) : '';
+    // Never cut a surrogate pair in two: a lone surrogate is not UTF-8.
+    if (/[\uD800-\uDBFF]$/.test(fixed)) fixed = fixed.slice(0, -1);
+    e[f.name] = fixed;
+    this.#report(
+      kind,
+      f,
+      `${JSON.stringify(value)} is not a string of at most ${f.max}: kept ${JSON.stringify(fixed)}`,
+    );
+    return fixed;
+  }
+
+  #report(kind: CompiledKind, f: CompiledField, problem: string): void {
+    const field = `${kind.name}.${f.name}`;
+    this.#onInvalidValue(field, `${field}: ${problem}`);
+  }
+
   /**
    * Ends a tick's simulation: finds what changed in every dynamic entity since the previous
-   * tick, marks it, and refreshes hashes. Call after the game's step, before composing.
+   * tick, marks it, and refreshes hashes. O(dynamic entities). Call after the game's step,
+   * before composing.
    */
   commit(tick: number): void {
     const world = this.#world;
@@ -85,10 +140,10 @@ export class EntityState implements WorldListener {
       let i = 0;
       if (kind.hasVelocity) {
         // x, y, vx, vy are the first four numeric fields.
-        const x = e.x as number;
-        const y = e.y as number;
-        const vx = e.vx as number;
-        const vy = e.vy as number;
+        let x = e.x as number;
+        let y = e.y as number;
+        let vx = e.vx as number;
+        let vy = e.vy as number;
         const pvx = previous[o + 2] as number;
         const pvy = previous[o + 3] as number;
         if (
@@ -97,6 +152,10 @@ export class EntityState implements WorldListener {
           x !== clamp((previous[o] as number) + pvx, 0, maxX) ||
           y !== clamp((previous[o + 1] as number) + pvy, 0, maxY)
         ) {
+          x = this.#checkedNumber(e, kind, numeric[0] as CompiledField, x);
+          y = this.#checkedNumber(e, kind, numeric[1] as CompiledField, y);
+          vx = this.#checkedNumber(e, kind, numeric[2] as CompiledField, vx);
+          vy = this.#checkedNumber(e, kind, numeric[3] as CompiledField, vy);
           mask |= 1 << (numeric[0] as CompiledField).groupBit;
         }
         previous[o] = x;
@@ -108,10 +167,19 @@ export class EntityState implements WorldListener {
       for (; i < numeric.length; i++) {
         const f = numeric[i] as CompiledField;
         const v = e[f.name] as number;
-        if (v !== previous[o + i]) {
-          if (!f.isConstant) mask |= 1 << f.groupBit;
-          previous[o + i] = v;
+        const was = previous[o + i] as number;
+        if (v === was) continue;
+        if (f.isConstant) {
+          e[f.name] = was;
+          this.#report(
+            kind,
+            f,
+            `constant, but changed from ${was} to ${String(v)} after spawn: kept ${was}`,
+          );
+          continue;
         }
+        previous[o + i] = this.#checkedNumber(e, kind, f, v);
+        mask |= 1 << f.groupBit;
       }
       const strings = kind.stringFields;
       if (strings.length > 0) {
@@ -119,10 +187,19 @@ export class EntityState implements WorldListener {
         for (let k = 0; k < strings.length; k++) {
           const f = strings[k] as CompiledField;
           const v = e[f.name] as string;
-          if (v !== texts[k]) {
-            if (!f.isConstant) mask |= 1 << f.groupBit;
-            texts[k] = v;
+          const was = texts[k] as string;
+          if (v === was) continue;
+          if (f.isConstant) {
+            e[f.name] = was;
+            this.#report(
+              kind,
+              f,
+              `constant, but changed from ${JSON.stringify(was)} to ${JSON.stringify(v)} after spawn: kept ${JSON.stringify(was)}`,
+            );
+            continue;
           }
+          texts[k] = this.#checkedText(e, kind, f, v);
+          mask |= 1 << f.groupBit;
         }
       }
       if (mask !== 0) this.changes.mark(id, mask, tick);

@@ -1,4 +1,9 @@
-import { MsgpackWriter, writeEntityUpdate, writeSnapshotHead, type CompiledKind } from '@tickwire/protocol';
+import {
+  MsgpackWriter,
+  writeEntityUpdate,
+  writeSnapshotHead,
+  type CompiledKind,
+} from '@tickwire/protocol';
 import type { Entity, World } from '../sim/world.js';
 import type { ViewDelta } from './client-sync.js';
 import type { EntityState } from './entity-state.js';
@@ -29,7 +34,13 @@ export class SnapshotWriter {
     w.arrayHeader(d.enteredCount);
     for (let i = 0; i < d.enteredCount; i++) {
       const id = d.entered[i] as number;
-      w.raw(state.recordBytesOf(entityOf(world, id), kinds[kindIds[id] as number] as CompiledKind, d.tick));
+      w.raw(
+        state.recordBytesOf(
+          entityOf(world, id),
+          kinds[kindIds[id] as number] as CompiledKind,
+          d.tick,
+        ),
+      );
     }
     w.arrayHeader(d.updatedCount);
     for (let i = 0; i < d.updatedCount; i++) {

@@ -139,19 +139,23 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
       const key = req.getHeader('sec-websocket-key');
       const offered = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
-      const protocols = offered.split(',').map((p) => p.trim());
+      const protocols = offered
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
       // An older client's subprotocol is accepted too, so that its Hello can be answered with
       // UnsupportedVersion naming the versions spoken, rather than a failed handshake.
-      const accepted =
-        [SUBPROTOCOL, ...LEGACY_SUBPROTOCOLS].find((p) => protocols.includes(p)) ?? '';
-      const hasSubprotocol = accepted !== '';
+      const known = [SUBPROTOCOL, ...LEGACY_SUBPROTOCOLS].find((p) => protocols.includes(p));
+      const hasSubprotocol = known !== undefined;
       const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
-      // Without our subprotocol the upgrade still completes (no protocol header), so the client
-      // can be told why with close code SubprotocolRequired instead of a bare HTTP error.
+      // Without a known subprotocol the upgrade still completes, so the client can be told why
+      // with close code SubprotocolRequired instead of a bare HTTP error. A client that offered
+      // only unknown ones (a later version, say) gets its first one echoed: browsers and `ws`
+      // fail a handshake whose answer names none of those offered, before any close code.
       res.upgrade<SocketData>(
         { hasSubprotocol, remoteAddress, connection: null },
         key,
-        accepted,
+        known ?? protocols[0] ?? '',
         extensions,
         context,
       );

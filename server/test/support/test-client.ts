@@ -7,6 +7,8 @@ import {
   decodeServerMessage,
   encodeHello,
   encodeInput,
+  type Controls,
+  type EntityRecord,
   type Kick,
   type Snapshot,
   type Welcome,
@@ -14,14 +16,16 @@ import {
 
 /**
  * A minimal protocol client for integration tests: a real `ws` WebSocket, the real codec and the
- * real replica. Every snapshot goes through Replica.apply, so a bad delta or checksum throws and
- * is recorded in `errors`.
+ * real replica, for any game (it decodes with the schema of its Welcome). Every snapshot goes
+ * through Replica.apply, so a bad delta or checksum throws and is recorded in `errors`.
  */
 export class TestClient {
   readonly ws: WebSocket;
   readonly snapshots: Snapshot[] = [];
   readonly errors: Error[] = [];
   welcome: Welcome | null = null;
+  /** The Welcome frame as it came off the wire. */
+  welcomeBytes: Uint8Array | null = null;
   kick: Kick | null = null;
   replica: Replica | null = null;
   closeCode: number | null = null;
@@ -55,11 +59,13 @@ export class TestClient {
 
   #onFrame(bytes: Uint8Array): void {
     try {
-      const m = decodeServerMessage(bytes);
+      const m = decodeServerMessage(bytes, this.welcome?.schema ?? null);
       switch (m.id) {
         case MessageId.Welcome:
           this.welcome = m.message;
+          this.welcomeBytes = bytes.slice();
           this.replica = new Replica({
+            schema: m.message.schema,
             worldWidth: m.message.worldWidth,
             worldHeight: m.message.worldHeight,
           });
@@ -108,16 +114,27 @@ export class TestClient {
     return this.welcome as Welcome;
   }
 
-  input(moveDir: number, aim = 0): void {
-    this.ws.send(
-      encodeInput({ seq: ++this.#seq, ackTick: this.replica?.tick ?? 0, moveDir, aim, buttons: 0 }),
-    );
+  /** Sends an Input with `controls` (the game's input fields; unset ones at their default). */
+  send(controls: Controls): void {
+    if (!this.welcome) throw new Error('send: no Welcome yet');
+    const input = { seq: ++this.#seq, ackTick: this.replica?.tick ?? 0, controls };
+    this.ws.send(encodeInput(this.welcome.schema, input));
+  }
+
+  /** The arena's controls: move towards `moveDir` (or stand: -1), aim, buttons. */
+  input(moveDir: number, aim = 0, buttons = 0): void {
+    this.send({ moveDir, aim, buttons });
+  }
+
+  /** An entity in this client's replica, or null if not in view. */
+  entity(id: number): EntityRecord | null {
+    return this.replica?.latest?.entities.get(id) ?? null;
   }
 
   /** Position (wire units) of an entity in this client's replica, or null if not in view. */
   positionOf(id: number): { x: number; y: number } | null {
-    const e = this.replica?.latest?.entities.get(id);
-    return e ? { x: e.x, y: e.y } : null;
+    const e = this.entity(id);
+    return e ? { x: e.x as number, y: e.y as number } : null;
   }
 
   close(): Promise<void> {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  EntityKind,
   MessageId,
   NO_DIRECTION,
   POSITION_SCALE,
@@ -11,15 +10,22 @@ import {
   decodeServerMessage,
   encodeHello,
   encodeInput,
+  type EntityRecord,
+  type Motion,
   type Reconciliation,
   type Welcome,
 } from '@tickwire/protocol';
-import { MemoryConnection } from '../transport/memory.js';
-import { createTestRoom } from './test-support.js';
+import { arena } from '../../../games/arena/server.js';
+import { playerIn } from './arena-support.js';
+import { applyMovement, type ArenaControls } from '../../../games/arena/shared.js';
+import { MemoryConnection } from '../../src/transport/memory.js';
+import { createTestRoom } from '../../src/room/test-support.js';
 
-// The client's predictor (protocol/src/sim/prediction.ts) against the real room: inputs go in
-// through the socket callbacks, snapshots come out as bytes and are applied to a Replica, exactly
-// as a browser sees them. Small world, so players run into the walls (the clamp) often.
+// The client's predictor (protocol/src/sim/prediction.ts), with the arena's movement rule
+// (games/arena/shared.ts) and the schema's constants, against the real room running the arena:
+// inputs go in through the socket callbacks, snapshots come out as bytes and are applied to a
+// Replica, exactly as a browser sees them. Small world, so players run into the walls (the
+// clamp) often.
 
 const WORLD = { worldWidth: 300, worldHeight: 200, viewWidth: 400, viewHeight: 300 };
 
@@ -31,24 +37,36 @@ interface PlannedInput {
   lateBy: number;
 }
 
+function motionOf(record: EntityRecord): Motion {
+  return {
+    x: record.x as number,
+    y: record.y as number,
+    vx: record.vx as number,
+    vy: record.vy as number,
+  };
+}
+
 interface Run {
+  /** The schema constant the rule ran with (wire units per tick). */
+  playerSpeed: number;
   reconciliations: Reconciliation[];
   finalPredicted: { x: number; y: number };
   finalServer: { x: number; y: number };
 }
 
 function play(inputs: readonly PlannedInput[], ticks: number, snapshotLagTicks: number): Run {
-  const { room } = createTestRoom({ ...WORLD, pelletCount: 0, checksums: true });
+  const { room } = createTestRoom(arena, { ...WORLD, pelletCount: 0, checksums: true });
   const connection = new MemoryConnection(room);
   connection.deliver(
     encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'predictor', resumeToken: null }),
   );
   let welcome: Welcome | null = null;
   let replica: Replica | null = null;
-  let predictor: Predictor | null = null;
+  let predictor: Predictor<ArenaControls> | null = null;
   const inFlight: { arrivesAt: number; frame: Uint8Array }[] = [];
   const toClient: { arrivesAt: number; frame: Uint8Array }[] = [];
   const run: Run = {
+    playerSpeed: room.schema.constants.playerSpeed as number,
     reconciliations: [],
     finalPredicted: { x: 0, y: 0 },
     finalServer: { x: 0, y: 0 },
@@ -63,17 +81,12 @@ function play(inputs: readonly PlannedInput[], ticks: number, snapshotLagTicks: 
       predictor.advanceTo(tick);
       for (const input of inputs.filter((i) => i.tick === tick + 1)) {
         seq++;
-        predictor.addInput(seq, input.moveDir, input.tick);
+        const controls: ArenaControls = { moveDir: input.moveDir, aim: 0, buttons: 0 };
+        predictor.addInput(seq, controls, input.tick);
         lastArrival = Math.max(lastArrival, input.tick + input.lateBy);
         inFlight.push({
           arrivesAt: lastArrival,
-          frame: encodeInput({
-            seq,
-            ackTick: replica?.tick ?? 0,
-            moveDir: input.moveDir,
-            aim: 0,
-            buttons: 0,
-          }),
+          frame: encodeInput(room.schema, { seq, ackTick: replica?.tick ?? 0, controls }),
         });
       }
     }
@@ -89,20 +102,31 @@ function play(inputs: readonly PlannedInput[], ticks: number, snapshotLagTicks: 
       toClient.push({ arrivesAt: tick + snapshotLagTicks, frame });
     }
     for (const { frame } of toClient.filter((m) => m.arrivesAt <= tick)) {
-      const message = decodeServerMessage(frame);
+      const message = decodeServerMessage(frame, welcome?.schema ?? null);
       if (message.id === MessageId.Welcome) {
         welcome = message.message;
-        replica = new Replica({ worldWidth: welcome.worldWidth, worldHeight: welcome.worldHeight });
-        predictor = new Predictor({
-          speed: welcome.playerSpeed,
+        const { schema } = welcome;
+        replica = new Replica({
+          schema,
+          worldWidth: welcome.worldWidth,
+          worldHeight: welcome.worldHeight,
+        });
+        // The rule and the constants a browser has: the shared module and the Welcome's schema.
+        const playerSpeed = schema.constants.playerSpeed as number;
+        predictor = new Predictor<ArenaControls>({
+          applyInput: (m, controls) => applyMovement(m, controls, { playerSpeed }),
           maxX: welcome.worldWidth * POSITION_SCALE,
           maxY: welcome.worldHeight * POSITION_SCALE,
         });
       } else if (message.id === MessageId.Snapshot && replica && predictor && welcome) {
         const view = replica.apply(message.message);
         const self = view.entities.get(welcome.playerId);
-        if (!self || self.kind !== EntityKind.Player) throw new Error('own player not in view');
-        const reconciliation = predictor.reconcile(view.tick, message.message.inputAck, self);
+        if (self?.kind !== 'player') throw new Error('own player not in view');
+        const reconciliation = predictor.reconcile(
+          view.tick,
+          message.message.inputAck,
+          motionOf(self),
+        );
         if (reconciliation) run.reconciliations.push(reconciliation);
       }
     }
@@ -119,17 +143,17 @@ function play(inputs: readonly PlannedInput[], ticks: number, snapshotLagTicks: 
     room.tick(tick);
     const frames = connection.drain();
     for (const frame of frames) {
-      const message = decodeServerMessage(frame);
+      const message = decodeServerMessage(frame, welcome.schema);
       if (message.id !== MessageId.Snapshot || !replica) continue;
       const view = replica.apply(message.message);
       const self = view.entities.get(welcome.playerId);
-      if (self?.kind === EntityKind.Player) {
-        predictor.reconcile(view.tick, message.message.inputAck, self);
+      if (self?.kind === 'player') {
+        predictor.reconcile(view.tick, message.message.inputAck, motionOf(self));
       }
     }
   }
-  const player = room.world.players.get(welcome.playerId);
-  if (!player) throw new Error('player gone');
+  const player = playerIn(room, welcome.playerId);
+  if (player?.kind !== 'player') throw new Error('player gone');
   const state = predictor.state;
   expect(state.tick).toBe(endTick);
   run.finalPredicted = { x: state.x, y: state.y };
@@ -181,7 +205,9 @@ describe('prediction against the real room', () => {
         // An input applied k ticks late moves the player k ticks at the wrong velocity: at most
         // twice the speed on each axis per tick.
         const maxLate = Math.max(...inputs.map((i) => i.lateBy));
-        for (const e of errors) expect(e).toBeLessThanOrEqual(2 * 27 * Math.SQRT2 * maxLate);
+        for (const e of errors) {
+          expect(e).toBeLessThanOrEqual(2 * run.playerSpeed * Math.SQRT2 * maxLate);
+        }
         if (maxLate === 0) for (const e of errors) expect(e).toBe(0);
         expect(run.finalPredicted).toEqual(run.finalServer);
       }),
