@@ -18,14 +18,10 @@ import { decidePellets } from '../src/examples/pellets.js';
 import { createWander, decideWander } from '../src/examples/wander.js';
 import { EXAMPLE_BOTS } from '../src/examples/kinds.js';
 import type { ExampleKind } from '../src/examples/kinds.js';
-import {
-  ARENA_CONSTANTS,
-  arenaWelcome,
-  pelletRecord,
-  playerRecord,
-  viewOf,
-} from './support/arena.js';
-import { waitFor, waitForAsync } from './support/wait.js';
+import { pelletRecord, playerRecord } from '../../protocol/src/testing/records.js';
+import { ARENA_CONSTANTS } from '../../protocol/test-vectors/schemas.js';
+import { arenaWelcome, viewOf } from './support/arena.js';
+import { waitFor } from '../../protocol/src/testing/wait.js';
 
 // World 1500x1000 units = 6000x4000 wire units; a view larger than the world, so every bot sees
 // everything. The same Welcome drives the decision tests.
@@ -369,7 +365,7 @@ describe('the bot runner against a server that runs another game', () => {
       'the server runs the game stars; the example bots play the arena (bot-1, bot-2)',
     );
     // They left with 1000: the server removes their players at its next tick.
-    await waitForAsync(async () => {
+    await waitFor(async () => {
       const health = (await (await fetch(`${stars.url}/healthz`)).json()) as { players: number };
       return health.players === 0;
     }, 'the bots gone from the server');

@@ -55,7 +55,8 @@ import {
   type OpenLine,
 } from '../src/inspect/session.js';
 import type { SnapshotSummaryLine } from '../src/inspect/snapshot-summary.js';
-import { arenaSchema, arenaWelcome } from './support/arena.js';
+import { arenaSchema } from '../../protocol/test-vectors/schemas.js';
+import { arenaWelcome } from './support/arena.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const inspectCli = fileURLToPath(new URL('../src/inspect/main.ts', import.meta.url));

@@ -55,8 +55,9 @@ import {
   type View,
   type Welcome,
 } from '../minimal/minimal-bot.js';
-import { arenaSchema, arenaWelcome } from './support/arena.js';
-import { waitFor } from './support/wait.js';
+import { arenaSchema } from '../../protocol/test-vectors/schemas.js';
+import { arenaWelcome } from './support/arena.js';
+import { waitFor } from '../../protocol/src/testing/wait.js';
 
 // The minimal bot uses nothing from this repository; these tests hold it against the real server
 // and against the repository's own codec and replica (the witness), which are the protocol's

@@ -4,7 +4,7 @@ import type { ConnectionStatus } from '@tickwire/protocol';
 import { startServer, type ServerProcess } from '../../server/test/support/server-process.js';
 import { asPlayer } from '../src/examples/arena.js';
 import { SocketTracker } from '../src/runner/tracked-websocket.js';
-import { waitFor } from './support/wait.js';
+import { waitFor } from '../../protocol/src/testing/wait.js';
 
 // The SDK's reconnect against the real server: the unit tests (protocol/src/sdk) hold it against
 // a fake socket; this holds it against the server's resume tokens.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Replica, compileGame, type ViewState } from '@tickwire/protocol';
+import { Replica, compileGame, type Input, type ViewState } from '@tickwire/protocol';
 import type { GameContext, InputState, Present } from '../../client/src/game/game-module.js';
 import type { Point } from '../../client/src/game/geometry.js';
 import { StarsSession } from './client-session.js';
@@ -7,7 +7,7 @@ import { CLICK, GLIDE, starsSpec } from './shared.js';
 
 // The stars controls, without a browser: the target is the own cursor's server position plus
 // the pointer's offset from the cursor as drawn; clicks are latched until an Input carries them
-// and held until the tick they land in.
+// and held down until the server has applied that Input.
 
 const schema = compileGame(starsSpec, { cursorSpeed: 80, reach: 160, hues: 12 });
 const PLAYER = 7;
@@ -33,11 +33,12 @@ function viewWithSelfAt(x: number, y: number, tick = 100): ViewState {
   });
 }
 
-function present(view: ViewState | null, tick = 100.5, nowMs = 0): Present {
+function present(view: ViewState | null, inputAck = 0, nowMs = 0): Present {
   return {
     nowMs,
-    tick,
+    tick: 100.5,
     view,
+    inputAck,
     selfAt: () => null,
     extrapolate: (record) => ({ x: Number(record['x']), y: Number(record['y']) }),
   };
@@ -61,6 +62,13 @@ class FakeInput implements InputState {
   }
 }
 
+/** An Input as the engine reports it sent. */
+const sent = (seq: number, buttons: number): Input => ({
+  seq,
+  ackTick: 0,
+  controls: { targetX: 0, targetY: 0, buttons },
+});
+
 describe('stars controls', () => {
   it('does not glide before the pointer is over the game or the own cursor is known', () => {
     const session = new StarsSession(context);
@@ -74,14 +82,48 @@ describe('stars controls', () => {
     expect(session.controls(input, present(null)).buttons).toBe(0);
   });
 
-  it("targets the cursor's newest position plus the pointer's offset from the cursor as drawn", () => {
+  it('where the camera stands still, targets the point itself: the cursor glides there and stops', () => {
     const session = new StarsSession(context);
     const input = new FakeInput();
-    // Drawn 20 units behind where the newest view has it; the pointer 30 units right, 10 up of it.
+    const view = viewWithSelfAt(400, 400);
     input.self = { x: 80, y: 100 };
     input.pointer = { x: 110, y: 90 };
-    const controls = session.controls(input, present(viewWithSelfAt(400, 400)));
-    expect(controls).toEqual({ targetX: 400 + 120, targetY: 400 - 40, buttons: GLIDE });
+    expect(session.controls(input, present(view))).toEqual({
+      targetX: 440,
+      targetY: 360,
+      buttons: GLIDE,
+    });
+    // The drawn cursor moves, the pointer does not: the camera stands still.
+    input.self = { x: 90, y: 96 };
+    expect(session.controls(input, present(view))).toMatchObject({ targetX: 440, targetY: 360 });
+  });
+
+  it('where the camera follows, targets the pointer offset from where the cursor is now', () => {
+    const session = new StarsSession(context);
+    const input = new FakeInput();
+    // The newest view has the cursor at 400 wire units, 20 units ahead of where it is drawn.
+    const view = viewWithSelfAt(400, 400, 100);
+    input.self = { x: 80, y: 100 };
+    input.pointer = { x: 110, y: 90 };
+    session.controls(input, present(view));
+    // The pointer moved with the drawn cursor on x (the camera follows there), not on y.
+    input.self = { x: 85, y: 101 };
+    input.pointer = { x: 115, y: 90 };
+    // Now (tick 100.5) the cursor is half a tick's glide (40) on from 400 towards 440; the
+    // pointer is 30 units (120 wire) ahead of it.
+    expect(session.controls(input, present(view))).toEqual({
+      targetX: 440 + 120,
+      targetY: 360,
+      buttons: GLIDE,
+    });
+  });
+
+  it('stops the cursor where it is when the pointer is on it as drawn', () => {
+    const session = new StarsSession(context);
+    const input = new FakeInput();
+    input.self = { x: 80, y: 100 };
+    input.pointer = { x: 83, y: 98 };
+    expect(session.controls(input, present(viewWithSelfAt(400, 400))).buttons).toBe(0);
   });
 
   it('keeps targets in the world (the server refuses values out of range)', () => {
@@ -93,26 +135,28 @@ describe('stars controls', () => {
     expect(controls).toMatchObject({ targetX: 0, targetY: 3200 });
   });
 
-  it('latches a click until an Input carries it, then holds it until the tick it lands in', () => {
+  it('latches a click until an Input carries it, then holds it until the server applied that Input', () => {
     const session = new StarsSession(context);
     const input = new FakeInput();
     const view = viewWithSelfAt(400, 400);
     expect(session.controls(input, present(view)).buttons).toBe(0);
     // A click shorter than a frame: down and up before the next read.
     input.press('Mouse0');
-    expect(session.controls(input, present(view, 100.5)).buttons).toBe(CLICK);
-    expect(session.controls(input, present(view, 100.8)).buttons).toBe(CLICK);
-    session.onInputSent({ buttons: CLICK }, 101);
-    expect(session.controls(input, present(view, 100.9)).buttons).toBe(CLICK);
-    expect(session.controls(input, present(view, 101)).buttons).toBe(0);
-    // Space clicks too, and held, it stays down.
+    expect(session.controls(input, present(view, 3)).buttons).toBe(CLICK);
+    expect(session.controls(input, present(view, 3)).buttons).toBe(CLICK);
+    session.onInputSent(sent(5, CLICK));
+    session.onInputSent(sent(6, CLICK));
+    expect(session.controls(input, present(view, 4)).buttons).toBe(CLICK);
+    expect(session.controls(input, present(view, 5)).buttons).toBe(0);
+    session.onInputSent(sent(7, 0));
+    // Space clicks too, and held, it stays down after the server has it.
     input.press('Space');
     input.keysDown.add('Space');
-    expect(session.controls(input, present(view, 101.2)).buttons).toBe(CLICK);
-    session.onInputSent({ buttons: CLICK }, 102);
-    expect(session.controls(input, present(view, 105)).buttons).toBe(CLICK);
+    expect(session.controls(input, present(view, 7)).buttons).toBe(CLICK);
+    session.onInputSent(sent(8, CLICK));
+    expect(session.controls(input, present(view, 8)).buttons).toBe(CLICK);
     input.keysDown.clear();
-    expect(session.controls(input, present(view, 105)).buttons).toBe(0);
+    expect(session.controls(input, present(view, 8)).buttons).toBe(0);
   });
 
   it('sends only a change of buttons at once', () => {
@@ -129,30 +173,30 @@ describe('stars controls', () => {
     input.self = { x: 100, y: 100 };
     input.touches = [{ x: 150, y: 100 }];
     input.press('Touch');
-    expect(session.controls(input, present(view, 100, 0)).buttons).toBe(0);
+    expect(session.controls(input, present(view, 0, 0)).buttons).toBe(0);
     input.touches = [];
-    expect(session.controls(input, present(view, 100, 90)).buttons).toBe(CLICK);
-    session.onInputSent({ buttons: CLICK }, 101);
-    expect(session.controls(input, present(view, 101, 120)).buttons).toBe(0);
+    expect(session.controls(input, present(view, 0, 90)).buttons).toBe(CLICK);
+    session.onInputSent(sent(1, CLICK));
+    expect(session.controls(input, present(view, 1, 120)).buttons).toBe(0);
     // A finger that moves steers, with no click.
     input.touches = [{ x: 150, y: 100 }];
-    session.controls(input, present(view, 102, 200));
+    session.controls(input, present(view, 1, 200));
     input.touches = [{ x: 180, y: 100 }];
-    expect(session.controls(input, present(view, 102, 220))).toEqual({
+    expect(session.controls(input, present(view, 1, 220))).toEqual({
       targetX: 400 + 320,
       targetY: 400,
       buttons: GLIDE,
     });
     input.touches = [];
-    expect(session.controls(input, present(view, 103, 300))).toEqual({
+    expect(session.controls(input, present(view, 1, 300))).toEqual({
       targetX: 720,
       targetY: 400,
       buttons: GLIDE,
     });
     // A finger held still steers too, once it is no longer a tap; a second finger clicks.
     input.touches = [{ x: 100, y: 140 }];
-    session.controls(input, present(view, 104, 400));
-    expect(session.controls(input, present(view, 104, 700))).toMatchObject({
+    session.controls(input, present(view, 1, 400));
+    expect(session.controls(input, present(view, 1, 700))).toMatchObject({
       targetY: 560,
       buttons: GLIDE,
     });
@@ -160,7 +204,7 @@ describe('stars controls', () => {
       { x: 100, y: 140 },
       { x: 300, y: 300 },
     ];
-    expect(session.controls(input, present(view, 105, 720)).buttons).toBe(GLIDE | CLICK);
+    expect(session.controls(input, present(view, 1, 720)).buttons).toBe(GLIDE | CLICK);
   });
 
   it('shows the score in the HUD', () => {

@@ -33,8 +33,10 @@ const Colors = {
   sparkMiss: 0x9fb0d0,
 } as const;
 
-/** Outer radius of a star worth `points`, world units (presentation only: stars have no size on the server). */
+/** Outer radius of a star worth `points`, world units (drawn only: no size on the server). */
 const starRadius = (points: number): number => 7 + 4 * points;
+/** The arrow pointer's size: 1 is about 27 units tall. */
+const ARROW_SCALE = 1.3;
 /** A spark's ring grows from this share of its full radius (the reach) to all of it. */
 const SPARK_START_SCALE = 0.2;
 /** How far the "+points" of a spark rises over its life, world units. */
@@ -53,7 +55,7 @@ class StarsDrawing implements GameDrawing {
   readonly layers = ['star', 'spark', 'cursor'];
   /** An arrow pointer, its tip at the cursor's position: white, tinted by the cursor's hue. */
   readonly arrow = new GraphicsContext()
-    .poly([0, 0, 0, 24, 6, 18.5, 10, 27, 14, 25, 10, 16.5, 17, 16.5])
+    .poly([0, 0, 0, 24, 6, 18.5, 10, 27, 14, 25, 10, 16.5, 17, 16.5].map((v) => v * ARROW_SCALE))
     .fill(0xffffff)
     .stroke({ width: 2, color: Colors.outline, join: 'round' });
   /** What a click of the own cursor collects: everything within reach of its tip. */
@@ -117,7 +119,7 @@ class CursorView implements EntityView {
     this.#reach = new Graphics(shapes.reachRing);
     this.#reach.visible = false;
     this.#label = new Text({ text: '', style: { ...labelStyle } });
-    this.#label.position.set(14, 28);
+    this.#label.position.set(14 * ARROW_SCALE, 28 * ARROW_SCALE);
     this.display.addChild(this.#reach, this.#arrow, this.#label);
   }
 

@@ -7,6 +7,7 @@ import type { World } from '../../server/src/sim/world.js';
 import {
   CLICK,
   GLIDE,
+  glideTowards,
   starsSpec,
   type StarsConstants,
   type StarsControls,
@@ -20,15 +21,23 @@ const CURSOR_SPEED_UNITS_PER_SEC = 600;
 const REACH_UNITS = 40;
 const HUES = 12;
 
+/** What the server keeps of a cursor besides its entity: where it glides to, and its clicks. */
+interface CursorTarget {
+  /** Wire units, in the world. */
+  x: number;
+  y: number;
+  /** Whether the click button was down at its last input. */
+  wasDown: boolean;
+  /** A press since the last step: the step collects. */
+  clicked: boolean;
+}
+
 class StarsLogic implements GameLogic<StarsSpec> {
   readonly #world: World<StarsSpec>;
   readonly #c: StarsConstants;
   readonly #rng: Rng;
-  /** Each cursor's target and whether its click button was down at its last input, by id. */
-  readonly #targets = new Map<
-    number,
-    { x: number; y: number; wasDown: boolean; clicked: boolean }
-  >();
+  /** Each cursor's target and click state, by id. */
+  readonly #targets = new Map<number, CursorTarget>();
   #nextHue = 0;
 
   constructor({ world, settings, constants }: GameContext<StarsSpec>) {
@@ -71,14 +80,13 @@ class StarsLogic implements GameLogic<StarsSpec> {
     for (const cursor of this.#world.all('cursor')) {
       const target = this.#targets.get(cursor.id);
       if (!target) continue;
-      cursor.x = approach(cursor.x, target.x, speed);
-      cursor.y = approach(cursor.y, target.y, speed);
+      cursor.x = glideTowards(cursor.x, target.x, speed);
+      cursor.y = glideTowards(cursor.y, target.y, speed);
       if (target.clicked) {
         target.clicked = false;
         this.#click(cursor, tick);
       }
     }
-    this.#world.markMoved();
   }
 
   #click(cursor: StarsCursor, tick: number): void {
@@ -101,11 +109,6 @@ class StarsLogic implements GameLogic<StarsSpec> {
     const points = 1 + this.#rng.int(3);
     w.spawn('star', { x: this.#rng.int(w.maxX + 1), y: this.#rng.int(w.maxY + 1), points }, tick);
   }
-}
-
-/** `from` moved at most `step` towards `to` (per axis: cursors glide diagonally at up to √2 × step). */
-function approach(from: number, to: number, step: number): number {
-  return from < to ? Math.min(to, from + step) : Math.max(to, from - step);
 }
 
 export const stars = defineServerGame({

@@ -69,3 +69,12 @@ export type StarsConstants = ConstantsOf<StarsSpec>;
 export const CLICK = 1;
 /** Bit of `buttons`: glide to the target; without it the cursor stays where it is. */
 export const GLIDE = 2;
+
+/**
+ * One axis of a cursor's glide: `from` moved at most `step` towards `to` (wire units). Per axis,
+ * so cursors glide diagonally at up to √2 × step. The server's step runs it every tick; the
+ * client uses it to guess where its own cursor is now.
+ */
+export function glideTowards(from: number, to: number, step: number): number {
+  return from < to ? Math.min(to, from + step) : Math.max(to, from - step);
+}

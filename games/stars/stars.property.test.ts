@@ -34,7 +34,7 @@ type Target =
 interface Intent {
   /** null: no glide (the cursor stays where it is). */
   target: Target | null;
-  /** Click: not at all, held down, or down and up on alternate inputs (a press every other tick). */
+  /** Click: not at all, held down, or down and up on alternate inputs (a press every 2 ticks). */
   click: 'none' | 'hold' | 'tap';
 }
 

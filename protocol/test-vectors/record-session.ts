@@ -28,7 +28,8 @@ import {
 } from '@tickwire/protocol';
 import { FIRE, projectileSpawn, type ArenaConstants } from '../../games/arena/shared.js';
 import { startServer } from '../../server/test/support/server-process.js';
-import { HISTORY_TICKS, SessionClient, waitFor } from './session-client.js';
+import { waitFor } from '../src/testing/wait.js';
+import { HISTORY_TICKS, SessionClient } from './session-client.js';
 import { toDecodedJson, viewChecksumOf } from './vector-codec.js';
 import { formatJson, toHex, type SessionFile, type SessionSnapshot } from './vector-files.js';
 import { checkCoverage } from './session-coverage.js';

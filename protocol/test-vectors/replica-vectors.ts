@@ -3,6 +3,7 @@
 // checks that the real Replica applies every frame but the last, and that the last one throws
 // ReplicaError with the stated code.
 import type { Snapshot } from '@tickwire/protocol';
+import { fullSnapshot } from '../src/testing/records.js';
 import { arenaSchema, sketchSchema, type SchemaName } from './schemas.js';
 import { pellet, player, projectile, update, withChecksums } from './snapshot-vectors.js';
 import type { ReplicaRejectVector } from './vector-files.js';
@@ -18,29 +19,12 @@ export interface ReplicaRejectSpec {
   error: ReplicaRejectVector['error'];
 }
 
-const base = (tick: number, entered: Snapshot['entered']): Snapshot => ({
-  tick,
-  baselineTick: 0,
-  inputAck: 0,
-  removed: [],
-  entered,
-  updated: [],
-  checksum: null,
-});
-
-const delta = (tick: number, baselineTick: number, parts: Partial<Snapshot>): Snapshot => ({
-  tick,
-  baselineTick,
-  inputAck: 0,
-  removed: [],
-  entered: [],
-  updated: [],
-  checksum: null,
-  ...parts,
-});
+/** A delta snapshot against `baselineTick`. */
+const delta = (tick: number, baselineTick: number, parts: Partial<Snapshot>): Snapshot =>
+  fullSnapshot(tick, [], { baselineTick, ...parts });
 
 /** Tick 100: a player, a pellet, a projectile with 2 ticks left (it expires at tick 102). */
-const arenaView = base(100, [
+const arenaView = fullSnapshot(100, [
   player(1, { x: 4000, y: 4000 }),
   pellet(2, 4100, 4000),
   projectile(3, { x: 4200, y: 4000, vx: 80, vy: 0, owner: 1, ticksLeft: 2 }),
@@ -90,7 +74,7 @@ export const replicaRejectSpecs: ReplicaRejectSpec[] = [
       'only (snapshot-sketch-largest decodes such an update).',
     schema: 'sketch',
     before: [
-      base(1, [
+      fullSnapshot(1, [
         {
           id: 5,
           kind: 'cursor',
@@ -145,7 +129,7 @@ export const replicaRejectSpecs: ReplicaRejectSpec[] = [
     description: 'A full snapshot of tick 100 after the view of tick 100.',
     schema: 'arena',
     before: [arenaView],
-    last: base(100, []),
+    last: fullSnapshot(100, []),
     error: 'InvalidDelta',
   },
   {

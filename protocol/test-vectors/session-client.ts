@@ -14,21 +14,9 @@ import {
   type EntityRecord,
   type Welcome,
 } from '@tickwire/protocol';
+import { waitFor } from '../src/testing/wait.js';
 
 export const HISTORY_TICKS = 32;
-
-/** Waits for `condition`, polling, and fails after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 export class SessionClient {
   readonly ws: WebSocket;

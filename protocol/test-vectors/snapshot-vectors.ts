@@ -8,6 +8,7 @@ import {
   type EntityUpdate,
   type Snapshot,
 } from '@tickwire/protocol';
+import { pelletRecord, playerRecord, projectileRecord } from '../src/testing/records.js';
 import { EIGHT_EMOJI, UINT32_MAX, UNICODE_NAME, type MessageSpecs } from './message-vectors.js';
 import { arenaSchema, sketchSchema, type SchemaName } from './schemas.js';
 import { viewChecksumOf } from './vector-codec.js';
@@ -20,26 +21,16 @@ const record = (kind: string, id: number, fields: Fields): EntityRecord => ({
   ...fields,
 });
 
-export function player(id: number, fields: Fields = {}): EntityRecord {
-  return record('player', id, {
-    x: 8000,
-    y: 8000,
-    vx: 0,
-    vy: 0,
-    aim: 0,
-    hp: 100,
-    score: 0,
-    name: `p${id}`,
-    ...fields,
-  });
-}
+// The arena's records: protocol/src/testing's test arena lays them out as the arena does.
+export const player = (id: number, fields: Parameters<typeof playerRecord>[1] = {}): EntityRecord =>
+  playerRecord(id, { x: 8000, y: 8000, ...fields });
 
-export const pellet = (id: number, x: number, y: number): EntityRecord =>
-  record('pellet', id, { x, y });
+export const pellet = pelletRecord;
 
-export function projectile(id: number, fields: Fields): EntityRecord {
-  return record('projectile', id, { x: 8000, y: 8000, vx: 0, vy: 0, owner: 1, ...fields });
-}
+export const projectile = (
+  id: number,
+  fields: Parameters<typeof projectileRecord>[1],
+): EntityRecord => projectileRecord(id, { x: 8000, y: 8000, vx: 0, vy: 0, ...fields });
 
 /**
  * An update from named group values: `groups` maps group names to their fields' values in the

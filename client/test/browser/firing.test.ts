@@ -58,6 +58,7 @@ interface ShotFrame {
   shots: { id: number; x: number; y: number }[];
   /** A's projectiles in the newest server view A holds. */
   serverShots: number;
+  /** For reading test-results/firing-frames.json: the clock estimate's lead, rtt and view tick. */
   lead: number;
   rtt: number;
   tick: number;

@@ -4,7 +4,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../../server/test/support/server-process.js';
 import type { Bot } from '@tickwire/protocol';
-import { joinBot, positionOf, replicaBugs, waitFor } from '../support/bots.js';
+import { waitFor } from '../../../protocol/src/testing/wait.js';
+import { joinBot, positionOf, replicaBugs } from '../support/bots.js';
 import { launchChromium } from '../support/browser.js';
 import {
   REPO_ROOT,

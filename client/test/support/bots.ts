@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { connect } from '@tickwire/protocol';
 import type { Bot } from '@tickwire/protocol';
+import { waitFor } from '../../../protocol/src/testing/wait.js';
 
 /**
  * Players driven from the test process, through the protocol's bot SDK: the real codec, the
@@ -24,18 +25,4 @@ export function positionOf(bot: Bot, id: number): { x: number; y: number } | nul
 /** Snapshots the bot's replica refused as a bug would make it: desyncs and contradictory deltas. */
 export function replicaBugs(bot: Bot): number {
   return bot.replicaCounters.checksumMismatches + bot.replicaCounters.invalidDeltas;
-}
-
-/** Polls `condition` every 20 ms until it holds; throws naming `what` after `timeoutMs`. */
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -1,72 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { Replica, type Snapshot } from '@tickwire/protocol';
+import { testArenaSchema as schema } from '../../../protocol/src/testing/test-schemas.js';
 import {
-  Replica,
-  angle8,
-  compileGame,
-  defineGame,
-  string,
-  uint16,
-  uint32,
-  type EntityRecord,
-  type Snapshot,
-} from '@tickwire/protocol';
+  fullSnapshot,
+  pelletRecord,
+  playerRecord,
+  projectileRecord,
+} from '../../../protocol/src/testing/records.js';
 import { countChangedEntities } from './changed-entities.js';
 
-// The arena's kinds as the bench sees them (players, pellets), plus a short-lived kind: the
-// count is the schema's, with no game in it.
-const schema = compileGame(
-  defineGame({
-    name: 'counted',
-    kinds: {
-      player: {
-        motion: 'linear',
-        fields: {
-          aim: { type: angle8(), sync: 'changes' },
-          hp: { type: uint16(), sync: 'changes' },
-          score: { type: uint32(), sync: 'changes' },
-          name: { type: string(16), sync: 'constant' },
-        },
-      },
-      pellet: { motion: 'static' },
-      spark: { motion: 'linear', lifetimeTicks: 2 },
-    },
-    input: {},
-  }),
-);
+// The arena's kinds as the bench sees them (players, pellets), plus short-lived projectiles: the
+// count is the schema's, with no game in it (the test arena of protocol/src/testing).
+const player = (id: number, x: number, vx = 0) => playerRecord(id, { x, y: 0, vx, name: 'p' });
+const pellet = (id: number, x: number) => pelletRecord(id, x, 0);
+/** A projectile at rest with 2 ticks left. */
+const shot = (id: number) => projectileRecord(id, { x: 0, y: 0, vx: 0, ticksLeft: 2 });
 
-const player = (id: number, x: number, vx = 0): EntityRecord => ({
-  id,
-  kind: 'player',
-  x,
-  y: 0,
-  vx,
-  vy: 0,
-  aim: 0,
-  hp: 100,
-  score: 0,
-  name: 'p',
-});
-const pellet = (id: number, x: number): EntityRecord => ({ id, kind: 'pellet', x, y: 0 });
-const spark = (id: number): EntityRecord => ({
-  id,
-  kind: 'spark',
-  x: 0,
-  y: 0,
-  vx: 0,
-  vy: 0,
-  ticksLeft: 2,
-});
-
-const snapshot = (tick: number, delta: Partial<Snapshot>): Snapshot => ({
-  tick,
-  baselineTick: tick - 1,
-  inputAck: 0,
-  removed: [],
-  entered: [],
-  updated: [],
-  checksum: null,
-  ...delta,
-});
+/** A delta from the tick before, or from `delta.baselineTick`. */
+const snapshot = (tick: number, delta: Partial<Snapshot>): Snapshot =>
+  fullSnapshot(tick, [], { baselineTick: tick - 1, ...delta });
 
 /** The update mask of the group that carries `field` (each 'changes' field is its own group). */
 function maskOf(field: string): number {
@@ -108,7 +60,7 @@ describe('countChangedEntities', () => {
 
   it('counts an entity whose lifetime ends as leaving, with no message for it', () => {
     const r = new Replica({ schema, worldWidth: 1000, worldHeight: 1000 });
-    const first = r.apply(snapshot(1, { baselineTick: 0, entered: [spark(20), pellet(21, 5)] }));
+    const first = r.apply(snapshot(1, { baselineTick: 0, entered: [shot(20), pellet(21, 5)] }));
     const second = r.apply(snapshot(2, {}));
     expect(countChangedEntities(first.entities, second.entities)).toBe(0);
     const third = r.apply(snapshot(3, {}));

@@ -13,6 +13,10 @@ import {
   type Snapshot,
   type Welcome,
 } from '@tickwire/protocol';
+import { waitFor } from '../../../protocol/src/testing/wait.js';
+
+// The server's integration tests (and the games' tests) take their waiting from here too.
+export { waitFor };
 
 /**
  * A minimal protocol client for integration tests: a real `ws` WebSocket, the real codec and the
@@ -146,18 +150,6 @@ export class TestClient {
   terminate(): Promise<void> {
     this.ws.terminate();
     return this.#closed;
-  }
-}
-
-export async function waitFor(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -1,19 +1,17 @@
 import { NO_DIRECTION, Replica, compileGame, speedPerTick } from '@tickwire/protocol';
 import type { EntityRecord, Motion, ViewState } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
-import { FIRE, arenaSpec, projectileSpawn } from '../../../games/arena/shared.js';
-import type { GameSession, Present, RenderEntity } from '../../src/game/game-module.js';
-import { inputState } from '../../src/testing/test-game.js';
+import type { GameSession, Present, RenderEntity } from '../../client/src/game/game-module.js';
+import { inputState } from '../../client/src/testing/test-game.js';
 import {
   fullSnapshot,
   playerRecord,
   projectileRecord,
-} from '../../../protocol/src/testing/records.js';
+} from '../../protocol/src/testing/records.js';
+import { ArenaSession } from './client-session.js';
+import { FIRE, arenaSpec, projectileSpawn } from './shared.js';
 
-// The arena's client module without a browser: its controls, and the prediction of its own
-// shots. PixiJS reads `navigator` when it loads; Node 20 has none, and nothing here draws.
-if (!('navigator' in globalThis)) Object.assign(globalThis, { navigator: { userAgent: 'node' } });
-const { arenaClient } = await import('../../../games/arena/client.js');
+// The arena in play without a browser: its controls, and the prediction of its own shots.
 
 const TICK_HZ = 30;
 const constants = {
@@ -30,7 +28,7 @@ const WORLD = { width: 1000, height: 800 };
 const SELF_AT: Motion = { x: 2000, y: 1600, vx: 0, vy: 0 };
 
 function start(): GameSession {
-  return arenaClient.start({
+  return new ArenaSession({
     schema,
     playerId: SELF,
     tickHz: TICK_HZ,
@@ -85,7 +83,7 @@ function sendFire(session: GameSession, seq: number, tick: number, aim = 0): voi
   session.onInputSent?.(input, tick, presentAt(tick - 0.5));
 }
 
-describe('the arena client module', () => {
+describe('the arena client session', () => {
   it('maps keys to movement, the pointer to the aim, and a held button or Space to fire', () => {
     const session = start();
     const self = { x: 500, y: 400 };
@@ -227,7 +225,10 @@ describe('the arena client module', () => {
     expect(after100Ms[0]?.x).toBeCloseTo(serverShotAt(0, 17, 27).x + 120 - 30, 6);
     const settled = shots(session.predict?.(presentAt(30, next, 4000, 5)) ?? []);
     expect(settled[0]?.x).toBeCloseTo(serverShotAt(0, 17, 30).x, 6);
-    // It leaves when its lifetime is over.
+    // It leaves at the world's edge (x = 4000 wire units, 24 ticks out), as the server removes
+    // it there, and when its lifetime is over.
+    expect(shots(session.predict?.(presentAt(17 + 22, next, 5000, 5)) ?? [])).toHaveLength(1);
+    expect(shots(session.predict?.(presentAt(17 + 24, next, 5000, 5)) ?? [])).toEqual([]);
     expect(shots(session.predict?.(presentAt(17 + 36, next, 9000, 5)) ?? [])).toEqual([]);
   });
 
