@@ -3,6 +3,7 @@
 // and of the own shots until the server's take over, and the HUD. No PixiJS here (client.ts
 // draws): this half runs, and is tested, in Node.
 import {
+  constantsOf,
   NO_DIRECTION,
   POSITION_SCALE,
   clamp,
@@ -23,6 +24,7 @@ import {
 } from '../../client/src/game/game-module.js';
 import { aimTowards, moveDirFromKeys } from '../../client/src/game/input-mapping.js';
 import {
+  arenaSpec,
   FIRE,
   applyMovement,
   isUrgentChange,
@@ -42,19 +44,7 @@ const GLIDE_HALF_LIFE_MS = 40;
 
 /** The arena's constants from the schema the server sent (its values, not this build's). */
 export function arenaConstants(schema: CompiledSchema): ArenaConstants {
-  const read = (name: keyof ArenaConstants): number => {
-    const value = schema.constants[name];
-    if (value === undefined) throw new Error(`the arena's schema has no constant ${name}`);
-    return value;
-  };
-  return {
-    playerSpeed: read('playerSpeed'),
-    projectileSpeed: read('projectileSpeed'),
-    playerRadius: read('playerRadius'),
-    projectileRadius: read('projectileRadius'),
-    fireCooldownTicks: read('fireCooldownTicks'),
-    maxHp: read('maxHp'),
-  };
+  return constantsOf(arenaSpec, schema);
 }
 
 function arenaControls(c: Readonly<Controls>): ArenaControls {

@@ -1,6 +1,7 @@
 // Stars in play on the client: how the mouse, Space and touch become the controls, and the HUD.
 // No PixiJS here (client.ts draws): this half runs, and is tested, in Node.
 import {
+  constantsOf,
   POSITION_SCALE,
   clamp,
   type CompiledSchema,
@@ -16,7 +17,7 @@ import {
   type Present,
 } from '../../client/src/game/game-module.js';
 import type { Point } from '../../client/src/game/geometry.js';
-import { CLICK, GLIDE, glideTowards, type StarsConstants } from './shared.js';
+import { starsSpec, CLICK, GLIDE, glideTowards, type StarsConstants } from './shared.js';
 
 /** What clicks: the primary mouse button ('Mouse0') and Space (KeyboardEvent.code). */
 const CLICK_BUTTON = 'Mouse0';
@@ -31,12 +32,7 @@ const TAP_SLOP_UNITS = 12;
 
 /** The stars constants from the schema the server sent (its values, not this build's). */
 export function starsConstants(schema: CompiledSchema): StarsConstants {
-  const read = (name: keyof StarsConstants): number => {
-    const value = schema.constants[name];
-    if (value === undefined) throw new Error(`the stars schema has no constant ${name}`);
-    return value;
-  };
-  return { cursorSpeed: read('cursorSpeed'), reach: read('reach'), hues: read('hues') };
+  return constantsOf(starsSpec, schema);
 }
 
 /** A finger on the screen: a tap until it is held long enough or moves far enough to steer. */

@@ -57,6 +57,7 @@ export type { Snapshot, EntityRecord, EntityUpdate, EntitySource } from './messa
 export { fieldsOfUpdate, updateFromFields } from './messages/update-fields.js';
 
 export { defineGame } from './schema/define.js';
+export { constantsOf } from './schema/constants.js';
 export type {
   GameSpec,
   KindSpec,

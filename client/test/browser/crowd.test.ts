@@ -1,18 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../../server/test/support/server-process.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Bot } from '@tickwire/protocol';
 import { joinBot, replicaBugs } from '../support/bots.js';
-import { launchChromium } from '../support/browser.js';
-import {
-  REPO_ROOT,
-  joinGame,
-  openGamePage,
-  requireBuiltClient,
-  waitForDebugSnapshot,
-} from '../support/game-page.js';
+import { useBrowserAndServer } from '../support/browser-suite.js';
+import { REPO_ROOT, joinGame, openGamePage, waitForDebugSnapshot } from '../support/game-page.js';
 
 // 300 entities on screen at once: 20 wandering bots, the page's own player and 279 pellets that
 // the players eat (each eaten pellet leaves, a new one enters elsewhere), in a world small enough
@@ -32,30 +24,20 @@ const SERVER_ARGS = [
 ];
 const MEASURE_MS = 4000;
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
 describe(`a crowd of ${VISIBLE} visible entities`, () => {
-  let browser: Browser | undefined;
-  let server: Server | undefined;
+  const suite = useBrowserAndServer(SERVER_ARGS);
   const bots: Bot[] = [];
 
-  beforeAll(async () => {
-    requireBuiltClient();
-    browser = await launchChromium();
-    server = await startServer({ args: SERVER_ARGS });
-  });
-
+  // Registered after the suite's hooks, so it runs before them: the bots leave first.
   afterAll(async () => {
     for (const bot of bots) {
       bot.close();
       await bot.closed;
     }
-    await browser?.close();
-    await server?.stop();
   });
 
   it('draws every entity from pooled display objects and reports the frame time', async () => {
-    if (!server || !browser) throw new Error('not started');
+    const { browser, server } = suite;
     for (let i = 0; i < BOTS; i++) bots.push(await joinBot(server.wsUrl, `bot-${i}`));
     const wander = setInterval(() => {
       for (const bot of bots) bot.setInput({ moveDir: Math.floor(Math.random() * 256) });

@@ -1,15 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../../server/test/support/server-process.js';
-import { launchChromium } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserAndServer } from '../support/browser-suite.js';
 import {
   REPO_ROOT,
   findEntity,
   joinGame,
-  openGamePage,
-  requireBuiltClient,
   toScreen,
   waitForDebugSnapshot,
 } from '../support/game-page.js';
@@ -48,8 +45,6 @@ const SHOT_STEP = SHOT_SPEED / TICK_HZ;
 /** Half the default page: two pages render at once in software WebGL, and frames are timed. */
 const VIEWPORT = { width: 640, height: 360 };
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
 /** What page A drew in one frame. */
 interface ShotFrame {
   t: number;
@@ -65,29 +60,10 @@ interface ShotFrame {
 }
 
 describe('firing in the browser on a 150 ms (each way) network', () => {
-  let browser: Browser | undefined;
-  let server: Server | undefined;
-  const pages: GamePage[] = [];
-
-  beforeAll(async () => {
-    requireBuiltClient();
-    browser = await launchChromium();
-    server = await startServer({ args: SERVER_ARGS });
-  });
-
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = useBrowserAndServer(SERVER_ARGS);
 
   async function joined(name: string): Promise<{ game: GamePage; id: number }> {
-    if (!server || !browser) throw new Error('not started');
-    const game = await openGamePage(browser, server.url, VIEWPORT);
-    pages.push(game);
+    const game = await suite.open(suite.server.url, VIEWPORT);
     await joinGame(game.page, name);
     const state = await waitForDebugSnapshot(
       game.page,

@@ -1,20 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../../server/test/support/server-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '@tickwire/protocol';
 import { waitFor } from '../../../protocol/src/testing/wait.js';
 import { joinBot, positionOf, replicaBugs } from '../support/bots.js';
-import { launchChromium } from '../support/browser.js';
-import {
-  REPO_ROOT,
-  joinGame,
-  openGamePage,
-  requireBuiltClient,
-  waitForDebugSnapshot,
-} from '../support/game-page.js';
-import type { GamePage } from '../support/game-page.js';
+import { useBrowserAndServer } from '../support/browser-suite.js';
+import { REPO_ROOT, joinGame, waitForDebugSnapshot } from '../support/game-page.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
 // The client's netcode on a bad network, in a real Chromium against the real server. The server
@@ -51,8 +42,6 @@ const REMOTE_JUMP_FACTOR = 1.5;
  */
 const MAX_PREDICTION_ERROR_UNITS = 19;
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
 interface FrameRecord {
   t: number;
   self: { x: number; y: number } | null;
@@ -60,34 +49,21 @@ interface FrameRecord {
 }
 
 describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jitter', () => {
-  let browser: Browser | undefined;
-  let server: Server | undefined;
-  const pages: GamePage[] = [];
   const bots: Bot[] = [];
 
-  beforeAll(async () => {
-    requireBuiltClient();
-    browser = await launchChromium();
-    server = await startServer({ args: SERVER_ARGS });
-  });
-
   afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
     for (const bot of bots.splice(0)) {
       bot.close();
       await bot.closed;
     }
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  // Registered after the bots' hook, so each test's pages close before its bots.
+  const suite = useBrowserAndServer(SERVER_ARGS);
 
   it('moves the own player on the next frame, glides remote players and keeps prediction error small', async () => {
-    if (!server || !browser) throw new Error('not started');
-    const game = await openGamePage(browser, `${server.url}/?netgraph=1`);
-    pages.push(game);
+    const { server } = suite;
+    const game = await suite.open(`${server.url}/?netgraph=1`);
     const { page } = game;
     await joinGame(page, 'Alice');
     const joined = await waitForDebugSnapshot(
@@ -219,15 +195,11 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
   });
 
   it('comes back as the same player after the connection is cut mid-game', async () => {
-    if (!server || !browser) throw new Error('not started');
+    const { server } = suite;
     const proxy = await startTcpProxy(server.port);
     try {
       const wsUrl = `ws://127.0.0.1:${proxy.port}/ws`;
-      const game = await openGamePage(
-        browser,
-        `${server.url}/?server=${encodeURIComponent(wsUrl)}`,
-      );
-      pages.push(game);
+      const game = await suite.open(`${server.url}/?server=${encodeURIComponent(wsUrl)}`);
       const { page } = game;
       await page.evaluate(() => {
         const texts: string[] = [];

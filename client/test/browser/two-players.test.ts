@@ -1,15 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../../server/test/support/server-process.js';
-import { launchChromium } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useBrowserAndServer } from '../support/browser-suite.js';
 import {
   REPO_ROOT,
   findEntity,
   joinGame,
-  openGamePage,
-  requireBuiltClient,
   toScreen,
   waitForDebugSnapshot,
 } from '../support/game-page.js';
@@ -36,35 +33,9 @@ const SERVER_ARGS = [
 /** World units A must cover in about a second of holding `d` to count as having moved. */
 const MEANINGFUL_MOVE_UNITS = 50;
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
 describe('two players in one arena', () => {
-  let browser: Browser | undefined;
-  let server: Server | undefined;
-  const pages: GamePage[] = [];
-
-  beforeAll(async () => {
-    requireBuiltClient();
-    browser = await launchChromium();
-    server = await startServer({ args: SERVER_ARGS });
-  });
-
-  // Close each test's pages: software-rendered WebGL pages left running slow the next test down.
-  afterEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  async function open(url: string): Promise<GamePage> {
-    if (!browser) throw new Error('no browser');
-    const page = await openGamePage(browser, url);
-    pages.push(page);
-    return page;
-  }
+  const suite = useBrowserAndServer(SERVER_ARGS);
+  const open = (url: string): Promise<GamePage> => suite.open(url);
 
   /** Holds a key for `holdMs` on the page (the keyboard goes to the focused page). */
   async function holdKey(page: Page, key: string, holdMs: number): Promise<void> {
@@ -74,7 +45,7 @@ describe('two players in one arena', () => {
   }
 
   it("shows player A moving right on player B's screen when A holds D", async () => {
-    if (!server) throw new Error('no server');
+    const { server } = suite;
     const a = await open(server.url);
     const b = await open(server.url);
     await joinGame(a.page, 'Alice');
@@ -157,7 +128,7 @@ describe('two players in one arena', () => {
   });
 
   it('simulates a slow link for this page alone with ?latency=', async () => {
-    if (!server) throw new Error('no server');
+    const { server } = suite;
     const slow = await open(`${server.url}/?latency=120&jitter=0&netgraph=1`);
     const fast = await open(server.url);
     await joinGame(slow.page, 'Slow');
@@ -177,7 +148,7 @@ describe('two players in one arena', () => {
   });
 
   it('says it cannot connect when the server is unreachable', async () => {
-    if (!server) throw new Error('no server');
+    const { server } = suite;
     const page = await open(`${server.url}/?server=${encodeURIComponent('ws://127.0.0.1:1/ws')}`);
     await joinGame(page.page, 'Nobody');
     const status = page.page.locator('#status');

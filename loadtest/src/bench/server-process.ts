@@ -1,6 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { startServer, type ServerProcess } from '../../../server/src/process/spawn-server.js';
 
 /** Whether taskset (util-linux) is available to pin processes to cores. */
 export function hasTaskset(): boolean {
@@ -12,87 +12,18 @@ export function pinSelf(core: number): boolean {
   return spawnSync('taskset', ['-a', '-cp', String(core), String(process.pid)]).status === 0;
 }
 
-/** A running benchmark server: the real server build, a child process on its own port. */
-export interface BenchServer {
-  port: number;
-  pid: number;
-  /** Stops the server by its PID (SIGTERM, then SIGKILL after 3 s). */
-  stop(): Promise<void>;
-}
-
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-// The server's own command-line entry: the bench runs the server exactly as an operator does,
-// through a process boundary, and imports none of its code (nor its tests' helpers).
-const serverEntry = fileURLToPath(new URL('../../../server/src/main.ts', import.meta.url));
-const START_TIMEOUT_MS = 20_000;
-
 /**
  * Starts the real server (real uWebSockets.js, an ephemeral port, no static files) for a
- * benchmark run, pinned to `core` when given, and resolves once it logs "listening". Extra Node
- * flags for the server only come from BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof" to profile it
- * under the standard load (NODE_OPTIONS would also reach the generator, and refuses --cpu-prof).
+ * benchmark run, pinned to `core` when given, and resolves once it logs "listening". The bench
+ * runs the server exactly as an operator does, through a process boundary: it imports only the
+ * server's spawner, none of the server's code nor its tests' helpers. Its output is drained, not
+ * kept (a run is long). Extra Node flags for the server only come from BENCH_SERVER_NODE_ARGS,
+ * e.g. "--cpu-prof" to profile it under the standard load (NODE_OPTIONS would also reach the
+ * generator, and refuses --cpu-prof).
  */
-export function startBenchServer(args: string[], core: number | null): Promise<BenchServer> {
+export function startBenchServer(args: string[], core: number | null): Promise<ServerProcess> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const node = [
-    process.execPath,
-    ...nodeArgs,
-    '--conditions=source',
-    '--import',
-    'tsx',
-    serverEntry,
-    '--port',
-    '0',
-    '--host',
-    '127.0.0.1',
-    '--static',
-    '',
-    ...args,
-  ];
-  const [command, ...rest] = core === null ? node : ['taskset', '-c', String(core), ...node];
-  const child = spawn(command as string, rest, {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
-    }, START_TIMEOUT_MS);
-    const onExit = (code: number | null): void => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${output}`));
-    };
-    child.once('exit', onExit);
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"listening","port":(\d+)/.exec(output);
-      if (!match) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      // Keep draining its output (the pipes must not fill), but keep none of it.
-      output = '';
-      child.stdout.removeAllListeners('data');
-      child.stderr.removeAllListeners('data');
-      child.stdout.resume();
-      child.stderr.resume();
-      resolve({
-        port: Number(match[1]),
-        pid: child.pid ?? -1,
-        stop: async () => {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          child.kill('SIGTERM');
-          const killer = setTimeout(() => child.kill('SIGKILL'), 3000);
-          await exited;
-          clearTimeout(killer);
-        },
-      });
-    });
-  });
+  return startServer({ args: ['--static', '', ...args], core, nodeArgs, keepOutput: false });
 }
 
 const CLOCK_TICKS_PER_SEC = 100;

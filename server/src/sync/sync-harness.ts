@@ -69,6 +69,56 @@ export interface WorldOpContext<G extends GameSpec> {
   random(): number;
 }
 
+/**
+ * World operations on a client's entity that any game's run can use alongside its own: a
+ * teleport anywhere in the world, and a small jump along one axis (the other coordinate
+ * unchanged). Put them in the plug's worldOp (`fc.oneof(teleportOp, nudgeOp, ...)`) and apply
+ * them with applyMoveOp.
+ */
+export type MoveOp =
+  | { kind: 'teleport'; client: number; fx: number; fy: number }
+  | { kind: 'nudge'; client: number; dx: number; dy: number };
+
+export const teleportOp = fc.record({
+  kind: fc.constant('teleport' as const),
+  client: fc.nat(),
+  fx: fc.double({ min: 0, max: 1, noNaN: true }),
+  fy: fc.double({ min: 0, max: 1, noNaN: true }),
+});
+
+export const nudgeOp = fc.oneof(
+  fc.record({
+    kind: fc.constant('nudge' as const),
+    client: fc.nat(),
+    dx: fc.integer({ min: -200, max: 200 }),
+    dy: fc.constant(0),
+  }),
+  fc.record({
+    kind: fc.constant('nudge' as const),
+    client: fc.nat(),
+    dx: fc.constant(0),
+    dy: fc.integer({ min: -200, max: 200 }),
+  }),
+);
+
+/**
+ * Moves `entity` as `op` says by writing its position directly, as game code does: no call tells
+ * the engine it moved.
+ */
+export function applyMoveOp(
+  op: MoveOp,
+  entity: { x: number; y: number },
+  world: Pick<World<GameSpec>, 'maxX' | 'maxY' | 'clampX' | 'clampY'>,
+): void {
+  if (op.kind === 'teleport') {
+    entity.x = Math.round(op.fx * world.maxX);
+    entity.y = Math.round(op.fy * world.maxY);
+  } else {
+    entity.x = world.clampX(entity.x + op.dx);
+    entity.y = world.clampY(entity.y + op.dy);
+  }
+}
+
 /** What a client's controls may depend on. */
 export interface ControlsContext<G extends GameSpec> {
   readonly world: World<G>;

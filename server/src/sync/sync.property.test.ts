@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { NO_DIRECTION, directionTowards } from '@tickwire/protocol';
 import { DROP, FIRE, testGame, type TestLogic, type TestSpec } from '../game/test-game.js';
 import type { Entity } from '../sim/world.js';
-import { checkSync, type WorldOpContext } from './sync-harness.js';
+import {
+  applyMoveOp,
+  checkSync,
+  nudgeOp,
+  teleportOp,
+  type MoveOp,
+  type WorldOpContext,
+} from './sync-harness.js';
 
 // The sync property on the engine's test game, which has every kind of entity a declaration
 // allows: linear (ships), static (rocks), linear with a lifetime (bolts), moved by position and
@@ -11,9 +18,7 @@ import { checkSync, type WorldOpContext } from './sync-harness.js';
 // server/test/games/ runs the same check on the real games.
 
 type WorldOp =
-  | { kind: 'teleport'; client: number; fx: number; fy: number }
-  /** A small jump along one axis (the other coordinate unchanged). */
-  | { kind: 'nudge'; client: number; dx: number; dy: number }
+  | MoveOp
   | { kind: 'label'; client: number; label: string }
   | { kind: 'stats'; client: number; hp: number; score: number }
   /** A rock goes and another appears near a client (inside, across or outside its view). */
@@ -23,26 +28,8 @@ type WorldOp =
   | { kind: 'unbolt'; which: number };
 
 const worldOp: fc.Arbitrary<WorldOp> = fc.oneof(
-  fc.record({
-    kind: fc.constant('teleport' as const),
-    client: fc.nat(),
-    fx: fc.double({ min: 0, max: 1, noNaN: true }),
-    fy: fc.double({ min: 0, max: 1, noNaN: true }),
-  }),
-  fc.oneof(
-    fc.record({
-      kind: fc.constant('nudge' as const),
-      client: fc.nat(),
-      dx: fc.integer({ min: -200, max: 200 }),
-      dy: fc.constant(0),
-    }),
-    fc.record({
-      kind: fc.constant('nudge' as const),
-      client: fc.nat(),
-      dx: fc.constant(0),
-      dy: fc.integer({ min: -200, max: 200 }),
-    }),
-  ),
+  teleportOp,
+  nudgeOp,
   fc.record({
     kind: fc.constant('label' as const),
     client: fc.nat(),
@@ -85,19 +72,10 @@ function applyWorldOp(
   { world, logic, tick, playerOf }: WorldOpContext<TestSpec>,
 ): void {
   switch (op.kind) {
-    case 'teleport': {
-      const ship = playerOf(op.client);
-      if (ship?.kind !== 'ship') return;
-      // Written directly, as a game does: no call tells the engine it moved.
-      ship.x = Math.round(op.fx * world.maxX);
-      ship.y = Math.round(op.fy * world.maxY);
-      return;
-    }
+    case 'teleport':
     case 'nudge': {
       const ship = playerOf(op.client);
-      if (ship?.kind !== 'ship') return;
-      ship.x = world.clampX(ship.x + op.dx);
-      ship.y = world.clampY(ship.y + op.dy);
+      if (ship?.kind === 'ship') applyMoveOp(op, ship, world);
       return;
     }
     case 'label': {

@@ -4,7 +4,15 @@ import { NO_DIRECTION, directionTowards } from '@tickwire/protocol';
 import { arena } from '../../../games/arena/server.js';
 import { FIRE, type ArenaSpec } from '../../../games/arena/shared.js';
 import type { World } from '../../src/sim/world.js';
-import { checkSync, type SyncPlug, type WorldOpContext } from '../../src/sync/sync-harness.js';
+import {
+  applyMoveOp,
+  checkSync,
+  nudgeOp,
+  teleportOp,
+  type MoveOp,
+  type SyncPlug,
+  type WorldOpContext,
+} from '../../src/sync/sync-harness.js';
 
 // The sync property (server/src/sync/sync-harness.ts) on the arena: players move, aim and fire
 // at each other (projectiles with a lifetime, hits, kills and respawns), eat pellets that
@@ -12,9 +20,7 @@ import { checkSync, type SyncPlug, type WorldOpContext } from '../../src/sync/sy
 // together, and moves pellets around the views' edges.
 
 type WorldOp =
-  | { kind: 'teleport'; client: number; fx: number; fy: number }
-  /** A small jump along one axis (the other coordinate unchanged). */
-  | { kind: 'nudge'; client: number; dx: number; dy: number }
+  | MoveOp
   /** Puts a client's player near another's: shots at close range hit. */
   | { kind: 'close'; client: number; other: number; dx: number; dy: number }
   /** A pellet goes and another appears near a client (inside, across or outside its view). */
@@ -23,26 +29,8 @@ type WorldOp =
   | { kind: 'weaken'; client: number };
 
 const worldOp: fc.Arbitrary<WorldOp> = fc.oneof(
-  fc.record({
-    kind: fc.constant('teleport' as const),
-    client: fc.nat(),
-    fx: fc.double({ min: 0, max: 1, noNaN: true }),
-    fy: fc.double({ min: 0, max: 1, noNaN: true }),
-  }),
-  fc.oneof(
-    fc.record({
-      kind: fc.constant('nudge' as const),
-      client: fc.nat(),
-      dx: fc.integer({ min: -200, max: 200 }),
-      dy: fc.constant(0),
-    }),
-    fc.record({
-      kind: fc.constant('nudge' as const),
-      client: fc.nat(),
-      dx: fc.constant(0),
-      dy: fc.integer({ min: -200, max: 200 }),
-    }),
-  ),
+  teleportOp,
+  nudgeOp,
   fc.record({
     kind: fc.constant('close' as const),
     client: fc.nat(),
@@ -66,13 +54,8 @@ function applyWorldOp(op: WorldOp, { world, tick, playerOf }: WorldOpContext<Are
   if (player?.kind !== 'player') return;
   switch (op.kind) {
     case 'teleport':
-      // Written directly, as game code does.
-      player.x = Math.round(op.fx * world.maxX);
-      player.y = Math.round(op.fy * world.maxY);
-      return;
     case 'nudge':
-      player.x = world.clampX(player.x + op.dx);
-      player.y = world.clampY(player.y + op.dy);
+      applyMoveOp(op, player, world);
       return;
     case 'close': {
       const other = playerOf(op.other);
