@@ -51,6 +51,7 @@ export {
   peekSnapshotTick,
   writeEntityRecord,
   writeEntityUpdate,
+  updateValueCount,
   writeSnapshotHead,
 } from './messages/snapshot.js';
 export type { Snapshot, EntityRecord, EntityUpdate, EntitySource } from './messages/snapshot.js';

@@ -77,7 +77,7 @@ export function writeEntityRecord(
 }
 
 /** How many values an update with `mask` carries for `kind`. */
-function updateValueCount(kind: CompiledKind, mask: number): number {
+export function updateValueCount(kind: CompiledKind, mask: number): number {
   let count = 0;
   for (let m = mask; m !== 0; m &= m - 1) {
     count += (kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[]).length;
@@ -189,7 +189,53 @@ function readField(f: CompiledField, v: unknown, what: string): number | string 
     : readInt(v, `${what}.${f.name}`, f.min, f.max);
 }
 
-function readRecord(schema: CompiledSchema, value: unknown, what: string): EntityRecord {
+/** Whether `v` is an integer in [min, max] (the decoders' fast path: no message is built). */
+function isIntIn(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+}
+
+function isValidField(f: CompiledField, v: unknown): boolean {
+  return f.isString ? typeof v === 'string' && v.length <= f.max : isIntIn(v, f.min, f.max);
+}
+
+function slowRecord(schema: CompiledSchema, value: unknown, index: number): EntityRecord {
+  return readRecordChecked(schema, value, `Snapshot.entered[${index}]`);
+}
+
+/**
+ * Reads a record. Valid records take a fast path that builds no error text (a full snapshot
+ * holds hundreds of records); anything else is read again by readRecordChecked, which throws
+ * the message naming the field.
+ */
+function readRecord(schema: CompiledSchema, value: unknown, index: number): EntityRecord {
+  if (!Array.isArray(value)) return slowRecord(schema, value, index);
+  const kind = schema.kinds[value[1] as number];
+  const id: unknown = value[0];
+  if (
+    kind === undefined ||
+    !isIntIn(value[1], 0, MAX_KINDS) ||
+    value.length !== kind.recordLength ||
+    !isIntIn(id, 0, MAX_ENTITY_ID)
+  ) {
+    return slowRecord(schema, value, index);
+  }
+  const fields = kind.fields;
+  const record: Record<string, number | string> = { id, kind: kind.name };
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as CompiledField;
+    const v: unknown = value[2 + i];
+    if (!isValidField(field, v)) return slowRecord(schema, value, index);
+    record[field.name] = v as number | string;
+  }
+  if (kind.lifetimeTicks > 0) {
+    const ticksLeft: unknown = value[value.length - 1];
+    if (!isIntIn(ticksLeft, 1, kind.lifetimeTicks)) return slowRecord(schema, value, index);
+    record.ticksLeft = ticksLeft;
+  }
+  return record as unknown as EntityRecord;
+}
+
+function readRecordChecked(schema: CompiledSchema, value: unknown, what: string): EntityRecord {
   const f = readArray(value, what, 2, 3 + MAX_KIND_FIELDS);
   const kindId = readInt(f[1], `${what}.kind`, 0, MAX_KINDS);
   const kind = schema.kinds[kindId];
@@ -259,7 +305,9 @@ export function readSnapshot(schema: CompiledSchema, f: unknown[]): Snapshot {
     baselineTick: baselineAge === 0 ? 0 : tick - baselineAge,
     inputAck: readInt(f[3], 'Snapshot.inputAck', 0, UINT32_MAX),
     removed: readList(f[4], 'Snapshot.removed', readId),
-    entered: readList(f[5], 'Snapshot.entered', (v, w) => readRecord(schema, v, w)),
+    entered: readArray(f[5], 'Snapshot.entered', 0, MAX_RECORDS).map((v, i) =>
+      readRecord(schema, v, i),
+    ),
     updated: readList(f[6], 'Snapshot.updated', (v, w) => readUpdate(schema, v, w)),
     checksum: f.length === 8 ? readInt(f[7], 'Snapshot.checksum', 0, UINT32_MAX) : null,
   };

@@ -54,6 +54,9 @@ export interface ReplicaOptions {
 // time). A stamp per entity id says what the id is in the snapshot being applied.
 const marks = new Uint32Array(MAX_ENTITY_ID + 1);
 const updateIndex = new Int32Array(MAX_ENTITY_ID + 1);
+/** Index in Snapshot.entered of each entered id, and the entered ids to sort (numerically). */
+const enteredIndex = new Int32Array(MAX_ENTITY_ID + 1);
+const enteredIds = new Uint16Array(MAX_ENTITY_ID + 1);
 let stamp = 0;
 const IN_BASE = 0;
 const REMOVED = 1;
@@ -175,19 +178,26 @@ export class Replica {
       marks[u.id] = S + UPDATED;
       updateIndex[u.id] = k;
     }
-    const entered = s.entered.length > 1 ? [...s.entered].sort((a, b) => a.id - b.id) : s.entered;
-    for (const e of entered) {
-      const mark = marks[e.id];
+    // Entered records in id order for the merge: their ids sorted as numbers (a typed array's
+    // native sort), each mapped back to its record, rather than sorting the records themselves.
+    const entered = s.entered;
+    const enteredCount = entered.length;
+    for (let k = 0; k < enteredCount; k++) {
+      const id = (entered[k] as EntityRecord).id;
+      const mark = marks[id];
       if (mark === S + IN_BASE || mark === S + UPDATED || mark === S + ENTERED) {
-        throw new ReplicaError('InvalidDelta', t, `entered id ${e.id} is already in the view`);
+        throw new ReplicaError('InvalidDelta', t, `entered id ${id} is already in the view`);
       }
-      marks[e.id] = S + ENTERED;
+      marks[id] = S + ENTERED;
+      enteredIds[k] = id;
+      enteredIndex[id] = k;
     }
+    const enteredOrder = enteredIds.subarray(0, enteredCount).sort();
 
     const to = new EntityTable(
       schema,
       t,
-      from.count - s.removed.length - expiredCount + entered.length,
+      from.count - s.removed.length - expiredCount + enteredCount,
     );
     const dt = t - base.tick;
     const g = to.fields;
@@ -195,9 +205,12 @@ export class Replica {
     let i = 0;
     let j = 0;
     let n = 0;
-    while (i < from.count || j < entered.length) {
+    while (i < from.count || j < enteredCount) {
       const baseId = i < from.count ? (from.ids[i] as number) : Infinity;
-      const enteredRecord = j < entered.length ? (entered[j] as EntityRecord) : null;
+      const enteredRecord =
+        j < enteredCount
+          ? (entered[enteredIndex[enteredOrder[j] as number] as number] as EntityRecord)
+          : null;
       const o = n * stride;
       let kind: CompiledKind;
       if (enteredRecord && enteredRecord.id <= baseId) {
@@ -267,15 +280,20 @@ function writeRecord(
     throw new ReplicaError('InvalidDelta', tick, `entered id ${e.id} has unknown kind ${e.kind}`);
   g[o + SLOT_KIND] = kind.id;
   g[o + SLOT_EXPIRES] = kind.lifetimeTicks > 0 ? tick + (e.ticksLeft as number) : 0;
-  const texts: string[] | null = kind.stringFields.length > 0 ? [] : null;
-  for (const field of kind.fields) {
-    const v = e[field.name];
-    if (field.isString) (texts as string[])[field.slot] = v as string;
-    else g[o + FIELD_BASE + field.slot] = (v as number) | 0;
+  const numeric = kind.numericFields;
+  const at = o + FIELD_BASE;
+  for (let k = 0; k < numeric.length; k++)
+    g[at + k] = (e[(numeric[k] as CompiledField).name] as number) | 0;
+  g.fill(0, at + numeric.length, o + to.stride);
+  const strings = kind.stringFields;
+  if (strings.length === 0) {
+    to.texts[n] = null;
+  } else {
+    const texts = new Array<string>(strings.length);
+    for (let k = 0; k < strings.length; k++)
+      texts[k] = e[(strings[k] as CompiledField).name] as string;
+    to.texts[n] = texts;
   }
-  for (let k = kind.numericFields.length; k < to.stride - FIELD_BASE; k++)
-    g[o + FIELD_BASE + k] = 0;
-  to.texts[n] = texts;
   return kind;
 }
 

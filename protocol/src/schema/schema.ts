@@ -45,6 +45,8 @@ export interface CompiledKind {
   readonly isStatic: boolean;
   /** Ticks an entity lives after spawning; 0 for a kind without a lifetime. */
   readonly lifetimeTicks: number;
+  /** Elements of the kind's record on the wire: id, kind, its fields, and ticksLeft for a lifetime. */
+  readonly recordLength: number;
   /** Record order: x, y, (vx, vy), then the declared fields. */
   readonly fields: readonly CompiledField[];
   readonly numericFields: readonly CompiledField[];
@@ -296,6 +298,7 @@ function compileKind(wire: WireSchema, k: WireKind, id: number): CompiledKind {
     hasVelocity: k.motion === 'linear',
     isStatic: k.motion === 'static',
     lifetimeTicks: k.lifetimeTicks,
+    recordLength: 2 + fields.length + (k.lifetimeTicks > 0 ? 1 : 0),
     fields,
     numericFields: fields.filter((f) => !f.isString),
     stringFields: fields.filter((f) => f.isString),

@@ -17,13 +17,19 @@ const COS_Q14_QUARTER = [
 const Q14 = 16384;
 const QUARTER = ANGLE_STEPS / 4;
 
+/**
+ * The table has QUARTER + 1 entries, so both i and QUARTER - i index inside it. A function of
+ * its own, not a closure in cosQ14: that would be made on every call (every Input applied).
+ */
+function fromTable(k: number): number {
+  return COS_Q14_QUARTER[k] as number;
+}
+
 /** cos of a wire angle, scaled by 2^14. */
 export function cosQ14(angle: number): number {
   const a = ((angle % ANGLE_STEPS) + ANGLE_STEPS) % ANGLE_STEPS;
   const quadrant = Math.floor(a / QUARTER);
   const i = a % QUARTER;
-  // The table has QUARTER + 1 entries, so both i and QUARTER - i index inside it.
-  const fromTable = (k: number): number => COS_Q14_QUARTER[k] as number;
   switch (quadrant) {
     case 0:
       return fromTable(i);

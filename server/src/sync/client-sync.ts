@@ -2,7 +2,6 @@ import {
   MAX_BASELINE_AGE,
   MAX_ENTITY_ID,
   type CompiledField,
-  type CompiledKind,
   type EntityRecord,
   type EntityUpdate,
   type Snapshot,
@@ -206,8 +205,6 @@ export class ClientSync {
     scratch.viewCount = count;
     const hashes = state.hashes;
     const changes = state.changes;
-    const kindIds = world.kindIds;
-    const kinds = world.schema.kinds;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
       const id = view[i] as number;
@@ -217,8 +214,7 @@ export class ClientSync {
         continue;
       }
       marks[id] = seen;
-      const kindMask = (kinds[kindIds[id] as number] as CompiledKind).groupMask;
-      const mask = changes.changedSince(id, kindMask, baseTick);
+      const mask = changes.changedSince(id, baseTick);
       if (mask === 0) continue;
       d.updated[d.updatedCount] = id;
       d.updatedMasks[d.updatedCount++] = mask;

@@ -35,7 +35,7 @@ describe('EntityState', () => {
     game.step(1);
     const groupBit = (name: string): number => game.schema.groups.findIndex((g) => g.name === name);
     const changedAt = (tick: number, group: string): boolean =>
-      game.state.changes.changedSince(ship.id, 1 << groupBit(group), tick - 1) !== 0;
+      (game.state.changes.changedSince(ship.id, tick - 1) & (1 << groupBit(group))) !== 0;
     ship.vx = 10;
     game.step(2);
     expect(changedAt(2, 'motion')).toBe(true);

@@ -63,7 +63,7 @@ export class EntityState implements WorldListener {
       if (f.isString) this.#checkedText(e, kind, f, e[f.name]);
       else this.#checkedNumber(e, kind, f, e[f.name]);
     }
-    this.changes.markAll(e.id, tick);
+    this.changes.markAll(e.id, tick, kind.groupMask);
     this.#records[e.id] = null;
     this.#remember(e, kind);
     this.hashes[e.id] = entityHash(kind, e, this.#world.expiresTicks[e.id] as number);
@@ -212,6 +212,24 @@ export class EntityState implements WorldListener {
    * and spliced into every snapshot that needs it. A static entity never changes: its bytes are
    * kept.
    */
+  /**
+   * Each dynamic entity's numeric fields as of the last commit, `valueWidth` per id, in its
+   * kind's numeric field order (field.slot): between commit and the next tick, its current
+   * values. The snapshot writer reads updates from here (flat, no lookup by field name).
+   */
+  get values(): Float64Array {
+    return this.#previous;
+  }
+
+  get valueWidth(): number {
+    return this.#width;
+  }
+
+  /** A dynamic entity's string fields as of the last commit (by field.slot); undefined for none. */
+  textsOf(id: number): readonly string[] | undefined {
+    return this.#previousTexts[id];
+  }
+
   recordBytesOf(e: Entity, kind: CompiledKind, tick: number): Uint8Array {
     const cached = this.#records[e.id];
     if (cached && (kind.isStatic || this.#recordTicks[e.id] === tick)) return cached;

@@ -1,7 +1,8 @@
 import {
   MsgpackWriter,
-  writeEntityUpdate,
+  updateValueCount,
   writeSnapshotHead,
+  type CompiledField,
   type CompiledKind,
 } from '@tickwire/protocol';
 import type { Entity, World } from '../sim/world.js';
@@ -43,10 +44,26 @@ export class SnapshotWriter {
       );
     }
     w.arrayHeader(d.updatedCount);
+    // Update values come from the sync state's flat arrays (the values as of this tick's commit),
+    // not from the entities by field name: this runs per client per update.
+    const values = state.values;
+    const width = state.valueWidth;
     for (let i = 0; i < d.updatedCount; i++) {
       const id = d.updated[i] as number;
       const kind = kinds[kindIds[id] as number] as CompiledKind;
-      writeEntityUpdate(w, kind, d.updatedMasks[i] as number, entityOf(world, id));
+      const mask = d.updatedMasks[i] as number;
+      w.arrayHeader(2 + updateValueCount(kind, mask));
+      w.int(id);
+      w.int(mask);
+      const o = id * width;
+      for (let m = mask; m !== 0; m &= m - 1) {
+        const fields = kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
+        for (let k = 0; k < fields.length; k++) {
+          const f = fields[k] as CompiledField;
+          if (f.isString) w.str(state.textsOf(id)?.[f.slot] ?? '');
+          else w.int(values[o + f.slot] as number);
+        }
+      }
     }
     if (d.checksum !== null) w.int(d.checksum);
     return w.view();
