@@ -5,13 +5,11 @@ import {
   type GameSpec,
 } from '@tickwire/protocol';
 import type { ServerConfig } from '../config.js';
+import { GRID_CELL_UNITS } from '../interest/view.js';
 import { World } from '../sim/world.js';
 import { SENT_VIEW_RING } from '../sync/client-sync.js';
 import { EntityState, type InvalidValueHandler } from '../sync/entity-state.js';
 import type { Game, GameLogic, GameSettings } from './game.js';
-
-/** Interest grid cell, in world units: about a fifth of the default view's width. */
-const GRID_CELL_UNITS = 200;
 
 /**
  * One running game: its compiled schema, its world, its logic and the sync state derived from

@@ -1,13 +1,13 @@
 import {
   MsgpackWriter,
-  POSITION_SCALE,
   addToChecksum,
   writeSnapshotHead,
   type CompiledKind,
 } from '@tickwire/protocol';
 import type { ServerConfig } from '../config.js';
 import type { Entity, World } from '../sim/world.js';
-import { SyncScratch, type ViewRect } from '../sync/client-sync.js';
+import { viewRectAround, type ViewRect } from '../interest/view.js';
+import { SyncScratch } from '../sync/client-sync.js';
 import type { EntityState } from '../sync/entity-state.js';
 import { SnapshotWriter } from '../sync/snapshot-writer.js';
 import { SendStatus } from '../transport/types.js';
@@ -89,18 +89,11 @@ export class SnapshotSender {
 
   /** The session's view rectangle, in one object reused for every client (sync copies it). */
   #viewRect(session: Session): ViewRect {
-    const player = session.entity;
-    // Integer bounds (positions are integers): sync's rectangle differences rely on it.
-    const halfW = (this.#config.viewWidth * POSITION_SCALE) >> 1;
-    const halfH = (this.#config.viewHeight * POSITION_SCALE) >> 1;
-    const x = player ? (player.x as number) : 0;
-    const y = player ? (player.y as number) : 0;
-    const r = this.#rect;
-    r.minX = x - halfW;
-    r.minY = y - halfH;
-    r.maxX = x + halfW;
-    r.maxY = y + halfH;
-    return r;
+    const e = session.entity;
+    const { viewWidth, viewHeight } = this.#config;
+    return e
+      ? viewRectAround(e.x as number, e.y as number, viewWidth, viewHeight, this.#rect)
+      : viewRectAround(0, 0, viewWidth, viewHeight, this.#rect);
   }
 
   /** The benchmark's baseline: the whole world as one full snapshot, encoded once per tick. */

@@ -8,6 +8,7 @@ import {
 } from '@tickwire/protocol';
 import type { Entity, World } from '../sim/world.js';
 import { containsPoint } from '../interest/rect-difference.js';
+import type { ViewRect } from '../interest/view.js';
 import type { StaticEvent } from '../interest/static-log.js';
 import type { EntityState } from './entity-state.js';
 
@@ -15,14 +16,6 @@ import type { EntityState } from './entity-state.js';
 export const SENT_VIEW_RING = 32;
 /** Oldest baseline usable for a delta, in ticks. MUST stay below the world's id quarantine. */
 export const MAX_DELTA_AGE = Math.min(SENT_VIEW_RING - 1, MAX_BASELINE_AGE);
-
-/** A client's area of interest, in wire units. */
-export interface ViewRect {
-  minX: number;
-  minY: number;
-  maxX: number;
-  maxY: number;
-}
 
 /**
  * One client's snapshot at one tick, as composed: entity ids and masks, no copies. A single

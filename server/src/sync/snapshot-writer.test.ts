@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { encodeSnapshot } from '@tickwire/protocol';
 import { DROP, FIRE, testGame, type TestShip } from '../game/test-game.js';
 import { createTestGame } from '../room/test-support.js';
-import { ClientSync, SyncScratch, toSnapshot, type ViewRect } from './client-sync.js';
+import type { ViewRect } from '../interest/view.js';
+import { ClientSync, SyncScratch, toSnapshot } from './client-sync.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 
 const NAMES = ['añ', 'bob', '😀x', 'long-name-sixteen'.slice(0, 16)];
