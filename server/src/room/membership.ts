@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import {
+  CloseCode,
+  PROTOCOL_VERSION,
+  encodeWelcome,
+  type AnyEntityOf,
+  type CompiledSchema,
+  type GameSpec,
+  type Hello,
+  type InputOf,
+} from '@tickwire/protocol';
+import type { ServerConfig } from '../config.js';
+import type { GameLogic } from '../game/game.js';
+import type { Logger } from '../log.js';
+import type { Entity, World } from '../sim/world.js';
+import type { Kicker } from './kicker.js';
+import type { Seats } from './seats.js';
+import type { Session } from './session.js';
+
+export interface MembershipDeps<G extends GameSpec> {
+  config: ServerConfig;
+  world: World<G>;
+  schema: CompiledSchema;
+  logic: GameLogic<G>;
+  seats: Seats;
+  kicker: Kicker;
+  log: Logger;
+}
+
+/**
+ * Joins and leaves: Hellos and closed sessions, queued by the socket callbacks, become the game's
+ * joins, resumes and leaves when the tick drains them. The seats keep the books.
+ */
+export class Membership<G extends GameSpec = GameSpec> {
+  readonly #config: ServerConfig;
+  readonly #world: World<G>;
+  readonly #schema: CompiledSchema;
+  readonly #logic: GameLogic<G>;
+  readonly #seats: Seats;
+  readonly #kicker: Kicker;
+  readonly #log: Logger;
+  readonly #joins: { session: Session; hello: Hello }[] = [];
+  readonly #leaves: Session[] = [];
+
+  // Made once, not per drain: the tick hands them to the seats every tick, allocation-free.
+  readonly #onReplaced = (holder: Session): void => {
+    this.#kicker.kick(
+      holder,
+      CloseCode.SessionReplaced,
+      'this player was resumed by another connection',
+    );
+  };
+
+  readonly #onGraceOver = (entity: Entity, tick: number): void => {
+    this.#leave(entity, tick);
+    this.#log.debug('resume grace period over: player removed', { player: entity.id });
+  };
+
+  constructor(deps: MembershipDeps<G>) {
+    this.#config = deps.config;
+    this.#world = deps.world;
+    this.#schema = deps.schema;
+    this.#logic = deps.logic;
+    this.#seats = deps.seats;
+    this.#kicker = deps.kicker;
+    this.#log = deps.log;
+  }
+
+  /** A session sent its Hello: it joins (or resumes) at the next tick. */
+  queueJoin(session: Session, hello: Hello): void {
+    this.#joins.push({ session, hello });
+  }
+
+  /** A session holding a player closed: its player is dealt with at the next tick. */
+  queueLeave(session: Session): void {
+    this.#leaves.push(session);
+  }
+
+  drainJoins(tick: number): void {
+    for (const { session, hello } of this.#joins) {
+      if (session.phase !== 'joining') continue;
+      const resumed = this.#seats.take(hello.resumeToken, this.#onReplaced);
+      let player: Entity | null = resumed;
+      if (!player && this.#seats.hasFreeSeat) {
+        player = this.#logic.join(session.name, tick) as Entity | null;
+        if (player) this.#seats.addPlayer();
+      }
+      if (!player) {
+        this.#kicker.kick(
+          session,
+          CloseCode.RoomFull,
+          `the room is full (${this.#config.maxPlayers} players)`,
+        );
+        continue;
+      }
+      session.entity = player;
+      session.phase = 'playing';
+      // A fresh token on every Welcome: a token resumes a player once.
+      const resumeToken = randomUUID();
+      session.resumeToken = resumeToken;
+      this.#seats.attach(resumeToken, session);
+      const c = this.#config;
+      session.connection.send(
+        encodeWelcome({
+          protocolVersion: PROTOCOL_VERSION,
+          playerId: player.id,
+          tickHz: c.tickHz,
+          serverTick: tick,
+          serverTimeMs: (tick * 1000) / c.tickHz,
+          worldWidth: c.worldWidth,
+          worldHeight: c.worldHeight,
+          viewWidth: c.viewWidth,
+          viewHeight: c.viewHeight,
+          resumeToken,
+          schema: this.#schema,
+        }),
+      );
+      this.#log.debug(resumed ? 'player resumed' : 'player joined', {
+        connection: session.connection.id,
+        player: player.id,
+        name: session.name,
+      });
+    }
+    this.#joins.length = 0;
+  }
+
+  /**
+   * Sessions that closed: their players stand still and wait `resumeGraceMs` for a Hello with
+   * their resume token (unless the client left on purpose, with close code 1000); players whose
+   * wait is over leave the world.
+   */
+  drainLeaves(tick: number, nowMs: number): void {
+    const seats = this.#seats;
+    for (const session of this.#leaves) {
+      const entity = session.entity;
+      const token = session.resumeToken;
+      session.entity = null;
+      session.resumeToken = null;
+      if (!entity) continue;
+      if (token !== null) seats.release(token);
+      if (token !== null && seats.hasGracePeriod && !session.isLeavingOnPurpose) {
+        this.#applyIdle(entity, tick);
+        seats.detach(token, entity, nowMs);
+      } else {
+        this.#leave(entity, tick);
+      }
+    }
+    this.#leaves.length = 0;
+    seats.expire(nowMs, tick, this.#onGraceOver);
+  }
+
+  #applyIdle(entity: Entity, tick: number): void {
+    if (this.#world.has(entity)) {
+      // A client that is away holds every control at its default (stand still, press nothing).
+      this.#logic.applyInput(
+        entity as AnyEntityOf<G>,
+        this.#schema.idleControls as InputOf<G>,
+        tick,
+      );
+    }
+  }
+
+  #leave(entity: Entity, tick: number): void {
+    this.#seats.removePlayer();
+    this.#logic.leave(entity as AnyEntityOf<G>, tick);
+  }
+}
