@@ -63,6 +63,11 @@ const CLOSE_CODES = new Map([
   [4009, ['SubprotocolRequired', `offer the subprotocol ${SUBPROTOCOL}`]],
   [4010, ['FrameTooLarge', 'a client bug: keep messages small']],
   [4011, ['SessionReplaced', 'another connection took this player: do not reconnect']],
+  [4012, ['TooManyConnections', 'retry later with backoff']],
+  [
+    4013,
+    ['TooManyConnectionsFromAddress', 'close other connections from this address; retry later'],
+  ],
 ]);
 
 /**

@@ -66,6 +66,10 @@ function frameRejects(direction: 'client' | 'server'): RejectSpec[] {
     m('id-string', 'The message id as a string.', [String(validId), 0]),
     m('id-float', 'The message id as a non-integer float (1.5).', [1.5, 0]),
     m('id-nil', 'The message id as nil.', [null, 0]),
+    m('id-boolean', 'The message id as a boolean (true, c3): a boolean is not the integer 1.', [
+      true,
+      0,
+    ]),
     m('unterminated-string', 'A str8 whose length runs past the end of the frame.', {
       hex: '9203d90a6162',
     }),
@@ -158,6 +162,7 @@ export const clientRejects: RejectSpec[] = [
         [Input, 2 ** 32, 0, 0, 0, 0],
       ],
       ['input-arena-seq-float', 'seq 1.5.', [Input, 1.5, 0, 0, 0, 0]],
+      ['input-arena-buttons-boolean', 'buttons true (c3), not 1.', [Input, 1, 0, 0, 0, true]],
       ['input-arena-ack-negative', 'ackTick -1.', [Input, 1, -1, 0, 0, 0]],
       ['input-arena-movedir-minus-2', 'moveDir -2: its range is -1..255.', [Input, 1, 0, -2, 0, 0]],
       ['input-arena-movedir-256', 'moveDir 256.', [Input, 1, 0, 256, 0, 0]],

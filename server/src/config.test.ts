@@ -30,6 +30,27 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--snapshots', 'fast'], {})).toThrow(/delta, broadcast/);
   });
 
+  it('takes the connection limits, with defaults that let the benchmark and the tests in', () => {
+    const config = parseConfig(
+      ['--max-connections', '100', '--max-connections-per-ip=20', '--max-detached-per-ip', '0'],
+      { MAX_PENDING_CONNECTIONS: '7' },
+    );
+    expect(config).toMatchObject({
+      maxConnections: 100,
+      maxConnectionsPerIp: 20,
+      maxDetachedPerIp: 0,
+      maxPendingConnections: 7,
+    });
+    // The benchmark opens up to 2,000 connections from 127.0.0.1, 50 at a time; a whole room
+    // behind one proxy or NAT address fits under the per-address cap.
+    expect(DEFAULT_CONFIG.maxConnectionsPerIp).toBeGreaterThanOrEqual(DEFAULT_CONFIG.maxPlayers);
+    expect(DEFAULT_CONFIG.maxConnections).toBeGreaterThanOrEqual(
+      DEFAULT_CONFIG.maxPlayers + DEFAULT_CONFIG.maxPendingConnections,
+    );
+    expect(() => parseConfig(['--max-connections', '0'], {})).toThrow(/--max-connections:/);
+    expect(usage()).toMatch(/--max-detached-per-ip\s+MAX_DETACHED_PER_IP\s+.*\(default: 8\)/);
+  });
+
   it('lists every option with its environment variable and default', () => {
     expect(usage()).toMatch(/--tick-hz\s+TICK_HZ\s+.*\(default: 30\)/);
     expect(usage()).toMatch(/--view\s+VIEW\s+.*\(default: 1600x1000\)/);

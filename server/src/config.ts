@@ -53,6 +53,20 @@ export interface ServerConfig {
    * token from its Welcome. 0 removes it at once.
    */
   resumeGraceMs: number;
+  /**
+   * Players one address keeps waiting for a resume at once (an IPv4 address, or an IPv6 /64):
+   * when it already has this many, its next dropped player is removed at once. 0: none kept.
+   */
+  maxDetachedPerIp: number;
+  /** Open connections in total: a connection over it is closed with TooManyConnections. */
+  maxConnections: number;
+  /** Open connections from one address (as maxDetachedPerIp): over it, TooManyConnectionsFromAddress. */
+  maxConnectionsPerIp: number;
+  /**
+   * Connections that have not sent Hello yet: when a new one would pass it, the one that has waited
+   * longest is closed with TooManyConnections, so idle connections cannot keep newcomers out.
+   */
+  maxPendingConnections: number;
   /** Simulated bad network on every connection, each way (development and tests only). */
   simLatencyMs: number;
   simJitterMs: number;
@@ -91,6 +105,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   messageBurst: 120,
   logLevel: 'info',
   resumeGraceMs: 15_000,
+  maxDetachedPerIp: 8,
+  maxConnections: 10_000,
+  maxConnectionsPerIp: 5_000,
+  maxPendingConnections: 1_000,
   simLatencyMs: 0,
   simJitterMs: 0,
   simLossPercent: 0,
@@ -269,6 +287,34 @@ export const OPTIONS: OptionSpec[] = [
     'RESUME_GRACE_MS',
     int(0, 3_600_000),
     'keep a disconnected player this long for its client to resume',
+  ),
+  simple(
+    'maxDetachedPerIp',
+    '--max-detached-per-ip',
+    'MAX_DETACHED_PER_IP',
+    int(0, 1_000_000),
+    'dropped players one address keeps waiting for a resume',
+  ),
+  simple(
+    'maxConnections',
+    '--max-connections',
+    'MAX_CONNECTIONS',
+    int(1, 1_000_000),
+    'open connections in total',
+  ),
+  simple(
+    'maxConnectionsPerIp',
+    '--max-connections-per-ip',
+    'MAX_CONNECTIONS_PER_IP',
+    int(1, 1_000_000),
+    'open connections from one address (IPv6: one /64)',
+  ),
+  simple(
+    'maxPendingConnections',
+    '--max-pending-connections',
+    'MAX_PENDING_CONNECTIONS',
+    int(1, 1_000_000),
+    'connections without Hello yet (the oldest is closed)',
   ),
   simple(
     'simLatencyMs',

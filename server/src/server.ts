@@ -3,7 +3,7 @@ import type { LinkConditions } from '@tickwire/protocol';
 import { loadStaticFiles } from './http/static-files.js';
 import type { ServerConfig } from './config.js';
 import { systemClock, systemSchedule } from './loop/clock.js';
-import type { Logger } from './log.js';
+import { errorFields, type Logger } from './log.js';
 import type { Game } from './game/game.js';
 import { Room } from './room/room.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
@@ -73,6 +73,7 @@ export async function startServer(
       if (reset) room.resetTimings();
       return metrics;
     },
+    onHttpError: (url, error) => log.error('HTTP handler failed', { url, ...errorFields(error) }),
     maxPayloadBytes: config.maxPayloadBytes,
     maxBackpressureBytes: config.maxBackpressureBytes,
     idleTimeoutSeconds: config.idleTimeoutSeconds,

@@ -25,11 +25,15 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
   [CloseCode.ServerShutdown]:
     'The server is shutting down, for example for an update. Rejoin in a few seconds.',
   [CloseCode.SubprotocolRequired]:
-    'The server refused the connection because it did not offer the tickwire.v1 protocol. Reload the page.',
+    'The server refused the connection because it did not offer the tickwire.v2 protocol. Reload the page.',
   [CloseCode.FrameTooLarge]:
     'This client sent a message larger than the server accepts. This is a client bug: reload the page.',
   [CloseCode.SessionReplaced]:
     'Your player was taken over by another connection (the game is open in another tab or window). Rejoin here to play as a new player.',
+  [CloseCode.TooManyConnections]:
+    'The server has too many connections right now. Try again in a little while.',
+  [CloseCode.TooManyConnectionsFromAddress]:
+    'Too many connections are open from your network address. Close other tabs or games on this server, then try again.',
 };
 
 /** Standard WebSocket close codes (RFC 6455 section 7.4.1) a player may meet. */

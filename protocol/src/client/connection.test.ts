@@ -17,7 +17,7 @@ import {
 } from '../testing/records.js';
 import { testArenaSchema, testMixedSchema } from '../testing/test-schemas.js';
 import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
-import { Connection } from './connection.js';
+import { Connection, truncateUtf8 } from './connection.js';
 import type { SyncTarget } from './connection.js';
 import type { ConnectionStatus } from './connection-status.js';
 
@@ -313,14 +313,20 @@ describe('Connection', () => {
     expect(sync.ackTick).toBe(101);
     expect(sync.resets).toBe(0);
 
-    // Still stuck a second later: ask again.
+    // Still stuck, but not yet a second later: no second Resync.
+    scheduler.advance(999);
     socket.serverSends(encodeSnapshot(deltaSnapshot(133, 102)));
-    expect(socket.resyncs()).toEqual([{ tick: 103 }, { tick: 133 }]);
+    expect(socket.resyncs()).toEqual([{ tick: 103 }]);
+    // A second later: ask again.
+    scheduler.advance(1);
+    socket.serverSends(encodeSnapshot(deltaSnapshot(134, 102)));
+    expect(socket.resyncs()).toEqual([{ tick: 103 }, { tick: 134 }]);
 
-    // A full snapshot ends the stall; a later miss asks afresh.
-    socket.serverSends(encodeSnapshot(fullSnapshot(134)));
-    socket.serverSends(encodeSnapshot(deltaSnapshot(136, 135)));
-    expect(socket.resyncs()).toEqual([{ tick: 103 }, { tick: 133 }, { tick: 136 }]);
+    // A full snapshot ends the stall; a later miss asks afresh (a second after the last Resync).
+    socket.serverSends(encodeSnapshot(fullSnapshot(135)));
+    scheduler.advance(1000);
+    socket.serverSends(encodeSnapshot(deltaSnapshot(137, 136)));
+    expect(socket.resyncs()).toEqual([{ tick: 103 }, { tick: 134 }, { tick: 137 }]);
   });
 
   it('drops every baseline and resyncs on a checksum mismatch', () => {
@@ -328,6 +334,37 @@ describe('Connection', () => {
     socket.serverSends(encodeSnapshot({ ...fullSnapshot(101), checksum: 12345 }));
     expect(sync.resets).toBe(1);
     expect(socket.resyncs()).toEqual([{ tick: 101 }]);
+    expect(socket.closedWith).toBeNull();
+  });
+
+  it('sends at most one Resync a second when every delta fails its checksum (60 Hz)', () => {
+    // A client with a persistent checksum bug: full snapshots apply, every delta on them fails.
+    // The server answers each Resync with a full snapshot at its next tick. Unthrottled, that is
+    // a Resync every other tick (30/s), and with Inputs and Pings over the server's 60 messages/s:
+    // kicked with 4005 within seconds (issue 10, defect 8).
+    const { socket } = join();
+    const tickMs = 1000 / 60;
+    let isResyncPending = true;
+    let resyncsSeen = 0;
+    let fullTick = 0;
+    for (let tick = 1; tick <= 6 * 60; tick++) {
+      if (isResyncPending) {
+        socket.serverSends(encodeSnapshot(fullSnapshot(tick)));
+        fullTick = tick;
+        isResyncPending = false;
+      } else {
+        const bad = { ...deltaSnapshot(tick, fullTick), checksum: 12345 };
+        socket.serverSends(encodeSnapshot(bad));
+      }
+      const resyncs = socket.resyncs().length;
+      if (resyncs > resyncsSeen) isResyncPending = true;
+      resyncsSeen = resyncs;
+      scheduler.advance(tickMs);
+    }
+    expect(socket.resyncs().length).toBeGreaterThanOrEqual(5);
+    expect(socket.resyncs().length).toBeLessThanOrEqual(7);
+    // Everything the client sent in those 6 s stays well under the server's rate limit.
+    expect(socket.sent.length / 6).toBeLessThan(40);
     expect(socket.closedWith).toBeNull();
   });
 
@@ -410,6 +447,31 @@ describe('Connection', () => {
       isClientInitiated: true,
     });
     expect(scheduler.activeTimers).toBe(0);
+  });
+
+  it('closes with MalformedFrame and the reason when it cannot decode a server frame', () => {
+    const { socket, connection } = join();
+    // A well-formed frame with a message id this version does not know: unreadable all the same.
+    socket.serverSends(new Uint8Array([0x92, 0x50, 0x01]));
+    expect(socket.closedWith?.code).toBe(CloseCode.MalformedFrame);
+    const reason = socket.closedWith?.reason ?? '';
+    expect(reason).toMatch(/^unreadable server message: .*80/);
+    expect(reason.length).toBeLessThanOrEqual(123); // ASCII: one byte a character
+    expect(connection.status).toMatchObject({
+      phase: 'closed',
+      closeCode: CloseCode.MalformedFrame,
+      reason,
+      isClientInitiated: true,
+    });
+  });
+
+  it('cuts a close reason to 123 UTF-8 bytes, never inside a character', () => {
+    expect(truncateUtf8('abc', 123)).toBe('abc');
+    expect(truncateUtf8('a'.repeat(200), 123)).toBe('a'.repeat(123));
+    // 'é' is 2 bytes, '€' 3, '😀' 4 (2 UTF-16 units).
+    expect(truncateUtf8('é'.repeat(62), 123)).toBe('é'.repeat(61));
+    expect(truncateUtf8('€'.repeat(41), 123)).toBe('€'.repeat(41));
+    expect(truncateUtf8(`ab${'😀'.repeat(31)}`, 123)).toBe(`ab${'😀'.repeat(30)}`);
   });
 
   it('closes with HandshakeViolation on a Snapshot before Welcome', () => {

@@ -100,6 +100,14 @@ const EARLY_PING_INTERVAL_MS = 200;
 const READY_STATE_OPEN = 1;
 /** Close code this client uses when the player leaves. */
 const NORMAL_CLOSURE = 1000;
+/**
+ * Shortest time between two Resyncs. Deltas keep failing until the full snapshot arrives, and a
+ * persistent bug (a checksum the client computes wrongly) fails every delta after each full one:
+ * unthrottled, that is a Resync every other tick, which the server's rate limit answers with 4005.
+ */
+const RESYNC_INTERVAL_MS = 1000;
+/** The longest close reason a close frame carries, in UTF-8 bytes (RFC 6455, 5.5.1). */
+const MAX_CLOSE_REASON_BYTES = 123;
 
 /**
  * One WebSocket connection to a tickwire server: handshake (with a resume token when
@@ -143,8 +151,8 @@ export class Connection {
   #lastSentControls: Controls | null = null;
   #lastInputAtMs = -Infinity;
   #inputSeq = 0;
-  /** Tick named in the last Resync, until a snapshot applies again. */
-  #resyncTick: number | null = null;
+  /** When the last Resync went out (client clock), or null before the first. */
+  #lastResyncAtMs: number | null = null;
   /** The socket's last error message, when the environment gives one. */
   #socketError = '';
 
@@ -252,7 +260,14 @@ export class Connection {
       decoded = decodeServerMessage(new Uint8Array(data), this.#welcome?.schema ?? null);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      this.#fail(error.closeCode, `unreadable server message: ${error.message}`);
+      // Whatever the decoder's reason (an unknown id included), a frame the client cannot read
+      // is a malformed frame to it (PROTOCOL.md section 10); a Snapshot before the Welcome is
+      // readable but out of order.
+      const closeCode =
+        error.closeCode === CloseCode.HandshakeViolation
+          ? CloseCode.HandshakeViolation
+          : CloseCode.MalformedFrame;
+      this.#fail(closeCode, `unreadable server message: ${error.message}`);
       return;
     }
     switch (decoded.id) {
@@ -299,24 +314,25 @@ export class Connection {
     try {
       this.#sync.applySnapshot(snapshot, receivedAtMs);
       this.traffic.snapshotsApplied++;
-      this.#resyncTick = null;
     } catch (error) {
       if (!(error instanceof ReplicaError)) throw error;
-      this.#onReplicaError(error, this.#welcome.tickHz);
+      this.#onReplicaError(error);
     }
   }
 
-  #onReplicaError(error: ReplicaError, tickHz: number): void {
+  #onReplicaError(error: ReplicaError): void {
     if (error.code !== 'MissingBaseline') {
       // A desync or a contradictory delta: a bug somewhere, but the game can go on from a full
       // snapshot. Forget every baseline so nothing built on the bad view survives.
       this.#onWarning(`${error.code} at tick ${error.tick}: ${error.message}; resyncing`);
       this.#sync.resetReplica();
     }
-    // Deltas on the missing baseline keep coming until the server has read the Resync: ask once,
-    // and again only if a second's worth of ticks goes by without a snapshot that applies.
-    if (this.#resyncTick !== null && error.tick - this.#resyncTick < tickHz) return;
-    this.#resyncTick = error.tick;
+    // Deltas on the missing baseline keep coming until the server has read the Resync, and every
+    // one of them fails: ask once, and again only when RESYNC_INTERVAL_MS has passed. A failure
+    // within that time waits for the next one after it (deltas come every tick), so no timer.
+    const nowMs = this.#nowMs();
+    if (this.#lastResyncAtMs !== null && nowMs - this.#lastResyncAtMs < RESYNC_INTERVAL_MS) return;
+    this.#lastResyncAtMs = nowMs;
     this.#send(encodeResync({ tick: error.tick }));
   }
 
@@ -334,8 +350,8 @@ export class Connection {
   /** Closes the connection because the server broke the protocol. */
   #fail(closeCode: number, message: string): void {
     this.#onWarning(message);
-    // A close reason is limited to 123 bytes; the full message goes to the status.
-    this.#socket?.close(closeCode, 'protocol error');
+    // The close frame carries the reason cut to 123 bytes; the full message goes to the status.
+    this.#socket?.close(closeCode, truncateUtf8(message, MAX_CLOSE_REASON_BYTES));
     this.#finish(this.#closedStatus(closeCode, message, true));
   }
 
@@ -432,6 +448,24 @@ export class Connection {
     this.#status = status;
     this.#onStatus(status);
   }
+}
+
+/**
+ * `text` cut to at most `maxBytes` of UTF-8, never in the middle of a character. (Counted by hand:
+ * the protocol package uses no TextEncoder, which is not in every runtime it targets.)
+ */
+export function truncateUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const codePoint = char.codePointAt(0) as number;
+    // A lone surrogate is sent as U+FFFD: 3 bytes, like any other BMP code point above 0x7ff.
+    const charBytes = codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+    if (bytes + charBytes > maxBytes) break;
+    bytes += charBytes;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }
 
 function errorMessage(error: unknown): string {

@@ -133,11 +133,19 @@ describe('ReconnectingConnection', () => {
     expect(c.status.phase === 'reconnecting' && c.status.retryAtMs - scheduler.nowMs).toBe(250);
   });
 
-  it('waits at least 2 s after RateLimited or RoomFull', () => {
-    const c = start();
-    joinAs(7, 't');
-    socket().serverCloses(CloseCode.RateLimited);
-    expect(c.status.phase === 'reconnecting' && c.status.retryAtMs - scheduler.nowMs).toBe(2000);
+  it('waits at least 2 s after RateLimited, RoomFull and the connection limits', () => {
+    for (const code of [
+      CloseCode.RateLimited,
+      CloseCode.RoomFull,
+      CloseCode.TooManyConnections,
+      CloseCode.TooManyConnectionsFromAddress,
+    ]) {
+      FakeWebSocket.instances = [];
+      const c = start();
+      joinAs(7, 't');
+      socket().serverCloses(code);
+      expect(c.status.phase === 'reconnecting' && c.status.retryAtMs - scheduler.nowMs).toBe(2000);
+    }
   });
 
   it('does not retry when retrying cannot help', () => {

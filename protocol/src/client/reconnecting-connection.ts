@@ -40,10 +40,16 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.SessionReplaced,
 ]);
 
-/** Codes that ask the client to wait a few seconds: the first retry waits at least this long. */
+/**
+ * Codes that ask the client to wait a few seconds: the first retry waits at least this long. The
+ * connection limits are among them: during a reconnect the cap may be held by this client's own
+ * connection that the server has not seen drop yet, which frees it within the idle timeout.
+ */
 const SLOW_DOWN_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.RateLimited,
   CloseCode.RoomFull,
+  CloseCode.TooManyConnections,
+  CloseCode.TooManyConnectionsFromAddress,
 ]);
 const SLOW_DOWN_DELAY_MS = 2000;
 /**

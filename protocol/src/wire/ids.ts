@@ -58,5 +58,17 @@ export const CloseCode = {
    * reconnect automatically (it would join as a new player).
    */
   SessionReplaced: 4011,
+  /**
+   * The server is at its connection limit (`--max-connections`), or this connection had not sent
+   * Hello while newer ones needed its place (`--max-pending-connections`). Sent right after the
+   * upgrade, before any Welcome. Retry later, with backoff.
+   */
+  TooManyConnections: 4012,
+  /**
+   * This client's address (an IPv4 address, or an IPv6 /64) already has as many connections open
+   * as the server allows one address (`--max-connections-per-ip`). Sent right after the upgrade,
+   * before any Welcome. Close other connections (tabs, bots) or retry later, with backoff.
+   */
+  TooManyConnectionsFromAddress: 4013,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

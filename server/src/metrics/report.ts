@@ -1,10 +1,11 @@
+import { getHeapStatistics } from 'node:v8';
 import type { ServerConfig } from '../config.js';
 import type { Room } from '../room/room.js';
 
 /** Body of GET /metrics: what an operator (or the benchmark) needs to see the server's health. */
 export function collectMetrics(room: Room, config: ServerConfig): Record<string, unknown> {
   const cpu = process.cpuUsage();
-  const memory = process.memoryUsage();
+  const memory = readMemory();
   return {
     tick: room.currentTick,
     serverTimeMs: room.serverTimeMs(),
@@ -26,7 +27,35 @@ export function collectMetrics(room: Room, config: ServerConfig): Record<string,
     counters: room.counters,
     sendBuffers: room.sendBufferStats(),
     cpuMicros: { user: cpu.user, system: cpu.system },
-    rssBytes: memory.rss,
-    heapUsedBytes: memory.heapUsed,
+    rssBytes: memory.rssBytes,
+    heapUsedBytes: memory.heapUsedBytes,
+    ...(memory.unreadable ? { unreadable: memory.unreadable } : {}),
   };
+}
+
+interface MemoryReading {
+  /** null when it could not be read (see `unreadable`). */
+  rssBytes: number | null;
+  heapUsedBytes: number;
+  /** What could not be read, and why (e.g. rssBytes: "EMFILE ..."). */
+  unreadable?: Record<string, string>;
+}
+
+/**
+ * Memory figures that can be read with every descriptor in use. Resident set size comes from
+ * /proc/self/stat on Linux: process.memoryUsage() and process.memoryUsage.rss() both THROW
+ * EMFILE when the process is out of descriptors (issue 10, defect 1), which is exactly when an
+ * operator looks. The heap figure comes from V8, which opens no file.
+ */
+function readMemory(): MemoryReading {
+  const heapUsedBytes = getHeapStatistics().used_heap_size;
+  try {
+    return { rssBytes: process.memoryUsage.rss(), heapUsedBytes };
+  } catch (error) {
+    return { rssBytes: null, heapUsedBytes, unreadable: { rssBytes: describeError(error) } };
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -31,6 +31,11 @@ export interface StartServerOptions {
    * output is still drained (the pipes must not fill) but none of it is kept.
    */
   keepOutput?: boolean;
+  /**
+   * Start the server with at most this many file descriptors (`ulimit -n`, soft and hard), as an
+   * operator's limit would; the tests use a small one to reach it with few sockets.
+   */
+  fdLimit?: number;
 }
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -56,7 +61,13 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerPro
     ...(options.args ?? []),
   ];
   const core = options.core ?? null;
-  const [command, ...rest] = core === null ? node : ['taskset', '-c', String(core), ...node];
+  const pinned = core === null ? node : ['taskset', '-c', String(core), ...node];
+  const fdLimit = options.fdLimit ?? null;
+  // `exec` keeps the PID: stop() signals the server itself, not a shell around it.
+  const [command, ...rest] =
+    fdLimit === null
+      ? pinned
+      : ['bash', '-c', `ulimit -n ${Math.floor(fdLimit)} && exec "$@"`, 'bash', ...pinned];
   const child = spawn(command as string, rest, {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...options.env },

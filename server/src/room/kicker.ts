@@ -1,5 +1,6 @@
 import { MAX_REASON_LENGTH, encodeKick, type CloseCode } from '@tickwire/protocol';
 import type { Logger } from '../log.js';
+import type { Connection } from '../transport/types.js';
 import type { Session } from './session.js';
 
 /** Closes connections the protocol's way, a Kick frame with the reason and then the close. */
@@ -13,10 +14,21 @@ export class Kicker {
   }
 
   kick(session: Session, code: CloseCode, reason: string): void {
-    const { connection } = session;
+    this.#close(session.connection, code, reason, 'info');
+  }
+
+  /**
+   * Closes a connection refused before it has a session (a connection limit). Logged at debug
+   * level: a flood of refusals must not become a flood of log lines (they are counted instead).
+   */
+  refuse(connection: Connection, code: CloseCode, reason: string): void {
+    this.#close(connection, code, reason, 'debug');
+  }
+
+  #close(connection: Connection, code: CloseCode, reason: string, level: 'info' | 'debug'): void {
     if (!connection.isOpen) return;
     this.countsByCode[code] = (this.countsByCode[code] ?? 0) + 1;
-    this.#log.info('closing connection', { connection: connection.id, code, reason });
+    this.#log[level]('closing connection', { connection: connection.id, code, reason });
     connection.send(encodeKick({ closeCode: code, reason: reason.slice(0, MAX_REASON_LENGTH) }));
     connection.close(code, reason);
   }

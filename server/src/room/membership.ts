@@ -56,6 +56,13 @@ export class Membership<G extends GameSpec = GameSpec> {
     this.#log.debug('resume grace period over: player removed', { player: entity.id });
   };
 
+  readonly #onEvicted = (entity: Entity, tick: number): void => {
+    this.#leave(entity, tick);
+    this.#log.debug('room full: a player waiting for a resume gave its seat to a newcomer', {
+      player: entity.id,
+    });
+  };
+
   constructor(deps: MembershipDeps<G>) {
     this.#config = deps.config;
     this.#world = deps.world;
@@ -81,6 +88,11 @@ export class Membership<G extends GameSpec = GameSpec> {
       if (session.phase !== 'joining') continue;
       const resumed = this.#seats.take(hello.resumeToken, this.#onReplaced);
       let player: Entity | null = resumed;
+      if (!player && !this.#seats.hasFreeSeat) {
+        // A newcomer comes before a player nobody plays: otherwise players dropped on purpose,
+        // by one address or many, keep everyone out for the whole grace period.
+        this.#seats.evictOldest(tick, this.#onEvicted);
+      }
       if (!player && this.#seats.hasFreeSeat) {
         player = this.#logic.join(session.name, tick) as Entity | null;
         if (player) this.#seats.addPlayer();
@@ -126,8 +138,8 @@ export class Membership<G extends GameSpec = GameSpec> {
 
   /**
    * Sessions that closed: their players stand still and wait `resumeGraceMs` for a Hello with
-   * their resume token (unless the client left on purpose, with close code 1000); players whose
-   * wait is over leave the world.
+   * their resume token (unless the client left on purpose, with close code 1000, or its address
+   * already has maxDetachedPerIp players waiting); players whose wait is over leave the world.
    */
   drainLeaves(tick: number, nowMs: number): void {
     const seats = this.#seats;
@@ -138,9 +150,13 @@ export class Membership<G extends GameSpec = GameSpec> {
       session.resumeToken = null;
       if (!entity) continue;
       if (token !== null) seats.release(token);
-      if (token !== null && seats.hasGracePeriod && !session.isLeavingOnPurpose) {
+      if (
+        token !== null &&
+        seats.hasGracePeriod &&
+        !session.isLeavingOnPurpose &&
+        seats.detach(token, entity, nowMs, session.addressKey)
+      ) {
         this.#applyIdle(entity, tick);
-        seats.detach(token, entity, nowMs);
       } else {
         this.#leave(entity, tick);
       }

@@ -17,6 +17,8 @@ import type { World } from '../sim/world.js';
 import type { EntityState } from '../sync/entity-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
 import type { Connection, ConnectionHandler } from '../transport/types.js';
+import { addressKey } from './address.js';
+import { ConnectionLimits } from './connection-limits.js';
 import { Kicker } from './kicker.js';
 import { Membership } from './membership.js';
 import { MessageIntake } from './message-intake.js';
@@ -59,6 +61,7 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
   readonly #seats: Seats;
   readonly #membership: Membership<G>;
   readonly #intake: MessageIntake;
+  readonly #limits: ConnectionLimits;
   #tick = 0;
 
   readonly #timings = new TickTimings();
@@ -102,6 +105,7 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     this.#sender = new SnapshotSender(config, this.world as World, this.state);
     this.#kicker = new Kicker(deps.log);
     this.#seats = new Seats(config);
+    this.#limits = new ConnectionLimits(config);
     this.#membership = new Membership({
       config,
       world: this.world,
@@ -116,7 +120,12 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
       clock: deps.clock,
       schema: this.schema,
       kicker: this.#kicker,
-      membership: this.#membership,
+      membership: {
+        queueJoin: (session, hello) => {
+          this.#limits.helloReceived(session);
+          this.#membership.queueJoin(session, hello);
+        },
+      },
       pongSource: this,
     });
     this.#loop = createTickLoop({
@@ -189,12 +198,27 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
 
   // ---- socket callbacks: decode, validate, queue ----
 
+  /**
+   * The connection limits are checked here, first thing after the upgrade: a connection over a
+   * cap is closed before it has a session, so it never reaches the tick, the seats or the game.
+   */
   onOpen(connection: Connection): void {
+    const refusal = this.#limits.refusal(addressKey(connection.remoteAddress));
+    if (refusal) {
+      this.#kicker.refuse(connection, refusal.code, refusal.reason);
+      return;
+    }
     const { maxMessagesPerSec, messageBurst } = this.#config;
-    this.#sessions.set(
-      connection.id,
-      new Session(connection, this.#clock.nowMs(), maxMessagesPerSec, messageBurst),
-    );
+    const session = new Session(connection, this.#clock.nowMs(), maxMessagesPerSec, messageBurst);
+    this.#sessions.set(connection.id, session);
+    const idle = this.#limits.add(session);
+    if (idle) {
+      this.#kicker.refuse(
+        idle.connection,
+        CloseCode.TooManyConnections,
+        `too many connections without a Hello (${this.#config.maxPendingConnections}); this one waited longest`,
+      );
+    }
   }
 
   onMessage(connection: Connection, frame: Uint8Array, isBinary: boolean): void {
@@ -207,6 +231,7 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     const session = this.#sessions.get(connection.id);
     if (!session) return;
     this.#sessions.delete(connection.id);
+    this.#limits.remove(session);
     session.phase = 'closed';
     // A client that closes with 1000 (Normal Closure) is leaving, not lost: no grace period.
     session.isLeavingOnPurpose = code === NORMAL_CLOSURE;

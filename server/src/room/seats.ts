@@ -2,12 +2,14 @@ import type { ServerConfig } from '../config.js';
 import type { Entity } from '../sim/world.js';
 import type { Session } from './session.js';
 
-type SeatsConfig = Pick<ServerConfig, 'maxPlayers' | 'resumeGraceMs'>;
+type SeatsConfig = Pick<ServerConfig, 'maxPlayers' | 'resumeGraceMs' | 'maxDetachedPerIp'>;
 
 /** A player whose connection dropped, kept for a resume until `expiresAtMs`. */
 interface DetachedPlayer {
   entity: Entity;
   expiresAtMs: number;
+  /** The address its connection came from (address.ts), for maxDetachedPerIp. */
+  addressKey: string;
 }
 
 /**
@@ -20,8 +22,13 @@ export class Seats {
   readonly #config: SeatsConfig;
   /** Playing sessions by the resume token their Welcome carried. */
   readonly #attached = new Map<string, Session>();
-  /** Players whose connection dropped, by resume token, kept until `expiresAtMs`. */
+  /**
+   * Players whose connection dropped, by resume token, kept until `expiresAtMs`. Oldest first
+   * (a Map keeps insertion order, and every player gets the same grace period).
+   */
   readonly #detached = new Map<string, DetachedPlayer>();
+  /** How many detached players each address has. */
+  readonly #detachedPerAddress = new Map<string, number>();
   /** Players in the room: attached and detached. */
   #playerCount = 0;
 
@@ -39,7 +46,10 @@ export class Seats {
     return this.#detached.size;
   }
 
-  /** Whether a new player may join: below maxPlayers (a resumed player takes no new seat). */
+  /**
+   * Whether a new player may join: below maxPlayers (a resumed player takes no new seat). A full
+   * room with detached players has no free seat, but `evictOldest` can make one.
+   */
   get hasFreeSeat(): boolean {
     return this.#playerCount < this.#config.maxPlayers;
   }
@@ -69,9 +79,43 @@ export class Seats {
     this.#attached.delete(token);
   }
 
-  /** Keeps a dropped player for a Hello with `token`, from `nowMs` until its grace period ends. */
-  detach(token: string, entity: Entity, nowMs: number): void {
-    this.#detached.set(token, { entity, expiresAtMs: nowMs + this.#config.resumeGraceMs });
+  /**
+   * Keeps a dropped player for a Hello with `token`, from `nowMs` until its grace period ends, and
+   * returns true; or returns false, keeping nothing, when its address (address.ts) already has
+   * maxDetachedPerIp players kept: the caller removes it at once. One address cannot fill the
+   * room with players nobody plays.
+   */
+  detach(token: string, entity: Entity, nowMs: number, addressKey: string): boolean {
+    const kept = this.#detachedPerAddress.get(addressKey) ?? 0;
+    if (kept >= this.#config.maxDetachedPerIp) return false;
+    this.#detachedPerAddress.set(addressKey, kept + 1);
+    this.#detached.set(token, {
+      entity,
+      expiresAtMs: nowMs + this.#config.resumeGraceMs,
+      addressKey,
+    });
+    return true;
+  }
+
+  /**
+   * Gives up the detached player that has waited longest, handing it to `onEvicted` (which
+   * removes it from the game), so that a newcomer gets its seat: a player someone is playing comes
+   * before one that may never be resumed. Returns false when no player is detached.
+   */
+  evictOldest(tick: number, onEvicted: (entity: Entity, tick: number) => void): boolean {
+    for (const [token, detached] of this.#detached) {
+      this.#forget(token, detached);
+      onEvicted(detached.entity, tick);
+      return true;
+    }
+    return false;
+  }
+
+  #forget(token: string, detached: DetachedPlayer): void {
+    this.#detached.delete(token);
+    const count = (this.#detachedPerAddress.get(detached.addressKey) ?? 1) - 1;
+    if (count === 0) this.#detachedPerAddress.delete(detached.addressKey);
+    else this.#detachedPerAddress.set(detached.addressKey, count);
   }
 
   /**
@@ -84,7 +128,7 @@ export class Seats {
     if (token === null) return null;
     const detached = this.#detached.get(token);
     if (detached) {
-      this.#detached.delete(token);
+      this.#forget(token, detached);
       return detached.entity;
     }
     const holder = this.#attached.get(token);
@@ -102,10 +146,10 @@ export class Seats {
    * `onExpired` as it goes (one at a time: a throwing callback leaves the rest for the next tick).
    */
   expire(nowMs: number, tick: number, onExpired: (entity: Entity, tick: number) => void): void {
-    for (const [token, { entity, expiresAtMs }] of this.#detached) {
-      if (expiresAtMs > nowMs) continue;
-      this.#detached.delete(token);
-      onExpired(entity, tick);
+    for (const [token, detached] of this.#detached) {
+      if (detached.expiresAtMs > nowMs) continue;
+      this.#forget(token, detached);
+      onExpired(detached.entity, tick);
     }
   }
 }

@@ -3,12 +3,15 @@ import type { Connection } from '../transport/types.js';
 import type { Entity } from '../sim/world.js';
 import { ClientSync } from '../sync/client-sync.js';
 import { RateLimiter } from '../net/rate-limiter.js';
+import { addressKey } from './address.js';
 
 export type SessionPhase = 'handshake' | 'joining' | 'playing' | 'closed';
 
 /** One connection's state on the server. Written by socket callbacks only through queue fields. */
 export class Session {
   readonly connection: Connection;
+  /** What the per-address limits count this client under (address.ts). */
+  readonly addressKey: string;
   readonly openedAtMs: number;
   readonly rate: RateLimiter;
   readonly sync = new ClientSync();
@@ -41,6 +44,7 @@ export class Session {
 
   constructor(connection: Connection, nowMs: number, ratePerSec: number, burst: number) {
     this.connection = connection;
+    this.addressKey = addressKey(connection.remoteAddress);
     this.openedAtMs = nowMs;
     this.rate = new RateLimiter(ratePerSec, burst, nowMs);
   }

@@ -21,7 +21,13 @@ export type SendOutcome =
   /** Skipped continuously for longer than slowConsumerMs: the room should close it. */
   | 'too-slow'
   /** uWS dropped the frame (the stream may be corrupt): the room should close it. */
-  | 'dropped';
+  | 'dropped'
+  /**
+   * The connection is closing or closed and the room has not heard yet (a kick's close is under
+   * way; behind a simulated latency, the close reaches the room one latency late): nothing sent,
+   * and nothing to do. NOT a drop: a closed connection reports every send as Dropped.
+   */
+  | 'closing';
 
 type SenderConfig = Pick<
   ServerConfig,
@@ -58,6 +64,7 @@ export class SnapshotSender {
 
   send(session: Session, tick: number, nowMs: number): SendOutcome {
     const { connection } = session;
+    if (!connection.isOpen) return 'closing';
     if (connection.bufferedBytes() > this.#config.snapshotSkipBytes) {
       session.snapshotsSkipped++;
       this.counters.snapshotsSkipped++;

@@ -21,7 +21,7 @@ import { createGameInstance, type GameInstance } from '../game/game-instance.js'
 import { ManualClock } from '../loop/clock.js';
 import { createLogger } from '../log.js';
 import { MemoryConnection } from '../transport/memory.js';
-import type { ConnectionHandler } from '../transport/types.js';
+import type { Connection, ConnectionHandler } from '../transport/types.js';
 import { Room } from './room.js';
 
 /** The server configuration tests start from: the defaults, serving no files. */
@@ -67,8 +67,11 @@ export class TestPeer {
   welcome: Welcome | null = null;
   #seq = 0;
 
-  constructor(room: ConnectionHandler) {
-    this.connection = new MemoryConnection(room);
+  /** `remoteAddress`: where the room sees this client connect from (default: 'memory'). */
+  constructor(room: ConnectionHandler, remoteAddress: string | null = null) {
+    this.connection = new MemoryConnection(
+      remoteAddress === null ? room : fromAddress(room, remoteAddress),
+    );
   }
 
   get schema(): CompiledSchema {
@@ -142,4 +145,34 @@ export class ReplicaPeer extends TestPeer {
 
 export function snapshotsOf(list: readonly ServerMessage[]): Snapshot[] {
   return list.flatMap((m) => (m.id === MessageId.Snapshot ? [m.message] : []));
+}
+
+/**
+ * `handler` as seen through connections from `remoteAddress`: every memory connection reaches it
+ * as a view with that address (the same view each time), for the per-address limits.
+ */
+function fromAddress(handler: ConnectionHandler, remoteAddress: string): ConnectionHandler {
+  const views = new WeakMap<Connection, Connection>();
+  const view = (real: Connection): Connection => {
+    let seen = views.get(real);
+    if (!seen) {
+      seen = {
+        id: real.id,
+        remoteAddress,
+        get isOpen() {
+          return real.isOpen;
+        },
+        send: (frame) => real.send(frame),
+        bufferedBytes: () => real.bufferedBytes(),
+        close: (code, reason) => real.close(code, reason),
+      };
+      views.set(real, seen);
+    }
+    return seen;
+  };
+  return {
+    onOpen: (real) => handler.onOpen(view(real)),
+    onMessage: (real, frame, isBinary) => handler.onMessage(view(real), frame, isBinary),
+    onClose: (real, code) => handler.onClose(view(real), code),
+  };
 }

@@ -52,6 +52,8 @@ export interface UwsServerOptions {
   maxPayloadBytes: number;
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
+  /** An HTTP handler threw (it was answered 500): for the log. */
+  onHttpError?(url: string, error: unknown): void;
 }
 
 export interface UwsServer {
@@ -121,6 +123,63 @@ function writeJson(res: uWS.HttpResponse, body: unknown): void {
   });
 }
 
+/**
+ * Runs one HTTP handler so that its failure answers 500 instead of ending the process: an
+ * exception that escapes a uWS callback is uncaught, and takes the tick and every player with it
+ * (issue 10, defect 1). `url` MUST be copied out of req before the call (req is stack-allocated).
+ */
+function answerSafely(
+  res: uWS.HttpResponse,
+  url: string,
+  handle: () => void,
+  onError: ((url: string, error: unknown) => void) | undefined,
+): void {
+  try {
+    handle();
+  } catch (error) {
+    try {
+      onError?.(url, error);
+    } catch {
+      // The error report itself failed (a logger out of descriptors): the answer still goes out.
+    }
+    try {
+      res.cork(() => {
+        res
+          .writeStatus('500 Internal Server Error')
+          .writeHeader('Content-Type', 'text/plain; charset=utf-8')
+          .writeHeader('Cache-Control', 'no-store')
+          .end('internal error');
+      });
+    } catch {
+      // Already answered (the failure came after end) or the socket is gone: nothing to send.
+    }
+  }
+}
+
+function serveStatic(
+  res: uWS.HttpResponse,
+  url: string,
+  staticFiles: Map<string, StaticFile> | null,
+): void {
+  const file = staticFiles?.get(url);
+  res.cork(() => {
+    if (!file) {
+      const body = staticFiles
+        ? 'not found'
+        : 'the client is not built: run `npm run build` (or `npm start`, which builds it)';
+      res.writeStatus(staticFiles ? '404 Not Found' : '503 Service Unavailable');
+      res.writeHeader('Content-Type', 'text/plain; charset=utf-8').end(body);
+      return;
+    }
+    res
+      .writeStatus('200 OK')
+      .writeHeader('Content-Type', file.contentType)
+      .writeHeader('Cache-Control', file.cacheControl)
+      .writeHeader('X-Content-Type-Options', 'nosniff')
+      .end(file.body);
+  });
+}
+
 export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
   const { handler, staticFiles } = options;
   const app = uWS.App();
@@ -187,27 +246,17 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
     },
   });
 
-  app.get('/healthz', (res) => writeJson(res, options.health()));
-  app.get('/metrics', (res, req) => writeJson(res, options.metrics(req.getQuery('reset') === '1')));
+  const onHttpError = options.onHttpError;
+  app.get('/healthz', (res) => {
+    answerSafely(res, '/healthz', () => writeJson(res, options.health()), onHttpError);
+  });
+  app.get('/metrics', (res, req) => {
+    const isReset = req.getQuery('reset') === '1';
+    answerSafely(res, '/metrics', () => writeJson(res, options.metrics(isReset)), onHttpError);
+  });
   app.get('/*', (res, req) => {
     const url = req.getUrl();
-    const file = staticFiles?.get(url);
-    res.cork(() => {
-      if (!file) {
-        const body = staticFiles
-          ? 'not found'
-          : 'the client is not built: run `npm run build` (or `npm start`, which builds it)';
-        res.writeStatus(staticFiles ? '404 Not Found' : '503 Service Unavailable');
-        res.writeHeader('Content-Type', 'text/plain; charset=utf-8').end(body);
-        return;
-      }
-      res
-        .writeStatus('200 OK')
-        .writeHeader('Content-Type', file.contentType)
-        .writeHeader('Cache-Control', file.cacheControl)
-        .writeHeader('X-Content-Type-Options', 'nosniff')
-        .end(file.body);
-    });
+    answerSafely(res, url, () => serveStatic(res, url, staticFiles), onHttpError);
   });
 
   return new Promise((resolve, reject) => {
