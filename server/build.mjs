@@ -1,5 +1,6 @@
 // Bundles the server into one ESM file. The protocol package is inlined from its TypeScript
-// sources; runtime dependencies (the native uWS addon, msgpackr) stay external.
+// sources; runtime dependencies (the native uWS addon, msgpackr, pino and pino-pretty) stay
+// external: they are resolved from node_modules at run time, as installed.
 import { build } from 'esbuild';
 
 await build({
@@ -10,7 +11,7 @@ await build({
   format: 'esm',
   target: 'node20',
   conditions: ['source'],
-  external: ['uWebSockets.js', 'msgpackr'],
+  external: ['uWebSockets.js', 'msgpackr', 'pino', 'pino-pretty'],
   sourcemap: true,
   logLevel: 'warning',
 });

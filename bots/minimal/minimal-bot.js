@@ -68,6 +68,7 @@ const CLOSE_CODES = new Map([
     4013,
     ['TooManyConnectionsFromAddress', 'close other connections from this address; retry later'],
   ],
+  [4014, ['OriginNotAllowed', 'open the page from an origin the server allows; do not retry']],
 ]);
 
 /**

@@ -56,4 +56,56 @@ describe('parseConfig', () => {
     expect(usage()).toMatch(/--view\s+VIEW\s+.*\(default: 1600x1000\)/);
     expect(usage()).toMatch(/--game\s+GAME\s+.*\(default: arena\)/);
   });
+
+  it('reads flags with node:util parseArgs: both value forms, the last one winning', () => {
+    const config = parseConfig(
+      ['--port=9001', '--tick-hz', '20', '--static=', '--host', '::1', '--port', '9002'],
+      { PORT: '7000', HOST: 'example' },
+    );
+    expect(config).toMatchObject({ port: 9002, tickHz: 20, staticDir: '', host: '::1' });
+    // A value is taken as written, even one that looks like a flag (then checked as usual).
+    expect(parseConfig(['--static', '--port'], {}).staticDir).toBe('--port');
+    expect(() => parseConfig(['--port', '--tick-hz'], {})).toThrow(
+      /--port: expected an integer in 0\.\.65535, got "--tick-hz"/,
+    );
+  });
+
+  it('takes a boolean flag alone, before another flag, or with a word', () => {
+    expect(parseConfig(['--checksums', '--port', '1'], {})).toMatchObject({
+      checksums: true,
+      port: 1,
+    });
+    expect(parseConfig(['--eat-pellets', 'false'], {}).eatPellets).toBe(false);
+    expect(parseConfig(['--eat-pellets=no', '--checksums', 'on'], {})).toMatchObject({
+      eatPellets: false,
+      checksums: true,
+    });
+    expect(parseConfig(['--checksums=false'], { CHECKSUMS: 'true' }).checksums).toBe(false);
+    expect(() => parseConfig(['--checksums', 'maybe'], {})).toThrow(
+      /--checksums: expected true or false, got "maybe"/,
+    );
+  });
+
+  it('refuses unknown flags, stray words and missing values with a clear message', () => {
+    expect(() => parseConfig(['--bogus=3'], {})).toThrow('unknown option --bogus (try --help)');
+    expect(() => parseConfig(['-x'], {})).toThrow('unknown option -x (try --help)');
+    expect(() => parseConfig(['9000'], {})).toThrow('unknown option 9000 (try --help)');
+    expect(() => parseConfig(['--', '--port', '1'], {})).toThrow('unknown option -- (try --help)');
+    expect(() => parseConfig(['--tick-hz', '20', '--port'], {})).toThrow('--port needs a value');
+  });
+
+  it('takes the allowed browser origins, by default the page itself and localhost', () => {
+    expect(DEFAULT_CONFIG.allowedOrigins).toEqual([{ kind: 'self' }, { kind: 'localhost' }]);
+    expect(
+      parseConfig(['--allowed-origins', 'https://game.example,self'], {}).allowedOrigins,
+    ).toEqual([{ kind: 'exact', origin: 'https://game.example' }, { kind: 'self' }]);
+    expect(parseConfig([], { ALLOWED_ORIGINS: '*' }).allowedOrigins).toEqual([{ kind: 'any' }]);
+    expect(() => parseConfig(['--allowed-origins=game.example'], {})).toThrow(
+      /--allowed-origins: "game.example" is not an origin/,
+    );
+    expect(() => parseConfig([], { ALLOWED_ORIGINS: '' })).toThrow(
+      /ALLOWED_ORIGINS: expected origins/,
+    );
+    expect(usage()).toMatch(/--allowed-origins\s+ALLOWED_ORIGINS\s+.*\(default: self,localhost\)/);
+  });
 });

@@ -1,4 +1,11 @@
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_ALLOWED_ORIGINS,
+  formatOriginPolicy,
+  parseOriginPolicy,
+  type OriginPolicy,
+} from './net/origin-policy.js';
 
 /** Everything an operator can set. Units are in the names. */
 export interface ServerConfig {
@@ -67,6 +74,11 @@ export interface ServerConfig {
    * longest is closed with TooManyConnections, so idle connections cannot keep newcomers out.
    */
   maxPendingConnections: number;
+  /**
+   * Browser pages (by their Origin header) allowed to open a WebSocket; others are closed with
+   * OriginNotAllowed. Requests with no Origin (bots, tools) are always allowed.
+   */
+  allowedOrigins: OriginPolicy;
   /** Simulated bad network on every connection, each way (development and tests only). */
   simLatencyMs: number;
   simJitterMs: number;
@@ -109,6 +121,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxConnections: 10_000,
   maxConnectionsPerIp: 5_000,
   maxPendingConnections: 1_000,
+  allowedOrigins: parseOriginPolicy(DEFAULT_ALLOWED_ORIGINS),
   simLatencyMs: 0,
   simJitterMs: 0,
   simLossPercent: 0,
@@ -152,6 +165,8 @@ interface OptionSpec {
   flag: string;
   env: string;
   help: string;
+  /** A flag that may stand alone (meaning true), or take true/false as its value. */
+  isBoolean: boolean;
   apply(config: ServerConfig, raw: string, name: string): void;
   /** The option's value in `config`, as typed on the command line. */
   show(config: ServerConfig): string;
@@ -168,6 +183,7 @@ function simple<K extends keyof ServerConfig>(
     flag,
     env,
     help,
+    isBoolean: parse === bool,
     apply: (config, raw, name) => {
       config[key] = parse(raw, name) as ServerConfig[K];
     },
@@ -185,6 +201,7 @@ function size(
     flag,
     env,
     help,
+    isBoolean: false,
     apply: (config, raw, name) => {
       const match = /^(\d+)x(\d+)$/.exec(raw);
       const [w, h] = [Number(match?.[1]), Number(match?.[2])];
@@ -316,6 +333,22 @@ export const OPTIONS: OptionSpec[] = [
     int(1, 1_000_000),
     'connections without Hello yet (the oldest is closed)',
   ),
+  {
+    flag: '--allowed-origins',
+    env: 'ALLOWED_ORIGINS',
+    help: 'browser origins allowed to connect, comma-separated: origins, self, localhost or *',
+    isBoolean: false,
+    apply: (config, raw, name) => {
+      try {
+        config.allowedOrigins = parseOriginPolicy(raw);
+      } catch (error) {
+        throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+    },
+    show: (config) => formatOriginPolicy(config.allowedOrigins),
+  },
   simple(
     'simLatencyMs',
     '--sim-latency-ms',
@@ -359,32 +392,61 @@ export function parseConfig(
     const raw = env[option.env];
     if (raw !== undefined) option.apply(config, raw, option.env);
   }
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg, undefined];
-    const option = OPTIONS.find((o) => o.flag === flag);
-    if (!option) throw new Error(`unknown option ${arg} (try --help)`);
-    let raw = inline;
-    if (raw === undefined) {
-      const next = argv[i + 1];
-      const isBooleanFlag = ['--checksums', '--allow-uws-fallback', '--eat-pellets'].includes(flag);
-      if (next !== undefined && !(isBooleanFlag && next.startsWith('--'))) {
-        raw = next;
-        i++;
-      } else if (isBooleanFlag) {
-        raw = 'true';
-      } else {
-        throw new Error(`${flag} needs a value`);
-      }
-    }
-    option.apply(config, raw, flag);
-  }
+  for (const { option, flag, raw } of readFlags(argv)) option.apply(config, raw, flag);
   if (config.viewWidth > config.worldWidth * 4 || config.viewHeight > config.worldHeight * 4) {
     throw new Error('view is more than four times the world: check --view and --world');
   }
   return config;
+}
+
+/** One flag as given on the command line, with its value (`'true'` for a boolean flag alone). */
+interface FlagValue {
+  option: OptionSpec;
+  flag: string;
+  raw: string;
+}
+
+/**
+ * Splits argv with node:util parseArgs, which handles `--flag value`, `--flag=value` and `--`.
+ * Its tokens are read here rather than its `values`: strict mode would refuse `--eat-pellets false`
+ * and `--eat-pellets=false` (a boolean there takes no value), which the server has always taken,
+ * and its messages would not name the option as ours do.
+ */
+function readFlags(argv: readonly string[]): FlagValue[] {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: Object.fromEntries(
+      OPTIONS.map((o) => [o.flag.slice(2), { type: o.isBoolean ? 'boolean' : 'string' }] as const),
+    ),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const flags: FlagValue[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token === undefined) continue;
+    if (token.kind !== 'option') {
+      const arg = token.kind === 'positional' ? token.value : '--';
+      throw new Error(`unknown option ${arg} (try --help)`);
+    }
+    const option = OPTIONS.find((o) => o.flag === token.rawName);
+    if (!option) throw new Error(`unknown option ${token.rawName} (try --help)`);
+    let raw = token.value;
+    if (raw === undefined && option.isBoolean) {
+      // `--checksums false`: parseArgs leaves the word as a positional right after the flag.
+      const next = tokens[i + 1];
+      if (next?.kind === 'positional') {
+        raw = next.value;
+        i++;
+      } else {
+        raw = 'true';
+      }
+    }
+    if (raw === undefined) throw new Error(`${option.flag} needs a value`);
+    flags.push({ option, flag: option.flag, raw });
+  }
+  return flags;
 }
 
 export function usage(): string {

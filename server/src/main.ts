@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseConfig, usage } from './config.js';
-import { createLogger, errorFields } from './log.js';
+import { createLogger, createPrettyLogger, errorFields } from './log.js';
 import { startServer } from './server.js';
 // The one place the server names games: engine code never imports one.
 import { serverGames } from '../../games/server.js';
@@ -21,7 +21,16 @@ try {
   process.exit(2);
 }
 
-const log = createLogger(config.logLevel);
+// JSON lines for operators; `npm run dev` (npm names the script it runs) prints them
+// human-readable. LOG_FORMAT=json|pretty chooses either way.
+const logFormat =
+  process.env.LOG_FORMAT ?? (process.env.npm_lifecycle_event === 'dev' ? 'pretty' : 'json');
+if (logFormat !== 'json' && logFormat !== 'pretty') {
+  process.stderr.write(`tickwire: LOG_FORMAT must be json or pretty, not "${logFormat}"\n`);
+  process.exit(2);
+}
+const log =
+  logFormat === 'pretty' ? createPrettyLogger(config.logLevel) : createLogger(config.logLevel);
 if (config.staticDir !== '' && !existsSync(config.staticDir)) {
   log.warn('client not built: serving no page', {
     staticDir: config.staticDir,
@@ -37,6 +46,7 @@ try {
     if (isStopping) return;
     isStopping = true;
     log.info('shutting down', { signal });
+    log.flush();
     server.stop();
     // Let the close frames go out before the process ends.
     setTimeout(() => process.exit(0), 200).unref();
@@ -45,5 +55,6 @@ try {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 } catch (error) {
   log.error('failed to start', errorFields(error));
+  log.flush();
   process.exit(1);
 }

@@ -9,6 +9,7 @@ import { Room } from './room/room.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
 import { withSimulatedNetwork } from './transport/simulated-network.js';
 import { collectMetrics } from './metrics/report.js';
+import { formatOriginPolicy } from './net/origin-policy.js';
 
 export interface RunningServer {
   readonly port: number;
@@ -77,6 +78,7 @@ export async function startServer(
     maxPayloadBytes: config.maxPayloadBytes,
     maxBackpressureBytes: config.maxBackpressureBytes,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
+    allowedOrigins: config.allowedOrigins,
   });
   room.start();
   log.info('listening', {
@@ -88,6 +90,7 @@ export async function startServer(
     view: `${config.viewWidth}x${config.viewHeight}`,
     checksums: config.checksums,
     serving: config.staticDir || null,
+    allowedOrigins: formatOriginPolicy(config.allowedOrigins),
   });
   return {
     port: transport.port,

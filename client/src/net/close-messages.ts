@@ -34,6 +34,8 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
     'The server has too many connections right now. Try again in a little while.',
   [CloseCode.TooManyConnectionsFromAddress]:
     'Too many connections are open from your network address. Close other tabs or games on this server, then try again.',
+  [CloseCode.OriginNotAllowed]:
+    'The server does not accept connections from pages on this website. Open the game from the address its operator gives, or ask them to allow this one.',
 };
 
 /** Standard WebSocket close codes (RFC 6455 section 7.4.1) a player may meet. */

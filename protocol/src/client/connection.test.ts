@@ -221,6 +221,21 @@ describe('Connection', () => {
     ]);
   });
 
+  it('acknowledges from the snapshot callback when its timers are throttled (a hidden tab)', () => {
+    const { socket } = join();
+    expect(socket.inputs()).toHaveLength(1);
+    // 3 s of snapshots at 30 Hz while no timer fires: the clock moves, the scheduler does not.
+    for (let tick = 101; tick <= 190; tick++) {
+      scheduler.nowMs += 1000 / 30;
+      socket.serverSends(encodeSnapshot(fullSnapshot(tick)));
+    }
+    const inputs = socket.inputs();
+    // One Input at least every 500 ms of snapshots, each acknowledging the newest tick.
+    expect(inputs.length).toBeGreaterThanOrEqual(6);
+    expect(inputs.length).toBeLessThanOrEqual(7);
+    expect(inputs.at(-1)?.ackTick).toBeGreaterThanOrEqual(175);
+  });
+
   it('sends any change at once by default', () => {
     const { socket, connection } = join();
     scheduler.advance(20);

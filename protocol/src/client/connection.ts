@@ -96,6 +96,8 @@ function anyChange(sent: Readonly<Controls>, now: Readonly<Controls>): boolean {
 /** Pings sent quickly after joining, so clock sync has samples within a second. */
 const EARLY_PINGS = 5;
 const EARLY_PING_INTERVAL_MS = 200;
+/** An Input this late (ms since the last) is sent from the snapshot callback: see #onSnapshot. */
+const LATE_INPUT_MS = 500;
 /** WebSocket.OPEN. */
 const READY_STATE_OPEN = 1;
 /** Close code this client uses when the player leaves. */
@@ -317,7 +319,13 @@ export class Connection {
     } catch (error) {
       if (!(error instanceof ReplicaError)) throw error;
       this.#onReplicaError(error);
+      return;
     }
+    // Browsers throttle a hidden tab's timers (to once a second, and to once a minute after a few
+    // minutes), but not its message callbacks. The server closes a client that has acknowledged
+    // nothing for --slow-consumer-ms (PROTOCOL.md 7.1: an Input at least once a second), so when
+    // the input timer is late, the snapshot that just arrived sends the acknowledgement itself.
+    if (this.#nowMs() - this.#lastInputAtMs >= LATE_INPUT_MS) this.#sendInput();
   }
 
   #onReplicaError(error: ReplicaError): void {

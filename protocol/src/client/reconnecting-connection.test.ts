@@ -149,7 +149,11 @@ describe('ReconnectingConnection', () => {
   });
 
   it('does not retry when retrying cannot help', () => {
-    for (const code of [CloseCode.SessionReplaced, CloseCode.UnsupportedVersion]) {
+    for (const code of [
+      CloseCode.SessionReplaced,
+      CloseCode.UnsupportedVersion,
+      CloseCode.OriginNotAllowed,
+    ]) {
       FakeWebSocket.instances = [];
       const c = start();
       joinAs(7, 't');

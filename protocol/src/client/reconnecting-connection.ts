@@ -38,6 +38,7 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.SubprotocolRequired,
   CloseCode.FrameTooLarge,
   CloseCode.SessionReplaced,
+  CloseCode.OriginNotAllowed,
 ]);
 
 /**

@@ -70,5 +70,12 @@ export const CloseCode = {
    * before any Welcome. Close other connections (tabs, bots) or retry later, with backoff.
    */
   TooManyConnectionsFromAddress: 4013,
+  /**
+   * The upgrade came from a browser page whose `Origin` the server does not allow
+   * (`--allowed-origins`; by default the server's own page and localhost). Sent right after the
+   * upgrade, with no Kick; the reason names the origin. Retrying cannot help: the page must be
+   * served from an allowed origin, or the operator must allow this one.
+   */
+  OriginNotAllowed: 4014,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -268,6 +268,8 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
         this.logic.applyInput(entity as AnyEntityOf<G>, input.controls as InputOf<G>, tick);
         session.appliedInputSeq = input.seq;
         session.pendingInput = null;
+        // Before the Resync check: an acknowledgement proves the client reads, Resync or not.
+        session.unacked.acknowledge(session.pendingAckTick);
       }
       if (session.isResyncRequested) {
         session.sync.reset();
@@ -284,12 +286,14 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     for (const session of this.#sessions.values()) {
       if (session.phase !== 'playing') continue;
       const outcome = this.#sender.send(session, tick, startMs);
-      if (outcome === 'too-slow') {
+      if (outcome === 'too-slow' || outcome === 'unacknowledged') {
         const ms = this.#config.slowConsumerMs;
         this.#kicker.kick(
           session,
           CloseCode.SlowConsumer,
-          `no snapshot could be sent for ${ms} ms`,
+          outcome === 'too-slow'
+            ? `no snapshot could be sent for ${ms} ms`
+            : `no snapshot acknowledged for ${ms} ms`,
         );
       } else if (outcome === 'dropped') {
         this.#log.error(

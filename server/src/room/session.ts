@@ -37,6 +37,8 @@ export class Session {
   appliedInputSeq = 0;
   /** When this client's snapshots started being skipped (backpressure), or null. */
   skippingSinceMs: number | null = null;
+  /** The snapshots sent and not acknowledged yet: how far behind its reading the client is. */
+  readonly unacked = new UnackedTicks();
 
   snapshotsSent = 0;
   snapshotsSkipped = 0;
@@ -47,5 +49,76 @@ export class Session {
     this.addressKey = addressKey(connection.remoteAddress);
     this.openedAtMs = nowMs;
     this.rate = new RateLimiter(ratePerSec, burst, nowMs);
+  }
+}
+
+/**
+ * The snapshots sent to one client and not acknowledged yet, oldest first, with when each was
+ * sent. The oldest one's age says how long the client has had a snapshot it has not read: the
+ * kernel's socket buffers hide a stopped reader from the send buffer for minutes, its
+ * acknowledgements do not (PROTOCOL.md 7.2, "Slow readers"). Short in practice: the sender stops
+ * sending (and so adding here) once the oldest is a second old.
+ *
+ * Only a client that sends Inputs acknowledges anything: one that never has (a spectator, allowed
+ * by PROTOCOL.md 7.1) is not watched, and nothing is kept for it.
+ */
+export class UnackedTicks {
+  #ticks = new Uint32Array(64);
+  #sentAtMs = new Float64Array(64);
+  /** Index of the oldest entry, and how many there are (a ring over both arrays). */
+  #head = 0;
+  #count = 0;
+  #ackedTick = 0;
+  #newestSentTick = 0;
+  #isWatching = false;
+
+  /** When the oldest snapshot not acknowledged was sent, or null when every one sent is. */
+  get oldestSentAtMs(): number | null {
+    return this.#count === 0 ? null : (this.#sentAtMs[this.#head] as number);
+  }
+
+  /** The oldest tick sent and not acknowledged, or 0 when every one sent is acknowledged. */
+  get oldestTick(): number {
+    return this.#count === 0 ? 0 : (this.#ticks[this.#head] as number);
+  }
+
+  /** A snapshot of `tick` was sent at `nowMs` (ticks increase). */
+  sent(tick: number, nowMs: number): void {
+    this.#newestSentTick = tick;
+    if (!this.#isWatching) return;
+    if (this.#count === this.#ticks.length) this.#grow();
+    const at = (this.#head + this.#count) % this.#ticks.length;
+    this.#ticks[at] = tick;
+    this.#sentAtMs[at] = nowMs;
+    this.#count++;
+  }
+
+  /**
+   * An Input arrived acknowledging `tick` (0: none applied yet): the client read every snapshot
+   * up to it. Any tick counts, even one its ClientSync no longer holds as a baseline: this is
+   * about reading, not about deltas. A tick never sent proves nothing and is ignored. From the
+   * first Input on, the client is watched.
+   */
+  acknowledge(tick: number): void {
+    this.#isWatching = true;
+    if (tick <= this.#ackedTick || tick > this.#newestSentTick) return;
+    this.#ackedTick = tick;
+    while (this.#count > 0 && (this.#ticks[this.#head] as number) <= tick) {
+      this.#head = (this.#head + 1) % this.#ticks.length;
+      this.#count--;
+    }
+  }
+
+  #grow(): void {
+    const length = this.#ticks.length;
+    const ticks = new Uint32Array(length * 2);
+    const sentAtMs = new Float64Array(length * 2);
+    for (let i = 0; i < this.#count; i++) {
+      ticks[i] = this.#ticks[(this.#head + i) % length] as number;
+      sentAtMs[i] = this.#sentAtMs[(this.#head + i) % length] as number;
+    }
+    this.#ticks = ticks;
+    this.#sentAtMs = sentAtMs;
+    this.#head = 0;
   }
 }

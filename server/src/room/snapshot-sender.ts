@@ -16,10 +16,15 @@ import type { Session } from './session.js';
 /** What happened to one client's snapshot this tick. */
 export type SendOutcome =
   | 'sent'
-  /** Its send buffer was over the skip threshold: nothing sent this tick. */
+  /**
+   * Its send buffer was over the skip threshold, or it has not acknowledged a snapshot sent
+   * over UNACKED_SKIP_MS ago: nothing sent this tick.
+   */
   | 'skipped'
   /** Skipped continuously for longer than slowConsumerMs: the room should close it. */
   | 'too-slow'
+  /** A snapshot sent over slowConsumerMs ago is still unacknowledged: the room should close it. */
+  | 'unacknowledged'
   /** uWS dropped the frame (the stream may be corrupt): the room should close it. */
   | 'dropped'
   /**
@@ -33,6 +38,23 @@ type SenderConfig = Pick<
   ServerConfig,
   'viewWidth' | 'viewHeight' | 'checksums' | 'snapshotMode' | 'snapshotSkipBytes' | 'slowConsumerMs'
 >;
+
+/**
+ * A client that has not acknowledged a snapshot sent this long ago is not reading it: it is
+ * sent nothing more until it acknowledges (PROTOCOL.md 7.2, "Slow readers"). The kernel's socket
+ * buffers absorb megabytes before the send buffer sees a byte, so without this a stopped reader
+ * is noticed minutes late and, when it reads again, gets minutes of stale snapshots. Only a
+ * client that has sent an Input is judged so (session.ts, UnackedTicks).
+ *
+ * Why 1000 ms: a reading client's oldest unacknowledged snapshot is about one Input interval plus
+ * one round trip old (50 + 300 ms at 150 ms each way with the reference client's 20 Hz Inputs), so
+ * it is never skipped. A background tab, whose timers browsers throttle to 1 Hz, acknowledges once
+ * a second: it may be skipped for the few hundred ms of each second past the bound (it draws
+ * nothing meanwhile), and is never closed: each Input acknowledges what had reached it, and
+ * sending resumes. Past this age its acknowledged baseline is 30 ticks old at 30 Hz, about the
+ * oldest a delta may use (MAX_DELTA_AGE), so what it would get instead is mostly full snapshots.
+ */
+export const UNACKED_SKIP_MS = 1000;
 
 /**
  * Sends each playing client its snapshot for the tick: skips slow readers (far below uWS's
@@ -65,11 +87,18 @@ export class SnapshotSender {
   send(session: Session, tick: number, nowMs: number): SendOutcome {
     const { connection } = session;
     if (!connection.isOpen) return 'closing';
-    if (connection.bufferedBytes() > this.#config.snapshotSkipBytes) {
+    const { slowConsumerMs } = this.#config;
+    const oldestUnackedSentAtMs = session.unacked.oldestSentAtMs;
+    const unackedMs = oldestUnackedSentAtMs === null ? 0 : nowMs - oldestUnackedSentAtMs;
+    if (
+      connection.bufferedBytes() > this.#config.snapshotSkipBytes ||
+      unackedMs > UNACKED_SKIP_MS
+    ) {
       session.snapshotsSkipped++;
       this.counters.snapshotsSkipped++;
       session.skippingSinceMs ??= nowMs;
-      return nowMs - session.skippingSinceMs > this.#config.slowConsumerMs ? 'too-slow' : 'skipped';
+      if (unackedMs > slowConsumerMs) return 'unacknowledged';
+      return nowMs - session.skippingSinceMs > slowConsumerMs ? 'too-slow' : 'skipped';
     }
     session.skippingSinceMs = null;
     let frame = this.#broadcast;
@@ -87,6 +116,7 @@ export class SnapshotSender {
       frame = this.#writer.write(delta, this.#world, this.#state);
     }
     if (connection.send(frame) === SendStatus.Dropped) return 'dropped';
+    session.unacked.sent(tick, nowMs);
     session.snapshotsSent++;
     session.bytesSent += frame.byteLength;
     this.counters.snapshotsSent++;

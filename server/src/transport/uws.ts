@@ -5,6 +5,7 @@ import uWS from 'uWebSockets.js';
 import { LEGACY_SUBPROTOCOLS, SUBPROTOCOL, WEBSOCKET_PATH, CloseCode } from '@tickwire/protocol';
 import type { Connection, ConnectionHandler, SendStatus } from './types.js';
 import type { StaticFile } from '../http/static-files.js';
+import { isOriginAllowed, type OriginPolicy } from '../net/origin-policy.js';
 
 export interface UwsBuild {
   /** 'native' (the C++ uWS core) or 'fallback' (the package's slow ws-based emulation). */
@@ -52,6 +53,8 @@ export interface UwsServerOptions {
   maxPayloadBytes: number;
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
+  /** Browser pages allowed to connect; others are closed with OriginNotAllowed on open. */
+  allowedOrigins: OriginPolicy;
   /** An HTTP handler threw (it was answered 500): for the log. */
   onHttpError?(url: string, error: unknown): void;
 }
@@ -64,6 +67,8 @@ export interface UwsServer {
 
 interface SocketData {
   hasSubprotocol: boolean;
+  /** The Origin header of a browser page the policy refuses; null when allowed. */
+  refusedOrigin: string | null;
   remoteAddress: string;
   connection: UwsConnection | null;
 }
@@ -198,6 +203,9 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
       const key = req.getHeader('sec-websocket-key');
       const offered = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
+      const origin = req.getHeader('origin');
+      const host = req.getHeader('host');
+      const refusedOrigin = isOriginAllowed(options.allowedOrigins, origin, host) ? null : origin;
       const protocols = offered
         .split(',')
         .map((p) => p.trim())
@@ -207,12 +215,13 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
       const known = [SUBPROTOCOL, ...LEGACY_SUBPROTOCOLS].find((p) => protocols.includes(p));
       const hasSubprotocol = known !== undefined;
       const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
-      // Without a known subprotocol the upgrade still completes, so the client can be told why
-      // with close code SubprotocolRequired instead of a bare HTTP error. A client that offered
-      // only unknown ones (a later version, say) gets its first one echoed: browsers and `ws`
-      // fail a handshake whose answer names none of those offered, before any close code.
+      // Without a known subprotocol, or from a refused origin, the upgrade still completes, so the
+      // client can be told why with a close code instead of a bare HTTP error (which a browser
+      // reports only as 1006, with no reason). A client that offered only unknown subprotocols
+      // (a later version, say) gets its first one echoed: browsers and `ws` fail a handshake
+      // whose answer names none of those offered, before any close code.
       res.upgrade<SocketData>(
-        { hasSubprotocol, remoteAddress, connection: null },
+        { hasSubprotocol, refusedOrigin, remoteAddress, connection: null },
         key,
         known ?? protocols[0] ?? '',
         extensions,
@@ -222,6 +231,14 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
 
     open: (ws) => {
       const data = ws.getUserData();
+      if (data.refusedOrigin !== null) {
+        // Before the room sees it: a refused page never counts against any connection limit.
+        ws.end(
+          CloseCode.OriginNotAllowed,
+          truncateReason(`origin ${data.refusedOrigin} is not allowed (--allowed-origins)`),
+        );
+        return;
+      }
       if (!data.hasSubprotocol) {
         ws.end(CloseCode.SubprotocolRequired, `offer the WebSocket subprotocol ${SUBPROTOCOL}`);
         return;
