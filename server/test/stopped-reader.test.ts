@@ -97,8 +97,9 @@ async function closesStoppedReader(keepsSendingInputs: boolean): Promise<void> {
       }),
     );
 
+    // Not closed early. (The upper bound is the waitFor deadline above: the close is an event
+    // waited for, not a time measured after the fact.)
     expect(closedAfterMs).toBeGreaterThan(SLOW_CONSUMER_MS - 200);
-    expect(closedAfterMs).toBeLessThan(CLOSE_DEADLINE_MS);
     expect(stopped.closeCode).toBe(CloseCode.SlowConsumer);
     expect(stopped.kick?.closeCode).toBe(CloseCode.SlowConsumer);
     // At most about a second of snapshots waited for it (a few ticks of slack), not minutes.
