@@ -1,5 +1,5 @@
 // Bundles the server into one ESM file. The protocol package is inlined from its TypeScript
-// sources; runtime dependencies (the native uWS addon, msgpackr, pino and pino-pretty) stay
+// sources; runtime dependencies (the native uWS addon, msgpackr, pino, pino-pretty and prom-client) stay
 // external: they are resolved from node_modules at run time, as installed.
 import { build } from 'esbuild';
 
@@ -11,7 +11,7 @@ await build({
   format: 'esm',
   target: 'node20',
   conditions: ['source'],
-  external: ['uWebSockets.js', 'msgpackr', 'pino', 'pino-pretty'],
+  external: ['uWebSockets.js', 'msgpackr', 'pino', 'pino-pretty', 'prom-client'],
   sourcemap: true,
   logLevel: 'warning',
 });

@@ -79,6 +79,13 @@ export interface ServerConfig {
    * OriginNotAllowed. Requests with no Origin (bots, tools) are always allowed.
    */
   allowedOrigins: OriginPolicy;
+  /**
+   * The operator port (node:http): /healthz and /metrics for HTTP/1.0 health checkers and
+   * scrapers kept off the public port. null: none, and /metrics is served on the game port.
+   */
+  adminPort: number | null;
+  /** Address the operator port listens on; '' = the same as host. */
+  adminHost: string;
   /** Simulated bad network on every connection, each way (development and tests only). */
   simLatencyMs: number;
   simJitterMs: number;
@@ -122,6 +129,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxConnectionsPerIp: 5_000,
   maxPendingConnections: 1_000,
   allowedOrigins: parseOriginPolicy(DEFAULT_ALLOWED_ORIGINS),
+  adminPort: null,
+  adminHost: '',
   simLatencyMs: 0,
   simJitterMs: 0,
   simLossPercent: 0,
@@ -348,6 +357,26 @@ export const OPTIONS: OptionSpec[] = [
       }
     },
     show: (config) => formatOriginPolicy(config.allowedOrigins),
+  },
+  {
+    flag: '--admin-port',
+    env: 'ADMIN_PORT',
+    help: 'operator port for /healthz and /metrics (HTTP/1.0 too); moves /metrics off the game port',
+    isBoolean: false,
+    apply: (config, raw, name) => {
+      config.adminPort = raw === 'off' ? null : (int(0, 65535)(raw, name) as number);
+    },
+    show: (config) => (config.adminPort === null ? 'off' : String(config.adminPort)),
+  },
+  {
+    flag: '--admin-host',
+    env: 'ADMIN_HOST',
+    help: 'address the operator port listens on',
+    isBoolean: false,
+    apply: (config, raw) => {
+      config.adminHost = raw;
+    },
+    show: (config) => config.adminHost || 'same as --host',
   },
   simple(
     'simLatencyMs',

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isSimulating } from '@tickwire/protocol';
 import type { LinkConditions } from '@tickwire/protocol';
 import { loadStaticFiles } from './http/static-files.js';
@@ -8,11 +9,26 @@ import type { Game } from './game/game.js';
 import { Room } from './room/room.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
 import { withSimulatedNetwork } from './transport/simulated-network.js';
-import { collectMetrics } from './metrics/report.js';
+import { ServerMetrics } from './metrics/prometheus.js';
 import { formatOriginPolicy } from './net/origin-policy.js';
+import { startAdminServer, type AdminServer } from './http/admin-server.js';
+
+/** The server package's version (its package.json sits one level above src/ and dist/ alike). */
+function serverVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 export interface RunningServer {
   readonly port: number;
+  /** The operator port (--admin-port), or null when there is none. */
+  readonly adminPort: number | null;
   readonly room: Room;
   /** Stops the tick, closes every client with ServerShutdown and stops listening. */
   stop(): void;
@@ -43,7 +59,19 @@ export async function startServer(
   log.info('uWebSockets.js loaded', { ...build });
   if (build.kind === 'fallback') log.warn('running on the uWS fallback: expect far lower capacity');
 
-  const room = new Room({ config, game, clock: systemClock, schedule: systemSchedule, log });
+  const metrics = new ServerMetrics({
+    version: serverVersion(),
+    uwsBuild: `${build.packageName}@${build.packageVersion} (${build.kind})`,
+  });
+  const room = new Room({
+    config,
+    game,
+    clock: systemClock,
+    schedule: systemSchedule,
+    log,
+    tickTimings: metrics.tickTimings(game.spec.name),
+  });
+  metrics.addRoom(room);
   const staticFiles = config.staticDir === '' ? null : loadStaticFiles(config.staticDir);
   const startedAtMs = Date.now();
   const link: LinkConditions = {
@@ -54,6 +82,28 @@ export async function startServer(
   if (isSimulating(link)) {
     log.warn('simulating a bad network on every connection (testing only)', { ...link });
   }
+  const health = (): unknown => ({
+    status: 'ok',
+    tick: room.currentTick,
+    game: game.spec.name,
+    players: room.playerCount,
+    connections: room.sessionCount,
+    uptimeMs: Date.now() - startedAtMs,
+  });
+  const onHttpError = (url: string, error: unknown): void =>
+    log.error('HTTP handler failed', { url, ...errorFields(error) });
+  // With an operator port, /metrics lives there only; /healthz stays on the game port too, for
+  // the load balancer in front of it.
+  const admin: AdminServer | null =
+    config.adminPort === null
+      ? null
+      : await startAdminServer({
+          host: config.adminHost || config.host,
+          port: config.adminPort,
+          health,
+          metrics: () => metrics.render(),
+          onError: onHttpError,
+        });
   const transport = await startUwsServer({
     host: config.host,
     port: config.port,
@@ -61,29 +111,20 @@ export async function startServer(
       ? withSimulatedNetwork(room, link, systemClock, systemSchedule)
       : room,
     staticFiles,
-    health: () => ({
-      status: 'ok',
-      tick: room.currentTick,
-      game: game.spec.name,
-      players: room.playerCount,
-      connections: room.sessionCount,
-      uptimeMs: Date.now() - startedAtMs,
-    }),
-    metrics: (reset) => {
-      const metrics = collectMetrics(room, config);
-      if (reset) room.resetTimings();
-      return metrics;
-    },
-    onHttpError: (url, error) => log.error('HTTP handler failed', { url, ...errorFields(error) }),
+    health,
+    metrics: admin ? null : () => metrics.render(),
+    onHttpError,
     maxPayloadBytes: config.maxPayloadBytes,
     maxBackpressureBytes: config.maxBackpressureBytes,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
     allowedOrigins: config.allowedOrigins,
   });
+  metrics.countKicksFrom(() => transport.refusedByCode);
   room.start();
   log.info('listening', {
     port: transport.port,
     url: `http://localhost:${transport.port}`,
+    adminPort: admin?.port ?? null,
     game: game.spec.name,
     tickHz: config.tickHz,
     world: `${config.worldWidth}x${config.worldHeight}`,
@@ -94,11 +135,13 @@ export async function startServer(
   });
   return {
     port: transport.port,
+    adminPort: admin?.port ?? null,
     room,
     stop() {
       room.stop();
       room.closeAll('the server is shutting down');
       transport.stopListening();
+      void admin?.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, SUBPROTOCOL } from '@tickwire/protocol';
 import { MAX_LINES_PER_KIND_PER_SECOND } from '../src/log.js';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { scrapeMetrics, startServer, type ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/test-client.js';
 
 // Issue 10, structured logs: a flood of bad clients, each kicked with 4000, must not become a
@@ -28,16 +28,10 @@ function badClient(url: string): Promise<number> {
   });
 }
 
-/** Kicks with code 4000 as /metrics reports them (its JSON form, or Prometheus text). */
+/** Kicks with code 4000 as /metrics reports them. */
 async function kicksCounted(url: string): Promise<number> {
-  const body = await (await fetch(`${url}/metrics`)).text();
-  try {
-    const metrics = JSON.parse(body) as { counters?: { kicks?: Record<string, number> } };
-    return metrics.counters?.kicks?.[String(CloseCode.MalformedFrame)] ?? 0;
-  } catch {
-    const match = /^\w*kick\w*\{[^}]*code="4000"[^}]*\}\s+(\d+)/m.exec(body);
-    return match ? Number(match[1]) : 0;
-  }
+  const metrics = await scrapeMetrics(url);
+  return metrics.value('tickwire_kicks_total', { code: String(CloseCode.MalformedFrame) });
 }
 
 interface LogLine {

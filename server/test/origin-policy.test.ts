@@ -8,7 +8,7 @@ import {
   decodeServerMessage,
   encodeHello,
 } from '@tickwire/protocol';
-import { startServer, type ServerProcess } from './support/server-process.js';
+import { scrapeMetrics, startServer, type ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/test-client.js';
 
 // Issue 10, defect 7: the WebSocket upgrade accepted any Origin. Against the real server: a page
@@ -86,6 +86,14 @@ describe('origin policy (real server)', () => {
     for (const origin of ['http://localhost:5173', 'http://127.0.0.1:8080', null]) {
       expect(await connect(wsUrl, origin), String(origin)).toMatchObject({ isWelcomed: true });
     }
+    // Refused before any room sees them, and still counted for the operator.
+    const metrics = await scrapeMetrics(wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, ''));
+    expect(
+      metrics.value('tickwire_kicks_total', {
+        code: String(CloseCode.OriginNotAllowed),
+        reason: 'OriginNotAllowed',
+      }),
+    ).toBe(2);
   });
 
   it('--allowed-origins replaces the default with its list', async () => {

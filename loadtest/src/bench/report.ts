@@ -32,7 +32,8 @@ export function combineRuns(runs: RunResult[]): Figures {
       key === 'disconnects' ||
       key === 'decodeErrors' ||
       key === 'desyncs' ||
-      key === 'snapshotsSkipped';
+      key === 'snapshotsSkipped' ||
+      key === 'ticksSkipped';
     out[key] = isCount
       ? values.reduce((a, b) => a + b, 0)
       : (values[Math.floor((values.length - 1) / 2)] as number);
@@ -53,7 +54,7 @@ const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(dig
 /** A markdown table: each figure for tickwire, the baseline and their ratio. */
 export function formatTable(records: BenchRecord[]): string {
   const rows: string[] = [
-    '| N | system | bytes/client/s | B/entity-update | B/record | CPU µs/client-tick | tick p50 / p99 ms | tick interval p99 ms | inter-arrival p50 / p99 ms | ticks/s | RSS MB | KB/conn | disconnects / decode errors / desyncs | skipped snapshots | generator CPU % |',
+    '| N | system | bytes/client/s | B/entity-update | B/record | CPU µs/client-tick | tick p50 / p99 ms | tick interval p99 ms | inter-arrival p50 / p99 ms | ticks/s (skipped) | RSS MB | KB/conn | disconnects / decode errors / desyncs | skipped snapshots | generator CPU % |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of records) {
@@ -62,7 +63,7 @@ export function formatTable(records: BenchRecord[]): string {
       ['baseline (full msgpack broadcast)', r.baseline],
     ] as const) {
       rows.push(
-        `| ${r.clients} | ${name} | ${f(x.bytesPerClientPerSec, 0)} | ${f(x.bytesPerEntityUpdate, 2)} | ${f(x.bytesPerRecord, 1)} | ${f(x.cpuMicrosPerClientTick, 2)} | ${f(x.tickP50Ms, 2)} / ${f(x.tickP99Ms, 2)} | ${f(x.tickIntervalP99Ms, 2)} | ${f(x.interArrivalP50Ms)} / ${f(x.interArrivalP99Ms)} | ${f(x.ticksPerSec, 1)} | ${f(x.rssMB, 0)} | ${f(x.kbPerConnection, 1)} | ${x.disconnects} / ${x.decodeErrors} / ${x.desyncs} | ${x.snapshotsSkipped} | ${f(x.generatorCpuPercent, 0)} |`,
+        `| ${r.clients} | ${name} | ${f(x.bytesPerClientPerSec, 0)} | ${f(x.bytesPerEntityUpdate, 2)} | ${f(x.bytesPerRecord, 1)} | ${f(x.cpuMicrosPerClientTick, 2)} | ${f(x.tickP50Ms, 2)} / ${f(x.tickP99Ms, 2)} | ${f(x.tickIntervalP99Ms, 2)} | ${f(x.interArrivalP50Ms)} / ${f(x.interArrivalP99Ms)} | ${f(x.ticksPerSec, 1)} (${x.ticksSkipped}) | ${f(x.rssMB, 0)} | ${f(x.kbPerConnection, 1)} | ${x.disconnects} / ${x.decodeErrors} / ${x.desyncs} | ${x.snapshotsSkipped} | ${f(x.generatorCpuPercent, 0)} |`,
       );
     }
     const q = r.ratios;

@@ -1,6 +1,11 @@
 import { BENCH_GAME, Fleet } from './fleet.js';
 import { percentile } from './stats.js';
 import { processCpuMicros, processRssBytes, startBenchServer } from './server-process.js';
+import {
+  quantileBetween,
+  scrapeMetrics,
+  type MetricsScrape,
+} from '../../../server/src/process/metrics-scrape.js';
 
 export type SnapshotMode = 'delta' | 'broadcast';
 
@@ -21,6 +26,8 @@ export interface RunResult {
   interArrivalP50Ms: number;
   interArrivalP99Ms: number;
   ticksPerSec: number;
+  /** Ticks the server's loop dropped in the window because it fell behind. */
+  ticksSkipped: number;
   /** Share of the server's CPU spent in the kernel (socket sends and, on loopback, the peer's TCP receive path). */
   serverSystemCpuShare: number;
   rssMB: number;
@@ -49,18 +56,14 @@ export interface RunOptions {
   log: (line: string) => void;
 }
 
-interface ServerMetrics {
-  tick: number;
-  serverTimeMs: number;
-  cpuMicros: { user: number; system: number };
-  tickMs: { p50: number; p99: number };
-  tickIntervalMs: { p99: number };
-  counters: { snapshotsSkipped: number };
-}
-
-async function fetchMetrics(port: number, reset: boolean): Promise<ServerMetrics> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics${reset ? '?reset=1' : ''}`);
-  return (await res.json()) as ServerMetrics;
+/** Seconds of a tick histogram's q-quantile over the window, in milliseconds. */
+function windowQuantileMs(
+  before: MetricsScrape,
+  after: MetricsScrape,
+  histogram: string,
+  q: number,
+): number {
+  return quantileBetween(before, after, histogram, q) * 1000;
 }
 
 /** Clients that decode and verify the baseline's full-world frames. */
@@ -122,7 +125,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     o.log(`  ${o.mode} N=${o.clients}: joined, warming up ${o.warmupSeconds} s`);
     await sleep(o.warmupSeconds * 1000);
 
-    const before = await fetchMetrics(server.port, true);
+    const before = await scrapeMetrics(server.url);
     const cpuBefore = processCpuMicros(server.pid);
     const genBefore = process.cpuUsage();
     const startedMs = performance.now();
@@ -132,9 +135,13 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     const elapsedSec = (performance.now() - startedMs) / 1000;
     const genCpu = process.cpuUsage(genBefore);
     const cpuMicros = processCpuMicros(server.pid) - cpuBefore;
-    const after = await fetchMetrics(server.port, false);
+    const after = await scrapeMetrics(server.url);
     const rss = processRssBytes(server.pid);
-    const ticks = after.tick - before.tick;
+    const ticks = after.value('tickwire_ticks_total') - before.value('tickwire_ticks_total');
+    const cpuSeconds = (m: MetricsScrape, mode: 'user' | 'system'): number =>
+      m.value(`process_cpu_${mode}_seconds_total`);
+    const userCpu = cpuSeconds(after, 'user') - cpuSeconds(before, 'user');
+    const systemCpu = cpuSeconds(after, 'system') - cpuSeconds(before, 'system');
 
     return {
       mode: o.mode,
@@ -145,27 +152,26 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         window.entityUpdates > 0 ? window.decodedBytes / window.entityUpdates : Number.NaN,
       bytesPerRecord: window.records > 0 ? window.decodedBytes / window.records : Number.NaN,
       cpuMicrosPerClientTick: cpuMicros / (o.clients * ticks),
-      tickP50Ms: after.tickMs.p50,
-      tickP99Ms: after.tickMs.p99,
-      tickIntervalP99Ms: after.tickIntervalMs.p99,
+      // Estimated from the histograms' buckets, as Prometheus does (see TICK_DURATION_BUCKETS_S).
+      tickP50Ms: windowQuantileMs(before, after, 'tickwire_tick_duration_seconds', 0.5),
+      tickP99Ms: windowQuantileMs(before, after, 'tickwire_tick_duration_seconds', 0.99),
+      tickIntervalP99Ms: windowQuantileMs(before, after, 'tickwire_tick_interval_seconds', 0.99),
       interArrivalP50Ms: percentile(window.interArrivalMs, 50),
       interArrivalP99Ms: percentile(window.interArrivalMs, 99),
-      // From the server's own clock: a busy generator reading /metrics late must not skew it.
-      ticksPerSec: ticks / ((after.serverTimeMs - before.serverTimeMs) / 1000),
-      serverSystemCpuShare:
-        (after.cpuMicros.system - before.cpuMicros.system) /
-        Math.max(
-          1,
-          after.cpuMicros.user -
-            before.cpuMicros.user +
-            (after.cpuMicros.system - before.cpuMicros.system),
-        ),
+      // Ticks actually run per wall-clock second between the two scrapes (under overload the
+      // loop skips ticks: the shortfall shows here and in ticksSkipped).
+      ticksPerSec: ticks / ((after.atMs - before.atMs) / 1000),
+      ticksSkipped:
+        after.value('tickwire_ticks_skipped_total') - before.value('tickwire_ticks_skipped_total'),
+      serverSystemCpuShare: systemCpu / Math.max(1e-9, userCpu + systemCpu),
       rssMB: rss / 1024 / 1024,
       kbPerConnection: (rss - idleRss) / 1024 / o.clients,
       disconnects: fleet.disconnects,
       decodeErrors: fleet.decodeErrors,
       desyncs: fleet.desyncs,
-      snapshotsSkipped: after.counters.snapshotsSkipped - before.counters.snapshotsSkipped,
+      snapshotsSkipped:
+        after.value('tickwire_snapshots_skipped_total') -
+        before.value('tickwire_snapshots_skipped_total'),
       verifiedClients,
       generatorCpuPercent: ((genCpu.user + genCpu.system) / 1e6 / elapsedSec) * 100,
       errors: fleet.errors,

@@ -16,7 +16,8 @@ export function pinSelf(core: number): boolean {
  * Starts the real server (real uWebSockets.js, an ephemeral port, no static files) for a
  * benchmark run, pinned to `core` when given, and resolves once it logs "listening". The bench
  * runs the server exactly as an operator does, through a process boundary: it imports only the
- * server's spawner, none of the server's code nor its tests' helpers. Its output is drained, not
+ * server's spawner and the reader of its /metrics (server/src/process/), none of the server's
+ * code nor its tests' helpers. Its output is drained, not
  * kept (a run is long). Extra Node flags for the server only come from BENCH_SERVER_NODE_ARGS,
  * e.g. "--cpu-prof" to profile it under the standard load (NODE_OPTIONS would also reach the
  * generator, and refuses --cpu-prof).

@@ -11,6 +11,8 @@ export interface ServerProcess {
   url: string;
   /** ws://127.0.0.1:PORT/ws */
   wsUrl: string;
+  /** http://127.0.0.1:ADMIN_PORT with --admin-port, else null. */
+  adminUrl: string | null;
   pid: number;
   /** What the server printed (JSON log lines); with keepOutput false, only until "listening". */
   output(): string;
@@ -90,7 +92,8 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerPro
     };
     const untilListening = (chunk: Buffer): void => {
       keep(chunk);
-      const match = /"msg":"listening","port":(\d+)/.exec(output);
+      // The whole line: its later fields (adminPort) may come in the next chunk.
+      const match = /"msg":"listening","port":(\d+)[^\n]*\n/.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.off('exit', onExit);
@@ -104,10 +107,12 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerPro
         child.stdout.on('data', keep);
       }
       const port = Number(match[1]);
+      const adminPort = /"msg":"listening".*?"adminPort":(\d+)/.exec(output)?.[1];
       resolve({
         port,
         url: `http://127.0.0.1:${port}`,
         wsUrl: `ws://127.0.0.1:${port}/ws`,
+        adminUrl: adminPort === undefined ? null : `http://127.0.0.1:${adminPort}`,
         pid: child.pid ?? -1,
         output: () => output,
         stop: async () => {

@@ -10,7 +10,6 @@ import type { Clock, Schedule } from '../loop/clock.js';
 import { createTickLoop, type TickLoop } from '../loop/tick-loop.js';
 import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
-import type { SampleWindow } from '../metrics/samples.js';
 import type { Game, GameLogic } from '../game/game.js';
 import { createGameInstance, type GameInstance } from '../game/game-instance.js';
 import type { World } from '../sim/world.js';
@@ -24,7 +23,7 @@ import { Membership } from './membership.js';
 import { MessageIntake } from './message-intake.js';
 import { Seats } from './seats.js';
 import { Session } from './session.js';
-import { TickTimings } from './tick-timings.js';
+import { TickTimings, UNMEASURED, type TickTimingSink } from './tick-timings.js';
 
 export interface RoomDeps<G extends GameSpec = GameSpec> {
   config: ServerConfig;
@@ -32,6 +31,8 @@ export interface RoomDeps<G extends GameSpec = GameSpec> {
   clock: Clock;
   schedule: Schedule;
   log: Logger;
+  /** Where tick durations and intervals go (the server's metrics); none by default. */
+  tickTimings?: TickTimingSink;
 }
 
 /** WebSocket close code of a client that leaves on purpose. */
@@ -64,14 +65,7 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
   readonly #limits: ConnectionLimits;
   #tick = 0;
 
-  readonly #timings = new TickTimings();
-  readonly tickDurationsMs: SampleWindow = this.#timings.durationsMs;
-  readonly tickIntervalsMs: SampleWindow = this.#timings.intervalsMs;
-
-  /** Clears the timing windows (GET /metrics?reset=1), e.g. at the start of a benchmark window. */
-  resetTimings(): void {
-    this.#timings.clear();
-  }
+  readonly #timings: TickTimings;
 
   /** Snapshots sent, skipped and full; bytes sent; messages received; kicks by close code. */
   get counters(): SnapshotSender['counters'] & {
@@ -90,6 +84,7 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     this.#config = config;
     this.#clock = deps.clock;
     this.#log = deps.log;
+    this.#timings = new TickTimings(deps.tickTimings ?? UNMEASURED);
     this.game = game;
     const reported = new Set<string>();
     this.#instance = createGameInstance(game, config, (field, problem) => {
@@ -144,6 +139,11 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
 
   get loopStats(): TickLoop['stats'] {
     return this.#loop.stats;
+  }
+
+  /** The tick period, 1000 / --tick-hz. */
+  get tickPeriodMs(): number {
+    return 1000 / this.#config.tickHz;
   }
 
   get sessionCount(): number {

@@ -23,6 +23,7 @@ import { createLogger } from '../log.js';
 import { MemoryConnection } from '../transport/memory.js';
 import type { Connection, ConnectionHandler } from '../transport/types.js';
 import { Room } from './room.js';
+import type { TickTimingSink } from './tick-timings.js';
 
 /** The server configuration tests start from: the defaults, serving no files. */
 export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -33,6 +34,7 @@ export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
 export function createTestRoom<G extends GameSpec>(
   game: Game<G>,
   overrides: Partial<ServerConfig> = {},
+  tickTimings?: TickTimingSink,
 ): { room: Room<G>; clock: ManualClock; logs: string[] } {
   const clock = new ManualClock(0);
   const logs: string[] = [];
@@ -42,6 +44,7 @@ export function createTestRoom<G extends GameSpec>(
     clock,
     schedule: clock.schedule,
     log: createLogger('debug', (line) => logs.push(line)),
+    tickTimings,
   });
   return { room, clock, logs };
 }

@@ -1,27 +1,30 @@
-import { SampleWindow } from '../metrics/samples.js';
+/** Where a room reports how long its ticks take and how far apart they start (the metrics' histograms). */
+export interface TickTimingSink {
+  tickDuration(seconds: number): void;
+  tickInterval(seconds: number): void;
+}
 
-/** Samples kept for tick timing percentiles: two minutes at 30 Hz. */
-const TIMING_WINDOW = 3600;
+/** For rooms nobody measures (unit tests). */
+export const UNMEASURED: TickTimingSink = { tickDuration() {}, tickInterval() {} };
 
-/** How long each tick took and how far apart ticks started, for the percentiles in /metrics. */
+/** Turns tick start and end times into durations and intervals for a sink. */
 export class TickTimings {
-  readonly durationsMs = new SampleWindow(TIMING_WINDOW);
-  readonly intervalsMs = new SampleWindow(TIMING_WINDOW);
+  readonly #sink: TickTimingSink;
   #lastStartMs = Number.NaN;
 
-  /** A tick started at `startMs`: records the interval since the previous one. */
+  constructor(sink: TickTimingSink) {
+    this.#sink = sink;
+  }
+
+  /** A tick started at `startMs`: reports the interval since the previous one. */
   started(startMs: number): void {
-    if (!Number.isNaN(this.#lastStartMs)) this.intervalsMs.add(startMs - this.#lastStartMs);
+    if (!Number.isNaN(this.#lastStartMs))
+      this.#sink.tickInterval((startMs - this.#lastStartMs) / 1000);
     this.#lastStartMs = startMs;
   }
 
   /** The tick that started at `startMs` finished at `endMs`. */
   finished(startMs: number, endMs: number): void {
-    this.durationsMs.add(endMs - startMs);
-  }
-
-  clear(): void {
-    this.durationsMs.clear();
-    this.intervalsMs.clear();
+    this.#sink.tickDuration((endMs - startMs) / 1000);
   }
 }

@@ -46,10 +46,10 @@ export interface UwsServerOptions {
   port: number;
   handler: ConnectionHandler;
   staticFiles: Map<string, StaticFile> | null;
-  /** Body of GET /healthz and GET /metrics, as JSON. */
+  /** Body of GET /healthz, as JSON. */
   health(): unknown;
-  /** `reset`: clear the timing windows after reading them (GET /metrics?reset=1). */
-  metrics(reset: boolean): unknown;
+  /** Body of GET /metrics (Prometheus text) and its content type; null: not served here. */
+  metrics: (() => Promise<{ contentType: string; body: string }>) | null;
   maxPayloadBytes: number;
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
@@ -61,6 +61,8 @@ export interface UwsServerOptions {
 
 export interface UwsServer {
   readonly port: number;
+  /** Connections closed here before the handler saw them (origin, subprotocol), by close code. */
+  readonly refusedByCode: Readonly<Record<number, number>>;
   /** Stops listening; open sockets are left to the caller to close. */
   stopListening(): void;
 }
@@ -118,76 +120,127 @@ class UwsConnection implements Connection {
   }
 }
 
-function writeJson(res: uWS.HttpResponse, body: unknown): void {
-  res.cork(() => {
-    res
-      .writeStatus('200 OK')
-      .writeHeader('Content-Type', 'application/json; charset=utf-8')
-      .writeHeader('Cache-Control', 'no-store')
-      .end(JSON.stringify(body));
-  });
+/** An HTTP answer, written the same way for GET and HEAD (HEAD gets no body). */
+interface HttpAnswer {
+  status: string;
+  headers: ReadonlyArray<readonly [string, string]>;
+  body: string | Uint8Array;
+}
+
+const NO_STORE = ['Cache-Control', 'no-store'] as const;
+const ALLOW = ['Allow', 'GET, HEAD, OPTIONS'] as const;
+
+function textAnswer(status: string, body: string, extra: HttpAnswer['headers'] = []): HttpAnswer {
+  return {
+    status,
+    headers: [['Content-Type', 'text/plain; charset=utf-8'], NO_STORE, ...extra],
+    body,
+  };
+}
+
+const INTERNAL_ERROR = textAnswer('500 Internal Server Error', 'internal error');
+
+function jsonAnswer(body: unknown): HttpAnswer {
+  return {
+    status: '200 OK',
+    headers: [['Content-Type', 'application/json; charset=utf-8'], NO_STORE],
+    body: JSON.stringify(body),
+  };
+}
+
+function staticAnswer(url: string, staticFiles: Map<string, StaticFile> | null): HttpAnswer {
+  const file = staticFiles?.get(url);
+  if (!file) {
+    return staticFiles
+      ? textAnswer('404 Not Found', 'not found')
+      : textAnswer(
+          '503 Service Unavailable',
+          'the client is not built: run `npm run build` (or `npm start`, which builds it)',
+        );
+  }
+  return {
+    status: '200 OK',
+    headers: [
+      ['Content-Type', file.contentType],
+      ['Cache-Control', file.cacheControl],
+      ['X-Content-Type-Options', 'nosniff'],
+    ],
+    body: file.body,
+  };
+}
+
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+}
+
+function writeAnswer(res: uWS.HttpResponse, answer: HttpAnswer, isHead: boolean): void {
+  try {
+    res.cork(() => {
+      res.writeStatus(answer.status);
+      for (const [name, value] of answer.headers) res.writeHeader(name, value);
+      if (isHead) {
+        // endWithoutBody(length) writes nothing at all in uWS v20.30: the length goes as a header.
+        res.writeHeader('Content-Length', String(byteLength(answer.body)));
+        res.endWithoutBody();
+      } else if (answer.status.startsWith('204')) {
+        res.endWithoutBody(); // No Content-Length on a 204 (RFC 9110 8.6).
+      } else {
+        res.end(answer.body);
+      }
+    });
+  } catch {
+    // The socket is gone (closed by the peer, or already answered): nothing to send.
+  }
 }
 
 /**
- * Runs one HTTP handler so that its failure answers 500 instead of ending the process: an
- * exception that escapes a uWS callback is uncaught, and takes the tick and every player with it
- * (issue 10, defect 1). `url` MUST be copied out of req before the call (req is stack-allocated).
+ * Answers one HTTP request with what `produce` makes, now or once its promise settles. A handler
+ * that fails answers 500 instead of ending the process: an exception that escapes a uWS callback
+ * is uncaught, and takes the tick and every player with it (issue 10, defect 1). `url` MUST be
+ * copied out of req before the call (req is stack-allocated).
  */
-function answerSafely(
+function respond(
   res: uWS.HttpResponse,
   url: string,
-  handle: () => void,
+  isHead: boolean,
+  produce: () => HttpAnswer | Promise<HttpAnswer>,
   onError: ((url: string, error: unknown) => void) | undefined,
 ): void {
-  try {
-    handle();
-  } catch (error) {
+  const failed = (error: unknown): HttpAnswer => {
     try {
       onError?.(url, error);
     } catch {
       // The error report itself failed (a logger out of descriptors): the answer still goes out.
     }
-    try {
-      res.cork(() => {
-        res
-          .writeStatus('500 Internal Server Error')
-          .writeHeader('Content-Type', 'text/plain; charset=utf-8')
-          .writeHeader('Cache-Control', 'no-store')
-          .end('internal error');
-      });
-    } catch {
-      // Already answered (the failure came after end) or the socket is gone: nothing to send.
-    }
+    return INTERNAL_ERROR;
+  };
+  let answer: HttpAnswer | Promise<HttpAnswer>;
+  try {
+    answer = produce();
+  } catch (error) {
+    answer = failed(error);
   }
-}
-
-function serveStatic(
-  res: uWS.HttpResponse,
-  url: string,
-  staticFiles: Map<string, StaticFile> | null,
-): void {
-  const file = staticFiles?.get(url);
-  res.cork(() => {
-    if (!file) {
-      const body = staticFiles
-        ? 'not found'
-        : 'the client is not built: run `npm run build` (or `npm start`, which builds it)';
-      res.writeStatus(staticFiles ? '404 Not Found' : '503 Service Unavailable');
-      res.writeHeader('Content-Type', 'text/plain; charset=utf-8').end(body);
-      return;
-    }
-    res
-      .writeStatus('200 OK')
-      .writeHeader('Content-Type', file.contentType)
-      .writeHeader('Cache-Control', file.cacheControl)
-      .writeHeader('X-Content-Type-Options', 'nosniff')
-      .end(file.body);
+  if (!(answer instanceof Promise)) {
+    writeAnswer(res, answer, isHead);
+    return;
+  }
+  // uWS requires onAborted before answering later; after an abort, res must not be touched.
+  let isAborted = false;
+  res.onAborted(() => {
+    isAborted = true;
+  });
+  void answer.catch(failed).then((settled) => {
+    if (!isAborted) writeAnswer(res, settled, isHead);
   });
 }
 
 export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
   const { handler, staticFiles } = options;
   const app = uWS.App();
+  const refusedByCode: Record<number, number> = {};
+  const refused = (code: CloseCode): void => {
+    refusedByCode[code] = (refusedByCode[code] ?? 0) + 1;
+  };
 
   app.ws<SocketData>(WEBSOCKET_PATH, {
     compression: uWS.DISABLED,
@@ -232,6 +285,7 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
     open: (ws) => {
       const data = ws.getUserData();
       if (data.refusedOrigin !== null) {
+        refused(CloseCode.OriginNotAllowed);
         // Before the room sees it: a refused page never counts against any connection limit.
         ws.end(
           CloseCode.OriginNotAllowed,
@@ -240,6 +294,7 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
         return;
       }
       if (!data.hasSubprotocol) {
+        refused(CloseCode.SubprotocolRequired);
         ws.end(CloseCode.SubprotocolRequired, `offer the WebSocket subprotocol ${SUBPROTOCOL}`);
         return;
       }
@@ -264,16 +319,33 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
   });
 
   const onHttpError = options.onHttpError;
-  app.get('/healthz', (res) => {
-    answerSafely(res, '/healthz', () => writeJson(res, options.health()), onHttpError);
-  });
-  app.get('/metrics', (res, req) => {
-    const isReset = req.getQuery('reset') === '1';
-    answerSafely(res, '/metrics', () => writeJson(res, options.metrics(isReset)), onHttpError);
-  });
-  app.get('/*', (res, req) => {
+  const routes = new Map<string, () => HttpAnswer | Promise<HttpAnswer>>([
+    ['/healthz', () => jsonAnswer(options.health())],
+  ]);
+  const metrics = options.metrics;
+  routes.set(
+    '/metrics',
+    metrics
+      ? async () => {
+          const { contentType, body } = await metrics();
+          return { status: '200 OK', headers: [['Content-Type', contentType], NO_STORE], body };
+        }
+      : () =>
+          textAnswer('404 Not Found', 'not found: /metrics is on the operator port (--admin-port)'),
+  );
+  const serve = (res: uWS.HttpResponse, req: uWS.HttpRequest, isHead: boolean): void => {
     const url = req.getUrl();
-    answerSafely(res, url, () => serveStatic(res, url, staticFiles), onHttpError);
+    const route = routes.get(url) ?? (() => staticAnswer(url, staticFiles));
+    respond(res, url, isHead, route, onHttpError);
+  };
+  app.get('/*', (res, req) => serve(res, req, false));
+  app.head('/*', (res, req) => serve(res, req, true));
+  app.options('/*', (res) =>
+    writeAnswer(res, { status: '204 No Content', headers: [ALLOW], body: '' }, false),
+  );
+  // Every other method: 405 naming the ones served (uWS closed the connection with no answer).
+  app.any('/*', (res) => {
+    writeAnswer(res, textAnswer('405 Method Not Allowed', 'method not allowed', [ALLOW]), false);
   });
 
   return new Promise((resolve, reject) => {
@@ -286,6 +358,7 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
       }
       resolve({
         port: uWS.us_socket_local_port(token),
+        refusedByCode,
         stopListening: () => uWS.us_listen_socket_close(token),
       });
     });

@@ -4,3 +4,4 @@ export {
   type ServerProcess,
   type StartServerOptions,
 } from '../../src/process/spawn-server.js';
+export { MetricsScrape, quantileBetween, scrapeMetrics } from '../../src/process/metrics-scrape.js';
