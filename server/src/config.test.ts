@@ -30,6 +30,19 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--snapshots', 'fast'], {})).toThrow(/delta, broadcast/);
   });
 
+  it('takes the operator port: off by default, a number, or off again', () => {
+    expect(parseConfig([], {})).toMatchObject({ adminPort: null, adminHost: '' });
+    expect(parseConfig(['--admin-port', '9100', '--admin-host', '10.0.0.2'], {})).toMatchObject({
+      adminPort: 9100,
+      adminHost: '10.0.0.2',
+    });
+    expect(parseConfig(['--admin-port=off'], { ADMIN_PORT: '9100' }).adminPort).toBeNull();
+    expect(() => parseConfig(['--admin-port', 'yes'], {})).toThrow(
+      /--admin-port: expected an integer/,
+    );
+    expect(usage()).toMatch(/--admin-port .*\(default: off\)/);
+  });
+
   it('takes the connection limits, with defaults that let the benchmark and the tests in', () => {
     const config = parseConfig(
       ['--max-connections', '100', '--max-connections-per-ip=20', '--max-detached-per-ip', '0'],

@@ -12,6 +12,8 @@ import { withSimulatedNetwork } from './transport/simulated-network.js';
 import { ServerMetrics } from './metrics/prometheus.js';
 import { formatOriginPolicy } from './net/origin-policy.js';
 import { startAdminServer, type AdminServer } from './http/admin-server.js';
+import { descriptorLimitWarning, readDescriptorLimit } from './net/descriptor-limit.js';
+import { AcceptGuard } from './net/accept-guard.js';
 
 /** The server package's version (its package.json sits one level above src/ and dist/ alike). */
 function serverVersion(): string {
@@ -57,6 +59,9 @@ export async function startServer(
     );
   }
   log.info('uWebSockets.js loaded', { ...build });
+  const descriptorLimit = readDescriptorLimit();
+  const lowLimit = descriptorLimitWarning(descriptorLimit, config.maxConnections);
+  if (lowLimit) log.warn(lowLimit.message, lowLimit.fields);
   if (build.kind === 'fallback') log.warn('running on the uWS fallback: expect far lower capacity');
 
   const metrics = new ServerMetrics({
@@ -120,6 +125,22 @@ export async function startServer(
     allowedOrigins: config.allowedOrigins,
   });
   metrics.countKicksFrom(() => transport.refusedByCode);
+  const acceptGuard = new AcceptGuard({
+    listening: { pause: transport.pauseAccepting, resume: transport.resumeAccepting },
+    limit: descriptorLimit,
+    onPause: (pauseMs) =>
+      log.warn('out of file descriptors: not accepting connections for a while', {
+        pauseMs,
+        descriptorLimit: descriptorLimit?.soft ?? null,
+      }),
+    onResume: (pausedMs) => log.info('accepting connections again', { pausedMs }),
+  });
+  metrics.readAcceptFrom(() => ({
+    accepting: acceptGuard.isAccepting,
+    pauses: acceptGuard.pauses,
+  }));
+  // Not on the ws-based fallback: closing its listener closes every connection.
+  if (build.kind === 'native') acceptGuard.start();
   room.start();
   log.info('listening', {
     port: transport.port,
@@ -140,6 +161,7 @@ export async function startServer(
     stop() {
       room.stop();
       room.closeAll('the server is shutting down');
+      acceptGuard.stop();
       transport.stopListening();
       void admin?.close();
     },

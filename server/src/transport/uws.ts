@@ -65,6 +65,10 @@ export interface UwsServer {
   readonly refusedByCode: Readonly<Record<number, number>>;
   /** Stops listening; open sockets are left to the caller to close. */
   stopListening(): void;
+  /** Closes the listen socket for a while (out of descriptors: see net/accept-guard.ts). */
+  pauseAccepting(): void;
+  /** Listens again on the same port; false when it cannot (yet). */
+  resumeAccepting(): Promise<boolean>;
 }
 
 interface SocketData {
@@ -234,7 +238,8 @@ function respond(
   });
 }
 
-export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
+// async: a failure to listen rejects, as every other startup failure does.
+export async function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
   const { handler, staticFiles } = options;
   const app = uWS.App();
   const refusedByCode: Record<number, number> = {};
@@ -348,19 +353,90 @@ export function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
     writeAnswer(res, textAnswer('405 Method Not Allowed', 'method not allowed', [ALLOW]), false);
   });
 
-  return new Promise((resolve, reject) => {
-    app.listen(options.host, options.port, (token) => {
-      if (!token) {
-        reject(
-          new Error(`cannot listen on ${options.host}:${options.port} (in use or not allowed)`),
-        );
-        return;
-      }
-      resolve({
-        port: uWS.us_socket_local_port(token),
-        refusedByCode,
-        stopListening: () => uWS.us_listen_socket_close(token),
-      });
+  const listener = new Listener(app, options.host);
+  if (!(await listener.listen(options.port))) {
+    throw new Error(
+      `cannot listen on ${options.host}:${options.port}: the port is in use (by this or another ` +
+        'process) or the address is not available',
+    );
+  }
+  return {
+    port: listener.port,
+    refusedByCode,
+    pauseAccepting: () => listener.close(),
+    resumeAccepting: () => listener.listen(listener.port),
+    stopListening: () => listener.close(),
+  };
+}
+
+/** uSockets' flag for a port no other socket may share (not declared in v20.30's types). */
+const LIBUS_LISTEN_EXCLUSIVE_PORT = 1;
+
+type ListenWithOptions = (
+  host: string,
+  port: number,
+  options: number,
+  callback: (token: uWS.us_listen_socket | false) => void,
+) => void;
+
+/**
+ * The listen socket, which can be closed and opened again on the same port (the accept guard
+ * pauses accepting that way). It listens EXCLUSIVELY: by default uSockets sets SO_REUSEPORT, so a
+ * second server on a busy port would silently share it, the kernel alternating connections
+ * between two separate worlds. The token is forgotten when closed: uWS frees it, and a stale one
+ * reads another socket's memory.
+ */
+class Listener {
+  readonly #app: uWS.TemplatedApp;
+  readonly #host: string;
+  #token: uWS.us_listen_socket | null = null;
+  port = 0;
+
+  constructor(app: uWS.TemplatedApp, host: string) {
+    this.#app = app;
+    this.#host = host;
+  }
+
+  /**
+   * Listens on `port` (0: a free one); false when it cannot. Native uWS answers before `listen`
+   * returns (so this settles before the loop accepts anything); its ws-based fallback later.
+   */
+  async listen(port: number): Promise<boolean> {
+    if (this.#token) return true;
+    if (port === 0 && detectUwsBuild().kind === 'native') {
+      // uSockets sets SO_REUSEADDR only for a non-zero port, and without it this socket could not
+      // listen again on its own port while accepted connections live: take a free port, then
+      // listen on it by number. (The ws-based fallback closes every socket with its listener:
+      // it never listens again, see server.ts.)
+      if (!(await this.#listenOn(0))) return false;
+      const chosen = this.port;
+      this.close();
+      return this.#listenOn(chosen);
+    }
+    return this.#listenOn(port);
+  }
+
+  close(): void {
+    if (!this.#token) return;
+    uWS.us_listen_socket_close(this.#token);
+    this.#token = null;
+  }
+
+  #listenOn(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      // The host + port + options form exists in the binary but not in v20.30's declarations.
+      (this.#app.listen as unknown as ListenWithOptions)(
+        this.#host,
+        port,
+        LIBUS_LISTEN_EXCLUSIVE_PORT,
+        (token) => {
+          if (token) {
+            this.#token = token;
+            this.port = uWS.us_socket_local_port(token);
+          }
+          resolve(token !== false);
+        },
+      );
     });
-  });
+  }
 }
