@@ -13,7 +13,7 @@ import { ServerMetrics } from './metrics/prometheus.js';
 import { formatOriginPolicy } from './net/origin-policy.js';
 import { startAdminServer, type AdminServer } from './http/admin-server.js';
 import { descriptorLimitWarning, readDescriptorLimit } from './net/descriptor-limit.js';
-import { AcceptGuard } from './net/accept-guard.js';
+import { AcceptGuard, processDescriptors } from './net/accept-guard.js';
 
 /** The server package's version (its package.json sits one level above src/ and dist/ alike). */
 function serverVersion(): string {
@@ -127,7 +127,7 @@ export async function startServer(
   metrics.countKicksFrom(() => transport.refusedByCode);
   const acceptGuard = new AcceptGuard({
     listening: { pause: transport.pauseAccepting, resume: transport.resumeAccepting },
-    limit: descriptorLimit,
+    descriptors: processDescriptors(descriptorLimit),
     onPause: (pauseMs) =>
       log.warn('out of file descriptors: not accepting connections for a while', {
         pauseMs,

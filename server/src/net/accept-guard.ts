@@ -10,10 +10,43 @@ export interface Listening {
   resume(): Promise<boolean>;
 }
 
+/** The process's descriptors, as the guard sees them (the real ones, or a stand-in in unit tests). */
+export interface Descriptors {
+  /** Opens one (of /dev/null); null when the process is at its limit. */
+  open(): number | null;
+  close(fd: number): void;
+  /** How many more can be opened, or null when that cannot be read. */
+  free(): number | null;
+}
+
+/** The real descriptors: /dev/null to probe and reserve, /proc/self/fd to count (Linux). */
+export function processDescriptors(limit: DescriptorLimit | null): Descriptors {
+  return {
+    open: () => {
+      try {
+        return openSync('/dev/null', 'r');
+      } catch (error) {
+        if (isOutOfDescriptors(error)) return null;
+        throw error;
+      }
+    },
+    close: (fd) => closeSync(fd),
+    free: () => {
+      try {
+        // The listing holds one descriptor while it reads.
+        return (
+          (limit?.soft ?? Number.POSITIVE_INFINITY) - (readdirSync('/proc/self/fd').length - 1)
+        );
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
 export interface AcceptGuardOptions {
   listening: Listening;
-  /** The process's descriptor limit (for refilling the reserve), when known. */
-  limit: DescriptorLimit | null;
+  descriptors: Descriptors;
   /** How often to check for the limit: one open and close of /dev/null, about 2.5 µs. */
   probeIntervalMs?: number;
   /** Descriptors held while healthy and released on a pause, so the process has some to work with. */
@@ -46,7 +79,7 @@ const isOutOfDescriptors = (error: unknown): boolean => {
  * the operator port (--admin-port) keeps answering from the released reserve.
  */
 export class AcceptGuard {
-  readonly #options: Required<Omit<AcceptGuardOptions, 'onPause' | 'onResume' | 'limit'>> &
+  readonly #options: Required<Omit<AcceptGuardOptions, 'onPause' | 'onResume'>> &
     AcceptGuardOptions;
   readonly #reserve: number[] = [];
   #isAccepting = true;
@@ -95,19 +128,16 @@ export class AcceptGuard {
   }
 
   /** True when one more descriptor cannot be opened: accept() is failing too. */
-  static isAtLimit(): boolean {
-    try {
-      closeSync(openSync('/dev/null', 'r'));
-      return false;
-    } catch (error) {
-      if (isOutOfDescriptors(error)) return true;
-      throw error;
-    }
+  #isAtLimit(): boolean {
+    const fd = this.#options.descriptors.open();
+    if (fd === null) return true;
+    this.#options.descriptors.close(fd);
+    return false;
   }
 
   #probe(): void {
     if (!this.#isAccepting) return;
-    if (!AcceptGuard.isAtLimit()) {
+    if (!this.#isAtLimit()) {
       this.#refillWhenRoomy();
       return;
     }
@@ -142,9 +172,14 @@ export class AcceptGuard {
       this.#scheduleResume();
       return;
     }
+    // Part of the reserve back, but never the descriptors the next accepts need: a flood's
+    // retried connections may have taken all but a few while paused, and a reserve that took
+    // those would find the process at its limit again at once, pausing forever (measured).
     // Native uWS listens synchronously and accepts on the next turn of the loop at the earliest,
-    // after this continuation: these are taken first.
-    this.#acquire(this.#options.keepOnResume);
+    // after this continuation: what is taken here is taken first.
+    const { keepOnResume } = this.#options;
+    const free = this.#options.descriptors.free();
+    this.#acquire(free === null ? 0 : Math.min(keepOnResume, Math.max(0, free - keepOnResume)));
     this.#isAccepting = true;
     this.#resumedAtMs = Date.now();
     this.#options.onResume?.(this.#resumedAtMs - this.#pausedAtMs);
@@ -153,32 +188,23 @@ export class AcceptGuard {
   /** The whole reserve again once there is clear room below the limit (checked once a second). */
   #refillWhenRoomy(): void {
     const { reserveFds } = this.#options;
-    const limit = this.#options.limit?.soft ?? Number.POSITIVE_INFINITY;
     const nowMs = Date.now();
     if (this.#reserve.length >= reserveFds || nowMs - this.#lastRefillCheckMs < 1000) return;
     this.#lastRefillCheckMs = nowMs;
-    let open: number;
-    try {
-      open = readdirSync('/proc/self/fd').length - 1;
-    } catch {
-      return;
-    }
-    if (limit - open > 3 * reserveFds) this.#acquire(reserveFds);
+    const free = this.#options.descriptors.free();
+    if (free !== null && free > 3 * reserveFds) this.#acquire(reserveFds);
   }
 
   /** Opens reserve descriptors up to `count`, quietly stopping at the limit. */
   #acquire(count: number): void {
     while (this.#reserve.length < count) {
-      try {
-        this.#reserve.push(openSync('/dev/null', 'r'));
-      } catch (error) {
-        if (isOutOfDescriptors(error)) return;
-        throw error;
-      }
+      const fd = this.#options.descriptors.open();
+      if (fd === null) return;
+      this.#reserve.push(fd);
     }
   }
 
   #release(): void {
-    for (const fd of this.#reserve.splice(0)) closeSync(fd);
+    for (const fd of this.#reserve.splice(0)) this.#options.descriptors.close(fd);
   }
 }

@@ -4,7 +4,7 @@
 import { openSync } from 'node:fs';
 import { testGame } from '../../src/game/test-game.js';
 import { ServerMetrics } from '../../src/metrics/prometheus.js';
-import { AcceptGuard } from '../../src/net/accept-guard.js';
+import { processDescriptors } from '../../src/net/accept-guard.js';
 import { createTestRoom } from '../../src/room/test-support.js';
 
 const metrics = new ServerMetrics({ version: 'test', uwsBuild: 'none' });
@@ -20,7 +20,7 @@ for (;;) {
     break;
   }
 }
-const atLimit = AcceptGuard.isAtLimit();
+const atLimit = processDescriptors(null).open() === null;
 let result: Record<string, unknown>;
 try {
   const { body } = await metrics.render();
