@@ -14,6 +14,7 @@ import { formatOriginPolicy } from './net/origin-policy.js';
 import { startAdminServer, type AdminServer } from './http/admin-server.js';
 import { descriptorLimitWarning, readDescriptorLimit } from './net/descriptor-limit.js';
 import { AcceptGuard, processDescriptors } from './net/accept-guard.js';
+import { CollectAfterLeaves, lowMemoryCollector } from './memory/collect-after-leaves.js';
 
 /** The server package's version (its package.json sits one level above src/ and dist/ alike). */
 function serverVersion(): string {
@@ -142,6 +143,24 @@ export async function startServer(
   // Not on the ws-based fallback: closing its listener closes every connection.
   if (build.kind === 'native') acceptGuard.start();
   room.start();
+  const collect = await lowMemoryCollector();
+  const collector =
+    collect &&
+    new CollectAfterLeaves({
+      connections: () => room.sessionCount,
+      collect,
+      clock: systemClock,
+      schedule: systemSchedule,
+      onCollected: ({ tookMs, ...counts }) =>
+        log.info('collected garbage after connections left', {
+          ...counts,
+          tookMs: Math.round(tookMs * 10) / 10,
+        }),
+      onError: (error) => log.error('garbage collection failed', errorFields(error)),
+    });
+  if (!collector)
+    log.warn('no inspector in this Node: memory may stay reserved after players leave');
+  collector?.start();
   log.info('listening', {
     port: transport.port,
     url: `http://localhost:${transport.port}`,
@@ -160,6 +179,7 @@ export async function startServer(
     room,
     stop() {
       room.stop();
+      collector?.stop();
       room.closeAll('the server is shutting down');
       acceptGuard.stop();
       transport.stopListening();

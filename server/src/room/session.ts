@@ -63,8 +63,10 @@ export class Session {
  * by PROTOCOL.md 7.1) is not watched, and nothing is kept for it.
  */
 export class UnackedTicks {
-  #ticks = new Uint32Array(64);
-  #sentAtMs = new Float64Array(64);
+  // Plain arrays, not typed ones: a typed array per connection is a malloc() block that glibc
+  // keeps after the connection goes (see ClientSync).
+  #ticks: number[] = new Array<number>(64).fill(0);
+  #sentAtMs: number[] = new Array<number>(64).fill(0);
   /** Index of the oldest entry, and how many there are (a ring over both arrays). */
   #head = 0;
   #count = 0;
@@ -111,8 +113,8 @@ export class UnackedTicks {
 
   #grow(): void {
     const length = this.#ticks.length;
-    const ticks = new Uint32Array(length * 2);
-    const sentAtMs = new Float64Array(length * 2);
+    const ticks = new Array<number>(length * 2).fill(0);
+    const sentAtMs = new Array<number>(length * 2).fill(0);
     for (let i = 0; i < this.#count; i++) {
       ticks[i] = this.#ticks[(this.#head + i) % length] as number;
       sentAtMs[i] = this.#sentAtMs[(this.#head + i) % length] as number;

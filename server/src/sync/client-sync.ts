@@ -78,11 +78,36 @@ export class SyncScratch {
   }
 }
 
+/** A view that can still be a baseline: its ids are held. */
+type HeldView = SentView & { ids: number[] };
+
+const isHeld = (view: SentView): view is HeldView => view.ids !== null;
+
+/** Id `i` of a view's ids, two to an element (an int32, which V8 stores unboxed). */
+const idAt = (ids: readonly number[], i: number): number =>
+  ((ids[i >> 1] as number) >>> ((i & 1) << 4)) & 0xffff;
+
+/**
+ * Id arrays a client keeps, freed by an acknowledgement, for the views sent until the next: one
+ * per tick between two (8 at 30 Hz for Inputs at 4 Hz, 2 for the reference client's 20 Hz).
+ * Fewer, and the heap fills with arrays thrown away and made again (130 MB more at 3000 players).
+ */
+const SPARE_ID_ARRAYS = 8;
+/**
+ * Views whose ids a client keeps until it first acknowledges one: 16 ticks for that first round
+ * trip (533 ms at 30 Hz; a slower one gets its first delta an Input later), and no more memory
+ * than the whole ring took as Uint16Arrays, for a spectator, which never acknowledges.
+ */
+const VIEWS_BEFORE_FIRST_ACK = 16;
+
 /** What a client was sent at one tick: the dynamic entities by id; the static ones by rectangle. */
 interface SentView {
   tick: number;
-  /** Dynamic entities in view. */
-  ids: Uint16Array;
+  /**
+   * Dynamic entities in view, `count` of them two to an element (idAt); null once the view can no
+   * longer be a baseline (older than the acknowledged one), or is not kept (before the first).
+   */
+  ids: number[] | null;
   count: number;
   /** The view rectangle: static entities never move, so it says which of them were in view. */
   rect: ViewRect;
@@ -94,6 +119,13 @@ interface SentView {
  * One client's side of the snapshot protocol: the ring of views sent to it, its newest
  * acknowledged tick, and the composition of each new snapshot as a delta from that baseline.
  *
+ * A view keeps its ids only while it may still become a baseline: from the acknowledged one on
+ * (about four views, not the ring's 32), or the newest few before a first acknowledgement (a
+ * client that never sends Input never acknowledges, PROTOCOL.md 7.1). They are plain arrays on
+ * V8's heap, two ids to an element, not typed arrays: each typed array is a malloc() block, and
+ * glibc kept the 600 MB that 10,000 clients' rings had taken long after they left, where V8
+ * compacts its heap and gives it back.
+ *
  * Dynamic entities (players, projectiles) are compared id by id against the baseline; those
  * whose lifetime ended are dropped by both sides without a word. Static entities (pellets) never
  * move, so one can only enter or leave the view through the bands where the baseline's
@@ -104,31 +136,48 @@ interface SentView {
 export class ClientSync {
   readonly #ring: SentView[] = Array.from({ length: SENT_VIEW_RING }, () => ({
     tick: 0,
-    ids: new Uint16Array(64),
+    ids: null,
     count: 0,
     rect: { minX: 0, minY: 0, maxX: 0, maxY: 0 },
     staticChecksum: 0,
   }));
+  /** Id arrays of views that can no longer be baselines, for the next views to reuse. */
+  readonly #spareIds: number[][] = [];
   #ackedTick = 0;
+  #isAcknowledging = false;
 
   /** Records the client's acknowledgement. Ticks never sent, or older than the current, are ignored. */
   acknowledge(tick: number): void {
+    this.#isAcknowledging = true;
     if (tick <= this.#ackedTick) return;
     const view = this.#ring[tick % SENT_VIEW_RING];
-    if (view && view.tick === tick) this.#ackedTick = tick;
+    if (!view || view.tick !== tick) return;
+    this.#ackedTick = tick;
+    for (const older of this.#ring) {
+      if (older.tick < tick) this.#release(older);
+    }
   }
 
   /** Forgets the acknowledgement and every sent view: the next snapshot is full. */
   reset(): void {
     this.#ackedTick = 0;
-    for (const view of this.#ring) view.tick = 0;
+    for (const view of this.#ring) {
+      view.tick = 0;
+      this.#release(view);
+    }
   }
 
-  #baselineFor(tick: number): SentView | null {
+  #release(view: SentView): void {
+    if (view.ids === null) return;
+    if (this.#spareIds.length < SPARE_ID_ARRAYS) this.#spareIds.push(view.ids);
+    view.ids = null;
+  }
+
+  #baselineFor(tick: number): HeldView | null {
     const acked = this.#ackedTick;
     if (acked === 0 || tick - acked > MAX_DELTA_AGE) return null;
     const view = this.#ring[acked % SENT_VIEW_RING];
-    return view && view.tick === acked ? view : null;
+    return view && view.tick === acked && isHeld(view) ? view : null;
   }
 
   /**
@@ -157,11 +206,17 @@ export class ClientSync {
     // The ring slot may hold the baseline itself (31 ticks ago): compose before overwriting it.
     const dynamicChecksum = this.#composeDynamic(world, state, tick, rect, base, d, scratch);
     const staticChecksum = this.#composeStatic(world, state, rect, base, d, scratch);
-    const view = scratch.view;
-    if (sent.ids.length < scratch.viewCount) {
-      sent.ids = new Uint16Array(Math.max(scratch.viewCount, sent.ids.length * 2));
+    if (!this.#isAcknowledging) {
+      for (const older of this.#ring) {
+        if (older.tick <= tick - VIEWS_BEFORE_FIRST_ACK) this.#release(older);
+      }
     }
-    for (let i = 0; i < scratch.viewCount; i++) sent.ids[i] = view[i] as number;
+    const view = scratch.view;
+    const ids = (sent.ids ??= this.#spareIds.pop() ?? []);
+    // In order from 0: the array stays packed (no holes) as it grows.
+    for (let i = 0; i < scratch.viewCount; i += 2) {
+      ids[i >> 1] = (view[i] as number) | ((view[i + 1] ?? 0) << 16);
+    }
     sent.count = scratch.viewCount;
     sent.tick = tick;
     sent.rect.minX = rect.minX;
@@ -182,7 +237,7 @@ export class ClientSync {
     state: EntityState,
     tick: number,
     rect: ViewRect,
-    base: SentView | null,
+    base: HeldView | null,
     d: ViewDelta,
     scratch: SyncScratch,
   ): number {
@@ -191,7 +246,7 @@ export class ClientSync {
     const inBase = scratch.nextStamp();
     const seen = inBase + 1;
     if (base) {
-      for (let i = 0; i < base.count; i++) marks[base.ids[i] as number] = inBase;
+      for (let i = 0; i < base.count; i++) marks[idAt(base.ids, i)] = inBase;
     }
     const view = scratch.view;
     const count = world.dynamicGrid().queryInto(rect.minX, rect.minY, rect.maxX, rect.maxY, view);
@@ -215,7 +270,7 @@ export class ClientSync {
     if (base) {
       const expires = world.expiresTicks;
       for (let i = 0; i < base.count; i++) {
-        const id = base.ids[i] as number;
+        const id = idAt(base.ids, i);
         if (marks[id] !== inBase) continue;
         const expiresTick = expires[id] as number;
         if (expiresTick !== 0 && expiresTick <= tick) continue;
