@@ -3,7 +3,7 @@ import type { Clock, Schedule } from '../loop/clock.js';
 /**
  * A full garbage collection that gives memory back: V8's low-memory collection (the one DevTools'
  * "Collect garbage" runs), which compacts the heap and returns the emptied pages. `gc()` from
- * --expose-gc does neither: after 10,000 players left it kept 130 MB reserved for a 15 MB heap.
+ * --expose-gc does neither: after 10,000 players left it kept 137 MB reserved for a 15 MB heap.
  * Asked over an in-process inspector session: no flag, no port, no `gc` global for other code.
  * null when this Node is built without the inspector.
  */
