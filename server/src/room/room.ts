@@ -273,6 +273,9 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
       }
       if (session.isResyncRequested) {
         session.sync.reset();
+        // What it was sent is void: the client will never acknowledge those snapshots, and a
+        // snapshot over a second old still waiting for one would get it skipped until 4006.
+        session.unacked.forgetSent();
         session.isResyncRequested = false;
       } else if (session.pendingAckTick > 0) {
         session.sync.acknowledge(session.pendingAckTick);

@@ -111,6 +111,12 @@ export class UnackedTicks {
     }
   }
 
+  /** Forgets every snapshot sent and not acknowledged (the client asked for a Resync). */
+  forgetSent(): void {
+    this.#head = 0;
+    this.#count = 0;
+  }
+
   #grow(): void {
     const length = this.#ticks.length;
     const ticks = new Array<number>(length * 2).fill(0);

@@ -412,7 +412,12 @@ class SimClient<G extends GameSpec, I> {
           worldHeight: w.worldHeight,
         });
       } else if (m.id === MessageId.Snapshot) {
-        if (this.#random() < this.dropRate) continue;
+        // A snapshot this client does not apply: as PROTOCOL.md has a client do with one it
+        // cannot use, it asks for a Resync (it will never acknowledge that snapshot).
+        if (this.#random() < this.dropRate) {
+          this.requestResync();
+          continue;
+        }
         const isLate = m.message.tick !== now;
         const expected = isLate ? this.#expected.get(m.message.tick) : viewNow(this.playerId);
         if (!expected) throw new Error(`no server view recorded for tick ${m.message.tick}`);
