@@ -21,7 +21,8 @@ const usage = `Usage: node bots/minimal/bot.js [options]
   --turn-every-ms N       (default 1500)
   --input-hz N            Inputs per second, 1..30 (default 20)
   --status-every-ms N     status line period, 0 = none (default 1000)
-  --protocol-version N    version sent in Hello (default 2; others are refused with 4002)
+  --protocol-version N    version sent in the bot's version-2 Hello (default 2; others are
+                          refused: 4002, or 4000 for 3, whose Hello has a 5th element)
   --help`;
 
 /** @param {string} message @returns {never} */

@@ -60,7 +60,8 @@ export function viewChecksum(schema: Schema, view: View): number;
  * @typedef {object} MinimalBotOptions
  * @property {string} url `ws://HOST:PORT/ws`
  * @property {string} [name] 1..16 characters; default "minimal"
- * @property {number} [protocolVersion] sent in Hello; default 2 (anything else is refused: 4002)
+ * @property {number} [protocolVersion] sent in version 2's 4-element Hello; default 2. The server
+ *   refuses any other: 4002, or 4000 for 3 (whose Hello has 5 elements)
  * @property {number} [inputHz] Inputs per second, 1..30; default 20
  * @property {(context: DecideContext) => Controls} [decide] the input fields to send, by name;
  *   the ones left out are sent at their schema default. Default: every field at its default.
@@ -111,7 +112,9 @@ export function viewChecksum(schema: Schema, view: View): number;
  * @returns {MinimalBot}
  */
 export function runMinimalBot(options: MinimalBotOptions): MinimalBot;
+/** Version 2's subprotocol: a version-3 client would offer `tickwire.v3`. */
 export const SUBPROTOCOL: 'tickwire.v2';
+/** Version 2: its Hello has 4 elements (version 3's has 5, the last one the seat). */
 export const PROTOCOL_VERSION: 2;
 /** Views kept as possible baselines: at least 32 ("Applying a snapshot", "History"). */
 export const HISTORY_TICKS: 32;
@@ -234,7 +237,8 @@ export type MinimalBotOptions = {
    */
   name?: string | undefined;
   /**
-   * sent in Hello; default 2 (anything else is refused: 4002)
+   * sent in version 2's 4-element Hello; default 2. The server
+   * refuses any other: 4002, or 4000 for 3 (whose Hello has 5 elements)
    */
   protocolVersion?: number | undefined;
   /**

@@ -1,9 +1,13 @@
-// A tickwire client written from PROTOCOL.md (version 2) alone: no code from this repository,
-// only `ws` (the WebSocket) and `@msgpack/msgpack` (a generic msgpack library, not the msgpackr
-// the server uses). It knows no game: it reads the game's schema from the Welcome and decodes,
-// extrapolates, expires and checksums every entity by it, so it plays the arena, stars, or any
-// tickwire game written after it. Sections of PROTOCOL.md are named in quotes: "Applying a
-// snapshot".
+// A tickwire client written from PROTOCOL.md alone: no code from this repository, only `ws` (the
+// WebSocket) and `@msgpack/msgpack` (a generic msgpack library, not the msgpackr the server
+// uses). It knows no game: it reads the game's schema from the Welcome and decodes, extrapolates,
+// expires and checksums every entity by it, so it plays the arena, stars, or any tickwire game
+// written after it. Sections of PROTOCOL.md are named in quotes: "Applying a snapshot".
+//
+// It speaks protocol VERSION 2 on purpose ("Versioning"): servers speak 3 and still serve 2 in
+// full, so this bot shows what a version-2 client keeps. Version 3 adds one thing, the seat from
+// matchmaking as Hello's 5th element ("Hello", "Matchmaking (HTTP)"); without it this bot joins a
+// server's default room directly (a server run with `--direct-join false` answers 4015).
 //
 // One file on purpose, although it holds more than one idea: it is meant to be read top to
 // bottom and ported to another language, in the order of the spec:
@@ -21,7 +25,9 @@ import { decode, encode } from '@msgpack/msgpack';
 
 // ---- 1. Constants ----------------------------------------------------------------------------
 
+/** Version 2's subprotocol: a version-3 client would offer `tickwire.v3`. */
 export const SUBPROTOCOL = 'tickwire.v2';
+/** Version 2: its Hello has 4 elements (version 3's has 5, the last one the seat). */
 export const PROTOCOL_VERSION = 2;
 
 /** Message ids: client ids 1..63, server ids 64..127. */
@@ -69,6 +75,15 @@ const CLOSE_CODES = new Map([
     ['TooManyConnectionsFromAddress', 'close other connections from this address; retry later'],
   ],
   [4014, ['OriginNotAllowed', 'open the page from an origin the server allows; do not retry']],
+  // Version 3's matchmaking brought these; a version-2 client receives them too.
+  [
+    4015,
+    [
+      'SeatRequired',
+      'this server admits players from matchmaking only: a version-2 client cannot join it',
+    ],
+  ],
+  [4016, ['ServerRestarting', 'the server is restarting: reconnect later, or use matchmaking']],
 ]);
 
 /**
@@ -87,7 +102,8 @@ export function describeCloseCode(code) {
 // msgpack rules ask.
 
 /**
- * `[1, protocolVersion, name, resumeToken]`. The bot never resumes: token nil.
+ * Version 2's Hello, `[1, protocolVersion, name, resumeToken]`, exactly 4 elements (version 3
+ * adds the seat: `[1, 3, name, resumeToken, seat]`). The bot never resumes: token nil.
  * @param {number} protocolVersion
  * @param {string} name
  */
@@ -860,7 +876,8 @@ export class Replica {
  * @typedef {object} MinimalBotOptions
  * @property {string} url `ws://HOST:PORT/ws`
  * @property {string} [name] 1..16 characters; default "minimal"
- * @property {number} [protocolVersion] sent in Hello; default 2 (anything else is refused: 4002)
+ * @property {number} [protocolVersion] sent in version 2's 4-element Hello; default 2. The server
+ *   refuses any other: 4002, or 4000 for 3 (whose Hello has 5 elements)
  * @property {number} [inputHz] Inputs per second, 1..30; default 20
  * @property {(context: DecideContext) => Controls} [decide] the input fields to send, by name;
  *   the ones left out are sent at their schema default. Default: every field at its default.

@@ -294,12 +294,12 @@ function runCli(args: string[], timeoutMs = 20_000): Promise<CliRun> {
 }
 
 describe('the bot runner on the command line', () => {
-  it('runs 3 bots for 3 s, prints status lines and a summary, and exits with 0', async () => {
-    const run = await runCli(['--url', server.wsUrl, '--count', '3', '--seconds', '3']);
+  it('runs 3 bots for 3 s through matchmaking, prints status lines and a summary, and exits with 0', async () => {
+    const run = await runCli(['--server', server.url, '--count', '3', '--seconds', '3']);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     const out = run.stdout;
-    expect(out).toContain(`3 mix bots (bot-1..3) -> ${server.wsUrl}`);
+    expect(out).toContain(`3 mix bots (bot-1..3) -> ${server.url}`);
     // Not a terminal: a status line every 2 s, and one when it stops.
     expect(out).toMatch(
       /^bots 3: connected 3, reconnecting 0, closed 0 \| \d+ snapshots\/s \| in \d+\.\d KB\/s, out \d+\.\d KB\/s \| reconnects 0 \| replica errors 0$/m,
@@ -332,6 +332,15 @@ describe('the bot runner on the command line', () => {
     const help = await runCli(['--help']);
     expect(help.exitCode).toBe(0);
     expect(help.stdout).toContain('--kind KIND');
+  });
+
+  it('reports bots that get no seat from matchmaking and exits with 1', async () => {
+    const run = await runCli(['--server', 'http://127.0.0.1:1', '--count', '2']);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('joined 0 of 2');
+    expect(run.stdout).toMatch(
+      /did not join: got no seat from matchmaking: Cannot reach matchmaking at http:\/\/127\.0\.0\.1:1 .*\(bot-1, bot-2\)/,
+    );
   });
 
   it('reports bots that cannot connect and exits with 1', async () => {

@@ -388,7 +388,7 @@ describe('frame lines', () => {
       bytes: hello.byteLength,
       id: 1,
       type: 'Hello',
-      message: { protocolVersion: 1, name: 'bob', resumeToken: null },
+      message: { protocolVersion: 1, name: 'bob', resumeToken: null, seat: null },
       hex: toHex(hello),
     });
   });

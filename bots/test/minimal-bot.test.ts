@@ -6,13 +6,18 @@ import WebSocket from 'ws';
 import { decode, encode } from '@msgpack/msgpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CloseCode,
   NO_DIRECTION,
   PROTOCOL_VERSION as REPO_PROTOCOL_VERSION,
+  ProtocolError,
   Replica as RepoReplica,
+  SERVED_SUBPROTOCOLS,
+  SUPPORTED_PROTOCOL_VERSIONS,
   addToChecksum,
   angle8,
   compileGame,
   connect,
+  decodeHello as repoDecodeHello,
   defineGame,
   encodeHello as repoEncodeHello,
   encodeInput as repoEncodeInput,
@@ -42,6 +47,7 @@ import {
   Replica,
   SUBPROTOCOL,
   decodeServerFrame,
+  describeCloseCode,
   encodeHello,
   encodeInput,
   encodePing,
@@ -265,7 +271,11 @@ describe('the minimal bot against the real server: the arena', () => {
         witness.setInput({ moveDir: NO_DIRECTION, aim, buttons: FIRE });
       },
     );
+    // A version-2 client and a version-3 one in the same room: each Welcome names the version its
+    // Hello spoke, and nothing else differs (the views agree below).
     expect(session.welcome.protocolVersion).toBe(2);
+    expect(session.witnessWelcome.protocolVersion).toBe(REPO_PROTOCOL_VERSION);
+    expect(REPO_PROTOCOL_VERSION).toBe(3);
     expect(session.welcome.schema.game).toBe('arena');
     expect([session.welcome.worldWidth, session.welcome.worldHeight]).toEqual([3000, 2000]);
     expect(session.welcome.serverTimeMs).toBe(
@@ -281,15 +291,27 @@ describe('the minimal bot against the real server: the arena', () => {
     const bot = runMinimalBot({ url: server.wsUrl, name: 'future', protocolVersion: 7 });
     try {
       await expect(bot.welcomed).rejects.toThrow(
-        /no Welcome: closed: 4002 UnsupportedVersion \(upgrade the client\); kicked: protocol version 7 is not supported; this server speaks 2/,
+        /no Welcome: closed: 4002 UnsupportedVersion \(upgrade the client\); kicked: protocol version 7 is not supported; this server speaks 2, 3/,
       );
       const closed = await bot.closed;
       expect(closed.code).toBe(4002);
       expect(closed.kick).toEqual({
         code: 4002,
-        reason: 'protocol version 7 is not supported; this server speaks 2',
+        reason: 'protocol version 7 is not supported; this server speaks 2, 3',
       });
       expect(bot.stats.snapshots).toBe(0);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it("is refused with 4000 when told to speak version 3 with version 2's 4-element Hello", async () => {
+    const bot = runMinimalBot({ url: server.wsUrl, name: 'half-v3', protocolVersion: 3 });
+    try {
+      await expect(bot.welcomed).rejects.toThrow(/4000 MalformedFrame/);
+      const closed = await bot.closed;
+      expect(closed.code).toBe(CloseCode.MalformedFrame);
+      expect(closed.kick?.reason).toMatch(/expected 5 elements in version 3, got 4/);
     } finally {
       await bot.close();
     }
@@ -371,7 +393,7 @@ describe('the minimal bot against the real server: the arena', () => {
       const run = await runCli(['--url', server.wsUrl, '--protocol-version', '7']);
       expect(run.exitCode).toBe(1);
       expect(run.stdout).toMatch(
-        /kick: 4002 UnsupportedVersion \(upgrade the client\): protocol version 7 is not supported; this server speaks 2/,
+        /kick: 4002 UnsupportedVersion \(upgrade the client\): protocol version 7 is not supported; this server speaks 2, 3/,
       );
       expect(run.stdout).toMatch(/closed: 4002 UnsupportedVersion/);
     });
@@ -449,10 +471,30 @@ describe("the minimal bot's codec against the repository's", () => {
   const schema = welcome.schema;
 
   it('writes the client frames byte for byte, Inputs by the schema with defaults', () => {
-    expect(PROTOCOL_VERSION).toBe(REPO_PROTOCOL_VERSION);
+    // The bot is a version-2 client, which the repository still serves.
+    expect(PROTOCOL_VERSION).toBe(2);
     expect(SUBPROTOCOL).toBe('tickwire.v2');
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toContain(PROTOCOL_VERSION);
+    expect(SERVED_SUBPROTOCOLS).toContain(SUBPROTOCOL);
     expect(toHex(encodeHello(2, 'bot'))).toBe(
-      toHex(repoEncodeHello({ protocolVersion: 2, name: 'bot', resumeToken: null })),
+      toHex(repoEncodeHello({ protocolVersion: 2, name: 'bot', resumeToken: null, seat: null })),
+    );
+    expect(toHex(encodeHello(2, 'bot'))).toBe('940102a3626f74c0');
+    expect(repoDecodeHello(encodeHello(2, 'bot'))).toEqual({
+      protocolVersion: 2,
+      name: 'bot',
+      resumeToken: null,
+      seat: null,
+    });
+    // It knows every close code by the repository's name, 4015 and 4016 (which a version-2
+    // client receives too) included.
+    for (const [name, code] of Object.entries(CloseCode)) {
+      expect(describeCloseCode(code)).toContain(`${code} ${name} (`);
+    }
+    // Its 4-element Hello is not a version-3 Hello, which ends with the seat.
+    expect(() => repoDecodeHello(encodeHello(3, 'bot'))).toThrow(ProtocolError);
+    expect(toHex(repoEncodeHello({ protocolVersion: 3, name: 'bot', resumeToken: null }))).toBe(
+      `95${toHex(encodeHello(3, 'bot')).slice(2)}c0`,
     );
     expect(toHex(encodeInput(schema, 1, 100, { moveDir: 64, aim: 64 }))).toBe(
       toHex(

@@ -155,10 +155,12 @@ const spec = defineGame({
 const schema = compileGame(spec, { speed: 3 });
 assert.deepEqual(schema.kinds.map((k) => k.name), ['ship', 'rock']);
 
-const hello = { protocolVersion: PROTOCOL_VERSION, name: 'packed', resumeToken: null };
+const hello = { protocolVersion: PROTOCOL_VERSION, name: 'packed', resumeToken: null, seat: null };
 const bytes = encodeHello(hello);
 assert.ok(bytes instanceof Uint8Array);
 assert.deepEqual(decodeClientMessage(schema, bytes), { id: MessageId.Hello, message: hello });
+const seated = { ...hello, seat: 's-matchmaking' };
+assert.deepEqual(decodeClientMessage(schema, encodeHello(seated)).message, seated);
 const input = encodeInput(schema, { seq: 1, ackTick: 0, controls: { turn: -1 } });
 assert.deepEqual(decodeClientMessage(schema, input).message.controls, { turn: -1 });
 
@@ -212,7 +214,7 @@ assert.throws(
   (error) => error instanceof ReplicaError && error.code === 'ChecksumMismatch',
 );
 
-for (const name of ${JSON.stringify(['Connection', 'ReconnectingConnection', 'connect'])}) {
+for (const name of ${JSON.stringify(['Connection', 'ReconnectingConnection', 'connect', 'Matchmaker', 'createRematch'])}) {
   assert.equal(typeof protocol[name], 'function', name);
 }
 console.log('ok');

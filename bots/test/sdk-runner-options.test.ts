@@ -16,7 +16,8 @@ function optionsOf(...argv: string[]): RunnerOptions {
 describe('parseRunnerArgs', () => {
   it('has defaults for everything', () => {
     expect(optionsOf()).toEqual({
-      url: 'ws://localhost:8080/ws',
+      url: 'http://localhost:8080',
+      game: null,
       count: 10,
       name: 'bot',
       kind: 'mix',
@@ -28,8 +29,10 @@ describe('parseRunnerArgs', () => {
   it('reads every option', () => {
     expect(
       optionsOf(
-        '--url',
-        'wss://game.example:9000/ws',
+        '--server',
+        'https://game.example:9000',
+        '--game',
+        'stars',
         '--count',
         '20',
         '--name',
@@ -42,7 +45,8 @@ describe('parseRunnerArgs', () => {
         '0',
       ),
     ).toEqual({
-      url: 'wss://game.example:9000/ws',
+      url: 'https://game.example:9000',
+      game: 'stars',
       count: 20,
       name: 'swarm',
       kind: 'pellets',
@@ -50,6 +54,15 @@ describe('parseRunnerArgs', () => {
       staggerMs: 0,
     });
     expect(optionsOf('--count=3', '--kind=chase')).toMatchObject({ count: 3, kind: 'chase' });
+  });
+
+  it('takes a WebSocket URL for a direct join, with --server or --url', () => {
+    expect(optionsOf('--server', 'ws://localhost:9000/ws')).toMatchObject({
+      url: 'ws://localhost:9000/ws',
+      game: null,
+    });
+    expect(optionsOf('--url', 'wss://game.example/ws').url).toBe('wss://game.example/ws');
+    expect(optionsOf('--url', 'http://localhost:8080').url).toBe('http://localhost:8080');
   });
 
   it('recognises --help and -h', () => {
@@ -69,8 +82,11 @@ describe('parseRunnerArgs', () => {
     [['--stagger-ms=-5'], '--stagger-ms -5: expected a whole number from 0 to 10000'],
     // parseArgs takes a separate "-5" for an option and says how to pass it.
     [['--stagger-ms', '-5'], "use '--stagger-ms=-XYZ'"],
-    [['--url', 'http://localhost:8080/ws'], '--url http://localhost:8080/ws: expected a ws://'],
-    [['--url', 'ws://'], '--url ws://: expected a ws://'],
+    [['--server', 'localhost:8080'], '--server localhost:8080: expected http(s)://host:port'],
+    [['--url', 'ws://'], '--url ws://: expected http(s)://host:port'],
+    [['--server', 'ftp://x'], 'or a ws:// or wss:// URL (direct join)'],
+    [['--server', 'http://a', '--url', 'ws://b/ws'], 'the same option: give one'],
+    [['--server', 'ws://a/ws', '--game', 'stars'], '--game stars: only through matchmaking'],
     [['--name', ' '], '--name: must not be empty'],
     [['--name', 'a\u0007b'], '--name: must not contain control characters'],
     [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '@tickwire/protocol';
-import type { ConnectionStatus } from '@tickwire/protocol';
+import { Matchmaker, connect } from '@tickwire/protocol';
+import type { Bot, ConnectionStatus } from '@tickwire/protocol';
 import { startServer, type ServerProcess } from '../../server/test/support/server-process.js';
 import { asPlayer } from '../src/examples/arena.js';
 import { SocketTracker } from '../src/runner/tracked-websocket.js';
@@ -13,7 +13,18 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   server = await startServer({
-    args: ['--world', '1200x800', '--pellets', '20', '--checksums', '--static', ''],
+    // A view twice the world's size: players of one room always see each other.
+    args: [
+      '--world',
+      '1200x800',
+      '--view',
+      '2500x1700',
+      '--pellets',
+      '20',
+      '--checksums',
+      '--static',
+      '',
+    ],
   });
 });
 
@@ -82,6 +93,88 @@ describe('the bot SDK against the real server', () => {
       WebSocket: sockets.WebSocket,
     });
     await expect(bot.welcomed).rejects.toThrow(/could not connect to .*\/game .*path \/ws/);
+  });
+});
+
+describe('the bot SDK through matchmaking', () => {
+  /** Names of the players in the bot's view. */
+  const playersSeenBy = (bot: Bot): string[] =>
+    [...(bot.view?.entities.values() ?? [])]
+      .filter((e) => e.kind === 'player')
+      .map((e) => String(e['name']))
+      .sort();
+
+  it('quick-plays two bots into one room, at the URL matchmaking gave, with a seat', async () => {
+    const sockets = new SocketTracker();
+    const bots = ['quick-1', 'quick-2'].map((name) =>
+      connect(server.url, { name, WebSocket: sockets.WebSocket, game: 'arena' }),
+    );
+    try {
+      for (const bot of bots) await bot.welcomed;
+      const [first, second] = bots as [Bot, Bot];
+      expect(first.room).toMatchObject({ game: 'arena', isPrivate: false, code: null });
+      expect(second.room?.id).toBe(first.room?.id);
+      expect(first.status).toMatchObject({ phase: 'connected', url: server.wsUrl });
+      await waitFor(
+        () =>
+          bots.every(
+            (b) => playersSeenBy(b).includes('quick-1') && playersSeenBy(b).includes('quick-2'),
+          ),
+        'the two bots to see each other',
+      );
+    } finally {
+      for (const bot of bots) bot.close();
+    }
+    expect(await sockets.waitUntilClosed(2000)).toBe(0);
+  });
+
+  it('joins a private room by its code; quick play stays out of it', async () => {
+    const sockets = new SocketTracker();
+    const created = await new Matchmaker(server.url).create({ isPrivate: true });
+    const code = created.room.code;
+    if (code === null) throw new Error('a private room without a code');
+    const guests = ['guest-1', 'guest-2'].map((name) =>
+      connect(server.url, { name, WebSocket: sockets.WebSocket, room: { code } }),
+    );
+    const stranger = connect(server.url, { name: 'stranger', WebSocket: sockets.WebSocket });
+    try {
+      for (const bot of [...guests, stranger]) await bot.welcomed;
+      for (const guest of guests) expect(guest.room).toMatchObject({ id: created.room.id, code });
+      expect(stranger.room?.id).not.toBe(created.room.id);
+      await waitFor(
+        () => guests.every((g) => playersSeenBy(g).join() === 'guest-1,guest-2'),
+        'the guests to see each other and no one else',
+      );
+      await waitFor(() => playersSeenBy(stranger).includes('stranger'), 'the stranger sees itself');
+      expect(playersSeenBy(stranger)).not.toContain('guest-1');
+    } finally {
+      for (const bot of [...guests, stranger]) bot.close();
+    }
+    expect(await sockets.waitUntilClosed(2000)).toBe(0);
+  });
+
+  it('rejects welcomed with what matchmaking said when there is no such room', async () => {
+    const sockets = new SocketTracker();
+    const bot = connect(server.url, {
+      name: 'lost',
+      WebSocket: sockets.WebSocket,
+      room: { code: 'NOPE42' },
+    });
+    await expect(bot.welcomed).rejects.toThrow(
+      /^tickwire bot "lost" did not join: got no seat from matchmaking: .+/,
+    );
+    await expect(bot.closed).resolves.toMatchObject({ hasOpened: false });
+    expect(sockets.openCount).toBe(0);
+  });
+
+  it('says clearly when nothing answers at the matchmaking URL', async () => {
+    const bot = connect('http://127.0.0.1:1', {
+      name: 'nobody',
+      WebSocket: new SocketTracker().WebSocket,
+    });
+    await expect(bot.welcomed).rejects.toThrow(
+      'tickwire bot "nobody" did not join: got no seat from matchmaking: Cannot reach matchmaking at http://127.0.0.1:1',
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { ReconnectingConnection, emptyTraffic } from '@tickwire/protocol';
-import type { ClosedStatus, WebSocketConstructor } from '@tickwire/protocol';
+import type { ClosedStatus, RoomInfo, WebSocketConstructor } from '@tickwire/protocol';
 import { explainClose } from './net/close-messages.js';
-import { resolveServerUrl } from './net/server-url.js';
+import { resolveJoinMode, shareLinkFor } from './net/server-url.js';
+import type { JoinMode } from './net/server-url.js';
 import { linkConditionsFromSearch, simulatedWebSocket } from './net/simulated-network.js';
 import { GameState } from './game/game-state.js';
 import type { Frame } from './game/game-state.js';
@@ -12,8 +13,10 @@ import { GameRenderer } from './render/game-renderer.js';
 import { requireElement } from './ui/dom.js';
 import { HudLine } from './ui/hud-line.js';
 import { InputDevices } from './ui/input-devices.js';
-import { JoinScreen } from './ui/join-screen.js';
+import { JoinFlow } from './ui/join-flow.js';
+import type { GameTarget } from './ui/join-flow.js';
 import { NetGraph } from './ui/net-graph.js';
+import { ShareBox } from './ui/share-box.js';
 import { StatusLine } from './ui/status-line.js';
 import { debugSnapshot, installDebugHook } from './debug/debug-hook.js';
 import type { TickwireDebugFrames } from './debug/debug-hook.js';
@@ -24,8 +27,9 @@ import { clientGames } from '../../games/client.js';
 const NET_GRAPH_KEY = 'Backquote';
 
 /**
- * Wires the pieces: join screen -> connection -> game state -> renderer, and input back. The
- * game itself (drawing, controls, prediction rule, HUD) is the module the Welcome's schema names.
+ * Wires the pieces: join screen (lobby, matchmaking) -> connection -> game state -> renderer,
+ * and input back. The game itself (drawing, controls, prediction rule, HUD) is the module the
+ * Welcome's schema names.
  */
 async function main(): Promise<void> {
   const statusLine = new StatusLine(requireElement(document, 'status', HTMLElement));
@@ -69,31 +73,55 @@ async function main(): Promise<void> {
     if (event.code === NET_GRAPH_KEY && !event.repeat) netGraph.toggle();
   });
 
-  const joinScreen = new JoinScreen(document, (name) => {
-    const server = resolveServerUrl(window.location);
-    if (!server.ok) {
-      statusLine.showProblem(server.error);
-      joinScreen.show({ title: 'Bad server address', message: server.error });
-      return;
-    }
+  const gameElement = requireElement(document, 'game', HTMLElement);
+  const shareBox = new ShareBox(document);
+  const showRoom = (room: RoomInfo | null): void => {
+    shareBox.show(room?.code ? shareLinkFor(window.location, room.code) : null);
+  };
+  const joined = resolveJoinMode(window.location);
+  if (!joined.ok) statusLine.showProblem(joined.error);
+  // A bad ?room= or ?server= is reported, and the page offers the lobby instead.
+  const mode: JoinMode = joined.ok
+    ? joined.mode
+    : { kind: 'lobby', matchmakingUrl: window.location.origin, roomCode: null };
+
+  const startGame = (target: GameTarget): void => {
     connection?.close();
     state.clear();
-    joinScreen.hide();
+    joinFlow.hide();
+    showRoom(target.room);
     connection = new ReconnectingConnection({
-      url: server.url,
-      name,
+      url: target.url,
+      seat: target.seat,
+      name: target.name,
       WebSocket: socketClass,
       sync: state,
+      ...(target.rematch ? { rematch: target.rematch } : {}),
       isUrgentChange: (sent, now) => state.isUrgentChange(sent, now),
       onWarning: (message) => console.warn(`tickwire: ${message}`),
       onStatus: (status) => {
         statusLine.show(status, performance.now(), helpText());
-        if (status.phase === 'closed' && !isPlayerLeaving(status)) {
-          joinScreen.show(explainClose(status));
+        // The world on screen is stale until the connection is back: dim it meanwhile.
+        gameElement.classList.toggle(
+          'is-dimmed',
+          status.phase === 'reconnecting' ||
+            status.phase === 'connecting' ||
+            status.phase === 'handshaking',
+        );
+        if (status.phase === 'closed') {
+          showRoom(null);
+          if (!isPlayerLeaving(status)) joinFlow.show(explainClose(status));
         }
       },
     });
     connection.open();
+  };
+  const joinFlow = new JoinFlow({
+    doc: document,
+    mode,
+    statusLine,
+    onStart: startGame,
+    onRoomChange: showRoom,
   });
 
   const frameIntervals = new WindowedSeries(1000);
@@ -190,9 +218,9 @@ async function main(): Promise<void> {
     dropConnection: () => connection?.abort(),
   });
 
-  statusLine.show({ phase: 'idle' });
+  if (joined.ok) statusLine.show({ phase: 'idle' });
   hudLine.show('');
-  joinScreen.show(null);
+  joinFlow.show(joined.ok ? null : { title: 'Bad page address', message: joined.error }, false);
 }
 
 function isPlayerLeaving(status: ClosedStatus): boolean {

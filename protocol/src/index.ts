@@ -5,6 +5,7 @@ export {
   PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   SUBPROTOCOL,
+  SERVED_SUBPROTOCOLS,
   LEGACY_SUBPROTOCOLS,
   WEBSOCKET_PATH,
 } from './wire/version.js';
@@ -21,8 +22,10 @@ export { MsgpackWriter } from './wire/msgpack-writer.js';
 export {
   MAX_NAME_LENGTH,
   MAX_TOKEN_LENGTH,
+  MAX_SEAT_LENGTH,
   encodeHello,
   decodeHello,
+  decodeHandshakeMessage,
   encodeInput,
   decodeInput,
   encodePing,
@@ -31,7 +34,15 @@ export {
   decodeResync,
   decodeClientMessage,
 } from './messages/client.js';
-export type { Hello, Input, Controls, Ping, Resync, ClientMessage } from './messages/client.js';
+export type {
+  Hello,
+  Input,
+  Controls,
+  Ping,
+  Resync,
+  ClientMessage,
+  HandshakeMessage,
+} from './messages/client.js';
 
 export {
   MAX_REASON_LENGTH,
@@ -159,12 +170,36 @@ export {
 export type {
   ReconnectOptions,
   ReconnectingConnectionOptions,
+  RematchTarget,
 } from './client/reconnecting-connection.js';
 export type {
   ClosedStatus,
   ConnectionPhase,
   ConnectionStatus,
+  ReconnectingStatus,
 } from './client/connection-status.js';
+export {
+  Matchmaker,
+  MatchmakingError,
+  UNREACHABLE_STATUS,
+  isHttpUrl,
+  isRetryableMatchmakingError,
+  matchmakingUrlFor,
+  webSocketUrlFor,
+} from './client/matchmaking.js';
+export type {
+  CreateRoomRequest,
+  FetchLike,
+  FetchRequestInit,
+  FetchResponseLike,
+  JoinRoomRequest,
+  MatchAnswer,
+  MatchmakerOptions,
+  RoomInfo,
+  RoomListing,
+} from './client/matchmaking.js';
+export { createRematch } from './client/rematch.js';
+export type { RematchOptions } from './client/rematch.js';
 export { globalNowMs, globalScheduler } from './client/environment.js';
 export type {
   Scheduler,

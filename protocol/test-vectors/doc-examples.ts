@@ -345,9 +345,13 @@ function frameBlock(m: AnyMessage, schemaName: SchemaName | null): string {
   if (root.end !== bytes.length) throw new Error('trailing bytes');
   const a = new Annotator(bytes);
   switch (m.id) {
-    case MessageId.Hello:
-      simpleFrame(a, root, 'Hello', ['protocolVersion', 'name', 'resumeToken (nil = none)']);
+    case MessageId.Hello: {
+      // Version 3 has the seat as a 5th element; version 2 ends with the token.
+      const names = ['protocolVersion', 'name', 'resumeToken (nil = none)'];
+      if (root.items.length === 5) names.push('seat (nil = none)');
+      simpleFrame(a, root, 'Hello', names);
       break;
+    }
     case MessageId.Input:
       simpleFrame(a, root, 'Input', [
         'seq',
@@ -521,6 +525,7 @@ export const docBlocks: Record<string, () => string> = {
       id: MessageId.Hello,
       message: m,
     })),
+  'hello-v2': () => specBlock(helloSpecs, 'hello-v2', (m) => ({ id: MessageId.Hello, message: m })),
   'input-stand-still-fire': () =>
     specBlock(inputSpecs, 'input-arena-stand-still-fire', (m) => ({
       id: MessageId.Input,
@@ -559,6 +564,8 @@ export const docBlocks: Record<string, () => string> = {
     })),
   'example-view-106': () => viewTable([documentedFull, documentedDelta101, documentedDelta106]),
   'checksum-steps': checksumSteps,
+  'match-hello': () =>
+    specBlock(helloSpecs, 'hello-seat', (m) => ({ id: MessageId.Hello, message: m })),
 };
 
 const DOC = new URL('../../PROTOCOL.md', import.meta.url);

@@ -45,74 +45,134 @@ export const EIGHT_EMOJI =
 /** 2-, 3- and 4-byte UTF-8 sequences: e with diaeresis, snowman, grinning face. */
 export const UNICODE_NAME = 'Zo\u00eb \u2603 \u{1F600}';
 
-/** Version 1's Hello has the same layout: a v1 client's first frame decodes, then gets 4002. */
+/**
+ * A seat from a matchmaking answer (PROTOCOL.md 15), as the server makes them: "s" and 32
+ * base64url characters (24 random bytes).
+ */
+const SEAT = 'sfSjVQQmFunutbdS6jspc-DXP2zfGhCW3';
+/** Version 2 (still served) has the Hello of version 1's layout: 4 elements, no seat. */
+const V2 = 2;
+/** Version 1's Hello has that layout too: a v1 client's first frame decodes, then gets 4002. */
 const V1 = 1;
+
+/** A Hello of this version: `[1, 3, name, resumeToken, seat]`. */
+const hello = (name: string, resumeToken: string | null, seat: string | null): Hello => ({
+  protocolVersion: PROTOCOL_VERSION,
+  name,
+  resumeToken,
+  seat,
+});
 
 export const helloSpecs: MessageSpecs<Hello> = {
   vectors: [
     {
       name: 'hello-basic',
-      description: 'PROTOCOL.md 5.1 and 11.1: version 2, name "bot", resumeToken nil.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: 'bot', resumeToken: null },
+      description:
+        'PROTOCOL.md 5.1 and 11.1: version 3, name "bot", resumeToken nil, seat nil (a direct ' +
+        "join of the server's default room).",
+      value: hello('bot', null, null),
+    },
+    {
+      name: 'hello-seat',
+      description:
+        'PROTOCOL.md 5.1 and 15: the seat of a matchmaking answer (33 characters: str8, one past ' +
+        'fixstr), resumeToken nil.',
+      value: hello('bot', null, SEAT),
     },
     {
       name: 'hello-resume-token-string',
       description:
         'PROTOCOL.md 5.1 and 11.7: resumeToken as a string (the UUID of an earlier Welcome): str8, ' +
-        'not nil.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: 'bot', resumeToken: UUID },
+        'not nil; seat nil.',
+      value: hello('bot', UUID, null),
+    },
+    {
+      name: 'hello-resume-token-and-seat',
+      description:
+        'Both a resumeToken and a seat: the server resumes the player the token names when it ' +
+        'holds one, and only otherwise takes the seat (PROTOCOL.md section 2).',
+      value: hello('bot', UUID, SEAT),
     },
     {
       name: 'hello-resume-token-empty',
       description: 'An empty resumeToken string decodes as "", not as null: fixstr(0) is not nil.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: 'ann', resumeToken: '' },
+      value: hello('ann', '', null),
+    },
+    {
+      name: 'hello-seat-empty',
+      description:
+        'An empty seat decodes as "", not as null: fixstr(0) is not nil. It names no seat, so the ' +
+        'server answers it with 4015, not with a direct join.',
+      value: hello('ann', null, ''),
     },
     {
       name: 'hello-longest-ascii',
-      description: 'A 16-character name and a 64-character token: both at their limits.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: 'abcdefghijklmnop', resumeToken: TOKEN_64 },
+      description:
+        'A 16-character name, a 64-character token and a 64-character seat: all at their limits.',
+      value: hello('abcdefghijklmnop', TOKEN_64, TOKEN_64),
     },
     {
       name: 'hello-unicode-name',
       description:
         'A name with 2-, 3- and 4-byte UTF-8 characters (U+00EB, U+2603, U+1F600): 8 UTF-16 code ' +
         'units, 13 bytes.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: UNICODE_NAME, resumeToken: null },
+      value: hello(UNICODE_NAME, null, null),
     },
     {
       name: 'hello-emoji-name-16-units',
       description:
         'Eight emoji: 16 UTF-16 code units (the limit, counted in code units, not characters) and ' +
         '32 UTF-8 bytes, so the name is a str8, not a fixstr.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: EIGHT_EMOJI, resumeToken: null },
+      value: hello(EIGHT_EMOJI, null, null),
     },
     {
       name: 'hello-untrimmed-name',
       description:
         'Leading and trailing spaces decode as sent; the server trims them after decoding. Only a ' +
         'name that is all whitespace is rejected.',
-      value: { protocolVersion: PROTOCOL_VERSION, name: '  bot  ', resumeToken: null },
+      value: hello('  bot  ', null, null),
+    },
+    {
+      name: 'hello-v2',
+      description:
+        "PROTOCOL.md 1.4 and 5.1: a version-2 client's Hello, 4 elements (no seat), which the " +
+        'server still serves in full. Decoded, its seat is null.',
+      value: { protocolVersion: V2, name: 'bot', resumeToken: null, seat: null },
+    },
+    {
+      name: 'hello-v2-resume-token',
+      description: 'A version-2 Hello resuming with a token: 4 elements.',
+      value: { protocolVersion: V2, name: 'bot', resumeToken: UUID, seat: null },
     },
     {
       name: 'hello-version-1',
       description:
-        "PROTOCOL.md 1.4: a version-1 client's Hello (the layout did not change). It decodes; the " +
-        'server answers it with Kick 4002 naming the versions it speaks (kick-unsupported-version).',
-      value: { protocolVersion: V1, name: 'bot', resumeToken: null },
+        "PROTOCOL.md 1.4: a version-1 client's Hello (version 2's layout). It decodes; the server " +
+        'answers it with Kick 4002 naming the versions it speaks (kick-unsupported-version).',
+      value: { protocolVersion: V1, name: 'bot', resumeToken: null, seat: null },
     },
     {
       name: 'hello-unsupported-version',
       description:
-        "Version 7 decodes: refusing it is the session layer's job (Kick 4002), not the decoder's.",
-      value: { protocolVersion: 7, name: 'bot', resumeToken: null },
+        "Version 7 decodes (with 4 or 5 elements): refusing it is the session layer's job (Kick " +
+        "4002), not the decoder's. The reference encoder writes a version above 3 with 5.",
+      value: { protocolVersion: 7, name: 'bot', resumeToken: null, seat: null },
     },
     {
       name: 'hello-largest-version',
       description: 'protocolVersion 65535, the largest the decoder accepts (uint16).',
-      value: { protocolVersion: 0xffff, name: 'bot', resumeToken: null },
+      value: { protocolVersion: 0xffff, name: 'bot', resumeToken: null, seat: null },
     },
   ],
-  nonCanonical: [],
+  nonCanonical: [
+    {
+      name: 'hello-unsupported-version-4-elements',
+      description:
+        'Version 7 with 4 elements: a version other than 2 and 3 is read with 4 or 5, so that ' +
+        'the server can answer any client with 4002; the reference encoder writes 5 (seat nil).',
+      hex: '940107a3626f74c0',
+    },
+  ],
 };
 
 const arenaInput = (
@@ -311,10 +371,26 @@ export const welcomeSpecs: MessageSpecs<Welcome> = {
     {
       name: 'welcome-arena',
       description:
-        'PROTOCOL.md 4.10 and 11.2: player 1002 at tick 100 of a default arena room, with the ' +
-        "arena's schema. serverTimeMs = 100 * 1000 / 30 = 3333.333..., a float64.",
+        'PROTOCOL.md 4.10 and 11.2: player 1002 at tick 100 of a default arena room, answering a ' +
+        "version-3 Hello, with the arena's schema. serverTimeMs = 100 * 1000 / 30 = 3333.333..., " +
+        'a float64.',
       value: {
         ...DEFAULT_ROOM,
+        playerId: 1002,
+        serverTick: 100,
+        serverTimeMs: (100 * 1000) / 30,
+        resumeToken: UUID,
+        schema: arenaSchema,
+      },
+    },
+    {
+      name: 'welcome-arena-v2',
+      description:
+        'PROTOCOL.md 1.4 and 5.5: the same Welcome answering a version-2 Hello: protocolVersion is ' +
+        'the version the Hello spoke (2), and nothing else differs.',
+      value: {
+        ...DEFAULT_ROOM,
+        protocolVersion: 2,
         playerId: 1002,
         serverTick: 100,
         serverTimeMs: (100 * 1000) / 30,
@@ -441,7 +517,7 @@ export const kickSpecs: MessageSpecs<Kick> = {
         'server speaks.',
       value: {
         closeCode: 4002,
-        reason: 'protocol version 1 is not supported; this server speaks 2',
+        reason: 'protocol version 1 is not supported; this server speaks 2, 3',
       },
     },
     {

@@ -117,8 +117,23 @@ export const clientRejects: RejectSpec[] = [
   ),
   ...(
     [
-      ['hello-3-elements', 'Hello without its resumeToken (nil is required).', [Hello, 2, 'bot']],
-      ['hello-5-elements', 'Hello with an extra element.', [Hello, 2, 'bot', null, 0]],
+      [
+        'hello-3-elements',
+        'Hello without its resumeToken and seat (a Hello has 4 or 5 elements).',
+        [Hello, 3, 'bot'],
+      ],
+      [
+        'hello-v3-4-elements',
+        'A version-3 Hello without its seat (nil is required): version 3 has exactly 5 elements.',
+        [Hello, 3, 'bot', null],
+      ],
+      [
+        'hello-v2-5-elements',
+        'A version-2 Hello with a 5th element (a nil seat): version 2 has exactly 4; a client ' +
+          'that sends a seat speaks version 3.',
+        [Hello, 2, 'bot', null, null],
+      ],
+      ['hello-6-elements', 'Hello with an extra element.', [Hello, 3, 'bot', null, null, 0]],
       ['hello-version-negative', 'protocolVersion -1.', [Hello, -1, 'bot', null]],
       [
         'hello-version-65536',
@@ -126,29 +141,48 @@ export const clientRejects: RejectSpec[] = [
         [Hello, 0x10000, 'bot', null],
       ],
       ['hello-version-float', 'protocolVersion 1.5.', [Hello, 1.5, 'bot', null]],
-      ['hello-name-empty', 'An empty name.', [Hello, 2, '', null]],
-      ['hello-name-blank', 'A name of whitespace only.', [Hello, 2, ' \t ', null]],
-      ['hello-name-newline', 'A name with a C0 control character (LF).', [Hello, 2, 'bo\nt', null]],
-      ['hello-name-del', 'A name with DEL (U+007F).', [Hello, 2, 'bot\u007f', null]],
+      ['hello-name-empty', 'An empty name.', [Hello, 3, '', null, null]],
+      ['hello-name-blank', 'A name of whitespace only.', [Hello, 3, ' \t ', null, null]],
+      [
+        'hello-name-newline',
+        'A name with a C0 control character (LF).',
+        [Hello, 3, 'bo\nt', null, null],
+      ],
+      ['hello-name-del', 'A name with DEL (U+007F).', [Hello, 3, 'bot\u007f', null, null]],
       [
         'hello-name-c1',
         'A name with a C1 control character (U+0085).',
-        [Hello, 2, 'bot\u0085', null],
+        [Hello, 3, 'bot\u0085', null, null],
       ],
-      ['hello-name-17', 'A 17-character name (the limit is 16).', [Hello, 2, name17, null]],
+      ['hello-name-17', 'A 17-character name (the limit is 16).', [Hello, 3, name17, null, null]],
       [
         'hello-name-18-units',
         'Nine emoji: 9 characters but 18 UTF-16 code units.',
-        [Hello, 2, nineEmoji, null],
+        [Hello, 3, nineEmoji, null, null],
       ],
-      ['hello-name-int', 'A name that is not a string.', [Hello, 2, 42, null]],
-      ['hello-name-nil', 'A nil name.', [Hello, 2, null, null]],
+      ['hello-name-int', 'A name that is not a string.', [Hello, 3, 42, null, null]],
+      ['hello-name-nil', 'A nil name.', [Hello, 3, null, null, null]],
       [
         'hello-token-65',
         'A 65-character resumeToken (the limit is 64).',
+        [Hello, 3, 'bot', 't'.repeat(65), null],
+      ],
+      [
+        'hello-token-int',
+        'A resumeToken that is neither nil nor a string.',
+        [Hello, 3, 'bot', 7, null],
+      ],
+      [
+        'hello-v2-token-65',
+        'A version-2 Hello with a 65-character resumeToken: the same limit in both versions.',
         [Hello, 2, 'bot', 't'.repeat(65)],
       ],
-      ['hello-token-int', 'A resumeToken that is neither nil nor a string.', [Hello, 2, 'bot', 7]],
+      [
+        'hello-seat-65',
+        'A 65-character seat (the limit is 64, MAX_SEAT_LENGTH).',
+        [Hello, 3, 'bot', null, 's'.repeat(65)],
+      ],
+      ['hello-seat-int', 'A seat that is neither nil nor a string.', [Hello, 3, 'bot', null, 7]],
       [
         'input-arena-5-elements',
         'Arena schema: an Input without buttons (3 input fields: 6 elements).',

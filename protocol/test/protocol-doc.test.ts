@@ -5,9 +5,12 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  CloseCode,
+  LEGACY_SUBPROTOCOLS,
   MessageId,
   PROTOCOL_VERSION,
   Replica,
+  SERVED_SUBPROTOCOLS,
   SUBPROTOCOL,
   unpackFrame,
   type CompiledSchema,
@@ -77,6 +80,30 @@ describe('PROTOCOL.md', () => {
   it(`is version ${PROTOCOL_VERSION}, spoken as ${SUBPROTOCOL}`, () => {
     expect(doc.split('\n')[0]).toBe(`# tickwire wire protocol, version ${PROTOCOL_VERSION}`);
     expect(doc).toContain(`\`${SUBPROTOCOL}\``);
+  });
+
+  it('names every subprotocol the server completes an upgrade for, and every close code in section 10', () => {
+    for (const subprotocol of [...SERVED_SUBPROTOCOLS, ...LEGACY_SUBPROTOCOLS]) {
+      expect(doc).toContain(`\`${subprotocol}\``);
+    }
+    const section10 = doc.slice(doc.indexOf('\n## 10. Close codes'), doc.indexOf('\n## 11. '));
+    for (const [name, code] of Object.entries(CloseCode)) {
+      expect(section10, `a row for ${code}`).toContain(`| ${code} | ${name} |`);
+    }
+  });
+
+  it('documents matchmaking, the seat and draining', () => {
+    expect(doc).toContain('\n## 15. Matchmaking (HTTP)\n');
+    for (const endpoint of [
+      'POST /match/quickplay',
+      'POST /match/create',
+      'POST /match/join',
+      'GET /match/rooms',
+    ]) {
+      expect(doc).toContain(`\`${endpoint}`);
+    }
+    expect(doc).toContain('`[1, 3, name, resumeToken, seat]`');
+    expect(doc).toContain('`[1, 2, name, resumeToken]`');
   });
 
   it('prints a frame of every message (a Welcome first of all, to read the others with)', () => {

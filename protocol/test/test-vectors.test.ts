@@ -5,8 +5,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   CloseCode,
+  MAX_SEAT_LENGTH,
   MessageId,
   PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
   ProtocolError,
   Replica,
   ReplicaError,
@@ -188,6 +190,39 @@ describe('message vectors', () => {
       // The schema is the frame's last element: the frame ends with its bytes.
       for (const v of carrying) expect(v.hex.endsWith(s.hex), v.name).toBe(true);
     }
+  });
+
+  it('pin the Hello of every version served (5 elements in 3, with and without a seat; 4 in 2), and those answered with 4002', () => {
+    const hellos = messageFiles.flatMap(([, f]) => (f.id === MessageId.Hello ? f.vectors : []));
+    const of = (version: number): typeof hellos =>
+      hellos.filter((v) => v.decoded.message.protocolVersion === version);
+    for (const version of SUPPORTED_PROTOCOL_VERSIONS) {
+      expect(of(version).length, `Hellos of version ${version}`).toBeGreaterThan(0);
+    }
+    for (const v of hellos) {
+      const elements = (unpackFrame(fromHex(v.hex)) as unknown[]).length;
+      const version = v.decoded.message.protocolVersion as number;
+      if (version === 3) expect(elements, v.name).toBe(5);
+      if (version === 2 || version === 1) expect(elements, v.name).toBe(4);
+      // A Hello without a seat element decodes with seat null.
+      if (elements === 4) expect(v.decoded.message.seat, v.name).toBeNull();
+    }
+    const seats = of(3).map((v) => v.decoded.message.seat);
+    expect(seats).toContain(null);
+    expect(seats.some((seat) => typeof seat === 'string' && seat.length > 0)).toBe(true);
+    expect(seats.some((seat) => typeof seat === 'string' && seat.length === MAX_SEAT_LENGTH)).toBe(
+      true,
+    );
+    // Versions the server answers with 4002 still decode.
+    const unsupported = hellos.filter(
+      (v) => !SUPPORTED_PROTOCOL_VERSIONS.includes(v.decoded.message.protocolVersion as number),
+    );
+    expect(unsupported.map((v) => v.decoded.message.protocolVersion)).toContain(1);
+    // Welcome names the version the Hello spoke: a Welcome of each.
+    const welcomeVersions = messageFiles.flatMap(([, f]) =>
+      f.id === MessageId.Welcome ? f.vectors.map((v) => v.decoded.message.protocolVersion) : [],
+    );
+    for (const version of SUPPORTED_PROTOCOL_VERSIONS) expect(welcomeVersions).toContain(version);
   });
 
   it('pin Inputs of every schema, including one without input fields', () => {
@@ -380,6 +415,9 @@ describe('reject vectors', () => {
       'snapshot-arena-update-mask-16',
       'snapshot-sketch-update-mask-32',
       'snapshot-before-welcome',
+      'hello-v3-4-elements',
+      'hello-v2-5-elements',
+      'hello-seat-65',
     ]) {
       expect(names, name).toContain(name);
     }

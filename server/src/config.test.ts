@@ -121,4 +121,27 @@ describe('parseConfig', () => {
     );
     expect(usage()).toMatch(/--allowed-origins\s+ALLOWED_ORIGINS\s+.*\(default: self,localhost\)/);
   });
+
+  it('takes the cluster options: workers, Redis and public URLs checked, the auth secret never shown', () => {
+    expect(parseConfig(['--workers', 'auto'], {}).workers).toBe(0);
+    expect(parseConfig([], { WORKERS: '3' }).workers).toBe(3);
+    expect(() => parseConfig(['--workers', '0'], {})).toThrow(/--workers: expected an integer/);
+    expect(parseConfig(['--redis', 'redis://10.0.0.5:6379'], {}).redisUrl).toBe(
+      'redis://10.0.0.5:6379',
+    );
+    expect(() => parseConfig(['--redis', 'http://10.0.0.5'], {})).toThrow(
+      '--redis: expected a redis:// or rediss:// URL, got "http://10.0.0.5"',
+    );
+    expect(parseConfig([], { PUBLIC_URL: 'wss://eu1.game.example/ws' }).publicUrl).toBe(
+      'wss://eu1.game.example/ws',
+    );
+    expect(() => parseConfig(['--public-url', 'eu1.game.example'], {})).toThrow(
+      '--public-url: "eu1.game.example" is not a URL',
+    );
+    expect(parseConfig(['--direct-join', 'false'], {}).directJoin).toBe(false);
+    const secret = 'a-secret-of-at-least-thirty-two-bytes-long';
+    expect(parseConfig([], { AUTH_SECRET: secret }).authSecret).toBe(secret);
+    expect(usage()).toMatch(/--auth-secret\s+AUTH_SECRET\s+.*\(default: none\)/);
+    expect(usage()).not.toContain(secret);
+  });
 });

@@ -86,6 +86,33 @@ export interface ServerConfig {
   adminPort: number | null;
   /** Address the operator port listens on; '' = the same as host. */
   adminHost: string;
+  /**
+   * A Hello without a seat joins this process's default room (a room of `game`, kept while the
+   * process runs). Off: every player needs a seat from matchmaking (else SeatRequired, 4015).
+   */
+  directJoin: boolean;
+  /** A room matchmaking created is disposed after staying empty this long. */
+  roomEmptyMs: number;
+  /** Rooms one process holds at most (the default room included). */
+  maxRooms: number;
+  /** How long a seat from matchmaking stays valid. */
+  seatTtlMs: number;
+  /** Redis for the cluster registry (redis://host:port); '' = in this process (one process). */
+  redisUrl: string;
+  /**
+   * The WebSocket URL players reach this process at, behind a proxy or on another machine
+   * (ws(s)://host[:port]/ws); '' = the host name the player used for matchmaking, and --port.
+   */
+  publicUrl: string;
+  /** Server processes `npm start` runs, each on its own port from --port up; 0 = one per core. */
+  workers: number;
+  /** SIGTERM: players are moved off and the process exits 0 within this long. */
+  drainMs: number;
+  /** Player authentication for matchmaking: a shared HS256 secret, a JWKS URL, or neither. */
+  authSecret: string;
+  authJwksUrl: string;
+  authIssuer: string;
+  authAudience: string;
   /** Simulated bad network on every connection, each way (development and tests only). */
   simLatencyMs: number;
   simJitterMs: number;
@@ -131,6 +158,18 @@ export const DEFAULT_CONFIG: ServerConfig = {
   allowedOrigins: parseOriginPolicy(DEFAULT_ALLOWED_ORIGINS),
   adminPort: null,
   adminHost: '',
+  directJoin: true,
+  roomEmptyMs: 30_000,
+  maxRooms: 100,
+  seatTtlMs: 10_000,
+  redisUrl: '',
+  publicUrl: '',
+  workers: 1,
+  drainMs: 10_000,
+  authSecret: '',
+  authJwksUrl: '',
+  authIssuer: '',
+  authAudience: '',
   simLatencyMs: 0,
   simJitterMs: 0,
   simLossPercent: 0,
@@ -162,6 +201,23 @@ const gameName: Parser = (raw, name) => {
   }
   return raw;
 };
+/** '' (none), or a URL with one of `schemes` (e.g. 'ws:', 'wss:'). */
+const urlOf =
+  (...schemes: string[]): Parser =>
+  (raw, name) => {
+    if (raw === '') return raw;
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new Error(`${name}: "${raw}" is not a URL`);
+    }
+    if (!schemes.includes(url.protocol)) {
+      const names = schemes.map((scheme) => `${scheme}//`).join(' or ');
+      throw new Error(`${name}: expected a ${names} URL, got "${raw}"`);
+    }
+    return raw;
+  };
 const oneOf =
   (...values: string[]): Parser =>
   (raw, name) => {
@@ -187,6 +243,7 @@ function simple<K extends keyof ServerConfig>(
   env: string,
   parse: Parser,
   help: string,
+  show: (config: ServerConfig) => string = (config) => String(config[key]),
 ): OptionSpec {
   return {
     flag,
@@ -196,7 +253,7 @@ function simple<K extends keyof ServerConfig>(
     apply: (config, raw, name) => {
       config[key] = parse(raw, name) as ServerConfig[K];
     },
-    show: (config) => String(config[key]),
+    show,
   };
 }
 
@@ -378,6 +435,79 @@ export const OPTIONS: OptionSpec[] = [
     },
     show: (config) => config.adminHost || 'same as --host',
   },
+  simple(
+    'directJoin',
+    '--direct-join',
+    'DIRECT_JOIN',
+    bool,
+    'a Hello without a seat joins the default room (off: matchmaking only)',
+  ),
+  simple(
+    'roomEmptyMs',
+    '--room-empty-ms',
+    'ROOM_EMPTY_MS',
+    int(0, 86_400_000),
+    'dispose a matchmade room empty this long',
+  ),
+  simple('maxRooms', '--max-rooms', 'MAX_ROOMS', int(1, 10_000), 'rooms one process holds'),
+  simple(
+    'seatTtlMs',
+    '--seat-ttl-ms',
+    'SEAT_TTL_MS',
+    int(1000, 600_000),
+    'how long a matchmaking seat stays valid',
+  ),
+  simple(
+    'redisUrl',
+    '--redis',
+    'REDIS_URL',
+    urlOf('redis:', 'rediss:'),
+    'Redis for the cluster registry (redis://host:port); needed for several processes',
+    (config) => config.redisUrl || 'none (registry in this process)',
+  ),
+  simple(
+    'publicUrl',
+    '--public-url',
+    'PUBLIC_URL',
+    urlOf('ws:', 'wss:'),
+    'WebSocket URL players reach this process at (behind a proxy), e.g. wss://eu1.game.example/ws',
+    (config) => config.publicUrl || 'the host players used, and --port',
+  ),
+  {
+    flag: '--workers',
+    env: 'WORKERS',
+    help: 'server processes, each on its own port from --port up (auto = one per core; >1 needs --redis)',
+    isBoolean: false,
+    apply: (config, raw, name) => {
+      config.workers = raw === 'auto' ? 0 : (int(1, 256)(raw, name) as number);
+    },
+    show: (config) => (config.workers === 0 ? 'auto' : String(config.workers)),
+  },
+  simple(
+    'drainMs',
+    '--drain-ms',
+    'DRAIN_MS',
+    int(0, 3_600_000),
+    'on SIGTERM, move players off and exit 0 within this long',
+  ),
+  simple(
+    'authSecret',
+    '--auth-secret',
+    'AUTH_SECRET',
+    text,
+    'players must send a JWT signed with this HS256 secret (prefer the environment variable)',
+    // Never printed: usage and logs show only whether one is set.
+    (config) => (config.authSecret === '' ? 'none' : '(set)'),
+  ),
+  simple(
+    'authJwksUrl',
+    '--auth-jwks-url',
+    'AUTH_JWKS_URL',
+    urlOf('https:', 'http:'),
+    'players must send a JWT signed by a key from this JWKS URL',
+  ),
+  simple('authIssuer', '--auth-issuer', 'AUTH_ISSUER', text, 'required JWT issuer (iss)'),
+  simple('authAudience', '--auth-audience', 'AUTH_AUDIENCE', text, 'required JWT audience (aud)'),
   simple(
     'simLatencyMs',
     '--sim-latency-ms',

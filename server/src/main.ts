@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseConfig, usage } from './config.js';
 import { createLogger, createPrettyLogger, errorFields } from './log.js';
 import { startServer } from './server.js';
+import { runWorkers, type WorkerListening } from './process/workers.js';
 // The one place the server names games: engine code never imports one.
 import { serverGames } from '../../games/server.js';
 
@@ -39,22 +40,61 @@ if (config.staticDir !== '' && !existsSync(config.staticDir)) {
   config.staticDir = '';
 }
 
-try {
-  const server = await startServer(config, log, serverGames);
-  let isStopping = false;
-  const shutdown = (signal: string): void => {
-    if (isStopping) return;
-    isStopping = true;
-    log.info('shutting down', { signal });
+if (config.workers !== 1) {
+  // The supervisor: it runs no room itself (see process/workers.ts).
+  try {
+    await runWorkers(config, argv, log);
+  } catch (error) {
+    log.error('failed to start the workers', errorFields(error));
     log.flush();
-    server.stop();
-    // Let the close frames go out before the process ends.
-    setTimeout(() => process.exit(0), 200).unref();
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-} catch (error) {
-  log.error('failed to start', errorFields(error));
-  log.flush();
-  process.exit(1);
+    process.exit(2);
+  }
+} else {
+  try {
+    const server = await startServer(config, log, serverGames);
+    let isStopping = false;
+    const exit = (code: number): void => {
+      log.flush();
+      // Let the close frames go out before the process ends.
+      setTimeout(() => process.exit(code), 200).unref();
+    };
+    // SIGTERM (a rolling restart, an orchestrator): players are moved to other processes through
+    // matchmaking, then the process exits 0 within --drain-ms.
+    const drain = (why: string): void => {
+      if (isStopping) return;
+      isStopping = true;
+      log.info('draining for a restart', { signal: why, drainMs: config.drainMs });
+      server.drain().then(
+        ({ leftBehind }) => {
+          log.info('drained', { leftBehind });
+          exit(0);
+        },
+        (error: unknown) => {
+          log.error('drain failed', errorFields(error));
+          exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => drain('SIGTERM'));
+    // A worker whose supervisor died (SIGKILL, a crash) drains too instead of running on orphaned.
+    process.on('disconnect', () => drain('supervisor gone'));
+    // SIGINT (Ctrl-C): stop now, every player told the server is shutting down.
+    process.on('SIGINT', () => {
+      if (isStopping) return;
+      isStopping = true;
+      log.info('shutting down', { signal: 'SIGINT' });
+      void server.stop().finally(() => exit(0));
+    });
+    // Under --workers, tell the supervisor (process/workers.ts) this worker listens: it waits for
+    // this before it calls the start done or restarts the next worker.
+    process.send?.({
+      type: 'listening',
+      port: server.port,
+      processId: server.processId,
+    } satisfies WorkerListening);
+  } catch (error) {
+    log.error('failed to start', errorFields(error));
+    log.flush();
+    process.exit(1);
+  }
 }

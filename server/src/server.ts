@@ -6,7 +6,17 @@ import type { ServerConfig } from './config.js';
 import { systemClock, systemSchedule } from './loop/clock.js';
 import { errorFields, type Logger } from './log.js';
 import type { Game } from './game/game.js';
-import { Room } from './room/room.js';
+import { CloseCode } from '@tickwire/protocol';
+import { RoomDirectory } from './rooms/room-directory.js';
+import { Gateway } from './rooms/gateway.js';
+import { MemoryRegistry } from './cluster/memory-registry.js';
+import { connectRedisRegistry } from './cluster/redis-registry.js';
+import type { Registry } from './cluster/registry.js';
+import { Heartbeat } from './cluster/heartbeat.js';
+import { newProcessId } from './cluster/ids.js';
+import { Matchmaker } from './matchmaking/matchmaker.js';
+import { MatchApi, MATCH_PATH_PREFIX, MAX_BODY_BYTES } from './matchmaking/http-api.js';
+import { createPlayerAuth } from './auth/player-auth.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
 import { withSimulatedNetwork } from './transport/simulated-network.js';
 import { ServerMetrics } from './metrics/prometheus.js';
@@ -15,6 +25,12 @@ import { startAdminServer, type AdminServer } from './http/admin-server.js';
 import { descriptorLimitWarning, readDescriptorLimit } from './net/descriptor-limit.js';
 import { AcceptGuard, processDescriptors } from './net/accept-guard.js';
 import { CollectAfterLeaves, lowMemoryCollector } from './memory/collect-after-leaves.js';
+
+/**
+ * After telling its players it restarts, a draining process keeps answering matchmaking at least
+ * this long (within --drain-ms): their clients' first request for a new seat may come here.
+ */
+const DRAIN_HANDOFF_MS = 2000;
 
 /** The server package's version (its package.json sits one level above src/ and dist/ alike). */
 function serverVersion(): string {
@@ -32,22 +48,30 @@ export interface RunningServer {
   readonly port: number;
   /** The operator port (--admin-port), or null when there is none. */
   readonly adminPort: number | null;
-  readonly room: Room;
-  /** Stops the tick, closes every client with ServerShutdown and stops listening. */
-  stop(): void;
+  /** This process in the registry (new on every start). */
+  readonly processId: string;
+  readonly rooms: RoomDirectory;
+  /** Stops at once: every client is closed with ServerShutdown, the process leaves the registry. */
+  stop(): Promise<void>;
+  /**
+   * A rolling restart: no new seats here, every player is told ServerRestarting (their clients go
+   * back through matchmaking), and this resolves once all have gone or --drain-ms has passed,
+   * after stop().
+   */
+  drain(): Promise<{ leftBehind: number }>;
 }
 
 /**
- * Wires the real parts together: uWS transport, a room of the configured game and its tick
- * loop. `games` are the games this build can run, by name.
+ * Wires the real parts together: the registry (in memory, or Redis), the rooms and their ticks,
+ * the gateway every connection comes through, matchmaking, the uWS transport and the operator
+ * port. `games` are the games this build can run, by name.
  */
 export async function startServer(
   config: ServerConfig,
   log: Logger,
   games: ReadonlyMap<string, Game>,
 ): Promise<RunningServer> {
-  const game = games.get(config.game);
-  if (!game) {
+  if (!games.has(config.game)) {
     throw new Error(
       `unknown game "${config.game}": this build runs ${[...games.keys()].join(', ')}`,
     );
@@ -64,22 +88,52 @@ export async function startServer(
   const lowLimit = descriptorLimitWarning(descriptorLimit, config.maxConnections);
   if (lowLimit) log.warn(lowLimit.message, lowLimit.fields);
   if (build.kind === 'fallback') log.warn('running on the uWS fallback: expect far lower capacity');
+  const auth = createPlayerAuth({
+    secret: config.authSecret,
+    jwksUrl: config.authJwksUrl,
+    issuer: config.authIssuer,
+    audience: config.authAudience,
+  });
 
+  const registry: Registry = config.redisUrl
+    ? await connectRedisRegistry(config.redisUrl, { log })
+    : new MemoryRegistry();
+  const processId = newProcessId();
   const metrics = new ServerMetrics({
     version: serverVersion(),
     uwsBuild: `${build.packageName}@${build.packageVersion} (${build.kind})`,
   });
-  const room = new Room({
+  const rooms = new RoomDirectory({
     config,
-    game,
+    games,
     clock: systemClock,
     schedule: systemSchedule,
     log,
-    tickTimings: metrics.tickTimings(game.spec.name),
+    processId,
+    tickTimings: (game) => metrics.tickTimings(game),
+    onRoomStarted: (room) => metrics.addRoom(room),
+    onRoomDisposed: (room) => metrics.removeRoom(room),
   });
-  metrics.addRoom(room);
-  const staticFiles = config.staticDir === '' ? null : loadStaticFiles(config.staticDir);
+  const defaultRoom = config.directJoin ? rooms.openDefault() : null;
   const startedAtMs = Date.now();
+  const startedAtClockMs = systemClock.nowMs();
+  /** Server time for a Ping before Hello when there is no default room: since the process started. */
+  const processClock = {
+    serverTimeMs: () => systemClock.nowMs() - startedAtClockMs,
+    currentTick: 0,
+  };
+  const gateway = new Gateway({
+    config,
+    clock: systemClock,
+    schedule: systemSchedule,
+    log,
+    rooms,
+    seats: { claim: (seat) => registry.claimSeat(seat, processId) },
+    pongSource: defaultRoom ?? processClock,
+  });
+  metrics.readConnectionsFrom(() => gateway.connectionCount);
+  metrics.countKicksFrom(() => gateway.kicks);
+  const staticFiles = config.staticDir === '' ? null : loadStaticFiles(config.staticDir);
   const link: LinkConditions = {
     latencyMs: config.simLatencyMs,
     jitterMs: config.simJitterMs,
@@ -89,11 +143,15 @@ export async function startServer(
     log.warn('simulating a bad network on every connection (testing only)', { ...link });
   }
   const health = (): unknown => ({
-    status: 'ok',
-    tick: room.currentTick,
-    game: game.spec.name,
-    players: room.playerCount,
-    connections: room.sessionCount,
+    status: isDraining ? 'draining' : 'ok',
+    process: processId,
+    registry: registry.kind,
+    registryReachable: heartbeat.isRegistryReachable,
+    game: config.game,
+    tick: defaultRoom?.currentTick ?? null,
+    rooms: rooms.size,
+    players: rooms.playerCount,
+    connections: gateway.connectionCount,
     uptimeMs: Date.now() - startedAtMs,
   });
   const onHttpError = (url: string, error: unknown): void =>
@@ -110,12 +168,44 @@ export async function startServer(
           metrics: () => metrics.render(),
           onError: onHttpError,
         });
+  const matchmaker = new Matchmaker({
+    registry,
+    games: [...games.keys()],
+    defaultGame: config.game,
+    maxPlayers: config.maxPlayers,
+    maxRooms: config.maxRooms,
+    seatTtlMs: config.seatTtlMs,
+  });
+  // Publishes this process once it listens (transport.port is read at the first beat).
+  const heartbeat = new Heartbeat({
+    registry,
+    process: () => ({
+      id: processId,
+      publicUrl: config.publicUrl || null,
+      port: transport.port,
+      players: rooms.playerCount,
+      rooms: rooms.size,
+      publishedAtMs: Date.now(),
+    }),
+    rooms: () => rooms.records(),
+    schedule: systemSchedule,
+    log,
+  });
+  const api = new MatchApi({
+    matchmaker,
+    auth,
+    allowedOrigins: config.allowedOrigins,
+    peerPorts: () => heartbeat.peerPorts,
+    onError: (path, error) =>
+      log.warn('matchmaking request failed', { path, ...errorFields(error) }),
+    onAnswered: (endpoint, status) => metrics.countMatchRequest(endpoint, status),
+  });
   const transport = await startUwsServer({
     host: config.host,
     port: config.port,
     handler: isSimulating(link)
-      ? withSimulatedNetwork(room, link, systemClock, systemSchedule)
-      : room,
+      ? withSimulatedNetwork(gateway, link, systemClock, systemSchedule)
+      : gateway,
     staticFiles,
     health,
     metrics: admin ? null : () => metrics.render(),
@@ -124,7 +214,15 @@ export async function startServer(
     maxBackpressureBytes: config.maxBackpressureBytes,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
     allowedOrigins: config.allowedOrigins,
+    peerPorts: () => heartbeat.peerPorts,
+    api: {
+      prefix: MATCH_PATH_PREFIX,
+      maxBodyBytes: MAX_BODY_BYTES,
+      answer: (request) => api.answer(request),
+    },
   });
+  await heartbeat.start();
+  metrics.readRegistryFrom(() => heartbeat.isRegistryReachable);
   metrics.countKicksFrom(() => transport.refusedByCode);
   const acceptGuard = new AcceptGuard({
     listening: { pause: transport.pauseAccepting, resume: transport.resumeAccepting },
@@ -142,12 +240,13 @@ export async function startServer(
   }));
   // Not on the ws-based fallback: closing its listener closes every connection.
   if (build.kind === 'native') acceptGuard.start();
-  room.start();
+  gateway.start();
+  rooms.start();
   const collect = await lowMemoryCollector();
   const collector =
     collect &&
     new CollectAfterLeaves({
-      connections: () => room.sessionCount,
+      connections: () => gateway.connectionCount,
       collect,
       clock: systemClock,
       schedule: systemSchedule,
@@ -165,7 +264,12 @@ export async function startServer(
     port: transport.port,
     url: `http://localhost:${transport.port}`,
     adminPort: admin?.port ?? null,
-    game: game.spec.name,
+    process: processId,
+    registry: registry.kind,
+    game: config.game,
+    games: [...games.keys()],
+    directJoin: config.directJoin,
+    auth: auth?.kind ?? 'none',
     tickHz: config.tickHz,
     world: `${config.worldWidth}x${config.worldHeight}`,
     view: `${config.viewWidth}x${config.viewHeight}`,
@@ -173,17 +277,59 @@ export async function startServer(
     serving: config.staticDir || null,
     allowedOrigins: formatOriginPolicy(config.allowedOrigins),
   });
+
+  let isDraining = false;
+  let isStopped = false;
+  const stop = async (): Promise<void> => {
+    if (isStopped) return;
+    isStopped = true;
+    await heartbeat.stop();
+    collector?.stop();
+    gateway.stop();
+    rooms.stop();
+    rooms.closeAll(CloseCode.ServerShutdown, 'the server is shutting down');
+    gateway.closeUnjoined(CloseCode.ServerShutdown, 'the server is shutting down');
+    acceptGuard.stop();
+    transport.stopListening();
+    await Promise.allSettled([registry.withdraw(processId)]);
+    await Promise.allSettled([registry.close(), admin?.close()]);
+  };
   return {
     port: transport.port,
     adminPort: admin?.port ?? null,
-    room,
-    stop() {
-      room.stop();
-      collector?.stop();
-      room.closeAll('the server is shutting down');
-      acceptGuard.stop();
-      transport.stopListening();
-      void admin?.close();
+    processId,
+    rooms,
+    stop,
+    async drain() {
+      if (isDraining || isStopped) return { leftBehind: 0 };
+      isDraining = true;
+      const reason = 'the server is restarting: find a game again through matchmaking';
+      // Out of the registry first, so that no process hands out a seat here any more.
+      await heartbeat.stop();
+      try {
+        await registry.withdraw(processId);
+      } catch (error) {
+        log.warn(
+          'could not withdraw from the registry: its records expire instead',
+          errorFields(error),
+        );
+      }
+      gateway.refuseJoins(reason);
+      rooms.closeAll(CloseCode.ServerRestarting, reason);
+      const toldAtMs = Date.now();
+      const deadlineMs = toldAtMs + config.drainMs;
+      // Matchmaking here keeps answering a little after the players were told: their clients ask
+      // the server they know for a new seat at once, and may know only this one.
+      const handoffUntilMs = Math.min(deadlineMs, toldAtMs + DRAIN_HANDOFF_MS);
+      while (
+        (gateway.connectionCount > 0 || Date.now() < handoffUntilMs) &&
+        Date.now() < deadlineMs
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const leftBehind = gateway.connectionCount;
+      await stop();
+      return { leftBehind };
     },
   };
 }

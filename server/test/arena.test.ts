@@ -5,6 +5,7 @@ import {
   MessageId,
   NO_DIRECTION,
   PROTOCOL_VERSION,
+  SERVED_SUBPROTOCOLS,
   SUBPROTOCOL,
   encodeHello,
   encodeInput,
@@ -59,7 +60,8 @@ describe('arena over real WebSockets', () => {
     const b = new TestClient(server.wsUrl);
     const welcomeA = await a.join('alice');
     const welcomeB = await b.join('bob');
-    expect(welcomeA.protocolVersion).toBe(2);
+    expect(welcomeA.protocolVersion).toBe(3);
+    expect(a.ws.protocol).toBe('tickwire.v3');
     expect(welcomeA.tickHz).toBe(30);
     expect([welcomeA.worldWidth, welcomeA.worldHeight]).toEqual([1200, 800]);
     expect(welcomeA.playerId).not.toBe(welcomeB.playerId);
@@ -125,6 +127,51 @@ describe('arena over real WebSockets', () => {
     expect((await third.join('dora', first.resumeToken)).playerId).not.toBe(first.playerId);
     expect([a.errors, again.errors, witness.errors, third.errors]).toEqual([[], [], [], []]);
     await Promise.all([again.close(), witness.close(), third.close()]);
+  });
+
+  it('still serves a version-2 client (tickwire.v2, 4-element Hello) beside version-3 ones: its Welcome says 2', async () => {
+    expect(SERVED_SUBPROTOCOLS).toEqual(['tickwire.v3', 'tickwire.v2']);
+    const old = new TestClient(server.wsUrl, ['tickwire.v2']);
+    await old.opened();
+    expect(old.ws.protocol).toBe('tickwire.v2');
+    /** Sends version 2's Hello and waits for the Welcome and a snapshot. */
+    const joinV2 = async (c: TestClient, resumeToken: string | null) => {
+      c.sendRaw(encodeHello({ protocolVersion: 2, name: 'vee two', resumeToken }));
+      await waitFor(() => {
+        if (c.closeCode !== null) throw new Error(`closed with ${c.closeCode} ${c.closeReason}`);
+        return c.welcome !== null && c.snapshots.length > 0;
+      }, 'the version-2 client welcomed');
+      return c.welcome as NonNullable<TestClient['welcome']>;
+    };
+    const welcomeOld = await joinV2(old, null);
+    expect(welcomeOld.protocolVersion).toBe(2);
+    expect(welcomeOld.schema.game).toBe('arena');
+    // A version-3 client in the same room sees it move, as the version-2 client sees itself.
+    const current = new TestClient(server.wsUrl);
+    const welcomeCurrent = await current.join('vee three');
+    expect(welcomeCurrent.protocolVersion).toBe(3);
+    expect(welcomeCurrent.schema.fingerprint).toBe(welcomeOld.schema.fingerprint);
+    await waitFor(() => current.positionOf(welcomeOld.playerId) !== null, 'v3 sees v2');
+    await waitFor(() => old.positionOf(welcomeCurrent.playerId) !== null, 'v2 sees v3');
+    const before = current.positionOf(welcomeOld.playerId);
+    old.input(0);
+    await waitFor(
+      () => (current.positionOf(welcomeOld.playerId)?.x ?? 0) > (before?.x ?? 0) + 40,
+      'the version-2 player moving right',
+    );
+    // It resumes with its token like any client, still in version 2.
+    await old.terminate();
+    const again = new TestClient(server.wsUrl, ['tickwire.v2']);
+    await again.opened();
+    const resumed = await joinV2(again, welcomeOld.resumeToken);
+    expect(resumed.playerId).toBe(welcomeOld.playerId);
+    expect(resumed.protocolVersion).toBe(2);
+    // Offered both, the server picks version 3's subprotocol.
+    const both = new TestClient(server.wsUrl, ['tickwire.v2', 'tickwire.v3']);
+    await both.opened();
+    expect(both.ws.protocol).toBe('tickwire.v3');
+    expect([old.errors, current.errors, again.errors, both.errors]).toEqual([[], [], [], []]);
+    await Promise.all([current.close(), again.close(), both.close()]);
   });
 
   it("carries the arena's schema in the Welcome, with a fingerprint of its bytes", async () => {
@@ -239,10 +286,10 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     await c.opened();
     c.sendRaw(encodeHello({ protocolVersion: 7, name: 'future', resumeToken: null }));
     await expectClosedWith(c, CloseCode.UnsupportedVersion);
-    expect(c.closeReason).toMatch(/speaks 2/);
+    expect(c.closeReason).toMatch(/speaks 2, 3$/);
   });
 
-  it('a v1 client (subprotocol tickwire.v1, Hello version 1) -> 4002 naming version 2', async () => {
+  it('a v1 client (subprotocol tickwire.v1, Hello version 1) -> 4002 naming versions 2 and 3', async () => {
     expect(LEGACY_SUBPROTOCOLS).toContain('tickwire.v1');
     const c = new TestClient(server.wsUrl, ['tickwire.v1']);
     await c.opened();
@@ -251,7 +298,7 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     c.sendRaw(encodeHello({ protocolVersion: 1, name: 'old', resumeToken: null }));
     await expectClosedWith(c, CloseCode.UnsupportedVersion);
     expect(c.kick).toEqual({ closeCode: CloseCode.UnsupportedVersion, reason: c.closeReason });
-    expect(c.closeReason).toMatch(/protocol version 1 is not supported; this server speaks 2/);
+    expect(c.closeReason).toBe('protocol version 1 is not supported; this server speaks 2, 3');
     expect(c.welcome).toBeNull();
   });
 
@@ -281,13 +328,15 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     await expectClosedWith(c, CloseCode.RateLimited);
   });
 
-  it.each([[[]], [['chat', 'tickwire.v3']]])(
-    'no known subprotocol (offered: %j) -> 4009 naming tickwire.v2',
+  it.each([[[]], [['chat', 'tickwire.v4']], [['tickwire.v4']]])(
+    'no known subprotocol (offered: %j) -> 4009 naming tickwire.v3',
     async (offered) => {
       const c = new TestClient(server.wsUrl, offered);
       await expectClosedWith(c, CloseCode.SubprotocolRequired);
-      expect(SUBPROTOCOL).toBe('tickwire.v2');
-      expect(c.closeReason).toMatch(/tickwire\.v2/);
+      expect(SUBPROTOCOL).toBe('tickwire.v3');
+      expect(c.closeReason).toBe('offer the WebSocket subprotocol tickwire.v3 (or tickwire.v2)');
+      // No Kick: the transport closes it before there is a session.
+      expect(c.kick).toBeNull();
     },
   );
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { arena } from '../../games/arena/server.js';
-import { TestPeer, createTestRoom } from '../src/room/test-support.js';
+import { TestPeer, createTestRoom, gatewayOf } from '../src/room/test-support.js';
 import { withSimulatedNetwork } from '../src/transport/simulated-network.js';
 
 // Issue 10, defect 8: with --sim-latency-ms, the room hears of a client's close one latency after
@@ -11,7 +11,9 @@ describe('a client that closes behind a simulated latency', () => {
   it('is not reported as a uWS drop while the room still thinks it plays', () => {
     const { room, clock, logs } = createTestRoom(arena, { pelletCount: 0 });
     const latency = { latencyMs: 100, jitterMs: 0, lossPercent: 0 };
-    const peer = new TestPeer(withSimulatedNetwork(room, latency, clock, clock.schedule));
+    const peer = new TestPeer(
+      withSimulatedNetwork(gatewayOf(room), latency, clock, clock.schedule),
+    );
     const tickMs = 1000 / 30;
     let tick = 0;
     const runFor = (ms: number): void => {

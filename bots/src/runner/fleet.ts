@@ -51,7 +51,10 @@ interface FleetMember {
   kind: ExampleKind;
 }
 
-/** A swarm of example bots on one server, connecting `staggerMs` apart. */
+/**
+ * A swarm of example bots on one server (through its matchmaking for an http URL), connecting
+ * `staggerMs` apart.
+ */
 export class Fleet {
   readonly #options: FleetOptions;
   readonly #members: FleetMember[] = [];
@@ -142,10 +145,11 @@ export class Fleet {
 
   #add(index: number): void {
     if (this.#isClosing) return;
-    const { url, name, kind, WebSocket, onWarning, random } = this.#options;
+    const { url, game, name, kind, WebSocket, onWarning, random } = this.#options;
     const bot = connect(url, {
       name: botName(name, index),
       WebSocket,
+      ...(game !== null ? { game } : {}),
       onWarning: (message, b) => onWarning?.(b.name, message),
     });
     const botKind = kindOf(kind, index);

@@ -6,7 +6,13 @@ import type { ExampleKind } from '../examples/kinds.js';
 export type RunnerKind = ExampleKind | 'mix';
 
 export interface RunnerOptions {
+  /**
+   * The server: its HTTP address (http(s)://host:port), to go through matchmaking, or a WebSocket
+   * endpoint (ws(s)://host:port/ws), to join that process's default room directly.
+   */
   url: string;
+  /** Through matchmaking: the game quick play asks for; null: the server's default game. */
+  game: string | null;
   count: number;
   /** Bots are named `${name}-1`, `${name}-2`, ... */
   name: string;
@@ -28,7 +34,12 @@ export const MAX_BOTS = 2000;
 
 export const USAGE = `npm run bots -- [options]   connect a swarm of example bots to a tickwire server
 
-  --url URL          server endpoint (ws:// or wss://, path /ws)   default ws://localhost:8080/ws
+  --server URL       the server: http(s)://host:port goes through    default http://localhost:8080
+                     matchmaking (quick play; a restarting server
+                     sends the bots to another); ws(s)://host:port/ws
+                     joins that process's default room directly
+  --url URL          the same as --server
+  --game GAME        through matchmaking: the game to quick-play    default the server's
   --count N          how many bots, 1..${MAX_BOTS}                        default 10
   --name NAME        bots are named NAME-1, NAME-2, ...            default bot
   --kind KIND        wander, chase, pellets, or mix (in turn)      default mix
@@ -42,7 +53,8 @@ bot joined and none was closed by the server, 1 otherwise, 2 for a bad option.
 `;
 
 const DEFAULTS: RunnerOptions = {
-  url: 'ws://localhost:8080/ws',
+  url: 'http://localhost:8080',
+  game: null,
   count: 10,
   name: 'bot',
   kind: 'mix',
@@ -59,7 +71,9 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerCommand {
       strict: true,
       allowPositionals: false,
       options: {
+        server: { type: 'string' },
         url: { type: 'string' },
+        game: { type: 'string' },
         count: { type: 'string' },
         name: { type: 'string' },
         kind: { type: 'string' },
@@ -74,10 +88,22 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerCommand {
   }
   if (values.help === true) return { isHelp: true };
 
-  const url = stringOption(values.url) ?? DEFAULTS.url;
-  if (!/^wss?:\/\/[^/\s]+/.test(url)) {
+  const server = stringOption(values.server);
+  const urlAlias = stringOption(values.url);
+  if (server !== undefined && urlAlias !== undefined) {
+    throw new UsageError('--server and --url are the same option: give one');
+  }
+  const flag = urlAlias !== undefined ? '--url' : '--server';
+  const url = server ?? urlAlias ?? DEFAULTS.url;
+  if (!/^(wss?|https?):\/\/[^/\s]+/i.test(url)) {
     throw new UsageError(
-      `--url ${url}: expected a ws:// or wss:// URL, e.g. ws://localhost:8080/ws`,
+      `${flag} ${url}: expected http(s)://host:port (matchmaking), e.g. http://localhost:8080, or a ws:// or wss:// URL (direct join), e.g. ws://localhost:8080/ws`,
+    );
+  }
+  const game = stringOption(values.game) ?? DEFAULTS.game;
+  if (game !== null && !/^https?:/i.test(url)) {
+    throw new UsageError(
+      `--game ${game}: only through matchmaking (an http:// --server); a ws:// URL joins the game its process runs`,
     );
   }
   const count = integerOption('--count', values.count, DEFAULTS.count, 1, MAX_BOTS);
@@ -96,7 +122,7 @@ export function parseRunnerArgs(argv: readonly string[]): RunnerCommand {
   );
   return {
     isHelp: false,
-    options: { url, count, name, kind, seconds: secondsOption(values.seconds), staggerMs },
+    options: { url, game, count, name, kind, seconds: secondsOption(values.seconds), staggerMs },
   };
 }
 

@@ -1,6 +1,7 @@
 import { CloseCode } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
-import { describeCloseCode, explainClose } from './close-messages.js';
+import { MatchmakingError } from '@tickwire/protocol';
+import { describeCloseCode, explainClose, explainMatchmakingError } from './close-messages.js';
 import type { ClosedStatus } from '@tickwire/protocol';
 
 const closed = (overrides: Partial<ClosedStatus>): ClosedStatus => ({
@@ -29,6 +30,8 @@ describe('describeCloseCode', () => {
     expect(describeCloseCode(CloseCode.ServerShutdown)).toMatch(/shutting down/i);
     expect(describeCloseCode(CloseCode.RateLimited)).toMatch(/wait/i);
     expect(describeCloseCode(CloseCode.UnsupportedVersion)).toMatch(/reload/i);
+    expect(describeCloseCode(CloseCode.ServerRestarting)).toMatch(/restarting.*another server/i);
+    expect(describeCloseCode(CloseCode.SeatRequired)).toMatch(/matchmaking/i);
   });
 
   it('names an unknown code', () => {
@@ -73,5 +76,25 @@ describe('explainClose', () => {
     expect(explanation.message).toContain('the server broke the protocol');
     expect(explanation.message).toContain('invalid msgpack');
     expect(explanation.message).not.toContain('The server could not read');
+  });
+
+  it('says when matchmaking found no new seat after the server restarted', () => {
+    const explanation = explainClose(
+      closed({ closeCode: CloseCode.ServerRestarting, matchmakingError: 'Registry down.' }),
+    );
+    expect(explanation.title).toBe('Could not find a new game');
+    expect(explanation.message).toContain('The server is restarting');
+    expect(explanation.message).toContain('Matchmaking found no new place for you: Registry down.');
+  });
+});
+
+describe('explainMatchmakingError', () => {
+  it("heads the server's sentence by what went wrong", () => {
+    expect(
+      explainMatchmakingError(new MatchmakingError(404, 'no-such-room', 'No room has the code X.')),
+    ).toEqual({ title: 'No such room', message: 'No room has the code X.' });
+    expect(
+      explainMatchmakingError(new MatchmakingError(418, 'teapot', 'I am a teapot.')).title,
+    ).toBe('Cannot join');
   });
 });

@@ -1,5 +1,5 @@
 import { CloseCode } from '@tickwire/protocol';
-import type { ClosedStatus } from '@tickwire/protocol';
+import type { ClosedStatus, MatchmakingError } from '@tickwire/protocol';
 
 /**
  * What each tickwire close code means to a player, as one sentence with what to do about it.
@@ -25,7 +25,7 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
   [CloseCode.ServerShutdown]:
     'The server is shutting down, for example for an update. Rejoin in a few seconds.',
   [CloseCode.SubprotocolRequired]:
-    'The server refused the connection because it did not offer the tickwire.v2 protocol. Reload the page.',
+    'The server refused the connection because it did not offer a tickwire protocol version the server speaks (tickwire.v3). Reload the page.',
   [CloseCode.FrameTooLarge]:
     'This client sent a message larger than the server accepts. This is a client bug: reload the page.',
   [CloseCode.SessionReplaced]:
@@ -36,6 +36,10 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
     'Too many connections are open from your network address. Close other tabs or games on this server, then try again.',
   [CloseCode.OriginNotAllowed]:
     'The server does not accept connections from pages on this website. Open the game from the address its operator gives, or ask them to allow this one.',
+  [CloseCode.SeatRequired]:
+    'This server takes players only through matchmaking, and it refused the seat this page had (used, expired, or for another server). Rejoin from the lobby to get a new one.',
+  [CloseCode.ServerRestarting]:
+    'The server is restarting (a rolling update). Rejoin from the lobby to play on another server.',
 };
 
 /** Standard WebSocket close codes (RFC 6455 section 7.4.1) a player may meet. */
@@ -76,8 +80,17 @@ export interface CloseExplanation {
   message: string;
 }
 
-/** Explains a closed connection to the player: unreachable server, kick, or lost connection. */
+/**
+ * Explains a closed connection to the player: no new seat from matchmaking, unreachable server,
+ * kick, or lost connection.
+ */
 export function explainClose(status: ClosedStatus): CloseExplanation {
+  if (status.matchmakingError !== undefined) {
+    return {
+      title: 'Could not find a new game',
+      message: `${describeCloseCode(status.closeCode)} Matchmaking found no new place for you: ${status.matchmakingError} (close code ${status.closeCode})`,
+    };
+  }
   if (!status.hasOpened) {
     return {
       title: 'Cannot connect',
@@ -97,3 +110,21 @@ export function explainClose(status: ClosedStatus): CloseExplanation {
     message: `${describeCloseCode(status.closeCode)}${reason} (close code ${status.closeCode})`,
   };
 }
+
+/**
+ * Explains a matchmaking request that got no seat (quick play, create, join): the server's own
+ * sentence, under a heading for the kinds a player meets.
+ */
+export function explainMatchmakingError(error: MatchmakingError): CloseExplanation {
+  return { title: MATCHMAKING_TITLES[error.error] ?? 'Cannot join', message: error.message };
+}
+
+const MATCHMAKING_TITLES: Readonly<Record<string, string>> = {
+  'no-such-room': 'No such room',
+  'room-full': 'The room is full',
+  'not-allowed': 'Not invited',
+  unauthorized: 'Not signed in',
+  unavailable: 'No server available',
+  unreachable: 'Cannot reach the server',
+  'bad-answer': 'Matchmaking is not available',
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveServerUrl } from './server-url.js';
+import { resolveJoinMode, resolveServerUrl, shareLinkFor } from './server-url.js';
 
 describe('resolveServerUrl', () => {
   it('uses /ws on the page host, ws: for http: pages', () => {
@@ -47,5 +47,48 @@ describe('resolveServerUrl', () => {
     ).toMatchObject({
       ok: false,
     });
+  });
+});
+
+describe('resolveJoinMode', () => {
+  const page = { protocol: 'http:', host: '127.0.0.1:8080' };
+
+  it('uses the lobby, through the matchmaking of the page origin, by default', () => {
+    expect(resolveJoinMode({ ...page, search: '' })).toEqual({
+      ok: true,
+      mode: { kind: 'lobby', matchmakingUrl: 'http://127.0.0.1:8080', roomCode: null },
+    });
+    expect(resolveJoinMode({ protocol: 'https:', host: 'game.example', search: '' })).toEqual({
+      ok: true,
+      mode: { kind: 'lobby', matchmakingUrl: 'https://game.example', roomCode: null },
+    });
+  });
+
+  it('reads the room code of a share link', () => {
+    expect(resolveJoinMode({ ...page, search: '?room=ABC234&netgraph=1' })).toEqual({
+      ok: true,
+      mode: { kind: 'lobby', matchmakingUrl: 'http://127.0.0.1:8080', roomCode: 'ABC234' },
+    });
+    expect(resolveJoinMode({ ...page, search: '?room=' })).toMatchObject({
+      mode: { roomCode: null },
+    });
+    expect(resolveJoinMode({ ...page, search: '?room=%3Cscript%3E' })).toEqual({
+      ok: false,
+      error: 'The ?room= parameter "<script>" is not a room code (letters and digits).',
+    });
+  });
+
+  it('connects directly, without the lobby, with ?server=', () => {
+    expect(resolveJoinMode({ ...page, search: '?server=ws://127.0.0.1:1/ws' })).toEqual({
+      ok: true,
+      mode: { kind: 'direct', url: 'ws://127.0.0.1:1/ws' },
+    });
+    expect(resolveJoinMode({ ...page, search: '?server=http://x/ws' })).toMatchObject({
+      ok: false,
+    });
+  });
+
+  it('makes the share link of a room on the page origin', () => {
+    expect(shareLinkFor(page, 'ABC234')).toBe('http://127.0.0.1:8080/?room=ABC234');
   });
 });

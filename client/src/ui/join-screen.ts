@@ -3,9 +3,18 @@ import type { CloseExplanation } from '../net/close-messages.js';
 import { requireElement } from './dom.js';
 import { validatePlayerName } from './player-name.js';
 
+/** What the submit button (and Enter in the name field) reads, before and after a game. */
+export interface SubmitLabels {
+  first: string;
+  again: string;
+}
+
+const DIRECT_LABELS: SubmitLabels = { first: 'Join', again: 'Rejoin' };
+
 /**
- * The join screen: a name field and a Join button over the game. After a disconnect it comes
- * back with the reason above the form and the button reading "Rejoin".
+ * The join screen: a name field and the main button (Enter in the field presses it) over the
+ * game. After a disconnect it comes back with the reason above the form. The lobby's own
+ * controls (ui/lobby.ts) sit in the same form and take the name from `readName`.
  */
 export class JoinScreen {
   readonly #overlay: HTMLElement;
@@ -16,8 +25,10 @@ export class JoinScreen {
   readonly #closeTitle: HTMLElement;
   readonly #closeMessage: HTMLElement;
   readonly #button: HTMLButtonElement;
+  #labels: SubmitLabels = DIRECT_LABELS;
+  #hasPlayed = false;
 
-  constructor(doc: Document, onJoin: (name: string) => void) {
+  constructor(doc: Document, onSubmit: (name: string) => void) {
     this.#overlay = requireElement(doc, 'join', HTMLElement);
     this.#form = requireElement(doc, 'join-form', HTMLFormElement);
     this.#nameInput = requireElement(doc, 'name-input', HTMLInputElement);
@@ -31,15 +42,9 @@ export class JoinScreen {
     // A form submits on Enter in the field as well as on the button.
     this.#form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const result = validatePlayerName(this.#nameInput.value);
-      if (!result.ok) {
-        this.#nameError.textContent = result.error;
-        this.#nameError.hidden = false;
-        this.#nameInput.focus();
-        return;
-      }
-      this.#nameError.hidden = true;
-      onJoin(result.name);
+      if (this.#button.disabled) return;
+      const name = this.readName();
+      if (name !== null) onSubmit(name);
     });
   }
 
@@ -47,12 +52,40 @@ export class JoinScreen {
     return !this.#overlay.hidden;
   }
 
-  /** Shows the form; with `closed`, explains why the last connection ended. */
-  show(closed: CloseExplanation | null): void {
-    this.#closeBox.hidden = closed === null;
-    this.#closeTitle.textContent = closed?.title ?? '';
-    this.#closeMessage.textContent = closed?.message ?? '';
-    this.#button.textContent = closed === null ? 'Join' : 'Rejoin';
+  /** The name typed, checked as the server checks it; null (and the problem shown) if bad. */
+  readName(): string | null {
+    const result = validatePlayerName(this.#nameInput.value);
+    if (!result.ok) {
+      this.#nameError.textContent = result.error;
+      this.#nameError.hidden = false;
+      this.#nameInput.focus();
+      return null;
+    }
+    this.#nameError.hidden = true;
+    return result.name;
+  }
+
+  /** What the main button says: "Join"/"Rejoin" by default, "Quick play" in the lobby. */
+  setLabels(labels: SubmitLabels): void {
+    this.#labels = labels;
+    this.#button.textContent = this.#hasPlayed ? labels.again : labels.first;
+  }
+
+  /** Disables every button of the form while a request is under way (no double joins). */
+  setBusy(isBusy: boolean): void {
+    for (const button of this.#form.querySelectorAll('button')) button.disabled = isBusy;
+  }
+
+  /**
+   * Shows the form; with `problem`, explains why the last connection ended (or why joining
+   * failed). `hasPlayed`: the button offers to play again.
+   */
+  show(problem: CloseExplanation | null, hasPlayed = problem !== null): void {
+    this.#hasPlayed = hasPlayed;
+    this.#closeBox.hidden = problem === null;
+    this.#closeTitle.textContent = problem?.title ?? '';
+    this.#closeMessage.textContent = problem?.message ?? '';
+    this.#button.textContent = hasPlayed ? this.#labels.again : this.#labels.first;
     this.#overlay.hidden = false;
     this.#nameInput.focus();
     this.#nameInput.select();

@@ -38,7 +38,7 @@ describe(`a crowd of ${VISIBLE} visible entities`, () => {
 
   it('draws every entity from pooled display objects and reports the frame time', async () => {
     const { browser, server } = suite;
-    for (let i = 0; i < BOTS; i++) bots.push(await joinBot(server.wsUrl, `bot-${i}`));
+    for (let i = 0; i < BOTS; i++) bots.push(await joinBot(server.url, `bot-${i}`));
     const wander = setInterval(() => {
       for (const bot of bots) bot.setInput({ moveDir: Math.floor(Math.random() * 256) });
     }, 400);

@@ -79,7 +79,7 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
     const selfId = joined.playerId;
 
     // Bob walks a square, turning every 600 ms.
-    const bob = await joinBot(server.wsUrl, 'Bob');
+    const bob = await joinBot(server.url, 'Bob');
     bots.push(bob);
     const bobId = bob.playerId;
     let turn = 0;

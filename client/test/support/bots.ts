@@ -6,9 +6,11 @@ import { waitFor } from '../../../protocol/src/testing/wait.js';
 /**
  * Players driven from the test process, through the protocol's bot SDK: the real codec, the
  * real replica (checksums verified when the server sends them) and the reconnecting connection.
+ * `serverUrl`: the server's http:// address goes through matchmaking (quick play, as the page's
+ * main button does, so bot and page share a room); a ws:// URL joins the default room directly.
  */
-export async function joinBot(wsUrl: string, name: string, timeoutMs = 10_000): Promise<Bot> {
-  const bot = connect(wsUrl, { name, WebSocket });
+export async function joinBot(serverUrl: string, name: string, timeoutMs = 10_000): Promise<Bot> {
+  const bot = connect(serverUrl, { name, WebSocket });
   await bot.welcomed;
   await waitFor(() => bot.view !== null, `${name} to receive a snapshot`, timeoutMs);
   return bot;

@@ -1,6 +1,8 @@
 import WebSocket from 'ws';
 import { countChangedEntities } from './changed-entities.js';
+import { quickPlayWithRetry } from './quick-play.js';
 import {
+  Matchmaker,
   MessageId,
   POSITION_SCALE,
   PROTOCOL_VERSION,
@@ -34,8 +36,16 @@ export interface FleetWindow {
   interArrivalMs: number[];
 }
 
-export interface FleetOptions {
-  url: string;
+/**
+ * Where the clients play: straight into one server's default room (`url`, the bench's one-room
+ * scenario), or wherever matchmaking seats them (`matchmakingUrl`, an http base of any process
+ * of a cluster): each client asks for a quick play of BENCH_GAME, connects to the answer's `url`
+ * and sends the seat in its Hello.
+ */
+export type FleetTarget =
+  { url: string; matchmakingUrl?: undefined } | { matchmakingUrl: string; url?: undefined };
+
+export type FleetOptions = FleetTarget & {
   clients: number;
   /** Inputs per second per client. */
   inputHz: number;
@@ -44,7 +54,19 @@ export interface FleetOptions {
    * each snapshot's tick read from its header, so the server does the same work for them.
    */
   decodingClients: number;
+  /**
+   * Every how many clients one decodes (default 1: the first `decodingClients` do). Matchmaking
+   * fills rooms one after another, so a stride spreads the verified clients over the rooms.
+   */
+  decodingStride?: number;
   seed: number;
+};
+
+/** Where one client landed: the process (its WebSocket URL) and, through matchmaking, the room. */
+export interface Placement {
+  url: string;
+  /** null in direct mode (the server's default room). */
+  roomId: string | null;
 }
 
 /**
@@ -57,6 +79,7 @@ class BenchClient {
   readonly ws: WebSocket;
   readonly walk: RandomWalk;
   readonly isDecoding: boolean;
+  readonly placement: Placement;
   welcome: Welcome | null = null;
   replica: Replica | null = null;
   /** Newest snapshot tick received, for clients that do not decode. */
@@ -65,9 +88,10 @@ class BenchClient {
   lastArrivalMs = -1;
   isClosedByUs = false;
 
-  constructor(url: string, walk: RandomWalk, isDecoding: boolean) {
-    this.ws = new WebSocket(url, [SUBPROTOCOL], { perMessageDeflate: false });
+  constructor(placement: Placement, walk: RandomWalk, isDecoding: boolean) {
+    this.ws = new WebSocket(placement.url, [SUBPROTOCOL], { perMessageDeflate: false });
     this.ws.binaryType = 'nodebuffer';
+    this.placement = placement;
     this.walk = walk;
     this.isDecoding = isDecoding;
   }
@@ -83,17 +107,46 @@ export class Fleet {
   readonly #options: FleetOptions;
   readonly #clients: BenchClient[] = [];
   readonly #random: () => number;
+  /** Where a client's seat comes from (see FleetTarget). */
+  readonly #seats: { directUrl: string } | { matchmaker: Matchmaker };
+  /** Clients started so far (joined or joining): the next one's index. */
+  #started = 0;
   #inputTimer: NodeJS.Timeout | null = null;
   #isMeasuring = false;
   window: FleetWindow = Fleet.#emptyWindow();
   disconnects = 0;
   decodeErrors = 0;
   desyncs = 0;
+  /** Quick plays answered 503 (or not at all) and asked again. */
+  matchRetries = 0;
+  /** Closes the fleet did not ask for, by close code. */
+  readonly closeCodes = new Map<number, number>();
   readonly errors: string[] = [];
 
   constructor(options: FleetOptions) {
     this.#options = options;
     this.#random = seededRandom(options.seed);
+    this.#seats =
+      options.matchmakingUrl === undefined
+        ? { directUrl: options.url }
+        : { matchmaker: new Matchmaker(options.matchmakingUrl) };
+  }
+
+  /** Clients that have joined (had their Welcome) and are still open. */
+  get joinedClients(): number {
+    let count = 0;
+    for (const c of this.#clients) if (c.welcome && c.ws.readyState === WebSocket.OPEN) count++;
+    return count;
+  }
+
+  /** Clients that decode and verify every snapshot, of those started so far. */
+  get decodingClientCount(): number {
+    return this.#clients.filter((c) => c.isDecoding).length;
+  }
+
+  /** Where every client started so far landed. */
+  placements(): Placement[] {
+    return this.#clients.map((c) => c.placement);
   }
 
   static #emptyWindow(): FleetWindow {
@@ -112,21 +165,60 @@ export class Fleet {
    * once: a client that joined but never acknowledges gets full snapshots, which would bury the
    * generator while the rest are still joining.
    */
-  async connect(batch = 50): Promise<void> {
+  connect(batch = 50): Promise<void> {
+    return this.grow(this.#options.clients, batch);
+  }
+
+  /**
+   * Starts clients until `total` have been started, `batch` at a time (through matchmaking: a
+   * batch's quick plays run together), for a ramp in steps. Rejects when a client cannot join.
+   */
+  async grow(total: number, batch = 50): Promise<void> {
     this.#startInputs();
-    for (let i = 0; i < this.#options.clients; i += batch) {
+    while (this.#started < total) {
       const joins: Promise<void>[] = [];
-      for (let j = i; j < Math.min(this.#options.clients, i + batch); j++)
-        joins.push(this.#connectOne(j));
+      const end = Math.min(total, this.#started + batch);
+      for (; this.#started < end; this.#started++) joins.push(this.#startOne(this.#started));
       await Promise.all(joins);
     }
   }
 
-  #connectOne(index: number): Promise<void> {
+  async #startOne(index: number): Promise<void> {
+    const stride = this.#options.decodingStride ?? 1;
+    const isDecoding =
+      index % stride === 0 && Math.floor(index / stride) < this.#options.decodingClients;
+    const seats = this.#seats;
+    if ('directUrl' in seats) {
+      return this.#connectOne(index, { url: seats.directUrl, roomId: null }, null, isDecoding);
+    }
+    const answer = await quickPlayWithRetry(seats.matchmaker, BENCH_GAME, () => {
+      this.matchRetries++;
+    }).catch((error: unknown) => {
+      throw new Error(
+        `client ${index}: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    });
+    return this.#connectOne(
+      index,
+      { url: answer.url, roomId: answer.room.id },
+      answer.seat,
+      isDecoding,
+    );
+  }
+
+  #connectOne(
+    index: number,
+    placement: Placement,
+    seat: string | null,
+    isDecoding: boolean,
+  ): Promise<void> {
     const client = new BenchClient(
-      this.#options.url,
+      placement,
       createRandomWalk(this.#random, performance.now()),
-      index < this.#options.decodingClients,
+      isDecoding,
     );
     this.#clients.push(client);
     return new Promise((resolve, reject) => {
@@ -140,6 +232,7 @@ export class Fleet {
             protocolVersion: PROTOCOL_VERSION,
             name: `bench${index}`,
             resumeToken: null,
+            seat,
           }),
         );
       });
@@ -147,11 +240,19 @@ export class Fleet {
         clearTimeout(timeout);
         reject(error);
       });
-      client.ws.on('close', (code) => {
-        if (!client.isClosedByUs) {
-          this.disconnects++;
-          this.#note(`client ${index} closed by the server with ${code}`);
-        }
+      client.ws.on('close', (code, reason) => {
+        if (client.isClosedByUs) return;
+        this.disconnects++;
+        this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + 1);
+        const why = `closed by the server with ${code}${reason.length > 0 ? ` (${reason.toString()})` : ''}`;
+        this.#note(`client ${index} ${why}`);
+        // Closed before its Welcome: it will never join (a no-op once joined).
+        clearTimeout(timeout);
+        reject(
+          new Error(
+            `client ${index} ${why} before its Welcome (${placement.url}, room ${placement.roomId ?? 'default'})`,
+          ),
+        );
       });
       client.ws.on('message', (data: Buffer) => {
         this.#onFrame(client, data);
@@ -236,6 +337,7 @@ export class Fleet {
 
   /** Sends inputs in 5 staggered groups so the server does not get N messages at one instant. */
   #startInputs(): void {
+    if (this.#inputTimer) return;
     const groups = 5;
     const periodMs = 1000 / this.#options.inputHz / groups;
     let group = 0;
@@ -290,6 +392,7 @@ export class Fleet {
 
   async close(): Promise<void> {
     if (this.#inputTimer) clearInterval(this.#inputTimer);
+    this.#inputTimer = null;
     await Promise.all(
       this.#clients.map(
         (c) =>

@@ -1,4 +1,5 @@
-import { BENCH_GAME, Fleet } from './fleet.js';
+import { arenaServerArgs } from './arena-server-args.js';
+import { Fleet } from './fleet.js';
 import { percentile } from './stats.js';
 import { processCpuMicros, processRssBytes, startBenchServer } from './server-process.js';
 import {
@@ -74,33 +75,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** The "arena" scenario of shared/BENCHMARKS.md, through the real server and real sockets. */
 export async function runScenario(o: RunOptions): Promise<RunResult> {
   const server = await startBenchServer(
-    [
-      '--game',
-      BENCH_GAME,
-      '--world',
-      '4000x4000',
-      '--view',
-      '1600x1000',
-      '--tick-hz',
-      '30',
-      '--pellets',
-      '1000',
-      '--eat-pellets',
-      'false',
-      '--score-every-ms',
-      '5000',
-      '--speed',
-      '200',
-      '--seed',
-      String(o.seed),
-      '--checksums',
-      '--snapshots',
-      o.mode,
-      '--max-players',
-      String(o.clients + 10),
-      '--handshake-timeout-ms',
-      '60000',
-    ],
+    [...arenaServerArgs(o.seed), '--snapshots', o.mode, '--max-players', String(o.clients + 10)],
     o.serverCore,
   );
   // A broadcast frame carries the whole world (~100x a delta): a smaller sample verifies it.

@@ -12,6 +12,12 @@ export interface ClosedStatus {
   hasJoined: boolean;
   /** True when this client closed the connection itself (leaving, or a frame it could not read). */
   isClientInitiated: boolean;
+  /**
+   * Set when the game ended because matchmaking gave no seat: for the first connection (bot SDK)
+   * or for a new one after 4015/4016 (`closeCode` is then the code that sent the client there).
+   * What matchmaking answered, or why it could not be reached.
+   */
+  matchmakingError?: string;
 }
 
 export type ConnectionStatus =
@@ -30,13 +36,24 @@ export type ConnectionStatus =
    * The connection dropped after joining; another attempt starts at `retryAtMs` (client clock).
    * `lost` is how the dropped connection ended.
    */
-  | {
-      phase: 'reconnecting';
-      url: string;
-      attempt: number;
-      retryAtMs: number;
-      lost: ClosedStatus;
-    }
+  | ReconnectingStatus
   | ClosedStatus;
+
+/** See ConnectionStatus. */
+export interface ReconnectingStatus {
+  phase: 'reconnecting';
+  url: string;
+  attempt: number;
+  retryAtMs: number;
+  lost: ClosedStatus;
+  /**
+   * True: the attempt asks matchmaking for a new seat (after 4016 ServerRestarting or 4015
+   * SeatRequired), so the player comes back as a new player, likely on another server. False: it
+   * resumes the same player on the same server with the resume token.
+   */
+  isRematch: boolean;
+  /** Why the last request for a new seat failed (it is tried again); else null. */
+  rematchError: string | null;
+}
 
 export type ConnectionPhase = ConnectionStatus['phase'];

@@ -136,7 +136,7 @@ describe('Connection', () => {
     socket.serverAccepts();
     expect(socket.sent[0]).toEqual({
       id: MessageId.Hello,
-      message: { protocolVersion: PROTOCOL_VERSION, name: 'Alice', resumeToken: null },
+      message: { protocolVersion: PROTOCOL_VERSION, name: 'Alice', resumeToken: null, seat: null },
     });
     expect(connection.status.phase).toBe('handshaking');
     scheduler.advance(500);
@@ -162,6 +162,25 @@ describe('Connection', () => {
     expect(socket.hellos()[0]?.resumeToken).toBe('abc');
     socket.serverSends(encodeWelcome(welcome));
     expect(connection.status).toMatchObject({ phase: 'connected', isResumed: true });
+  });
+
+  it('sends the seat from matchmaking in Hello', () => {
+    const connection = new Connection({
+      url: 'ws://game.test/ws',
+      name: 'Alice',
+      WebSocket: FakeWebSocket,
+      sync,
+      scheduler,
+      nowMs: () => scheduler.nowMs,
+      seat: 's-0123456789',
+      onStatus: (status) => statuses.push(status),
+    });
+    connection.open();
+    const socket = FakeWebSocket.instances.at(-1) as FakeWebSocket;
+    socket.serverAccepts();
+    expect(socket.hellos()).toEqual([
+      { protocolVersion: PROTOCOL_VERSION, name: 'Alice', resumeToken: null, seat: 's-0123456789' },
+    ]);
   });
 
   it('pings at once, five times 200 ms apart, then every second, and hands Pongs over', () => {

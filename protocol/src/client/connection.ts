@@ -64,6 +64,11 @@ export interface ConnectionOptions {
   resumeToken?: string | null;
   /** Player id the token belonged to, to tell a resumed player from a new one. */
   resumePlayerId?: number | null;
+  /**
+   * Seat reservation from matchmaking (MatchAnswer.seat), sent in the Hello: it names the room.
+   * Single use. Default none: the server's default room, where it allows direct joins.
+   */
+  seat?: string | null;
   scheduler?: Scheduler;
   /** Monotonic client clock in milliseconds. Default `performance.now()`. */
   nowMs?: () => number;
@@ -131,6 +136,7 @@ export class Connection {
   readonly #onStatus: (status: ConnectionStatus) => void;
   readonly #resumeToken: string | null;
   readonly #resumePlayerId: number | null;
+  readonly #seat: string | null;
   readonly #scheduler: Scheduler;
   readonly #nowMs: () => number;
   readonly #inputIntervalMs: number;
@@ -166,6 +172,7 @@ export class Connection {
     this.#onStatus = options.onStatus;
     this.#resumeToken = options.resumeToken ?? null;
     this.#resumePlayerId = options.resumePlayerId ?? null;
+    this.#seat = options.seat ?? null;
     this.#scheduler = options.scheduler ?? globalScheduler;
     this.#nowMs = options.nowMs ?? globalNowMs;
     this.#inputIntervalMs = options.inputIntervalMs ?? 50;
@@ -242,6 +249,7 @@ export class Connection {
         protocolVersion: PROTOCOL_VERSION,
         name: this.#name,
         resumeToken: this.#resumeToken,
+        seat: this.#seat,
       }),
     );
     this.#ping();

@@ -7,7 +7,45 @@ import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
 import { welcomeRecord } from '../testing/records.js';
 import type { SyncTarget } from './connection.js';
 import type { ConnectionStatus } from './connection-status.js';
+import { MatchmakingError } from './matchmaking.js';
 import { ReconnectingConnection, backoffDelayMs } from './reconnecting-connection.js';
+import type { ReconnectingConnectionOptions, RematchTarget } from './reconnecting-connection.js';
+
+/** Lets the promise callbacks queued so far run (a rematch answer, then what it starts). */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+/** A matchmaking stand-in: each call waits until the test answers it. */
+class FakeRematch {
+  calls = 0;
+  #pending: { resolve: (t: RematchTarget) => void; reject: (e: unknown) => void }[] = [];
+
+  readonly rematch = (): Promise<RematchTarget> => {
+    this.calls++;
+    return new Promise((resolve, reject) => this.#pending.push({ resolve, reject }));
+  };
+
+  async answer(url: string, seat: string): Promise<void> {
+    this.#next().resolve({ url, seat });
+    await settle();
+  }
+
+  async fail(error: unknown): Promise<void> {
+    this.#next().reject(error);
+    await settle();
+  }
+
+  get isWaiting(): boolean {
+    return this.#pending.length > 0;
+  }
+
+  #next(): { resolve: (t: RematchTarget) => void; reject: (e: unknown) => void } {
+    const next = this.#pending.shift();
+    if (!next) throw new Error('no rematch is waiting for an answer');
+    return next;
+  }
+}
 
 const welcome = (playerId: number, resumeToken: string): Welcome =>
   welcomeRecord({ playerId, resumeToken });
@@ -34,7 +72,10 @@ describe('ReconnectingConnection', () => {
     sync = new CountingSync();
   });
 
-  function start(giveUpAfterMs = 60_000): ReconnectingConnection {
+  function start(
+    giveUpAfterMs = 60_000,
+    more: Partial<ReconnectingConnectionOptions> = {},
+  ): ReconnectingConnection {
     const c = new ReconnectingConnection({
       url: 'ws://game.test/ws',
       name: 'Alice',
@@ -45,6 +86,7 @@ describe('ReconnectingConnection', () => {
       onStatus: (s) => statuses.push(s),
       // random() = 1: every delay is its ceiling, so the test knows it.
       reconnect: { baseDelayMs: 250, maxDelayMs: 2000, giveUpAfterMs, random: () => 1 },
+      ...more,
     });
     c.open();
     return c;
@@ -180,6 +222,235 @@ describe('ReconnectingConnection', () => {
     expect(c.status).toMatchObject({ phase: 'closed', isClientInitiated: true, closeCode: 1000 });
     scheduler.advance(10_000);
     expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it('without rematch, retries 4016 like 4008 and takes 4015 as final', () => {
+    const c = start();
+    joinAs(7, 't');
+    socket().serverCloses(CloseCode.ServerRestarting);
+    expect(c.status).toMatchObject({ phase: 'reconnecting', retryAtMs: 250, isRematch: false });
+    scheduler.advance(250);
+    socket().serverAccepts();
+    expect(socket().url).toBe('ws://game.test/ws');
+    expect(socket().hellos()[0]).toMatchObject({ resumeToken: 't', seat: null });
+    // The server wants a seat, and this connection has no way to get one.
+    socket().serverCloses(CloseCode.SeatRequired);
+    expect(c.status).toMatchObject({ phase: 'closed', closeCode: CloseCode.SeatRequired });
+    scheduler.advance(10_000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  describe('with rematch', () => {
+    let matchmaking: FakeRematch;
+
+    beforeEach(() => {
+      matchmaking = new FakeRematch();
+    });
+
+    function startWithSeat(giveUpAfterMs = 60_000): ReconnectingConnection {
+      return start(giveUpAfterMs, { seat: 's-first', rematch: matchmaking.rematch });
+    }
+
+    it('sends the seat in the first Hello only; a resume carries the token', () => {
+      startWithSeat();
+      socket().serverAccepts();
+      expect(socket().hellos()[0]).toMatchObject({ resumeToken: null, seat: 's-first' });
+      socket().serverSends(encodeWelcome(welcome(7, 't')));
+      socket().serverCloses(1006);
+      scheduler.advance(250);
+      socket().serverAccepts();
+      expect(socket().hellos()[0]).toMatchObject({ resumeToken: 't', seat: null });
+      expect(matchmaking.calls).toBe(0);
+    });
+
+    it('goes back through matchmaking at once on 4016, and says so', async () => {
+      const c = startWithSeat();
+      joinAs(7, 't');
+      c.setControls({ moveDir: 64, aim: 3 });
+      scheduler.advance(1000);
+      socket().serverCloses(CloseCode.ServerRestarting, 'server restarting');
+      expect(c.status).toMatchObject({
+        phase: 'reconnecting',
+        attempt: 1,
+        retryAtMs: scheduler.nowMs,
+        isRematch: true,
+        rematchError: null,
+        lost: { closeCode: CloseCode.ServerRestarting, hasJoined: true },
+      });
+      expect(matchmaking.calls).toBe(1);
+      expect(FakeWebSocket.instances).toHaveLength(1);
+
+      await matchmaking.answer('ws://other.test:9002/ws', 's-second');
+      expect(socket().url).toBe('ws://other.test:9002/ws');
+      socket().serverAccepts();
+      // A new player: a seat, no resume token (the old server's player is gone).
+      expect(socket().hellos()).toEqual([
+        expect.objectContaining({ resumeToken: null, seat: 's-second' }),
+      ]);
+      socket().serverSends(encodeWelcome(welcome(3, 'u')));
+      expect(c.status).toMatchObject({ phase: 'connected', playerId: 3, isResumed: false });
+      expect(c.reconnects).toBe(1);
+      expect(socket().inputs()[0]).toMatchObject({ controls: { moveDir: 64, aim: 3 } });
+      expect(statuses.slice(-4).map((s) => s.phase)).toEqual([
+        'reconnecting',
+        'connecting',
+        'handshaking',
+        'connected',
+      ]);
+
+      // A later drop resumes the new player on the new server.
+      socket().serverCloses(1006);
+      expect(c.status).toMatchObject({ phase: 'reconnecting', isRematch: false });
+      scheduler.advance(c.status.phase === 'reconnecting' ? c.status.retryAtMs : 0);
+      socket().serverAccepts();
+      expect(socket().url).toBe('ws://other.test:9002/ws');
+      expect(socket().hellos()[0]).toMatchObject({ resumeToken: 'u', seat: null });
+      expect(matchmaking.calls).toBe(1);
+    });
+
+    it('goes to matchmaking when a resume is refused with 4015', async () => {
+      const c = startWithSeat();
+      joinAs(7, 't');
+      socket().serverCloses(1006);
+      scheduler.advance(250);
+      socket().serverAccepts();
+      // The player expired, and this server takes no one without a seat.
+      socket().serverCloses(CloseCode.SeatRequired);
+      expect(c.status).toMatchObject({
+        phase: 'reconnecting',
+        attempt: 2,
+        retryAtMs: scheduler.nowMs + 500,
+        isRematch: true,
+        lost: { closeCode: CloseCode.SeatRequired },
+      });
+      expect(matchmaking.calls).toBe(0);
+      scheduler.advance(500);
+      expect(matchmaking.calls).toBe(1);
+      await matchmaking.answer('ws://game.test/ws', 's-new');
+      joinAs(9, 'v');
+      expect(socket().hellos()[0]).toMatchObject({ seat: 's-new', resumeToken: null });
+      expect(c.status).toMatchObject({ phase: 'connected', playerId: 9, isResumed: false });
+    });
+
+    it('takes a new seat when the first connection is refused with 4015 or 4016', async () => {
+      const c = startWithSeat();
+      socket().serverAccepts();
+      // The seat expired before the socket opened.
+      socket().serverCloses(CloseCode.SeatRequired, 'seat expired');
+      expect(c.status).toMatchObject({ phase: 'reconnecting', isRematch: true, retryAtMs: 0 });
+      await matchmaking.answer('ws://game.test/ws', 's-2');
+      joinAs(7, 't');
+      expect(c.status).toMatchObject({ phase: 'connected', isResumed: false });
+    });
+
+    it('retries matchmaking with backoff while it is unavailable, then gives up', async () => {
+      const c = startWithSeat(5000);
+      joinAs(7, 't');
+      socket().serverCloses(CloseCode.ServerRestarting);
+      await matchmaking.fail(
+        new MatchmakingError(503, 'unavailable', 'No process can take a room.', 1000),
+      );
+      // Backoff for attempt 2 (500 ms) but not before the server's Retry-After.
+      expect(c.status).toMatchObject({
+        phase: 'reconnecting',
+        attempt: 2,
+        retryAtMs: 1000,
+        isRematch: true,
+        rematchError: 'No process can take a room.',
+        lost: { closeCode: CloseCode.ServerRestarting },
+      });
+      scheduler.advance(1000);
+      expect(matchmaking.calls).toBe(2);
+      await matchmaking.fail(new MatchmakingError(0, 'unreachable', 'Cannot reach matchmaking.'));
+      expect(c.status).toMatchObject({ phase: 'reconnecting', attempt: 3, retryAtMs: 2000 });
+      scheduler.advance(1000);
+      await matchmaking.fail(new MatchmakingError(0, 'unreachable', 'Cannot reach matchmaking.'));
+      scheduler.advance(2000);
+      await matchmaking.fail(new MatchmakingError(0, 'unreachable', 'Cannot reach matchmaking.'));
+      scheduler.advance(2000);
+      // 5 s after the drop: this failure ends it.
+      await matchmaking.fail(new MatchmakingError(0, 'unreachable', 'Cannot reach matchmaking.'));
+      expect(c.status).toMatchObject({
+        phase: 'closed',
+        closeCode: CloseCode.ServerRestarting,
+        matchmakingError: 'Cannot reach matchmaking.',
+      });
+      expect(matchmaking.calls).toBe(5);
+      expect(scheduler.activeTimers).toBe(0);
+      expect(FakeWebSocket.instances).toHaveLength(1);
+    });
+
+    it('ends at once when matchmaking refuses for good', async () => {
+      const c = startWithSeat();
+      joinAs(7, 't');
+      socket().serverCloses(CloseCode.ServerRestarting);
+      await matchmaking.fail(new MatchmakingError(401, 'unauthorized', 'The token has expired.'));
+      expect(c.status).toMatchObject({
+        phase: 'closed',
+        closeCode: CloseCode.ServerRestarting,
+        matchmakingError: 'The token has expired.',
+      });
+      expect(scheduler.activeTimers).toBe(0);
+    });
+
+    it('asks for another seat when the new server cannot be reached: the seat is spent', async () => {
+      const c = startWithSeat();
+      joinAs(7, 't');
+      socket().serverCloses(CloseCode.ServerRestarting);
+      await matchmaking.answer('ws://gone.test/ws', 's-2');
+      socket().serverCloses(1006);
+      expect(c.status).toMatchObject({ phase: 'reconnecting', attempt: 2, isRematch: true });
+      scheduler.advance(500);
+      await matchmaking.answer('ws://alive.test/ws', 's-3');
+      joinAs(4, 'w');
+      expect(socket().url).toBe('ws://alive.test/ws');
+      expect(socket().hellos()[0]).toMatchObject({ seat: 's-3', resumeToken: null });
+      expect(c.status).toMatchObject({ phase: 'connected', playerId: 4 });
+    });
+
+    it('gives the player up and asks matchmaking when its server stays unreachable (killed)', async () => {
+      const c = startWithSeat();
+      joinAs(7, 't');
+      // The process dies: no close frame, and then nothing listens there any more.
+      socket().serverCloses(1006);
+      scheduler.advance(250);
+      socket().serverCloses(1006); // never opened: a blip, perhaps; the resume is tried again
+      expect(c.status).toMatchObject({ phase: 'reconnecting', attempt: 2, isRematch: false });
+      scheduler.advance(500);
+      socket().serverCloses(1006); // twice in a row: the server is gone, and its player with it
+      expect(c.status).toMatchObject({ phase: 'reconnecting', attempt: 3, isRematch: true });
+      scheduler.advance(1000);
+      expect(matchmaking.calls).toBe(1);
+      await matchmaking.answer('ws://alive.test/ws', 's-2');
+      joinAs(5, 'x');
+      expect(socket().hellos()[0]).toMatchObject({ seat: 's-2', resumeToken: null });
+      expect(c.status).toMatchObject({ phase: 'connected', playerId: 5, isResumed: false });
+    });
+
+    it('keeps resuming a server that answers again after one failed attempt', () => {
+      const c = startWithSeat();
+      joinAs(7, 't');
+      socket().serverCloses(1006);
+      scheduler.advance(250);
+      socket().serverCloses(1006);
+      scheduler.advance(500);
+      socket().serverAccepts();
+      expect(socket().hellos()[0]).toMatchObject({ resumeToken: 't', seat: null });
+      socket().serverSends(encodeWelcome(welcome(7, 't2')));
+      expect(c.status).toMatchObject({ phase: 'connected', playerId: 7, isResumed: true });
+      expect(matchmaking.calls).toBe(0);
+    });
+
+    it('stays closed when the player leaves while matchmaking answers', async () => {
+      const c = startWithSeat();
+      joinAs(7, 't');
+      socket().serverCloses(CloseCode.ServerRestarting);
+      c.close();
+      expect(c.status).toMatchObject({ phase: 'closed', isClientInitiated: true, closeCode: 1000 });
+      await matchmaking.answer('ws://other.test/ws', 's-2');
+      expect(FakeWebSocket.instances).toHaveLength(1);
+      expect(c.status.phase).toBe('closed');
+    });
   });
 
   it('counts traffic across connections', () => {

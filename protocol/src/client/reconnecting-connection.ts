@@ -6,6 +6,7 @@ import type { Controls } from '../messages/client.js';
 import type { ClosedStatus, ConnectionStatus } from './connection-status.js';
 import { globalNowMs, globalScheduler } from './environment.js';
 import type { Scheduler } from './environment.js';
+import { MatchmakingError, isRetryableMatchmakingError } from './matchmaking.js';
 
 export interface ReconnectOptions {
   /** Delay before the first retry; it doubles with each failed attempt. Default 250 ms. */
@@ -23,7 +24,8 @@ export interface ReconnectOptions {
 
 /**
  * Close codes after which trying again cannot help: this client and this server disagree, or the
- * player was taken over elsewhere (reconnecting would take it back, and the two would fight).
+ * player was taken over elsewhere (reconnecting would take it back, and the two would fight), or
+ * the server wants a seat from matchmaking (which only a connection with `rematch` can get).
  */
 const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   1002,
@@ -39,6 +41,17 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.FrameTooLarge,
   CloseCode.SessionReplaced,
   CloseCode.OriginNotAllowed,
+  CloseCode.SeatRequired,
+]);
+
+/**
+ * Close codes that send a connection with `rematch` back to matchmaking for a new seat: the
+ * server is going away (4016), or it will not take this client without a seat (4015: the resume
+ * token was refused, or the seat was). The first attempt goes at once: waiting cannot help.
+ */
+const REMATCH_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.ServerRestarting,
+  CloseCode.SeatRequired,
 ]);
 
 /**
@@ -54,14 +67,29 @@ const SLOW_DOWN_CLOSE_CODES: ReadonlySet<number> = new Set([
 ]);
 const SLOW_DOWN_DELAY_MS = 2000;
 /**
+ * Reconnect attempts in a row that cannot even open a WebSocket before a connection with
+ * `rematch` gives its player up and asks matchmaking: the process is gone (killed, crashed), so
+ * its player is too. One failed attempt may be a blip of the network; two, about a second, are not.
+ */
+const UNREACHABLE_ATTEMPTS_BEFORE_REMATCH = 2;
+/**
  * A connection must stay up this long before a later drop starts the backoff over; a client
  * kicked again and again right after joining keeps backing off instead of hammering the server.
  */
 const STABLE_CONNECTION_MS = 10_000;
 
-/** Whether a connection that ended with `status` is worth trying again. */
+/**
+ * Whether a connection that ended with `status` is worth trying again at the same URL. (4015
+ * SeatRequired is not; a connection with `rematch` goes back to matchmaking instead.)
+ */
 export function isRetryableClose(status: ClosedStatus): boolean {
   return !status.isClientInitiated && !FINAL_CLOSE_CODES.has(status.closeCode);
+}
+
+/** Where a rematch sends the connection: a new server and a seat for it. */
+export interface RematchTarget {
+  url: string;
+  seat: string;
 }
 
 /**
@@ -83,17 +111,28 @@ export type ReconnectingConnectionOptions = Omit<
   'resumeToken' | 'resumePlayerId'
 > & {
   reconnect?: ReconnectOptions;
+  /**
+   * Asks matchmaking for a new seat (see createRematch). With it, a connection closed with 4016
+   * ServerRestarting or 4015 SeatRequired connects to the answer's URL with its seat, as a new
+   * player; a rejection that isRetryableMatchmakingError (503, no answer) is retried with backoff
+   * within giveUpAfterMs, any other ends the connection. Without it, 4015 is final and 4016 is
+   * retried at the same URL like 4008.
+   */
+  rematch?: () => Promise<RematchTarget>;
 };
 
 /**
  * A connection that comes back: when it drops after joining, it reconnects with backoff and the
  * resume token from the last Welcome, so the server gives back the same player (within its grace
- * period). Status events say what is happening: 'reconnecting' with the attempt and when it
- * starts, then 'connected' with `isResumed`. A drop that cannot be helped by retrying (see
+ * period). With `rematch`, a server that restarts (4016) or wants a seat (4015) sends it back
+ * through matchmaking to a new seat, maybe on another server, as a new player. Status events say
+ * what is happening: 'reconnecting' with the attempt, when it starts and whether it is a rematch,
+ * then 'connected' with `isResumed`. A drop that cannot be helped by retrying (see
  * isRetryableClose), or trying for longer than giveUpAfterMs, ends in 'closed'.
  *
- * The first connection is not retried: a server that cannot be reached or refuses the join is
- * reported at once.
+ * The first connection is not retried (a server that cannot be reached or refuses the join is
+ * reported at once), except that 4015/4016 send it to `rematch` too: its seat may have expired,
+ * or its server started draining, before it connected.
  */
 export class ReconnectingConnection {
   readonly #options: ReconnectingConnectionOptions;
@@ -103,17 +142,26 @@ export class ReconnectingConnection {
   readonly #random: () => number;
   readonly #scheduler: Scheduler;
   readonly #nowMs: () => number;
+  readonly #rematch: (() => Promise<RematchTarget>) | null;
   /** Traffic of the connections before the current one. */
   readonly #finishedTraffic: TrafficCounters = emptyTraffic();
 
   #connection: Connection | null = null;
   #status: ConnectionStatus = { phase: 'idle' };
+  /** Where the next attempt connects: the first URL, or the last rematch's. */
+  #url: string;
+  /** The seat the next attempt carries; null once used (seats are single use). */
+  #seat: string | null;
   #welcome: Welcome | null = null;
+  /** The player to take back on the next attempt; null after a rematch (a new player). */
+  #resume: { token: string; playerId: number } | null = null;
   #controls: Controls | null = null;
   #attempt = 0;
   #droppedAtMs: number | null = null;
   #connectedAtMs = -Infinity;
   #cancelRetry: (() => void) | null = null;
+  /** Reconnect attempts in a row whose WebSocket never opened (see UNREACHABLE_ATTEMPTS_...). */
+  #unreachableAttempts = 0;
   #reconnects = 0;
   #isClosedForGood = false;
 
@@ -125,6 +173,9 @@ export class ReconnectingConnection {
     this.#random = options.reconnect?.random ?? Math.random;
     this.#scheduler = options.scheduler ?? globalScheduler;
     this.#nowMs = options.nowMs ?? globalNowMs;
+    this.#rematch = options.rematch ?? null;
+    this.#url = options.url;
+    this.#seat = options.seat ?? null;
   }
 
   get status(): ConnectionStatus {
@@ -178,10 +229,14 @@ export class ReconnectingConnection {
 
   #connect(): void {
     if (this.#connection) addTraffic(this.#finishedTraffic, this.#connection.traffic);
+    const seat = this.#seat;
+    this.#seat = null;
     const connection = new Connection({
       ...this.#options,
-      resumeToken: this.#welcome?.resumeToken ?? null,
-      resumePlayerId: this.#welcome?.playerId ?? null,
+      url: this.#url,
+      seat,
+      resumeToken: this.#resume?.token ?? null,
+      resumePlayerId: this.#resume?.playerId ?? null,
       onStatus: (status) => {
         if (connection === this.#connection) this.#onStatus(status);
       },
@@ -197,6 +252,9 @@ export class ReconnectingConnection {
       this.#droppedAtMs = null;
       this.#connectedAtMs = this.#nowMs();
       this.#welcome = this.#connection?.welcome ?? null;
+      if (this.#welcome) {
+        this.#resume = { token: this.#welcome.resumeToken, playerId: this.#welcome.playerId };
+      }
       this.#setStatus(status);
       return;
     }
@@ -206,10 +264,20 @@ export class ReconnectingConnection {
     }
     const isReconnecting = this.#droppedAtMs !== null;
     const nowMs = this.#nowMs();
+    this.#unreachableAttempts =
+      isReconnecting && !status.hasOpened ? this.#unreachableAttempts + 1 : 0;
+    // Back to matchmaking: the server sends us there, or the seat a rematch gave was spent on an
+    // attempt that never joined (there is no player to resume on that server).
+    const isRematch =
+      this.#rematch !== null &&
+      !status.isClientInitiated &&
+      (REMATCH_CLOSE_CODES.has(status.closeCode) ||
+        (isReconnecting && this.#resume === null && isRetryableClose(status)) ||
+        this.#unreachableAttempts >= UNREACHABLE_ATTEMPTS_BEFORE_REMATCH);
     const canRetry =
       !this.#isClosedForGood &&
-      (status.hasJoined || isReconnecting) &&
-      isRetryableClose(status) &&
+      (status.hasJoined || isReconnecting || isRematch) &&
+      (isRematch || isRetryableClose(status)) &&
       (this.#droppedAtMs === null || nowMs - this.#droppedAtMs < this.#giveUpAfterMs);
     if (!canRetry) {
       this.#setStatus(status);
@@ -220,7 +288,12 @@ export class ReconnectingConnection {
     }
     this.#droppedAtMs ??= nowMs;
     this.#attempt++;
-    let delayMs = backoffDelayMs(this.#attempt, this.#baseDelayMs, this.#maxDelayMs, this.#random);
+    if (isRematch) {
+      const isFirst = this.#attempt === 1 && REMATCH_CLOSE_CODES.has(status.closeCode);
+      this.#scheduleRematch(status, isFirst ? 0 : this.#backoffMs(), null);
+      return;
+    }
+    let delayMs = this.#backoffMs();
     if (SLOW_DOWN_CLOSE_CODES.has(status.closeCode)) {
       delayMs = Math.max(delayMs, SLOW_DOWN_DELAY_MS);
     }
@@ -230,11 +303,69 @@ export class ReconnectingConnection {
       attempt: this.#attempt,
       retryAtMs: nowMs + delayMs,
       lost: status,
+      isRematch: false,
+      rematchError: null,
     });
+    // A status listener may have closed it.
+    if (this.#isClosedForGood) return;
     this.#cancelRetry = this.#scheduler.after(delayMs, () => {
       this.#cancelRetry = null;
       this.#connect();
     });
+  }
+
+  #backoffMs(): number {
+    return backoffDelayMs(this.#attempt, this.#baseDelayMs, this.#maxDelayMs, this.#random);
+  }
+
+  /** Says a rematch is coming, and asks for the seat after `delayMs` (at once for 0). */
+  #scheduleRematch(lost: ClosedStatus, delayMs: number, rematchError: string | null): void {
+    this.#setStatus({
+      phase: 'reconnecting',
+      url: lost.url,
+      attempt: this.#attempt,
+      retryAtMs: this.#nowMs() + delayMs,
+      lost,
+      isRematch: true,
+      rematchError,
+    });
+    if (this.#isClosedForGood) return;
+    if (delayMs <= 0) {
+      void this.#requestSeat(lost);
+      return;
+    }
+    this.#cancelRetry = this.#scheduler.after(delayMs, () => {
+      this.#cancelRetry = null;
+      void this.#requestSeat(lost);
+    });
+  }
+
+  async #requestSeat(lost: ClosedStatus): Promise<void> {
+    const rematch = this.#rematch as () => Promise<RematchTarget>;
+    let target: RematchTarget;
+    try {
+      target = await rematch();
+    } catch (error) {
+      if (this.#isClosedForGood) return;
+      const message = error instanceof Error ? error.message : String(error);
+      const droppedAtMs = this.#droppedAtMs ?? this.#nowMs();
+      if (
+        !isRetryableMatchmakingError(error) ||
+        this.#nowMs() - droppedAtMs >= this.#giveUpAfterMs
+      ) {
+        this.#setStatus({ ...lost, matchmakingError: message });
+        return;
+      }
+      this.#attempt++;
+      const retryAfterMs = error instanceof MatchmakingError ? (error.retryAfterMs ?? 0) : 0;
+      this.#scheduleRematch(lost, Math.max(this.#backoffMs(), retryAfterMs), message);
+      return;
+    }
+    if (this.#isClosedForGood) return;
+    this.#url = target.url;
+    this.#seat = target.seat;
+    this.#resume = null;
+    this.#connect();
   }
 
   #setStatus(status: ConnectionStatus): void {

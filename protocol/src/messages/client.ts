@@ -16,6 +16,8 @@ import type { CompiledSchema } from '../schema/schema.js';
 export const MAX_NAME_LENGTH = 16;
 /** Longest resume token. */
 export const MAX_TOKEN_LENGTH = 64;
+/** Longest seat reservation token (matchmaking's `seat`). */
+export const MAX_SEAT_LENGTH = 64;
 
 /**
  * Names refuse control characters (C0, DEL, C1): they break every UI that shows them. Invalid
@@ -29,12 +31,20 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
-/** `[1, protocolVersion, name, resumeToken | nil]` */
+/**
+ * Version 3: `[1, 3, name, resumeToken | nil, seat | nil]`; version 2 (still served):
+ * `[1, 2, name, resumeToken | nil]`.
+ */
 export interface Hello {
   protocolVersion: number;
   name: string;
   /** Token from an earlier Welcome, to take back a player kept after a disconnect; else null. */
   resumeToken: string | null;
+  /**
+   * Seat reservation from matchmaking (version 3): names the room, single use, expires in
+   * seconds. null: join the process's default room, where the server allows direct joins.
+   */
+  seat?: string | null;
 }
 
 /** The game's input fields by name (Welcome.schema.input), e.g. the arena's moveDir, aim, buttons. */
@@ -68,7 +78,13 @@ export type ClientMessage<C extends Controls = Controls> =
   | { id: typeof MessageId.Ping; message: Ping }
   | { id: typeof MessageId.Resync; message: Resync };
 
+/** The Hello of `m.protocolVersion`: 5 elements from version 3 on, 4 before (no seat). */
 export function encodeHello(m: Hello): Uint8Array {
+  const seat = m.seat ?? null;
+  if (m.protocolVersion >= 3) {
+    return packFrame([MessageId.Hello, m.protocolVersion, m.name, m.resumeToken, seat]);
+  }
+  if (seat !== null) throw new Error(`a version ${m.protocolVersion} Hello carries no seat`);
   return packFrame([MessageId.Hello, m.protocolVersion, m.name, m.resumeToken]);
 }
 
@@ -87,8 +103,25 @@ export function encodeResync(m: Resync): Uint8Array {
   return packFrame([MessageId.Resync, m.tick]);
 }
 
+/**
+ * A version 3 Hello has exactly 5 elements, an earlier one exactly 4; another version is read
+ * with either, so that the server can answer it with UnsupportedVersion naming those it speaks.
+ */
 function readHello(f: unknown[]): Hello {
-  readArray(f, 'Hello', 4, 4);
+  readArray(f, 'Hello', 4, 5);
+  const version = f[1];
+  if (version === 3 && f.length !== 5) {
+    throw new ProtocolError(
+      CloseCode.MalformedFrame,
+      'Hello: expected 5 elements in version 3, got 4',
+    );
+  }
+  if (version === 2 && f.length !== 4) {
+    throw new ProtocolError(
+      CloseCode.MalformedFrame,
+      'Hello: expected 4 elements in version 2, got 5',
+    );
+  }
   const name = readString(f[2], 'Hello.name', MAX_NAME_LENGTH);
   if (name.trim().length === 0)
     throw new ProtocolError(CloseCode.MalformedFrame, 'Hello.name: empty');
@@ -99,6 +132,7 @@ function readHello(f: unknown[]): Hello {
     protocolVersion: readInt(f[1], 'Hello.protocolVersion', 0, 0xffff),
     name,
     resumeToken: readOptionalString(f[3], 'Hello.resumeToken', MAX_TOKEN_LENGTH),
+    seat: f.length === 5 ? readOptionalString(f[4], 'Hello.seat', MAX_SEAT_LENGTH) : null,
   };
 }
 
@@ -138,6 +172,31 @@ export function decodePing(bytes: Uint8Array): Ping {
 }
 export function decodeResync(bytes: Uint8Array): Resync {
   return readResync(splitFrame(bytes, MessageId.Resync).fields);
+}
+
+/** A frame before Hello, as the server reads it without knowing the room (and so the schema). */
+export type HandshakeMessage =
+  | { id: typeof MessageId.Hello; message: Hello }
+  | { id: typeof MessageId.Ping; message: Ping }
+  | { id: typeof MessageId.Input | typeof MessageId.Resync; message: null };
+
+/**
+ * Decodes a frame sent before Hello: Hello and Ping whole; Input and Resync by their id only
+ * (they are not allowed before Hello, whatever they hold). Unknown ids throw UnknownMessage.
+ */
+export function decodeHandshakeMessage(bytes: Uint8Array): HandshakeMessage {
+  const { id, fields } = splitFrame(bytes);
+  switch (id) {
+    case MessageId.Hello:
+      return { id, message: readHello(fields) };
+    case MessageId.Ping:
+      return { id, message: readPing(fields) };
+    case MessageId.Input:
+    case MessageId.Resync:
+      return { id, message: null };
+    default:
+      throw new ProtocolError(CloseCode.UnknownMessage, `unknown client message id ${id}`);
+  }
 }
 
 /**

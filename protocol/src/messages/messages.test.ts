@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   CloseCode,
+  MAX_SEAT_LENGTH,
   PROTOCOL_VERSION,
   ProtocolError,
   Replica,
+  SUPPORTED_PROTOCOL_VERSIONS,
   decodeClientMessage,
+  decodeHandshakeMessage,
   decodeHello,
   decodeInput,
   decodeKick,
@@ -80,8 +83,16 @@ const ARENA_FINGERPRINT = 0xa9784e20;
  */
 const golden = [
   {
-    name: 'Hello',
-    value: { protocolVersion: 2, name: 'ann', resumeToken: null },
+    name: 'Hello (version 3, with a seat)',
+    value: { protocolVersion: 3, name: 'ann', resumeToken: null, seat: 's42' },
+    hex: '950103a3616e6ec0a3733432',
+    encode: encodeHello,
+    decode: decodeHello,
+  },
+  {
+    // Version 2 is still served: its Hello has no seat element (decoded, its seat is null).
+    name: 'Hello (version 2)',
+    value: { protocolVersion: 2, name: 'ann', resumeToken: null, seat: null },
     hex: '940102a3616e6ec0',
     encode: encodeHello,
     decode: decodeHello,
@@ -110,9 +121,10 @@ const golden = [
   {
     name: 'Welcome',
     value: welcome,
-    // v1's fields without playerSpeed, then the fingerprint (uint32) and the schema map.
+    // v1's fields without playerSpeed (protocolVersion 3), then the fingerprint (uint32) and the
+    // schema map.
     hex:
-      '9d4002071e0acd014dcd0fa0cd0fa0cd0640cd03e8a3746f6b' +
+      '9d4003071e0acd014dcd0fa0cd0fa0cd0640cd03e8a3746f6b' +
       'ce' +
       ARENA_FINGERPRINT.toString(16).padStart(8, '0') +
       hex(packValue(schema.wire)),
@@ -148,6 +160,13 @@ const golden = [
     decode: (b: Uint8Array) => decodeSnapshot(schema, b),
   },
 ] as const;
+
+/** The golden bytes of the message named `name`. */
+function goldenHex(name: (typeof golden)[number]['name']): string {
+  const g = golden.find((x) => x.name === name);
+  if (!g) throw new Error(`no golden ${name}`);
+  return g.hex;
+}
 
 describe('message codec', () => {
   for (const g of golden) {
@@ -206,7 +225,7 @@ describe('message codec', () => {
       message: { closeCode: 4000, reason: 'x' },
     });
     expect(decodeServerMessage(encodeWelcome(welcome), null)).toEqual({ id: 64, message: welcome });
-    expect(decodeServerMessage(fromHex(golden[7].hex), schema)).toEqual({
+    expect(decodeServerMessage(fromHex(goldenHex('Snapshot (full)')), schema)).toEqual({
       id: 65,
       message: fullSnapshot,
     });
@@ -247,6 +266,132 @@ describe('message codec', () => {
           expect(decodeInput(schema, encodeInput(schema, input))).toEqual(input);
         },
       ),
+    );
+  });
+});
+
+describe('Hello: version 3 carries a seat, version 2 (still served) does not', () => {
+  const M = CloseCode.MalformedFrame;
+  const client = (b: Uint8Array): unknown => decodeClientMessage(schema, b);
+
+  it('speaks version 3 and serves version 2', () => {
+    expect(PROTOCOL_VERSION).toBe(3);
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([2, 3]);
+  });
+
+  it('takes its length from its version: exactly 5 in version 3, exactly 4 in version 2', () => {
+    expect(decodeHello(packFrame([1, 3, 'ann', null, null]))).toEqual({
+      protocolVersion: 3,
+      name: 'ann',
+      resumeToken: null,
+      seat: null,
+    });
+    expect(decodeHello(packFrame([1, 2, 'ann', 'tok'])).seat).toBeNull();
+    rejects(client, packFrame([1, 3, 'ann', null]), M, /expected 5 elements in version 3, got 4/);
+    rejects(client, packFrame([1, 2, 'ann', null, null]), M, /4 elements in version 2, got 5/);
+    rejects(client, packFrame([1, 2, 'ann', null, 's42']), M, /4 elements in version 2/);
+    rejects(client, packFrame([1, 3, 'ann', null, null, null]), M, /Hello/);
+    rejects(client, packFrame([1, 3, 'ann']), M, /Hello/);
+  });
+
+  it('reads another version with 4 or 5 elements, so that the server can answer it with 4002', () => {
+    for (const version of [0, 1, 4, 7, 0xffff]) {
+      expect(decodeHello(packFrame([1, version, 'old', null])).protocolVersion).toBe(version);
+      expect(decodeHello(packFrame([1, version, 'new', null, 'seat'])).seat).toBe('seat');
+      rejects(client, packFrame([1, version, 'x', null, null, null]), M, /Hello/);
+    }
+  });
+
+  it('reads the seat as nil or a string of at most MAX_SEAT_LENGTH code units, "" included', () => {
+    expect(MAX_SEAT_LENGTH).toBe(64);
+    const longest = 's'.repeat(MAX_SEAT_LENGTH);
+    expect(decodeHello(packFrame([1, 3, 'a', null, longest])).seat).toBe(longest);
+    expect(decodeHello(packFrame([1, 3, 'a', null, ''])).seat).toBe('');
+    rejects(client, packFrame([1, 3, 'a', null, `${longest}s`]), M, /Hello.seat/);
+    rejects(client, packFrame([1, 3, 'a', null, 7]), M, /Hello.seat/);
+    rejects(client, packFrame([1, 3, 'a', null, false]), M, /Hello.seat/);
+    // The other fields keep their rules in version 3.
+    rejects(client, packFrame([1, 3, 'a', 't'.repeat(65), null]), M, /Hello.resumeToken/);
+    rejects(client, packFrame([1, 3, ' ', null, 's42']), M, /Hello.name/);
+  });
+
+  it('encodes the seat from version 3 on, and refuses a seat in an earlier Hello', () => {
+    // An absent seat is nil in version 3 and no element at all in version 2.
+    expect(hex(encodeHello({ protocolVersion: 3, name: 'ann', resumeToken: null }))).toBe(
+      '950103a3616e6ec0c0',
+    );
+    expect(hex(encodeHello({ protocolVersion: 2, name: 'ann', resumeToken: null }))).toBe(
+      '940102a3616e6ec0',
+    );
+    expect(() =>
+      encodeHello({ protocolVersion: 2, name: 'ann', resumeToken: null, seat: 's42' }),
+    ).toThrow(/version 2 Hello carries no seat/);
+    fc.assert(
+      fc.property(
+        fc.record({
+          protocolVersion: fc.constantFrom(...SUPPORTED_PROTOCOL_VERSIONS),
+          name: fc.string({ minLength: 1, maxLength: 16 }).filter((n) => /^[!-~]+$/.test(n)),
+          resumeToken: fc.option(fc.string({ maxLength: 64 }), { nil: null }),
+          seat: fc.option(fc.string({ maxLength: MAX_SEAT_LENGTH }), { nil: null }),
+        }),
+        (hello) => {
+          const value = hello.protocolVersion === 3 ? hello : { ...hello, seat: null };
+          expect(decodeHello(encodeHello(value))).toEqual(value);
+        },
+      ),
+    );
+  });
+});
+
+describe('decodeHandshakeMessage: what the server reads before Hello, without a room', () => {
+  const handshake = (b: Uint8Array): unknown => decodeHandshakeMessage(b);
+
+  it('decodes Hello and Ping whole, in either version', () => {
+    expect(decodeHandshakeMessage(packFrame([1, 3, 'ann', null, 's42']))).toEqual({
+      id: 1,
+      message: { protocolVersion: 3, name: 'ann', resumeToken: null, seat: 's42' },
+    });
+    expect(decodeHandshakeMessage(packFrame([1, 2, 'ann', 'tok']))).toEqual({
+      id: 1,
+      message: { protocolVersion: 2, name: 'ann', resumeToken: 'tok', seat: null },
+    });
+    expect(decodeHandshakeMessage(encodePing({ clientTimeMs: 12.5 }))).toEqual({
+      id: 3,
+      message: { clientTimeMs: 12.5 },
+    });
+  });
+
+  it('names Input and Resync by their id alone, whatever they hold (the schema is not known yet)', () => {
+    expect(decodeHandshakeMessage(packFrame([2, 1, 0]))).toEqual({ id: 2, message: null });
+    expect(decodeHandshakeMessage(packFrame([2, 'not', 'an', 'input']))).toEqual({
+      id: 2,
+      message: null,
+    });
+    expect(decodeHandshakeMessage(packFrame([4, 0]))).toEqual({ id: 4, message: null });
+  });
+
+  it('refuses what the room would refuse: bad Hellos and Pings, unknown and server ids, bad frames', () => {
+    const M = CloseCode.MalformedFrame;
+    rejects(handshake, packFrame([1, 3, 'ann', null]), M, /version 3/);
+    rejects(handshake, packFrame([1, 2, 'ann', null, null]), M, /version 2/);
+    rejects(handshake, packFrame([1, 3, 'ann', null, 's'.repeat(65)]), M, /Hello.seat/);
+    rejects(handshake, packFrame([3, -1]), M, /Ping.clientTimeMs/);
+    rejects(handshake, packFrame([64, 3]), CloseCode.UnknownMessage, /64/);
+    rejects(handshake, packFrame([42]), CloseCode.UnknownMessage, /42/);
+    rejects(handshake, new Uint8Array([]), M, /empty/);
+    rejects(handshake, fromHex('c1'), M, /array/);
+  });
+
+  it('throws nothing but ProtocolError on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        try {
+          decodeHandshakeMessage(bytes);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ProtocolError);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 });
@@ -453,8 +598,8 @@ describe('decoders distrust their input', () => {
     const frames = [
       encodeWelcome(welcome),
       encodeWelcome(welcomeRecord({ schema: testMixedSchema })),
-      fromHex(golden[7].hex),
-      fromHex(golden[8].hex),
+      fromHex(goldenHex('Snapshot (full)')),
+      fromHex(goldenHex('Snapshot (delta)')),
     ];
     fc.assert(
       fc.property(

@@ -11,6 +11,7 @@ import { viewChecksum } from '../replica/checksum.js';
 import type { ViewState } from '../replica/replica.js';
 import type { ConnectionStatus } from '../client/connection-status.js';
 import { FakeWebSocket, ManualScheduler } from '../testing/fake-socket.js';
+import { FakeFetch, errorAnswer, matchAnswerJson } from '../testing/fake-fetch.js';
 import { fullSnapshot, pelletRecord, playerRecord, welcomeRecord } from '../testing/records.js';
 import type { TestPlayer } from '../testing/records.js';
 import { testArenaSchema } from '../testing/test-schemas.js';
@@ -303,7 +304,7 @@ describe('connect', () => {
     expect(second).not.toBe(first);
     second.serverAccepts();
     expect(second.hellos()).toEqual([
-      { protocolVersion: PROTOCOL_VERSION, name: 'walker', resumeToken: 'token-1' },
+      { protocolVersion: PROTOCOL_VERSION, name: 'walker', resumeToken: 'token-1', seat: null },
     ]);
     second.serverSends(encodeWelcome(welcome(7, 'token-2')));
     expect(bot.status).toMatchObject({ phase: 'connected', playerId: 7, isResumed: true });
@@ -337,5 +338,130 @@ describe('connect', () => {
     scheduler.advance(10_000);
     expect(FakeWebSocket.instances).toHaveLength(1);
     expect(scheduler.activeTimers).toBe(0);
+  });
+
+  describe('through matchmaking', () => {
+    const MATCHMAKING = 'http://mm.test:8080';
+    let fake: FakeFetch;
+
+    beforeEach(() => {
+      fake = new FakeFetch();
+    });
+
+    /** Lets the fetch answers and what they start run. */
+    async function settle(): Promise<void> {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    }
+
+    function startMatched(options: Partial<ConnectOptions> = {}): Bot {
+      return connect(MATCHMAKING, {
+        name: 'walker',
+        WebSocket: FakeWebSocket,
+        fetch: fake.fetch,
+        scheduler,
+        nowMs: () => scheduler.nowMs,
+        reconnect: { baseDelayMs: 250, maxDelayMs: 2000, random: () => 1 },
+        ...options,
+      });
+    }
+
+    it('quick-plays, connects to the answer with the seat, and keeps its input', async () => {
+      fake.answer({ status: 200, json: matchAnswerJson({ url: 'ws://p1.test/ws', seat: 's1' }) });
+      const statuses: string[] = [];
+      const bot = startMatched({
+        game: 'arena',
+        token: 'jwt',
+        onStatus: (s) => statuses.push(`${s.phase} ${'url' in s ? s.url : ''}`),
+      });
+      expect(bot.status).toEqual({ phase: 'connecting', url: MATCHMAKING });
+      bot.setInput({ moveDir: 32 });
+      expect(FakeWebSocket.instances).toEqual([]);
+      await settle();
+      expect(fake.requests).toMatchObject([
+        {
+          url: `${MATCHMAKING}/match/quickplay`,
+          body: { game: 'arena' },
+          headers: { authorization: 'Bearer jwt' },
+        },
+      ]);
+      expect(bot.room).toMatchObject({ id: 'r0000000001', game: 'arena' });
+      expect(socket().url).toBe('ws://p1.test/ws');
+      socket().serverAccepts();
+      expect(socket().hellos()[0]).toMatchObject({ seat: 's1', resumeToken: null });
+      socket().serverSends(encodeWelcome(welcome(7, 'token-1')));
+      await expect(bot.welcomed).resolves.toMatchObject({ playerId: 7 });
+      expect(socket().inputs()[0]).toMatchObject({ controls: { moveDir: 32 } });
+      expect(statuses).toEqual([
+        `connecting ${MATCHMAKING}`,
+        'connecting ws://p1.test/ws',
+        'handshaking ws://p1.test/ws',
+        'connected ws://p1.test/ws',
+      ]);
+    });
+
+    it('joins a room by code, and after 4016 goes back through matchmaking as a new player', async () => {
+      fake.answer(
+        { status: 200, json: matchAnswerJson({ code: 'ABC234', url: 'ws://p1.test/ws' }) },
+        // The room ended with its process: quick play of the same game.
+        errorAnswer(404, 'no-such-room', 'No room has the code ABC234.'),
+        {
+          status: 200,
+          json: matchAnswerJson({ roomId: 'r0000000002', url: 'ws://p2.test/ws', seat: 's2' }),
+        },
+      );
+      const statuses: ConnectionStatus[] = [];
+      const bot = startMatched({ room: { code: 'ABC234' }, onStatus: (s) => statuses.push(s) });
+      await settle();
+      expect(bot.room).toMatchObject({ code: 'ABC234', isPrivate: true });
+      join(7, 'token-1');
+      send(checkedFull(101, playerRecord(7)));
+
+      socket().serverCloses(CloseCode.ServerRestarting, 'server restarting');
+      expect(bot.status).toMatchObject({
+        phase: 'reconnecting',
+        isRematch: true,
+        lost: { closeCode: CloseCode.ServerRestarting },
+      });
+      await settle();
+      expect(fake.requests.map((r) => [r.url.slice(MATCHMAKING.length), r.body])).toEqual([
+        ['/match/join', { code: 'ABC234' }],
+        ['/match/join', { code: 'ABC234' }],
+        ['/match/quickplay', { game: 'arena' }],
+      ]);
+      expect(bot.room).toMatchObject({ id: 'r0000000002', code: null });
+      expect(socket().url).toBe('ws://p2.test/ws');
+      socket().serverAccepts();
+      expect(socket().hellos()[0]).toMatchObject({ seat: 's2', resumeToken: null });
+      socket().serverSends(encodeWelcome(welcome(3, 'token-9')));
+      expect(bot.status).toMatchObject({ phase: 'connected', playerId: 3, isResumed: false });
+      expect(bot.playerId).toBe(3);
+      expect(bot.reconnects).toBe(1);
+    });
+
+    it('rejects welcomed with what matchmaking said when it gives no seat', async () => {
+      fake.answer(errorAnswer(409, 'room-full', 'Room ABC234 is full (8 of 8 players).'));
+      const bot = startMatched({ room: { code: 'ABC234' } });
+      await expect(bot.welcomed).rejects.toThrow(
+        'tickwire bot "walker" did not join: got no seat from matchmaking: Room ABC234 is full (8 of 8 players).',
+      );
+      await expect(bot.closed).resolves.toMatchObject({
+        phase: 'closed',
+        url: MATCHMAKING,
+        hasOpened: false,
+        matchmakingError: 'Room ABC234 is full (8 of 8 players).',
+      });
+      expect(FakeWebSocket.instances).toEqual([]);
+    });
+
+    it('opens no socket when closed before matchmaking answers', async () => {
+      fake.answer({ status: 200, json: matchAnswerJson() });
+      const bot = startMatched();
+      bot.close();
+      await expect(bot.closed).resolves.toMatchObject({ closeCode: 1000, isClientInitiated: true });
+      await expect(bot.welcomed).rejects.toThrow('did not join: closed by this client');
+      await settle();
+      expect(FakeWebSocket.instances).toEqual([]);
+      expect(bot.status.phase).toBe('closed');
+    });
   });
 });

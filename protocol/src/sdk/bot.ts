@@ -4,11 +4,21 @@ import type { CompiledSchema } from '../schema/schema.js';
 import { MAX_INT_FIELD, MIN_INT_FIELD } from '../schema/field-types.js';
 import type { EntityRecord } from '../messages/snapshot.js';
 import type { ViewState } from '../replica/replica.js';
+import { emptyTraffic } from '../client/connection.js';
 import type { ConnectionOptions, TrafficCounters } from '../client/connection.js';
 import { ReconnectingConnection } from '../client/reconnecting-connection.js';
-import type { ReconnectOptions } from '../client/reconnecting-connection.js';
+import type { ReconnectOptions, RematchTarget } from '../client/reconnecting-connection.js';
 import type { ClosedStatus, ConnectionStatus } from '../client/connection-status.js';
 import type { Scheduler, WebSocketConstructor } from '../client/environment.js';
+import { Matchmaker, isHttpUrl } from '../client/matchmaking.js';
+import type {
+  FetchLike,
+  JoinRoomRequest,
+  MatchAnswer,
+  MatchmakerOptions,
+  RoomInfo,
+} from '../client/matchmaking.js';
+import { createRematch } from '../client/rematch.js';
 import { describeClose } from './close-description.js';
 import { Emitter } from './emitter.js';
 import { ViewTracker } from './view-tracker.js';
@@ -43,6 +53,17 @@ export interface ConnectOptions {
   reconnect?: ReconnectOptions;
   /** Which control changes are sent at once (see ConnectionOptions). Default: any change. */
   isUrgentChange?: ConnectionOptions['isUrgentChange'];
+  /** Through matchmaking (an http(s) URL): the game quick play asks for. Default the server's. */
+  game?: string;
+  /**
+   * Through matchmaking: join this room (its id from a listing, or a private room's code)
+   * instead of quick play.
+   */
+  room?: JoinRoomRequest;
+  /** Through matchmaking: a bearer token (JWT) for a server that runs with auth. */
+  token?: MatchmakerOptions['token'];
+  /** Through matchmaking: the fetch function. Default `globalThis.fetch` (Node 20+, browsers). */
+  fetch?: FetchLike;
   onWelcome?: BotEvents['welcome'];
   onSnapshot?: BotEvents['snapshot'];
   onSelf?: BotEvents['self'];
@@ -52,8 +73,14 @@ export interface ConnectOptions {
 
 /** A player driven by code. Made by `connect`. Positions are wire units, angles wire angles. */
 export interface Bot {
+  /** The URL given to connect: a WebSocket endpoint, or the matchmaking base. */
   readonly url: string;
   readonly name: string;
+  /**
+   * Through matchmaking: the room of the last seat (a new one after the server restarted); null
+   * for a direct ws:// connection, and until matchmaking answers.
+   */
+  readonly room: RoomInfo | null;
   /** The newest view (every entity the server lets this player see), or null before the first. */
   readonly view: ViewState | null;
   /** The own player's record in `view`, or null. */
@@ -99,9 +126,12 @@ export interface Bot {
 }
 
 /**
- * Connects a bot to the tickwire server at `url` (e.g. `ws://localhost:8080/ws`). Throws at once
- * for a bad name or a missing WebSocket class; everything later is reported by `welcomed`,
- * `status` and the events.
+ * Connects a bot to a tickwire server. With an http(s) URL (`http://localhost:8080`) it goes
+ * through matchmaking: quick play of `options.game`, or the room `options.room`; when that server
+ * restarts (4016) or wants a new seat (4015), it asks matchmaking again and carries on as a new
+ * player. With a WebSocket URL (`ws://localhost:8080/ws`) it joins that process's default room
+ * directly (where the server allows direct joins). Throws at once for a bad name or a missing
+ * WebSocket class; everything later is reported by `welcomed`, `status` and the events.
  */
 export function connect(url: string, options: ConnectOptions): Bot {
   const WebSocket = options.WebSocket ?? globalWebSocket();
@@ -122,9 +152,15 @@ class ConnectedBot implements Bot {
   readonly name: string;
   readonly welcomed: Promise<Welcome>;
   readonly closed: Promise<ClosedStatus>;
+  readonly #options: ConnectOptions;
+  readonly #WebSocket: WebSocketConstructor;
   readonly #events = new Emitter<BotEvents>();
   readonly #tracker: ViewTracker;
-  readonly #connection: ReconnectingConnection;
+  /** Null until matchmaking has answered (made at once for a ws:// URL). */
+  #connection: ReconnectingConnection | null = null;
+  /** The status before there is a connection: matchmaking, or closed while it answered. */
+  #ownStatus: ConnectionStatus = { phase: 'idle' };
+  #room: RoomInfo | null = null;
   #input: Controls = {};
   #resolveWelcomed: (welcome: Welcome) => void = () => {};
   #rejectWelcomed: (error: Error) => void = () => {};
@@ -133,6 +169,8 @@ class ConnectedBot implements Bot {
   constructor(url: string, options: ConnectOptions, WebSocket: WebSocketConstructor) {
     this.url = url;
     this.name = options.name;
+    this.#options = options;
+    this.#WebSocket = WebSocket;
     this.welcomed = new Promise<Welcome>((resolve, reject) => {
       this.#resolveWelcomed = resolve;
       this.#rejectWelcomed = reject;
@@ -157,22 +195,73 @@ class ConnectedBot implements Bot {
       onView: (view) => this.#events.emit('snapshot', view, this),
       onSelf: (self) => this.#events.emit('self', self, this),
     });
-    this.#connection = new ReconnectingConnection({
+  }
+
+  open(): void {
+    if (!isHttpUrl(this.url)) {
+      this.#connect(this.url, null, null);
+      return;
+    }
+    const options = this.#options;
+    const matchmaker = new Matchmaker(this.url, {
+      ...(options.token !== undefined ? { token: options.token } : {}),
+      ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+    });
+    this.#setOwnStatus({ phase: 'connecting', url: this.url });
+    const room = options.room ?? null;
+    const seat = room !== null ? matchmaker.join(room) : matchmaker.quickPlay(options.game);
+    seat.then(
+      (answer) => {
+        if (this.#ownStatus.phase === 'closed') return;
+        this.#room = answer.room;
+        const rematch = createRematch(matchmaker, {
+          room,
+          game: answer.room.game,
+          onAnswer: (next: MatchAnswer) => (this.#room = next.room),
+        });
+        this.#connect(answer.url, answer.seat, rematch);
+      },
+      (error: unknown) => {
+        if (this.#ownStatus.phase === 'closed') return;
+        this.#setOwnStatus({
+          phase: 'closed',
+          url: this.url,
+          // No WebSocket was opened: 1006, as for a server that cannot be reached.
+          closeCode: 1006,
+          reason: '',
+          hasOpened: false,
+          hasJoined: false,
+          isClientInitiated: false,
+          matchmakingError: error instanceof Error ? error.message : String(error),
+        });
+      },
+    );
+  }
+
+  /** Opens the connection to `url` with `seat`, going back to matchmaking with `rematch`. */
+  #connect(url: string, seat: string | null, rematch: (() => Promise<RematchTarget>) | null): void {
+    const options = this.#options;
+    const connection = new ReconnectingConnection({
       url,
+      seat,
       name: options.name,
-      WebSocket,
+      WebSocket: this.#WebSocket,
       sync: this.#tracker,
       scheduler: options.scheduler,
       nowMs: options.nowMs,
       reconnect: options.reconnect,
       isUrgentChange: options.isUrgentChange,
+      ...(rematch !== null ? { rematch } : {}),
       onWarning: (message) => this.#events.emit('warning', message, this),
       onStatus: (status) => this.#onStatus(status),
     });
+    this.#connection = connection;
+    if (Object.keys(this.#input).length > 0) connection.setControls(this.#input);
+    connection.open();
   }
 
-  open(): void {
-    this.#connection.open();
+  get room(): RoomInfo | null {
+    return this.#room;
   }
 
   get view(): ViewState | null {
@@ -192,7 +281,7 @@ class ConnectedBot implements Bot {
   }
 
   get status(): ConnectionStatus {
-    return this.#connection.status;
+    return this.#connection?.status ?? this.#ownStatus;
   }
 
   get input(): Controls {
@@ -201,7 +290,7 @@ class ConnectedBot implements Bot {
   }
 
   get traffic(): TrafficCounters {
-    return this.#connection.traffic;
+    return this.#connection?.traffic ?? emptyTraffic();
   }
 
   get replicaCounters(): ReplicaCounters {
@@ -209,7 +298,7 @@ class ConnectedBot implements Bot {
   }
 
   get reconnects(): number {
-    return this.#connection.reconnects;
+    return this.#connection?.reconnects ?? 0;
   }
 
   on<K extends keyof BotEvents>(name: K, listener: BotEvents[K]): () => void {
@@ -223,7 +312,7 @@ class ConnectedBot implements Bot {
       if (problem !== null) throw new RangeError(`setInput: ${problem}`);
     }
     this.#input = { ...this.#input, ...input };
-    this.#connection.setControls(this.#input);
+    this.#connection?.setControls(this.#input);
   }
 
   /** Drops what was set before the schema was known and the game does not take. */
@@ -236,11 +325,29 @@ class ConnectedBot implements Bot {
     }
     if (Object.keys(kept).length === Object.keys(this.#input).length) return;
     this.#input = kept;
-    this.#connection.setControls(kept);
+    this.#connection?.setControls(kept);
   }
 
   close(): void {
-    this.#connection.close();
+    if (this.#connection) {
+      this.#connection.close();
+      return;
+    }
+    if (this.#ownStatus.phase === 'closed') return;
+    this.#setOwnStatus({
+      phase: 'closed',
+      url: this.url,
+      closeCode: 1000,
+      reason: '',
+      hasOpened: false,
+      hasJoined: false,
+      isClientInitiated: true,
+    });
+  }
+
+  #setOwnStatus(status: ConnectionStatus): void {
+    this.#ownStatus = status;
+    this.#onStatus(status);
   }
 
   #onStatus(status: ConnectionStatus): void {

@@ -26,8 +26,20 @@ export function closeCodeName(code: number): string {
   return name === undefined ? String(code) : `${code} ${name}`;
 }
 
-/** One line saying how a connection ended: code, its name, and the server's reason. */
+/**
+ * One line saying how a connection ended: code, its name, and the server's reason; or what
+ * matchmaking answered when it gave no seat.
+ */
 export function describeClose(status: ClosedStatus): string {
+  if (status.matchmakingError !== undefined) {
+    const after = status.hasOpened
+      ? ` after the connection closed with ${closeCodeName(status.closeCode)}`
+      : '';
+    return `got no seat from matchmaking${after}: ${status.matchmakingError}`;
+  }
+  if (status.isClientInitiated && status.closeCode === 1000) {
+    return 'closed by this client (1000 normal closure)';
+  }
   const reason = status.reason === '' ? '' : `: ${status.reason}`;
   const prefix = status.hasOpened
     ? 'closed'

@@ -48,7 +48,7 @@ export const CloseCode = {
   RoomFull: 4007,
   /** The server is shutting down. Reconnect later, with backoff. */
   ServerShutdown: 4008,
-  /** The upgrade did not offer the `tickwire.v2` WebSocket subprotocol (nor an older one). */
+  /** The upgrade offered none of the subprotocols served (`tickwire.v3`, `tickwire.v2`) nor an older one. */
   SubprotocolRequired: 4009,
   /** A frame longer than the server's frame limit (1 KiB by default). */
   FrameTooLarge: 4010,
@@ -77,5 +77,18 @@ export const CloseCode = {
    * served from an allowed origin, or the operator must allow this one.
    */
   OriginNotAllowed: 4014,
+  /**
+   * This server takes players only with a seat from matchmaking (it runs with
+   * `--direct-join false`), and the Hello carried none; or its seat is unknown, already used,
+   * expired, or reserved on another process. Sent before any Welcome. Get a new seat from
+   * matchmaking (`POST /match/...`) and connect with it; retrying the same seat cannot help.
+   */
+  SeatRequired: 4015,
+  /**
+   * This server process is restarting (it got SIGTERM: a rolling restart). Its rooms end; go back
+   * through matchmaking now, which seats the player on another process (or on this one once it
+   * is back). No backoff is needed for the first attempt.
+   */
+  ServerRestarting: 4016,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -39,6 +39,61 @@ export type MeasuredRoom = Pick<
   | 'sendBufferStats'
 >;
 
+/**
+ * The counts of the disposed rooms of one game, frozen: a MeasuredRoom with no sessions, no
+ * players and nothing buffered, whose counters are the sums of theirs.
+ */
+class RetiredRooms implements MeasuredRoom {
+  readonly schema: MeasuredRoom['schema'];
+  readonly tickPeriodMs: number;
+  readonly sessionCount = 0;
+  readonly playerCount = 0;
+  readonly detachedPlayerCount = 0;
+  readonly counters: MeasuredRoom['counters'];
+  readonly #loopStats: {
+    -readonly [K in keyof MeasuredRoom['loopStats']]: MeasuredRoom['loopStats'][K];
+  };
+
+  constructor(first: MeasuredRoom) {
+    this.schema = first.schema;
+    this.tickPeriodMs = first.tickPeriodMs;
+    this.#loopStats = { ...first.loopStats, ticks: 0, skippedTicks: 0, failedTicks: 0 };
+    this.counters = {
+      ...first.counters,
+      snapshotsSent: 0,
+      snapshotsSkipped: 0,
+      fullSnapshots: 0,
+      bytesSent: 0,
+      messagesReceived: 0,
+      kicks: {},
+    };
+  }
+
+  get loopStats(): MeasuredRoom['loopStats'] {
+    return this.#loopStats;
+  }
+
+  add(room: MeasuredRoom): void {
+    const stats = room.loopStats;
+    this.#loopStats.ticks += stats.ticks;
+    this.#loopStats.skippedTicks += stats.skippedTicks;
+    this.#loopStats.failedTicks += stats.failedTicks;
+    const c = room.counters;
+    this.counters.snapshotsSent += c.snapshotsSent;
+    this.counters.snapshotsSkipped += c.snapshotsSkipped;
+    this.counters.fullSnapshots += c.fullSnapshots;
+    this.counters.bytesSent += c.bytesSent;
+    this.counters.messagesReceived += c.messagesReceived;
+    for (const [code, count] of Object.entries(c.kicks)) {
+      this.counters.kicks[Number(code)] = (this.counters.kicks[Number(code)] ?? 0) + count;
+    }
+  }
+
+  sendBufferStats(): { maxBytes: number; totalBytes: number } {
+    return { maxBytes: 0, totalBytes: 0 };
+  }
+}
+
 /** What the accept guard reports (see net/accept-guard.ts). */
 export interface AcceptReading {
   accepting: boolean;
@@ -106,6 +161,14 @@ class MirroredCounter<L extends string> {
 export class ServerMetrics {
   readonly registry = new Registry();
   readonly #rooms: MeasuredRoom[] = [];
+  /**
+   * What disposed rooms counted, by game: counters never go down, so a room's counts outlive it.
+   * One frozen record per game, whatever the number of rooms disposed.
+   */
+  readonly #retired = new Map<string, RetiredRooms>();
+  #connections: (() => number) | null = null;
+  #registryReachable: () => boolean = () => true;
+  readonly #matchRequests: Counter<'endpoint' | 'status'>;
   /** Closes counted outside rooms (the transport's refusals before a room sees a connection). */
   readonly #kickSources: (() => Readonly<Record<number, number>>)[] = [];
   readonly #tickDurations: Histogram<GameLabel>;
@@ -115,20 +178,30 @@ export class ServerMetrics {
   constructor(options: ServerMetricsOptions) {
     const registry = this.registry;
     collectDefaultMetrics({ register: registry });
-    const rooms = (): readonly MeasuredRoom[] => this.#rooms;
+    const rooms = (): readonly MeasuredRoom[] => [...this.#rooms, ...this.#retired.values()];
+    const connections = (): number | undefined => this.#connections?.();
+    const registryReachable = (): boolean => this.#registryReachable();
+    /** Each game's rooms' values, summed (or the largest, for a value every room has alike). */
     const byGame = (
       read: (room: MeasuredRoom) => number,
+      combine: (a: number, b: number) => number = (a, b) => a + b,
     ): (() => Iterable<[{ game: string }, number]>) =>
       function* () {
         const totals = new Map<string, number>();
         for (const room of rooms()) {
           const game = room.schema.game;
-          totals.set(game, (totals.get(game) ?? 0) + read(room));
+          const previous = totals.get(game);
+          totals.set(game, previous === undefined ? read(room) : combine(previous, read(room)));
         }
         for (const [game, total] of totals) yield [{ game }, total];
       };
-    const gameGauge = (name: string, help: string, read: (room: MeasuredRoom) => number): void => {
-      const values = byGame(read);
+    const gameGauge = (
+      name: string,
+      help: string,
+      read: (room: MeasuredRoom) => number,
+      combine?: (a: number, b: number) => number,
+    ): void => {
+      const values = byGame(read, combine);
       new Gauge<GameLabel>({
         name,
         help,
@@ -176,6 +249,10 @@ export class ServerMetrics {
       'tickwire_tick_budget_seconds',
       'The tick period (1 / --tick-hz): a tick taking longer makes the next one late.',
       (room) => room.tickPeriodMs / 1000,
+      Math.max,
+    );
+    gameGauge('tickwire_rooms', 'Rooms open in this process (a disposed room leaves).', (room) =>
+      room instanceof RetiredRooms ? 0 : 1,
     );
     gameCounter('tickwire_ticks_total', 'Ticks run.', (room) => room.loopStats.ticks);
     gameCounter(
@@ -193,7 +270,7 @@ export class ServerMetrics {
       help: 'Open WebSocket connections, playing or not yet joined.',
       registers: [registry],
       collect() {
-        this.set(rooms().reduce((sum, room) => sum + room.sessionCount, 0));
+        this.set(connections?.() ?? rooms().reduce((sum, room) => sum + room.sessionCount, 0));
       },
     });
     gameGauge(
@@ -288,6 +365,20 @@ export class ServerMetrics {
         this.set(accept().accepting ? 1 : 0);
       },
     });
+    new Gauge({
+      name: 'tickwire_registry_reachable',
+      help: "1 while this process's last heartbeat reached the registry (Redis, or in memory); 0 while matchmaking answers 503.",
+      registers: [registry],
+      collect() {
+        this.set(registryReachable() ? 1 : 0);
+      },
+    });
+    this.#matchRequests = new Counter<'endpoint' | 'status'>({
+      name: 'tickwire_matchmaking_requests_total',
+      help: 'Matchmaking requests answered, by endpoint (quickplay, create, join, rooms) and HTTP status.',
+      labelNames: ['endpoint', 'status'],
+      registers: [registry],
+    });
     new MirroredCounter(
       registry,
       'tickwire_accept_pauses_total',
@@ -302,6 +393,25 @@ export class ServerMetrics {
   /** Counts this room's figures from now on; its tick timings go to `tickTimings(game)`. */
   addRoom(room: MeasuredRoom): void {
     this.#rooms.push(room);
+  }
+
+  /** A room was disposed: its counts stay in the counters, its gauges leave. */
+  removeRoom(room: MeasuredRoom): void {
+    const index = this.#rooms.indexOf(room);
+    if (index < 0) return;
+    this.#rooms.splice(index, 1);
+    const game = room.schema.game;
+    let retired = this.#retired.get(game);
+    if (!retired) {
+      retired = new RetiredRooms(room);
+      this.#retired.set(game, retired);
+    }
+    retired.add(room);
+  }
+
+  /** Open connections, in rooms or not yet (the gateway's count); else the rooms' sessions. */
+  readConnectionsFrom(read: () => number): void {
+    this.#connections = read;
   }
 
   /** Where a room of `game` reports its tick timings (histograms labelled with the game). */
@@ -322,6 +432,17 @@ export class ServerMetrics {
   /** Where the accept state comes from (the accept guard, once the server listens). */
   readAcceptFrom(read: () => AcceptReading): void {
     this.#accept = read;
+  }
+
+  /** Whether the registry answered this process's last heartbeat. */
+  readRegistryFrom(read: () => boolean): void {
+    this.#registryReachable = read;
+  }
+
+  /** A matchmaking request was answered (HTTP, so a prom-client inc() per request is cheap). */
+  countMatchRequest(endpoint: string, status: number): void {
+    const known = ['quickplay', 'create', 'join', 'rooms'].includes(endpoint) ? endpoint : 'other';
+    this.#matchRequests.inc({ endpoint: known, status: String(status) });
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -62,11 +62,20 @@ function parseHttpUrl(text: string): URL | null {
   return url.protocol === 'http:' || url.protocol === 'https:' ? url : null;
 }
 
+const NO_PEERS: ReadonlySet<number> = new Set();
+
 /**
  * Whether an upgrade request may proceed. `origin` and `host` are the raw header values, empty
- * when absent (as uWS reports a missing header).
+ * when absent (as uWS reports a missing header). `peerPorts`: the game ports of the cluster's
+ * processes; `self` also admits a page served by one of them on the same host name (with
+ * --workers, the page comes from one process and matchmaking may seat the player on another).
  */
-export function isOriginAllowed(policy: OriginPolicy, origin: string, host: string): boolean {
+export function isOriginAllowed(
+  policy: OriginPolicy,
+  origin: string,
+  host: string,
+  peerPorts: ReadonlySet<number> = NO_PEERS,
+): boolean {
   if (origin === '') return true;
   if (policy.some((rule) => rule.kind === 'any')) return true;
   // "null" (a sandboxed iframe, a file:// page) and anything unparsable fall through to refusal.
@@ -75,7 +84,7 @@ export function isOriginAllowed(policy: OriginPolicy, origin: string, host: stri
   return policy.some((rule) => {
     switch (rule.kind) {
       case 'self':
-        return isSameHost(url, host);
+        return isSameHost(url, host) || isPeer(url, host, peerPorts);
       case 'localhost':
         return LOCAL_HOSTNAMES.has(url.hostname);
       case 'exact':
@@ -95,6 +104,14 @@ function isSameHost(origin: URL, host: string): boolean {
   if (host === '') return false;
   const hostUrl = parseHttpUrl(`${origin.protocol}//${host}`);
   return hostUrl !== null && hostUrl.host === origin.host && hostUrl.href === `${hostUrl.origin}/`;
+}
+
+/** A page served by another process of the cluster: the same host name, a peer's port. */
+function isPeer(origin: URL, host: string, peerPorts: ReadonlySet<number>): boolean {
+  if (host === '' || peerPorts.size === 0) return false;
+  const hostUrl = parseHttpUrl(`${origin.protocol}//${host}`);
+  const port = Number(origin.port || (origin.protocol === 'https:' ? 443 : 80));
+  return hostUrl !== null && hostUrl.hostname === origin.hostname && peerPorts.has(port);
 }
 
 /** The policy as `--allowed-origins` takes it (for `--help` and the startup log). */

@@ -18,6 +18,10 @@ export interface ServerProcess {
   output(): string;
   /** Stops the server by its PID (SIGTERM, then SIGKILL after 3 s). */
   stop(): Promise<void>;
+  /** Sends a signal (SIGKILL: a crash; SIGTERM: a rolling restart) without waiting. */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited, with its exit code or the signal that ended it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface StartServerOptions {
@@ -76,7 +80,9 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerPro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -122,6 +128,10 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerPro
           await exited;
           clearTimeout(killer);
         },
+        signal: (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        },
+        exited,
       });
     };
     child.stderr.on('data', keep);

@@ -4,11 +4,11 @@ import { testGame } from '../game/test-game.js';
 import { TestPeer, createTestRoom } from './test-support.js';
 
 // The connection limits (issue 10, defect 4) on the in-memory transport: a connection over a cap
-// is closed right after it opens, before it has a session.
+// is closed by the gateway right after it opens, before it reaches a room.
 
 describe('connection limits', () => {
   it('closes a connection over the per-address cap with TooManyConnectionsFromAddress; other addresses still connect', () => {
-    const { room } = createTestRoom(testGame, { maxConnectionsPerIp: 3 });
+    const { room, gateway } = createTestRoom(testGame, { maxConnectionsPerIp: 3 });
     const ours = Array.from({ length: 5 }, () => new TestPeer(room, '198.51.100.1'));
     expect(ours.map((p) => p.connection.closeCode)).toEqual([
       null,
@@ -17,7 +17,7 @@ describe('connection limits', () => {
       CloseCode.TooManyConnectionsFromAddress,
       CloseCode.TooManyConnectionsFromAddress,
     ]);
-    expect(room.sessionCount).toBe(3);
+    expect(gateway.connectionCount).toBe(3);
     // Kick first, then the close frame, as for every close the server means.
     expect(ours[3]?.messages()[0]?.message).toMatchObject({
       closeCode: CloseCode.TooManyConnectionsFromAddress,
@@ -62,7 +62,7 @@ describe('connection limits', () => {
   });
 
   it('over the Hello-less cap, closes the connection that waited longest, never a newcomer or a player', () => {
-    const { room } = createTestRoom(testGame, { maxPendingConnections: 3 });
+    const { room, gateway } = createTestRoom(testGame, { maxPendingConnections: 3 });
     const player = new TestPeer(room, '203.0.113.1');
     player.hello('player');
     room.tick(1);
@@ -78,6 +78,6 @@ describe('connection limits', () => {
     // The newcomer sent its Hello: another idle connection fits again.
     new TestPeer(room, '198.51.100.1');
     expect(idle.slice(1).every((p) => p.connection.isOpen)).toBe(true);
-    expect(room.counters.kicks[CloseCode.TooManyConnections]).toBe(1);
+    expect(gateway.kicks[CloseCode.TooManyConnections]).toBe(1);
   });
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
-  PROTOCOL_VERSION,
   encodeWelcome,
   type AnyEntityOf,
   type CompiledSchema,
@@ -73,6 +72,11 @@ export class Membership<G extends GameSpec = GameSpec> {
     this.#log = deps.log;
   }
 
+  /** Hellos waiting for the next tick: players about to join (or resume). */
+  get pendingJoinCount(): number {
+    return this.#joins.length;
+  }
+
   /** A session sent its Hello: it joins (or resumes) at the next tick. */
   queueJoin(session: Session, hello: Hello): void {
     this.#joins.push({ session, hello });
@@ -114,7 +118,8 @@ export class Membership<G extends GameSpec = GameSpec> {
       const c = this.#config;
       session.connection.send(
         encodeWelcome({
-          protocolVersion: PROTOCOL_VERSION,
+          // The version the client spoke (2 or 3: they differ only in Hello).
+          protocolVersion: hello.protocolVersion,
           playerId: player.id,
           tickHz: c.tickHz,
           serverTick: tick,

@@ -2,7 +2,6 @@ import {
   CloseCode,
   MessageId,
   ProtocolError,
-  SUPPORTED_PROTOCOL_VERSIONS,
   decodeClientMessage,
   encodePong,
   type ClientMessage,
@@ -12,7 +11,6 @@ import {
 import type { ServerConfig } from '../config.js';
 import type { Clock } from '../loop/clock.js';
 import type { Kicker } from './kicker.js';
-import type { Membership } from './membership.js';
 import type { Session } from './session.js';
 
 /** The room's clock and tick, as a Pong reports them. */
@@ -26,14 +24,59 @@ export interface MessageIntakeDeps {
   clock: Clock;
   schema: CompiledSchema;
   kicker: Kicker;
-  /** Where an accepted Hello waits for the tick. */
-  membership: Pick<Membership, 'queueJoin'>;
   pongSource: PongSource;
 }
 
+type FrameLimits = Pick<ServerConfig, 'maxFrameBytes' | 'maxMessagesPerSec'>;
+
 /**
- * What a client may send, checked as each frame arrives: binary, within maxFrameBytes and the
- * rate limit, decodable, and in handshake order. Runs inside socket callbacks, so it only
+ * The checks every frame passes first, before Hello (rooms/gateway.ts) and after (a room): binary,
+ * within maxFrameBytes, within the session's rate limit. False when the session was kicked.
+ */
+export function admitFrame(
+  session: Session,
+  frame: Uint8Array,
+  isBinary: boolean,
+  config: FrameLimits,
+  clock: Clock,
+  kicker: Kicker,
+): boolean {
+  if (!isBinary) {
+    kicker.kick(
+      session,
+      CloseCode.MalformedFrame,
+      'text frames are not part of the protocol; send binary msgpack',
+    );
+    return false;
+  }
+  if (frame.byteLength > config.maxFrameBytes) {
+    kicker.kick(
+      session,
+      CloseCode.FrameTooLarge,
+      `frame of ${frame.byteLength} bytes; the limit is ${config.maxFrameBytes}`,
+    );
+    return false;
+  }
+  if (!session.rate.take(clock.nowMs())) {
+    kicker.kick(
+      session,
+      CloseCode.RateLimited,
+      `more than ${config.maxMessagesPerSec} messages per second`,
+    );
+    return false;
+  }
+  return true;
+}
+
+/** Kicks a session whose frame did not decode, with the close code the decoder named. */
+export function kickForDecodeError(session: Session, error: unknown, kicker: Kicker): void {
+  const code = error instanceof ProtocolError ? error.closeCode : CloseCode.MalformedFrame;
+  kicker.kick(session, code, error instanceof Error ? error.message : 'malformed frame');
+}
+
+/**
+ * What a joined client may send, checked as each frame arrives: binary, within maxFrameBytes and
+ * the rate limit, decodable, no second Hello (the gateway checks frames before Hello). Runs inside socket callbacks, so it only
  * decodes, validates and queues on the session (or answers a Ping); it never touches the world.
  */
 export class MessageIntake {
@@ -41,7 +84,6 @@ export class MessageIntake {
   readonly #clock: Clock;
   readonly #schema: CompiledSchema;
   readonly #kicker: Kicker;
-  readonly #membership: Pick<Membership, 'queueJoin'>;
   readonly #pongSource: PongSource;
   #messagesReceived = 0;
 
@@ -50,7 +92,6 @@ export class MessageIntake {
     this.#clock = deps.clock;
     this.#schema = deps.schema;
     this.#kicker = deps.kicker;
-    this.#membership = deps.membership;
     this.#pongSource = deps.pongSource;
   }
 
@@ -59,39 +100,15 @@ export class MessageIntake {
     return this.#messagesReceived;
   }
 
-  /** One frame from an open session: queued on the session, answered, or the session is kicked. */
+  /** One frame from a joined session: queued on the session, answered, or the session is kicked. */
   receive(session: Session, frame: Uint8Array, isBinary: boolean): void {
     this.#messagesReceived++;
-    if (!isBinary) {
-      this.#kicker.kick(
-        session,
-        CloseCode.MalformedFrame,
-        'text frames are not part of the protocol; send binary msgpack',
-      );
-      return;
-    }
-    if (frame.byteLength > this.#config.maxFrameBytes) {
-      this.#kicker.kick(
-        session,
-        CloseCode.FrameTooLarge,
-        `frame of ${frame.byteLength} bytes; the limit is ${this.#config.maxFrameBytes}`,
-      );
-      return;
-    }
-    if (!session.rate.take(this.#clock.nowMs())) {
-      this.#kicker.kick(
-        session,
-        CloseCode.RateLimited,
-        `more than ${this.#config.maxMessagesPerSec} messages per second`,
-      );
-      return;
-    }
+    if (!admitFrame(session, frame, isBinary, this.#config, this.#clock, this.#kicker)) return;
     let message: ClientMessage;
     try {
       message = decodeClientMessage(this.#schema, frame);
     } catch (error) {
-      const code = error instanceof ProtocolError ? error.closeCode : CloseCode.MalformedFrame;
-      this.#kicker.kick(session, code, error instanceof Error ? error.message : 'malformed frame');
+      kickForDecodeError(session, error, this.#kicker);
       return;
     }
     this.#accept(session, message);
@@ -100,22 +117,8 @@ export class MessageIntake {
   #accept(session: Session, message: ClientMessage): void {
     switch (message.id) {
       case MessageId.Hello: {
-        if (session.phase !== 'handshake') {
-          this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Hello sent twice');
-          return;
-        }
-        const { protocolVersion } = message.message;
-        if (!SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) {
-          this.#kicker.kick(
-            session,
-            CloseCode.UnsupportedVersion,
-            `protocol version ${protocolVersion} is not supported; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`,
-          );
-          return;
-        }
-        session.phase = 'joining';
-        session.name = message.message.name.trim();
-        this.#membership.queueJoin(session, message.message);
+        // The gateway took the first Hello (rooms/gateway.ts): a room only sees a second one.
+        this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Hello sent twice');
         return;
       }
       case MessageId.Ping: {
@@ -130,10 +133,6 @@ export class MessageIntake {
         return;
       }
       case MessageId.Input: {
-        if (session.phase === 'handshake') {
-          this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Input before Hello');
-          return;
-        }
         const input = message.message;
         if (input.seq <= session.lastReceivedSeq) {
           this.#kicker.kick(
@@ -151,10 +150,6 @@ export class MessageIntake {
         return;
       }
       case MessageId.Resync: {
-        if (session.phase === 'handshake') {
-          this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Resync before Hello');
-          return;
-        }
         session.isResyncRequested = true;
         return;
       }

@@ -3,6 +3,7 @@ import {
   type AnyEntityOf,
   type CompiledSchema,
   type GameSpec,
+  type Hello,
   type InputOf,
 } from '@tickwire/protocol';
 import type { ServerConfig } from '../config.js';
@@ -15,14 +16,12 @@ import { createGameInstance, type GameInstance } from '../game/game-instance.js'
 import type { World } from '../sim/world.js';
 import type { EntityState } from '../sync/entity-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
-import type { Connection, ConnectionHandler } from '../transport/types.js';
-import { addressKey } from './address.js';
-import { ConnectionLimits } from './connection-limits.js';
+import type { Connection } from '../transport/types.js';
 import { Kicker } from './kicker.js';
 import { Membership } from './membership.js';
 import { MessageIntake } from './message-intake.js';
 import { Seats } from './seats.js';
-import { Session } from './session.js';
+import type { Session } from './session.js';
 import { TickTimings, UNMEASURED, type TickTimingSink } from './tick-timings.js';
 
 export interface RoomDeps<G extends GameSpec = GameSpec> {
@@ -39,13 +38,14 @@ export interface RoomDeps<G extends GameSpec = GameSpec> {
 const NORMAL_CLOSURE = 1000;
 
 /**
- * A room, for any game: one world, its sessions and its tick. Socket callbacks (onOpen,
- * onMessage, onClose) only decode, validate and queue; the tick drains the queues, runs the
+ * A room, for any game: one world, its sessions and its tick. The gateway (rooms/gateway.ts)
+ * takes each connection through its Hello and admits it here; from then on socket callbacks
+ * (onMessage, onClose) only decode, validate and queue; the tick drains the queues, runs the
  * game, and sends each client its snapshot. What a client may send is checked in
  * message-intake.ts, joins and leaves in membership.ts, the resume bookkeeping in seats.ts,
  * snapshots in snapshot-sender.ts.
  */
-export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
+export class Room<G extends GameSpec = GameSpec> {
   readonly world: World<G>;
   readonly schema: CompiledSchema;
   readonly state: EntityState;
@@ -62,7 +62,6 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
   readonly #seats: Seats;
   readonly #membership: Membership<G>;
   readonly #intake: MessageIntake;
-  readonly #limits: ConnectionLimits;
   #tick = 0;
 
   readonly #timings: TickTimings;
@@ -100,7 +99,6 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     this.#sender = new SnapshotSender(config, this.world as World, this.state);
     this.#kicker = new Kicker(deps.log);
     this.#seats = new Seats(config);
-    this.#limits = new ConnectionLimits(config);
     this.#membership = new Membership({
       config,
       world: this.world,
@@ -115,12 +113,6 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
       clock: deps.clock,
       schema: this.schema,
       kicker: this.#kicker,
-      membership: {
-        queueJoin: (session, hello) => {
-          this.#limits.helloReceived(session);
-          this.#membership.queueJoin(session, hello);
-        },
-      },
       pongSource: this,
     });
     this.#loop = createTickLoop({
@@ -146,13 +138,27 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     return 1000 / this.#config.tickHz;
   }
 
+  /** Connections admitted to this room (joining or playing). */
   get sessionCount(): number {
     return this.#sessions.size;
+  }
+
+  /** Whether a Hello with this resume token would get a player of this room back. */
+  holdsResumeToken(token: string): boolean {
+    return this.#seats.holds(token);
   }
 
   /** Players in the room, including those kept for a client that may resume them. */
   get playerCount(): number {
     return this.#seats.playerCount;
+  }
+
+  /**
+   * Players, and admitted clients that join at the next tick: the seats taken, as the registry
+   * counts them.
+   */
+  get seatsTaken(): number {
+    return this.#seats.playerCount + this.#membership.pendingJoinCount;
   }
 
   /** Players kept in the world for a client that may still resume them. */
@@ -189,36 +195,22 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     return this.#clock.nowMs() - this.#loop.tickTimeMs(0);
   }
 
-  /** Closes every connection with ServerShutdown. */
-  closeAll(reason: string): void {
-    for (const session of [...this.#sessions.values()]) {
-      this.#kicker.kick(session, CloseCode.ServerShutdown, reason);
-    }
+  /** Closes every connection of the room with `code` (ServerShutdown, ServerRestarting). */
+  closeAll(code: CloseCode, reason: string): void {
+    for (const session of [...this.#sessions.values()]) this.#kicker.kick(session, code, reason);
   }
 
   // ---- socket callbacks: decode, validate, queue ----
 
   /**
-   * The connection limits are checked here, first thing after the upgrade: a connection over a
-   * cap is closed before it has a session, so it never reaches the tick, the seats or the game.
+   * A connection whose Hello the gateway accepted joins (or resumes, by the Hello's token) at the
+   * next tick. `name` is the verified name of its seat's holder, else the Hello's.
    */
-  onOpen(connection: Connection): void {
-    const refusal = this.#limits.refusal(addressKey(connection.remoteAddress));
-    if (refusal) {
-      this.#kicker.refuse(connection, refusal.code, refusal.reason);
-      return;
-    }
-    const { maxMessagesPerSec, messageBurst } = this.#config;
-    const session = new Session(connection, this.#clock.nowMs(), maxMessagesPerSec, messageBurst);
-    this.#sessions.set(connection.id, session);
-    const idle = this.#limits.add(session);
-    if (idle) {
-      this.#kicker.refuse(
-        idle.connection,
-        CloseCode.TooManyConnections,
-        `too many connections without a Hello (${this.#config.maxPendingConnections}); this one waited longest`,
-      );
-    }
+  admit(session: Session, hello: Hello, name: string | null): void {
+    this.#sessions.set(session.connection.id, session);
+    session.phase = 'joining';
+    session.name = name ?? hello.name.trim();
+    this.#membership.queueJoin(session, hello);
   }
 
   onMessage(connection: Connection, frame: Uint8Array, isBinary: boolean): void {
@@ -231,7 +223,6 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     const session = this.#sessions.get(connection.id);
     if (!session) return;
     this.#sessions.delete(connection.id);
-    this.#limits.remove(session);
     session.phase = 'closed';
     // A client that closes with 1000 (Normal Closure) is leaving, not lost: no grace period.
     session.isLeavingOnPurpose = code === NORMAL_CLOSURE;
@@ -251,16 +242,6 @@ export class Room<G extends GameSpec = GameSpec> implements ConnectionHandler {
     this.#membership.drainLeaves(tick, startMs);
 
     for (const session of this.#sessions.values()) {
-      if (session.phase === 'handshake') {
-        if (startMs - session.openedAtMs > this.#config.handshakeTimeoutMs) {
-          this.#kicker.kick(
-            session,
-            CloseCode.HandshakeTimeout,
-            `no Hello within ${this.#config.handshakeTimeoutMs} ms`,
-          );
-        }
-        continue;
-      }
       const entity = session.entity;
       if (!entity) continue;
       const input = session.pendingInput;

@@ -59,6 +59,11 @@ export class Seats {
     return this.#config.resumeGraceMs > 0;
   }
 
+  /** Whether `token` names a player here, playing or kept for a resume. */
+  holds(token: string): boolean {
+    return this.#attached.has(token) || this.#detached.has(token);
+  }
+
   /** The game let a new player join. */
   addPlayer(): void {
     this.#playerCount++;

@@ -24,6 +24,17 @@ import { MemoryConnection } from '../transport/memory.js';
 import type { Connection, ConnectionHandler } from '../transport/types.js';
 import { Room } from './room.js';
 import type { TickTimingSink } from './tick-timings.js';
+import { Gateway } from '../rooms/gateway.js';
+
+/** The gateway in front of each test room: what TestPeer connects through when given a room. */
+const gateways = new WeakMap<object, Gateway>();
+
+/** A room's test gateway: direct joins to it, no seats, handshake timeouts on the room's clock. */
+export function gatewayOf(room: object): Gateway {
+  const gateway = gateways.get(room);
+  if (!gateway) throw new Error('not a test room: create it with createTestRoom');
+  return gateway;
+}
 
 /** The server configuration tests start from: the defaults, serving no files. */
 export function testConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -35,18 +46,28 @@ export function createTestRoom<G extends GameSpec>(
   game: Game<G>,
   overrides: Partial<ServerConfig> = {},
   tickTimings?: TickTimingSink,
-): { room: Room<G>; clock: ManualClock; logs: string[] } {
+): { room: Room<G>; clock: ManualClock; logs: string[]; gateway: Gateway } {
   const clock = new ManualClock(0);
   const logs: string[] = [];
-  const room = new Room<G>({
-    config: testConfig(overrides),
-    game,
+  const config = testConfig(overrides);
+  const log = createLogger('debug', (line) => logs.push(line));
+  const room = new Room<G>({ config, game, clock, schedule: clock.schedule, log, tickTimings });
+  const gateway = new Gateway({
+    config,
     clock,
     schedule: clock.schedule,
-    log: createLogger('debug', (line) => logs.push(line)),
-    tickTimings,
+    log,
+    rooms: {
+      defaultRoom: room as unknown as Room,
+      byResumeToken: (token) => (room.holdsResumeToken(token) ? (room as unknown as Room) : null),
+      forSeat: () => null,
+    },
+    seats: null,
+    pongSource: room,
   });
-  return { room, clock, logs };
+  gateway.start();
+  gateways.set(room, gateway);
+  return { room, clock, logs, gateway };
 }
 
 /** A game's world, logic and sync state without a room (no sessions, no sockets). */
@@ -70,10 +91,17 @@ export class TestPeer {
   welcome: Welcome | null = null;
   #seq = 0;
 
-  /** `remoteAddress`: where the room sees this client connect from (default: 'memory'). */
-  constructor(room: ConnectionHandler, remoteAddress: string | null = null) {
+  /**
+   * `to`: a test room (reached through its gateway) or any handler. `remoteAddress`: where the
+   * server sees this client connect from (default: 'memory').
+   */
+  constructor(
+    to: ConnectionHandler | Pick<Room, 'holdsResumeToken'>,
+    remoteAddress: string | null = null,
+  ) {
+    const handler = 'onOpen' in to ? to : gatewayOf(to);
     this.connection = new MemoryConnection(
-      remoteAddress === null ? room : fromAddress(room, remoteAddress),
+      remoteAddress === null ? handler : fromAddress(handler, remoteAddress),
     );
   }
 

@@ -53,7 +53,7 @@ import {
 import type { ServerConfig } from '../config.js';
 import type { Game, GameLogic } from '../game/game.js';
 import type { Room } from '../room/room.js';
-import { createTestRoom, testConfig } from '../room/test-support.js';
+import { createTestRoom, gatewayOf, testConfig } from '../room/test-support.js';
 import type { Entity, World } from '../sim/world.js';
 import { MemoryConnection } from '../transport/memory.js';
 
@@ -337,7 +337,7 @@ class SimClient<G extends GameSpec, I> {
   }
 
   #connect(resumeToken: string | null): MemoryConnection {
-    const connection = new MemoryConnection(this.#room);
+    const connection = new MemoryConnection(gatewayOf(this.#room));
     connection.deliver(
       encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'sim', resumeToken }),
     );

@@ -2,10 +2,17 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import uWS from 'uWebSockets.js';
-import { LEGACY_SUBPROTOCOLS, SUBPROTOCOL, WEBSOCKET_PATH, CloseCode } from '@tickwire/protocol';
+import {
+  LEGACY_SUBPROTOCOLS,
+  SERVED_SUBPROTOCOLS,
+  SUBPROTOCOL,
+  WEBSOCKET_PATH,
+  CloseCode,
+} from '@tickwire/protocol';
 import type { Connection, ConnectionHandler, SendStatus } from './types.js';
 import type { StaticFile } from '../http/static-files.js';
 import { isOriginAllowed, type OriginPolicy } from '../net/origin-policy.js';
+import type { ApiAnswer, ApiRequest } from '../matchmaking/http-api.js';
 
 export interface UwsBuild {
   /** 'native' (the C++ uWS core) or 'fallback' (the package's slow ws-based emulation). */
@@ -55,6 +62,14 @@ export interface UwsServerOptions {
   idleTimeoutSeconds: number;
   /** Browser pages allowed to connect; others are closed with OriginNotAllowed on open. */
   allowedOrigins: OriginPolicy;
+  /** Game ports of the cluster's processes: pages they serve count as `self` (origin-policy.ts). */
+  peerPorts?: () => ReadonlySet<number>;
+  /** JSON API under `prefix` (matchmaking), any method; null: none. */
+  api?: {
+    prefix: string;
+    maxBodyBytes: number;
+    answer(request: ApiRequest): Promise<ApiAnswer>;
+  } | null;
   /** An HTTP handler threw (it was answered 500): for the log. */
   onHttpError?(url: string, error: unknown): void;
 }
@@ -238,6 +253,101 @@ function respond(
   });
 }
 
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  200: 'OK',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function apiAnswer(answer: ApiAnswer): HttpAnswer {
+  const status = `${answer.status} ${STATUS_TEXT[answer.status] ?? ''}`.trimEnd();
+  if (answer.json === null) return { status, headers: [NO_STORE, ...answer.headers], body: '' };
+  return {
+    status,
+    headers: [['Content-Type', 'application/json; charset=utf-8'], NO_STORE, ...answer.headers],
+    body: JSON.stringify(answer.json),
+  };
+}
+
+/**
+ * One request to the JSON API: the headers are copied out of req at once (it is stack-allocated),
+ * a POST body is read up to maxBodyBytes (413 beyond, without reading the rest), then the API
+ * answers, now or later.
+ */
+function serveApi(
+  res: uWS.HttpResponse,
+  req: uWS.HttpRequest,
+  api: NonNullable<UwsServerOptions['api']>,
+  isHead: boolean,
+  onError: ((url: string, error: unknown) => void) | undefined,
+): void {
+  const request: ApiRequest = {
+    method: req.getCaseSensitiveMethod().toUpperCase(),
+    path: req.getUrl(),
+    query: req.getQuery() ?? '',
+    authorization: req.getHeader('authorization'),
+    host: req.getHeader('host'),
+    origin: req.getHeader('origin'),
+    forwardedProto: req.getHeader('x-forwarded-proto'),
+    body: '',
+  };
+  const answer = (): Promise<HttpAnswer> => api.answer(request).then(apiAnswer);
+  if (request.method !== 'POST') {
+    respond(res, request.path, isHead, answer, onError);
+    return;
+  }
+  let isAborted = false;
+  res.onAborted(() => {
+    isAborted = true;
+  });
+  const chunks: Buffer[] = [];
+  let length = 0;
+  let isDone = false;
+  res.onData((chunk, isLast) => {
+    if (isDone || isAborted) return;
+    length += chunk.byteLength;
+    if (length > api.maxBodyBytes) {
+      isDone = true;
+      const tooLarge: HttpAnswer = {
+        status: '413 Content Too Large',
+        headers: [
+          ['Content-Type', 'application/json; charset=utf-8'],
+          NO_STORE,
+          ['Connection', 'close'],
+        ],
+        body: JSON.stringify({
+          error: 'too-large',
+          message: `the body is over ${api.maxBodyBytes} bytes`,
+        }),
+      };
+      writeAnswer(res, tooLarge, false);
+      return;
+    }
+    // The chunk's memory is uWS's and is reused after this callback: copy it.
+    chunks.push(Buffer.from(new Uint8Array(chunk)));
+    if (!isLast) return;
+    isDone = true;
+    request.body = Buffer.concat(chunks).toString('utf8');
+    answer().then(
+      (settled) => {
+        if (!isAborted) writeAnswer(res, settled, false);
+      },
+      (error: unknown) => {
+        onError?.(request.path, error);
+        if (!isAborted) writeAnswer(res, INTERNAL_ERROR, false);
+      },
+    );
+  });
+}
+
 // async: a failure to listen rejects, as every other startup failure does.
 export async function startUwsServer(options: UwsServerOptions): Promise<UwsServer> {
   const { handler, staticFiles } = options;
@@ -263,14 +373,23 @@ export async function startUwsServer(options: UwsServerOptions): Promise<UwsServ
       const extensions = req.getHeader('sec-websocket-extensions');
       const origin = req.getHeader('origin');
       const host = req.getHeader('host');
-      const refusedOrigin = isOriginAllowed(options.allowedOrigins, origin, host) ? null : origin;
+      const refusedOrigin = isOriginAllowed(
+        options.allowedOrigins,
+        origin,
+        host,
+        options.peerPorts?.(),
+      )
+        ? null
+        : origin;
       const protocols = offered
         .split(',')
         .map((p) => p.trim())
         .filter((p) => p !== '');
       // An older client's subprotocol is accepted too, so that its Hello can be answered with
       // UnsupportedVersion naming the versions spoken, rather than a failed handshake.
-      const known = [SUBPROTOCOL, ...LEGACY_SUBPROTOCOLS].find((p) => protocols.includes(p));
+      const known = [...SERVED_SUBPROTOCOLS, ...LEGACY_SUBPROTOCOLS].find((p) =>
+        protocols.includes(p),
+      );
       const hasSubprotocol = known !== undefined;
       const remoteAddress = Buffer.from(res.getRemoteAddressAsText()).toString();
       // Without a known subprotocol, or from a refused origin, the upgrade still completes, so the
@@ -300,7 +419,10 @@ export async function startUwsServer(options: UwsServerOptions): Promise<UwsServ
       }
       if (!data.hasSubprotocol) {
         refused(CloseCode.SubprotocolRequired);
-        ws.end(CloseCode.SubprotocolRequired, `offer the WebSocket subprotocol ${SUBPROTOCOL}`);
+        ws.end(
+          CloseCode.SubprotocolRequired,
+          `offer the WebSocket subprotocol ${SUBPROTOCOL} (or ${SERVED_SUBPROTOCOLS.filter((p) => p !== SUBPROTOCOL).join(', ')})`,
+        );
         return;
       }
       const connection = new UwsConnection(ws, data.remoteAddress);
@@ -338,16 +460,26 @@ export async function startUwsServer(options: UwsServerOptions): Promise<UwsServ
       : () =>
           textAnswer('404 Not Found', 'not found: /metrics is on the operator port (--admin-port)'),
   );
+  const api = options.api ?? null;
   const serve = (res: uWS.HttpResponse, req: uWS.HttpRequest, isHead: boolean): void => {
     const url = req.getUrl();
+    if (api && url.startsWith(api.prefix)) {
+      serveApi(res, req, api, isHead, onHttpError);
+      return;
+    }
     const route = routes.get(url) ?? (() => staticAnswer(url, staticFiles));
     respond(res, url, isHead, route, onHttpError);
   };
   app.get('/*', (res, req) => serve(res, req, false));
   app.head('/*', (res, req) => serve(res, req, true));
-  app.options('/*', (res) =>
-    writeAnswer(res, { status: '204 No Content', headers: [ALLOW], body: '' }, false),
-  );
+  app.options('/*', (res, req) => {
+    if (api && req.getUrl().startsWith(api.prefix)) {
+      serveApi(res, req, api, false, onHttpError);
+      return;
+    }
+    writeAnswer(res, { status: '204 No Content', headers: [ALLOW], body: '' }, false);
+  });
+  if (api) app.post(`${api.prefix}*`, (res, req) => serveApi(res, req, api, false, onHttpError));
   // Every other method: 405 naming the ones served (uWS closed the connection with no answer).
   app.any('/*', (res) => {
     writeAnswer(res, textAnswer('405 Method Not Allowed', 'method not allowed', [ALLOW]), false);

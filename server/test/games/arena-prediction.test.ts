@@ -19,7 +19,7 @@ import { arena } from '../../../games/arena/server.js';
 import { playerIn } from './arena-support.js';
 import { applyMovement, type ArenaControls } from '../../../games/arena/shared.js';
 import { MemoryConnection } from '../../src/transport/memory.js';
-import { createTestRoom } from '../../src/room/test-support.js';
+import { createTestRoom, gatewayOf } from '../../src/room/test-support.js';
 
 // The client's predictor (protocol/src/sim/prediction.ts), with the arena's movement rule
 // (games/arena/shared.ts) and the schema's constants, against the real room running the arena:
@@ -56,7 +56,7 @@ interface Run {
 
 function play(inputs: readonly PlannedInput[], ticks: number, snapshotLagTicks: number): Run {
   const { room } = createTestRoom(arena, { ...WORLD, pelletCount: 0, checksums: true });
-  const connection = new MemoryConnection(room);
+  const connection = new MemoryConnection(gatewayOf(room));
   connection.deliver(
     encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'predictor', resumeToken: null }),
   );

@@ -111,11 +111,32 @@ export class TestClient {
     this.ws.send(bytes);
   }
 
-  async join(name: string, resumeToken: string | null = null): Promise<Welcome> {
-    await this.opened();
-    this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken }));
-    await waitFor(() => this.welcome !== null && this.snapshots.length > 0, `${name} welcomed`);
+  /** Sends Hello (with a seat from matchmaking, or none) and waits for the Welcome and a snapshot. */
+  async join(
+    name: string,
+    resumeToken: string | null = null,
+    seat: string | null = null,
+  ): Promise<Welcome> {
+    await this.hello(name, resumeToken, seat);
+    await waitFor(() => {
+      if (this.closeCode !== null) {
+        throw new Error(
+          `${name} was closed with ${this.closeCode} (${this.closeReason}) before its Welcome`,
+        );
+      }
+      return this.welcome !== null && this.snapshots.length > 0;
+    }, `${name} welcomed`);
     return this.welcome as Welcome;
+  }
+
+  /** Sends Hello once the socket is open, without waiting for an answer. */
+  async hello(
+    name: string,
+    resumeToken: string | null = null,
+    seat: string | null = null,
+  ): Promise<void> {
+    await this.opened();
+    this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken, seat }));
   }
 
   /** Sends an Input with `controls` (the game's input fields; unset ones at their default). */

@@ -1,0 +1,127 @@
+import WebSocket from 'ws';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Matchmaker, connect } from '@tickwire/protocol';
+import type { Bot, MatchAnswer } from '@tickwire/protocol';
+import { startServer, type ServerProcess } from '../../../server/test/support/server-process.js';
+import { startRedisServer, type RedisServer } from '../../../server/test/support/redis-server.js';
+import { launchChromium } from '../support/browser.js';
+import {
+  joinGame,
+  openGamePage,
+  requireBuiltClient,
+  waitForDebugSnapshot,
+  type GamePage,
+} from '../support/game-page.js';
+
+// A rolling restart seen from the page: two server processes share a real Redis; the page (served
+// by process A, whose matchmaking it uses) plays in a room on process B; B gets SIGTERM. The page
+// must say what happens while it happens, dim the stale world, and come back on A as a new player.
+
+// Matchmaking only (no default rooms): every room is one matchmaking placed.
+const ARGS = [
+  ...['--direct-join', 'false', '--drain-ms', '5000'],
+  ...['--world', '1200x800', '--view', '2500x1700', '--pellets', '20'],
+];
+
+describe('a rolling restart under the page', () => {
+  let redis: RedisServer | undefined;
+  let a: ServerProcess | undefined;
+  let b: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  let page: GamePage | undefined;
+  const bots: Bot[] = [];
+
+  beforeAll(async () => {
+    requireBuiltClient();
+    redis = await startRedisServer();
+    [a, b] = await Promise.all(
+      [0, 1].map(() => startServer({ args: [...ARGS, '--redis', (redis as RedisServer).url] })),
+    );
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await page?.close();
+    await browser?.close();
+    for (const bot of bots) bot.close();
+    await Promise.all([a?.stop(), b?.stop()]);
+    await redis?.stop();
+  });
+
+  it('says the server is restarting, dims the world, and comes back on the other server', async () => {
+    const [first, second] = [a, b] as [ServerProcess, ServerProcess];
+    // Load A with a player in a private room (quick play does not offer it): new rooms then go
+    // to the less loaded B, the page's among them.
+    const matchmaker = new Matchmaker(first.url);
+    let onA: MatchAnswer | null = null;
+    for (let i = 0; i < 10 && onA === null; i++) {
+      const created = await matchmaker.create({ isPrivate: true });
+      if (created.url === first.wsUrl) onA = created;
+    }
+    if (onA === null || onA.room.code === null) throw new Error('no private room landed on A');
+    const keeper = connect(first.url, {
+      name: 'keeper',
+      WebSocket,
+      room: { code: onA.room.code },
+    });
+    bots.push(keeper);
+    await keeper.welcomed;
+    expect(keeper.status).toMatchObject({ url: first.wsUrl });
+
+    page = await openGamePage(browser as Browser, first.url);
+    const { page: p } = page;
+    await p.evaluate(() => {
+      const texts: string[] = [];
+      const dimmed: boolean[] = [];
+      Object.assign(window, { __statusTexts: texts, __dimmed: dimmed });
+      const status = document.getElementById('status');
+      const game = document.getElementById('game');
+      if (!status || !game) return;
+      new MutationObserver(() => {
+        texts.push(status.textContent ?? '');
+        dimmed.push(game.classList.contains('is-dimmed'));
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    });
+    await joinGame(p, 'Walker');
+    const before = await waitForDebugSnapshot(
+      p,
+      (s) => s.status === 'connected' && s.playerId !== null,
+      'the page to join',
+      15_000,
+    );
+    // The page's room is on B: the less loaded process got the new room.
+    const health = (await (await fetch(`${second.url}/healthz`)).json()) as { players: number };
+    expect(health.players, "the page's player on B").toBe(1);
+
+    second.signal('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+
+    const after = await waitForDebugSnapshot(
+      p,
+      (s) =>
+        s.status === 'connected' &&
+        s.playerId !== null &&
+        s.entities.some((e) => e.kind === 'player' && e.name === 'Walker'),
+      'the page to play again on A',
+      15_000,
+    );
+    expect(after.reconnects).toBe(1);
+    const texts = await p.evaluate(
+      () => (window as unknown as { __statusTexts: string[] }).__statusTexts,
+    );
+    const dimmed = await p.evaluate(() => (window as unknown as { __dimmed: boolean[] }).__dimmed);
+    const restarting = texts.indexOf('The server is restarting: moving you to another server…');
+    expect(restarting).toBeGreaterThanOrEqual(0);
+    expect(dimmed[restarting]).toBe(true);
+    expect(texts.at(-1)).toMatch(
+      /^Connected as player #\d+\. Back in the game on another server, as a new player\./,
+    );
+    expect(dimmed.at(-1)).toBe(false);
+    // It plays on A now: A holds the keeper and the page.
+    const aHealth = (await (await fetch(`${first.url}/healthz`)).json()) as { players: number };
+    expect(aHealth.players).toBe(2);
+    expect(before.playerId).not.toBeNull();
+    expect(page.pageErrors).toEqual([]);
+  });
+});
