@@ -49,6 +49,18 @@ export function holdFailures(processes: readonly ProcessFigures[], fleet: FleetF
         `process ${p.process}: ${f(p.ticksPerRoomPerSec)} ticks/s per room (< ${MIN_TICKS_PER_ROOM_PER_SEC})`,
       );
     }
+    // A held tick is not enough: every player must also get every snapshot (a snapshot is
+    // skipped for a client that has not read the ones before, here or in the load generator).
+    if (p.snapshotsSkipped > 0) {
+      failures.push(
+        `process ${p.process}: ${p.snapshotsSkipped} snapshots skipped (clients behind)`,
+      );
+    }
+  }
+  if (!(fleet.snapshotsPerClientPerSec >= MIN_TICKS_PER_ROOM_PER_SEC)) {
+    failures.push(
+      `${f(fleet.snapshotsPerClientPerSec, 2)} snapshots/s per client (< ${MIN_TICKS_PER_ROOM_PER_SEC})`,
+    );
   }
   if (fleet.desyncs + fleet.decodeErrors > 0) {
     failures.push(`${fleet.desyncs} desyncs, ${fleet.decodeErrors} decode errors`);
