@@ -61,6 +61,7 @@ export function createTestRoom<G extends GameSpec>(
       defaultRoom: room as unknown as Room,
       byResumeToken: (token) => (room.holdsResumeToken(token) ? (room as unknown as Room) : null),
       forSeat: () => null,
+      seatClaimed: () => {},
     },
     seats: null,
     pongSource: room,

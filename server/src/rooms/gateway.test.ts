@@ -54,6 +54,7 @@ function setup(options: { withDefaultRoom: boolean }) {
   const room = new Room({ config, game: testGame, clock, schedule: clock.schedule, log });
   const claims = new PendingClaims();
   const opened: RoomRecord[] = [];
+  const claimed: string[] = [];
   const gateway = new Gateway({
     config,
     clock,
@@ -66,12 +67,13 @@ function setup(options: { withDefaultRoom: boolean }) {
         opened.push(record);
         return room as unknown as Room;
       },
+      seatClaimed: (roomId) => claimed.push(roomId),
     },
     seats: claims,
     pongSource: { serverTimeMs: () => 12_345, currentTick: 0 },
   });
   gateway.start();
-  return { clock, room, claims, gateway, opened };
+  return { clock, room, claims, gateway, opened, claimed };
 }
 
 function hello(seat: string | null, resumeToken: string | null = null): Uint8Array {
@@ -92,7 +94,7 @@ const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 
 
 describe('the gateway', () => {
   it('a seat being checked: frames wait, then reach the room in order once the seat is good', async () => {
-    const { room, claims, gateway, opened } = setup({ withDefaultRoom: false });
+    const { room, claims, gateway, opened, claimed } = setup({ withDefaultRoom: false });
     const client = new MemoryConnection(gateway);
     client.deliver(hello('s-good'));
     client.deliver(encodePing({ clientTimeMs: 7 }));
@@ -101,6 +103,7 @@ describe('the gateway', () => {
     claims.pending[0]?.resolve({ room: RECORD, holder: { playerId: 'u1', name: 'Verified' } });
     await flush();
     expect(opened.map((r) => r.id)).toEqual(['rtest']);
+    expect(claimed).toEqual(['rtest']);
     // The Ping was answered by the room (its clock), after the admission.
     const pong = received(client).find((m) => m.id === MessageId.Pong);
     expect(pong?.message).toMatchObject({ clientTimeMs: 7 });
@@ -128,8 +131,8 @@ describe('the gateway', () => {
     expect(room.sessionCount).toBe(0);
   });
 
-  it('a client that leaves while its seat is checked never reaches the room', async () => {
-    const { room, claims, gateway } = setup({ withDefaultRoom: false });
+  it('a client that leaves while its seat is checked never reaches the room; the seat still counts', async () => {
+    const { room, claims, gateway, claimed } = setup({ withDefaultRoom: false });
     const client = new MemoryConnection(gateway);
     client.deliver(hello('s-late'));
     client.drop();
@@ -137,6 +140,9 @@ describe('the gateway', () => {
     await flush();
     expect(room.sessionCount).toBe(0);
     expect(gateway.connectionCount).toBe(0);
+    // The registry counted the claim as a player: the room must count it as admitted, or its
+    // published count would stay one too high for good.
+    expect(claimed).toEqual(['rtest']);
   });
 
   it('a flood while the seat is checked is closed with 4005', () => {

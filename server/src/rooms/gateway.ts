@@ -30,6 +30,11 @@ export interface RoomLocator {
    * process cannot take another room.
    */
   forSeat(record: RoomRecord): Room | null;
+  /**
+   * A seat for the room was claimed (its client admitted, or gone meanwhile): the room counts it,
+   * so that its published player count stays exact (RoomRecord.seatsAdmitted).
+   */
+  seatClaimed(roomId: string): void;
 }
 
 /** Where seats from matchmaking are checked and taken (the registry, for this process). */
@@ -278,7 +283,11 @@ export class Gateway implements ConnectionHandler {
     route.queued = [];
     seats.claim(seat).then(
       (claimed) => {
-        if (session.phase === 'closed' || !session.connection.isOpen) return;
+        if (session.phase === 'closed' || !session.connection.isOpen) {
+          // Gone while the seat was checked: the claim is spent all the same.
+          if (claimed) this.#deps.rooms.seatClaimed(claimed.room.id);
+          return;
+        }
         if (this.#restartReason !== null) {
           this.#kicker.kick(session, CloseCode.ServerRestarting, this.#restartReason);
           return;
@@ -292,6 +301,7 @@ export class Gateway implements ConnectionHandler {
           return;
         }
         const room = this.#deps.rooms.forSeat(claimed.room);
+        this.#deps.rooms.seatClaimed(claimed.room.id);
         if (!room) {
           this.#kicker.kick(
             session,

@@ -129,10 +129,12 @@ export class RoomDirectory implements RoomLocator {
   }
 
   forSeat(record: RoomRecord): Room | null {
-    const room = this.get(record.id) ?? this.open(record);
-    const hosted = this.#rooms.get(record.id);
+    return this.get(record.id) ?? this.open(record);
+  }
+
+  seatClaimed(roomId: string): void {
+    const hosted = this.#rooms.get(roomId);
     if (hosted) hosted.seatsAdmitted++;
-    return room;
   }
 
   byResumeToken(token: string): Room | null {
