@@ -143,5 +143,11 @@ describe('parseConfig', () => {
     expect(parseConfig([], { AUTH_SECRET: secret }).authSecret).toBe(secret);
     expect(usage()).toMatch(/--auth-secret\s+AUTH_SECRET\s+.*\(default: none\)/);
     expect(usage()).not.toContain(secret);
+    // Auth on: no way in without a token unless direct joins are asked for explicitly.
+    expect(parseConfig([], { AUTH_SECRET: secret }).directJoin).toBe(false);
+    expect(parseConfig(['--auth-jwks-url', 'https://id.example/jwks.json'], {}).directJoin).toBe(
+      false,
+    );
+    expect(parseConfig(['--direct-join'], { AUTH_SECRET: secret }).directJoin).toBe(true);
   });
 });

@@ -97,6 +97,11 @@ export interface ServerConfig {
   maxRooms: number;
   /** How long a seat from matchmaking stays valid. */
   seatTtlMs: number;
+  /**
+   * Matchmaking requests one address may make a second (bursts of 3 times that), and joins by an
+   * unknown code 20 a minute; 0 = no limit (behind a proxy that limits per client itself).
+   */
+  matchRequestsPerSec: number;
   /** Redis for the cluster registry (redis://host:port); '' = in this process (one process). */
   redisUrl: string;
   /**
@@ -162,6 +167,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   roomEmptyMs: 30_000,
   maxRooms: 100,
   seatTtlMs: 10_000,
+  matchRequestsPerSec: 10,
   redisUrl: '',
   publicUrl: '',
   workers: 1,
@@ -473,6 +479,13 @@ export const OPTIONS: OptionSpec[] = [
     'WebSocket URL players reach this process at (behind a proxy), e.g. wss://eu1.game.example/ws',
     (config) => config.publicUrl || 'the host players used, and --port',
   ),
+  simple(
+    'matchRequestsPerSec',
+    '--match-requests-per-sec',
+    'MATCH_REQUESTS_PER_SEC',
+    int(0, 100_000),
+    'matchmaking requests per second per address, bursts of 3x (0 = no limit)',
+  ),
   {
     flag: '--workers',
     env: 'WORKERS',
@@ -551,7 +564,15 @@ export function parseConfig(
     const raw = env[option.env];
     if (raw !== undefined) option.apply(config, raw, option.env);
   }
-  for (const { option, flag, raw } of readFlags(argv)) option.apply(config, raw, flag);
+  const flags = readFlags(argv);
+  for (const { option, flag, raw } of flags) option.apply(config, raw, flag);
+  // With player authentication on, a Hello without a seat (no token checked) would let anyone
+  // in under any name: direct joins are off unless asked for explicitly.
+  const isDirectJoinGiven =
+    env['DIRECT_JOIN'] !== undefined || flags.some(({ option }) => option.flag === '--direct-join');
+  if ((config.authSecret !== '' || config.authJwksUrl !== '') && !isDirectJoinGiven) {
+    config.directJoin = false;
+  }
   if (config.viewWidth > config.worldWidth * 4 || config.viewHeight > config.worldHeight * 4) {
     throw new Error('view is more than four times the world: check --view and --world');
   }

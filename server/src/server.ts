@@ -17,6 +17,7 @@ import { newProcessId } from './cluster/ids.js';
 import { Matchmaker } from './matchmaking/matchmaker.js';
 import { MatchApi, MATCH_PATH_PREFIX, MAX_BODY_BYTES } from './matchmaking/http-api.js';
 import { createPlayerAuth } from './auth/player-auth.js';
+import { RequestLimits } from './matchmaking/request-limits.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
 import { withSimulatedNetwork } from './transport/simulated-network.js';
 import { ServerMetrics } from './metrics/prometheus.js';
@@ -31,6 +32,8 @@ import { CollectAfterLeaves, lowMemoryCollector } from './memory/collect-after-l
  * this long (within --drain-ms): their clients' first request for a new seat may come here.
  */
 const DRAIN_HANDOFF_MS = 2000;
+/** Joins by a code that names no room one address may make a minute (guessing private rooms). */
+const CODE_MISSES_PER_MINUTE = 20;
 
 /** The server package's version (its package.json sits one level above src/ and dist/ alike). */
 function serverVersion(): string {
@@ -95,6 +98,12 @@ export async function startServer(
     audience: config.authAudience,
   });
 
+  if (auth && config.directJoin) {
+    log.warn(
+      'player authentication is on, and so are direct joins: a Hello without a seat joins the default room with no token checked',
+      { fix: '--direct-join false' },
+    );
+  }
   const registry: Registry = config.redisUrl
     ? await connectRedisRegistry(config.redisUrl, { log })
     : new MemoryRegistry();
@@ -193,6 +202,15 @@ export async function startServer(
   });
   const api = new MatchApi({
     matchmaker,
+    limits:
+      config.matchRequestsPerSec === 0
+        ? null
+        : new RequestLimits({
+            ratePerSec: config.matchRequestsPerSec,
+            burst: config.matchRequestsPerSec * 3,
+            missesPerMinute: CODE_MISSES_PER_MINUTE,
+            nowMs: () => systemClock.nowMs(),
+          }),
     auth,
     allowedOrigins: config.allowedOrigins,
     peerPorts: () => heartbeat.peerPorts,
@@ -313,6 +331,12 @@ export async function startServer(
           'could not withdraw from the registry: its records expire instead',
           errorFields(error),
         );
+      }
+      try {
+        const rehomed = await matchmaker.rehomePrivateRooms(rooms.records());
+        if (rehomed > 0) log.info('private rooms opened again on other processes', { rehomed });
+      } catch (error) {
+        log.warn('could not move the private rooms', errorFields(error));
       }
       gateway.refuseJoins(reason);
       rooms.closeAll(CloseCode.ServerRestarting, reason);

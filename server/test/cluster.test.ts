@@ -13,9 +13,11 @@ import { REGISTRY_TTL_MS } from '../src/cluster/registry.js';
 // stops matchmaking (503) but not the rooms.
 
 const ARGS = [
-  ...['--direct-join', 'false', '--max-players', '2', '--pellets', '0'],
+  ...['--direct-join', 'false', '--max-players', '3', '--pellets', '0'],
   // Views twice the world: players in one room always see each other.
   ...['--world', '1200x800', '--view', '2400x1600', '--drain-ms', '5000'],
+  // The tests poll the listings and race requests: one address stands in for many clients.
+  ...['--match-requests-per-sec', '0'],
 ];
 
 interface ErrorBody {
@@ -61,16 +63,16 @@ describe('two processes and Redis', () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];
     const answers: MatchAnswerBody[] = [];
     // Asked of either process in turn: any process answers for the whole cluster.
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       const answer = await quickPlay((i % 2 === 0 ? a : b).url);
       await join(answer, `spread-${i}`);
       answers.push(answer);
     }
     const rooms = [...new Set(answers.map((x) => x.room.id))];
-    // Capacity 2: players 0 and 1 share a room, 2 and 3 another.
+    // Capacity 3: players 0 to 2 share a room, 3 to 5 another.
     expect(rooms).toHaveLength(2);
-    expect(answers[1]?.room.id).toBe(answers[0]?.room.id);
-    expect(answers[3]?.room.id).toBe(answers[2]?.room.id);
+    expect(answers.slice(1, 3).map((x) => x.room.id)).toEqual([rooms[0], rooms[0]]);
+    expect(answers.slice(4).map((x) => x.room.id)).toEqual([rooms[1], rooms[1]]);
     const holders = new Set(answers.map((x) => holder(x)?.pid));
     expect(holders).toEqual(new Set([a.pid, b.pid]));
   });
@@ -161,6 +163,20 @@ describe('two processes and Redis', () => {
     }
     await Promise.all(bots.map(({ bot }) => bot.welcomed));
     const victim = bots[0]?.on as ServerProcess;
+    // Two friends in a private room on the same process: they must land together again.
+    let privateRoom: MatchAnswerBody['room'] | null = null;
+    for (let i = 0; i < 8 && privateRoom === null; i++) {
+      // Capacity 3: the creator's own seat (unused here) holds one for its TTL.
+      const created = await post(a.url, '/match/create', { private: true, capacity: 3 });
+      if (holder(created.body) === victim) privateRoom = created.body.room;
+    }
+    if (!privateRoom?.code) throw new Error('no private room landed on the restarting process');
+    for (const name of ['friend-1', 'friend-2']) {
+      const bot = connect(a.url, { name, WebSocket, room: { code: privateRoom.code } });
+      allBots.push(bot);
+      bots.push({ bot, room: privateRoom, on: victim });
+      await bot.welcomed;
+    }
     const movers = bots.filter((x) => x.on === victim);
     expect(movers.length).toBeGreaterThan(0);
     const restarting = new Set<Bot>();
@@ -192,6 +208,12 @@ describe('two processes and Redis', () => {
       throw new Error(`${String(error)}; the movers' statuses:\n${states}`);
     });
     expect(restarting.size).toBe(movers.length);
+    // The private room was opened again elsewhere under its code: both friends are in it.
+    const friends = bots.filter((x) => x.room === privateRoom).map((x) => x.bot.room);
+    expect(friends.map((room) => room?.code)).toEqual([privateRoom.code, privateRoom.code]);
+    expect(friends[0]?.id).toBe(friends[1]?.id);
+    expect(friends[0]?.id).not.toBe(privateRoom.id);
+    expect(victim.output()).toContain('"msg":"private rooms opened again on other processes"');
     const survivor = alive()[0] as ServerProcess;
     const health = (await (await fetch(`${survivor.url}/healthz`)).json()) as { players: number };
     expect(health.players).toBeGreaterThanOrEqual(bots.length);

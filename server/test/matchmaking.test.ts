@@ -31,6 +31,8 @@ describe('matchmaking on one process, matchmaking only (--direct-join false)', (
           '--view',
           '2400x1600',
         ],
+        // The tests poll the listing: one address stands in for many clients here.
+        ...['--match-requests-per-sec', '0'],
       ],
     });
   });
@@ -174,9 +176,12 @@ describe('matchmaking on one process, matchmaking only (--direct-join false)', (
       raw: 'x'.repeat(10_000),
     });
     expect([huge.status, huge.body.error]).toEqual([413, 'too-large']);
-    const wrongMethod = await fetch(`${server.url}/match/quickplay`);
-    expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get('allow')).toBe('POST, OPTIONS');
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const wrongMethod = await fetch(`${server.url}/match/quickplay`, { method });
+      expect([method, wrongMethod.status]).toEqual([method, 405]);
+      expect(wrongMethod.headers.get('allow')).toBe('POST, OPTIONS');
+      expect(((await wrongMethod.json()) as { error: string }).error).toBe('method-not-allowed');
+    }
   });
 
   it('lets an allowed page call it from the browser (CORS), and not another', async () => {
@@ -198,7 +203,10 @@ describe('matchmaking beside direct joins (the default)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
     server = await startServer({
-      args: ['--pellets', '0', '--world', '1200x800', '--view', '2400x1600'],
+      args: [
+        ...['--pellets', '0', '--world', '1200x800', '--view', '2400x1600'],
+        ...['--match-requests-per-sec', '0'],
+      ],
     });
   });
   afterAll(async () => {
@@ -223,5 +231,44 @@ describe('matchmaking beside direct joins (the default)', () => {
     expect(seated.entity(directWelcome.playerId)).not.toBeNull();
     direct.ws.terminate();
     seated.ws.terminate();
+  });
+});
+
+describe('matchmaking under a flood from one address', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer({
+      args: ['--direct-join', 'false', '--pellets', '0', '--match-requests-per-sec', '100'],
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('answers 429 past the per-address rate, and stops code guessing after 20 misses', async () => {
+    // A burst of 300 (3 x 100/s) goes through; the rest of 450 at once are refused.
+    const listings = await Promise.all(
+      Array.from({ length: 450 }, () => fetch(`${server.url}/match/rooms`)),
+    );
+    const statuses = listings.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(300);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const refused = listings.find((r) => r.status === 429);
+    expect(refused?.headers.get('retry-after')).toBe('1');
+    expect(((await refused?.json()) as { error: string }).error).toBe('rate-limited');
+    // Code guessing: each miss spends from a bucket of 20 a minute, whatever the request rate.
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // the request bucket refills
+    let misses = 0;
+    let refusedGuess: { status: number; body: { error: string; message: string } } | null = null;
+    for (let i = 0; i < 40 && refusedGuess === null; i++) {
+      const guess = await post<{ error: string; message: string }>(server.url, '/match/join', {
+        code: 'ZZZZZZ',
+      });
+      if (guess.status === 404) misses++;
+      else refusedGuess = guess;
+    }
+    expect(misses).toBe(20);
+    expect(refusedGuess?.status).toBe(429);
+    expect(refusedGuess?.body.message).toContain('code');
   });
 });

@@ -42,6 +42,11 @@ function rssBytes(m: MetricsScrape): number {
   return m.value('process_resident_memory_bytes');
 }
 
+/** What the server holds unsent for its most backed-up connection (uWS's send buffer). */
+function heldBytes(m: MetricsScrape): number {
+  return m.value('tickwire_send_buffer_max_bytes');
+}
+
 /**
  * A witness plays while `stopped` stops reading (and, with `keepsSendingInputs`, keeps sending
  * Inputs that acknowledge the last snapshot it read): the server must close it with 4006 within
@@ -72,6 +77,7 @@ async function closesStoppedReader(keepsSendingInputs: boolean): Promise<void> {
     stopped.stopReading();
 
     let peakRssBytes = rssBytes(before);
+    let peakHeldBytes = heldBytes(before);
     let closedAfterMs = Number.POSITIVE_INFINITY;
     let lastScrapeMs = 0;
     await waitFor(
@@ -82,6 +88,7 @@ async function closesStoppedReader(keepsSendingInputs: boolean): Promise<void> {
         lastScrapeMs = performance.now();
         const m = await metrics();
         peakRssBytes = Math.max(peakRssBytes, rssBytes(m));
+        peakHeldBytes = Math.max(peakHeldBytes, heldBytes(m));
         if (slowConsumerKicks(m) === kicksBefore) return false;
         closedAfterMs = performance.now() - pausedAtMs;
         return true;
@@ -101,6 +108,7 @@ async function closesStoppedReader(keepsSendingInputs: boolean): Promise<void> {
         keepsSendingInputs,
         closedAfterMs: Math.round(closedAfterMs),
         rssGrowthBytes: peakRssBytes - rssBytes(before),
+        peakHeldBytes,
         snapshotsReadAfterResuming: backlog,
         witnessSnapshotsPerSec: Math.round((witnessReceived * 1000) / witnessElapsedMs),
       }),
@@ -113,7 +121,11 @@ async function closesStoppedReader(keepsSendingInputs: boolean): Promise<void> {
     expect(stopped.kick?.closeCode).toBe(CloseCode.SlowConsumer);
     // At most about a second of snapshots waited for it (a few ticks of slack), not minutes.
     expect(backlog).toBeLessThan(TICK_HZ * 1.5);
-    expect(peakRssBytes - rssBytes(before)).toBeLessThan(8 * 1024 * 1024);
+    // What the server holds for it is bounded: nothing piles up in its send buffer (the kernel's
+    // buffers hold the rest, at most the second of snapshots counted above). The process's RSS
+    // is logged, not asserted: within a 2 s window it moves by whole young-generation pages
+    // (0.7 to 8.7 MB measured across runs) whatever this client does.
+    expect(peakHeldBytes).toBeLessThan(64 * 1024);
     // The witness was served every tick meanwhile (within a few ticks).
     expect(witnessReceived).toBeGreaterThan((witnessElapsedMs / 1000) * TICK_HZ - 6);
     expect(witness.closeCode).toBeNull();

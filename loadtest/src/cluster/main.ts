@@ -152,6 +152,9 @@ try {
       String(capacity),
       '--direct-join',
       'false',
+      // One address (this generator) stands in for thousands of players.
+      '--match-requests-per-sec',
+      '0',
       // The spawner gives the supervisor 3 s after SIGTERM: the workers drain within it.
       '--drain-ms',
       '1000',

@@ -106,11 +106,16 @@ export class MatchmakingError extends Error {
   }
 
   /**
-   * True when asking again later can succeed: no answer, or the server (or a proxy before it)
-   * says it cannot serve now (502, 503, 504). Every other refusal stands until something changes.
+   * True when asking again later can succeed: no answer, the client asked too fast (429), or
+   * the server (or a proxy before it) says it cannot serve now (502, 503, 504). Every other
+   * refusal stands until something changes.
    */
   get isRetryable(): boolean {
-    return this.status === UNREACHABLE_STATUS || (this.status >= 502 && this.status <= 504);
+    return (
+      this.status === UNREACHABLE_STATUS ||
+      this.status === 429 ||
+      (this.status >= 502 && this.status <= 504)
+    );
   }
 }
 

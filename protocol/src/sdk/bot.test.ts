@@ -438,6 +438,35 @@ describe('connect', () => {
       expect(bot.reconnects).toBe(1);
     });
 
+    it('asks again for its first seat while matchmaking says later (429, 503), then joins', async () => {
+      fake.answer(
+        {
+          ...errorAnswer(429, 'rate-limited', 'too many matchmaking requests'),
+          headers: { 'retry-after': '1' },
+        },
+        errorAnswer(503, 'unavailable', 'matchmaking is unavailable right now'),
+        { status: 200, json: matchAnswerJson({ url: 'ws://p1.test/ws', seat: 's1' }) },
+      );
+      const bot = startMatched();
+      await settle();
+      expect(fake.requests).toHaveLength(1);
+      expect(FakeWebSocket.instances).toEqual([]);
+      // Retry-After: 1 s before the second request.
+      scheduler.advance(999);
+      await settle();
+      expect(fake.requests).toHaveLength(1);
+      scheduler.advance(1);
+      await settle();
+      expect(fake.requests).toHaveLength(2);
+      scheduler.advance(2000);
+      await settle();
+      expect(fake.requests).toHaveLength(3);
+      expect(socket().url).toBe('ws://p1.test/ws');
+      socket().serverAccepts();
+      expect(socket().hellos()[0]).toMatchObject({ seat: 's1' });
+      expect(bot.status.phase).toBe('handshaking');
+    });
+
     it('rejects welcomed with what matchmaking said when it gives no seat', async () => {
       fake.answer(errorAnswer(409, 'room-full', 'Room ABC234 is full (8 of 8 players).'));
       const bot = startMatched({ room: { code: 'ABC234' } });

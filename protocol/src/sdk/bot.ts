@@ -10,7 +10,13 @@ import { ReconnectingConnection } from '../client/reconnecting-connection.js';
 import type { ReconnectOptions, RematchTarget } from '../client/reconnecting-connection.js';
 import type { ClosedStatus, ConnectionStatus } from '../client/connection-status.js';
 import type { Scheduler, WebSocketConstructor } from '../client/environment.js';
-import { Matchmaker, isHttpUrl } from '../client/matchmaking.js';
+import {
+  Matchmaker,
+  isHttpUrl,
+  isRetryableMatchmakingError,
+  type MatchmakingError,
+} from '../client/matchmaking.js';
+import { globalNowMs, globalScheduler } from '../client/environment.js';
 import type {
   FetchLike,
   JoinRoomRequest,
@@ -125,6 +131,9 @@ export interface Bot {
   close(): void;
 }
 
+/** How long a bot keeps asking matchmaking for its first seat while it answers "later". */
+const FIRST_SEAT_GIVE_UP_MS = 30_000;
+
 /**
  * Connects a bot to a tickwire server. With an http(s) URL (`http://localhost:8080`) it goes
  * through matchmaking: quick play of `options.game`, or the room `options.room`; when that server
@@ -209,7 +218,27 @@ class ConnectedBot implements Bot {
     });
     this.#setOwnStatus({ phase: 'connecting', url: this.url });
     const room = options.room ?? null;
-    const seat = room !== null ? matchmaker.join(room) : matchmaker.quickPlay(options.game);
+    const ask = (): Promise<MatchAnswer> =>
+      room !== null ? matchmaker.join(room) : matchmaker.quickPlay(options.game);
+    const scheduler = options.scheduler ?? globalScheduler;
+    const nowMs = options.nowMs ?? globalNowMs;
+    const giveUpAtMs = nowMs() + FIRST_SEAT_GIVE_UP_MS;
+    // The first seat is asked for again while matchmaking says "later" (429, 503, no answer):
+    // a swarm started from one address, or a cluster whose Redis is restarting.
+    const askUntilSeated = async (): Promise<MatchAnswer> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await ask();
+        } catch (error) {
+          if (!isRetryableMatchmakingError(error) || nowMs() >= giveUpAtMs) throw error;
+          const retryAfterMs = (error as MatchmakingError).retryAfterMs ?? 0;
+          const delayMs = Math.max(retryAfterMs, Math.min(2000, 125 * 2 ** attempt));
+          await new Promise<void>((resolve) => scheduler.after(delayMs, resolve));
+          if (this.#ownStatus.phase === 'closed') throw error;
+        }
+      }
+    };
+    const seat = askUntilSeated();
     seat.then(
       (answer) => {
         if (this.#ownStatus.phase === 'closed') return;

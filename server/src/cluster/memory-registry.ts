@@ -9,6 +9,11 @@ import type {
   SeatRefusal,
 } from './registry.js';
 
+/** Rooms a quick play looks at, fullest first, before it gives up and a new room is opened. */
+const MAX_QUICK_PLAY_CANDIDATES = 64;
+/** How often expired processes, rooms and seats are swept out. */
+const EXPIRY_SWEEP_MS = 100;
+
 interface Expiring<T> {
   value: T;
   expiresAtMs: number;
@@ -33,6 +38,9 @@ export class MemoryRegistry implements Registry {
   readonly #rooms = new Map<string, Expiring<RoomRecord>>();
   readonly #roomIdsByCode = new Map<string, string>();
   readonly #seats = new Map<string, Reservation>();
+  /** The unexpired reservations of each room, by seat token (counted against its capacity). */
+  readonly #seatsByRoom = new Map<string, Set<string>>();
+  #sweptAtMs = -Infinity;
   /** The room ids each process published last: a publish removes those it no longer lists. */
   readonly #publishedRoomIds = new Map<string, Set<string>>();
 
@@ -114,7 +122,8 @@ export class MemoryRegistry implements Registry {
 
   reserveQuickSeat(game: string, holder: SeatHolder, ttlMs: number): Promise<SeatGrant | null> {
     this.#expire();
-    for (const room of this.#openRooms(game, true)) {
+    // As in Redis: at most MAX_QUICK_PLAY_CANDIDATES looked at, then the caller opens a room.
+    for (const room of this.#openRooms(game, true).slice(0, MAX_QUICK_PLAY_CANDIDATES)) {
       const process = this.#processes.get(room.processId)?.value;
       if (process && admits(room, holder) && this.#taken(room) < room.capacity) {
         return Promise.resolve(this.#grant(room, process, holder, ttlMs));
@@ -127,7 +136,8 @@ export class MemoryRegistry implements Registry {
     this.#expire();
     const reservation = this.#seats.get(seat);
     if (!reservation || reservation.processId !== processId) return Promise.resolve(null);
-    this.#seats.delete(seat);
+    this.#deleteSeat(seat);
+    if (reservation.expiresAtMs <= this.#nowMs()) return Promise.resolve(null);
     const entry = this.#rooms.get(reservation.roomId);
     if (!entry) return Promise.resolve(null);
     entry.value.players++;
@@ -143,16 +153,27 @@ export class MemoryRegistry implements Registry {
     const seat = newSeatToken();
     const expiresAtMs = this.#nowMs() + ttlMs;
     this.#seats.set(seat, { roomId: room.id, processId: room.processId, holder, expiresAtMs });
+    let roomSeats = this.#seatsByRoom.get(room.id);
+    if (!roomSeats) {
+      roomSeats = new Set();
+      this.#seatsByRoom.set(room.id, roomSeats);
+    }
+    roomSeats.add(seat);
     return { seat, room: { ...room }, process: { ...process }, expiresAtMs };
   }
 
   /** Players plus unexpired reservations. */
   #taken(room: RoomRecord): number {
-    let reserved = 0;
-    for (const reservation of this.#seats.values()) {
-      if (reservation.roomId === room.id) reserved++;
-    }
-    return room.players + reserved;
+    return room.players + (this.#seatsByRoom.get(room.id)?.size ?? 0);
+  }
+
+  #deleteSeat(seat: string): void {
+    const reservation = this.#seats.get(seat);
+    if (!reservation) return;
+    this.#seats.delete(seat);
+    const roomSeats = this.#seatsByRoom.get(reservation.roomId);
+    roomSeats?.delete(seat);
+    if (roomSeats?.size === 0) this.#seatsByRoom.delete(reservation.roomId);
   }
 
   /** Rooms of `game` on live processes, fullest first; public only unless `isQuickPlay` says so. */
@@ -179,9 +200,8 @@ export class MemoryRegistry implements Registry {
     if (!entry) return;
     this.#rooms.delete(id);
     if (entry.value.code !== null) this.#roomIdsByCode.delete(entry.value.code);
-    for (const [seat, reservation] of this.#seats) {
-      if (reservation.roomId === id) this.#seats.delete(seat);
-    }
+    for (const seat of this.#seatsByRoom.get(id) ?? []) this.#seats.delete(seat);
+    this.#seatsByRoom.delete(id);
   }
 
   #liveProcesses(): ProcessRecord[] {
@@ -192,6 +212,9 @@ export class MemoryRegistry implements Registry {
   /** Drops what outlived its TTL: processes, rooms and seats. */
   #expire(): void {
     const now = this.#nowMs();
+    // A sweep walks everything: at most one per EXPIRY_SWEEP_MS (claims check expiry themselves).
+    if (now - this.#sweptAtMs < EXPIRY_SWEEP_MS) return;
+    this.#sweptAtMs = now;
     for (const [id, entry] of this.#processes) {
       if (entry.expiresAtMs <= now) {
         this.#processes.delete(id);
@@ -202,7 +225,7 @@ export class MemoryRegistry implements Registry {
       if (entry.expiresAtMs <= now) this.#deleteRoom(id);
     }
     for (const [seat, reservation] of this.#seats) {
-      if (reservation.expiresAtMs <= now) this.#seats.delete(seat);
+      if (reservation.expiresAtMs <= now) this.#deleteSeat(seat);
     }
   }
 }

@@ -732,10 +732,16 @@ local now = now_ms()
 prune_game(game, now)
 local open = key('game-open', game)
 local BATCH = 16
+-- At most this many candidates are looked at (rooms full only by reservations stay in the open
+-- index until claimed or expired): past them, quick play opens a new room instead, so a flood of
+-- such rooms cannot make one quick play walk them all.
+local MAX_LOOKED_AT = 64
+local looked_at = 0
 local start = 0
-while true do
+while looked_at < MAX_LOOKED_AT do
   local ids = redis.call('ZREVRANGE', open, start, start + BATCH - 1)
   if #ids == 0 then return false end
+  looked_at = looked_at + #ids
   local removed = 0
   for _, id in ipairs(ids) do
     local result = try_seat(id, now)
@@ -747,6 +753,7 @@ while true do
   end
   start = start + #ids - removed
 end
+return false
 `,
 
   /** ARGV: prefix, seat token, processId. Answers [room, holder JSON] or nil. */

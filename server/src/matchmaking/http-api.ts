@@ -9,6 +9,8 @@ import { AuthError, type PlayerAuth } from '../auth/player-auth.js';
 import { RegistryUnavailableError, type SeatGrant, type SeatHolder } from '../cluster/registry.js';
 import type { RoomRecord } from '../cluster/registry.js';
 import { isOriginAllowed, type OriginPolicy } from '../net/origin-policy.js';
+import { addressKey } from '../room/address.js';
+import type { RequestLimits } from './request-limits.js';
 import {
   MatchError,
   type CreateRoomOptions,
@@ -31,6 +33,8 @@ export interface ApiRequest {
   forwardedProto: string;
   /** The body as text (POST), at most MAX_BODY_BYTES. */
   body: string;
+  /** The client's address, as the transport saw it. */
+  remoteAddress: string;
 }
 
 export interface ApiAnswer {
@@ -47,13 +51,14 @@ export const MATCH_PATH_PREFIX = '/match/';
 
 export interface MatchApiOptions {
   matchmaker: Matchmaker;
+  /** Per-address request limits; null: none. */
+  limits: RequestLimits | null;
   /** null: anyone may play, with the name they type. */
   auth: PlayerAuth | null;
   /** Pages allowed to call matchmaking from a browser (the WebSocket's policy): CORS. */
   allowedOrigins: OriginPolicy;
   /** Ports of the cluster's processes on this host name, for the `self` origin rule. */
   peerPorts(): ReadonlySet<number>;
-  nowMs?: () => number;
   /** A request failed on the server's side (500/503): for the log. */
   onError?(path: string, error: unknown): void;
   /** Every answer, by endpoint (the path after /match/) and status: for the metrics. */
@@ -110,6 +115,11 @@ export class MatchApi {
       answer.headers.push(['Allow', methods]);
       return answer;
     }
+    const limits = this.#options.limits;
+    const address = addressKey(request.remoteAddress);
+    if (limits && !limits.allowRequest(address)) {
+      throw new MatchError(429, 'rate-limited', 'too many matchmaking requests: slow down');
+    }
     const matchmaker = this.#options.matchmaker;
     if (route === 'rooms') {
       const game = matchmaker.gameOf(new URLSearchParams(request.query).get('game') ?? undefined);
@@ -135,8 +145,22 @@ export class MatchApi {
         break;
       default: {
         const target = joinTarget(body);
-        grant = await matchmaker.join(target, holder);
         showCode = 'code' in target;
+        if (showCode && limits && !limits.allowCodeGuess(address)) {
+          throw new MatchError(
+            429,
+            'rate-limited',
+            'too many joins by a code that names no room: wait a minute',
+          );
+        }
+        try {
+          grant = await matchmaker.join(target, holder);
+        } catch (error) {
+          if (showCode && error instanceof MatchError && error.status === 404) {
+            limits?.codeMissed(address);
+          }
+          throw error;
+        }
       }
     }
     return ok(this.#matchAnswer(request, grant, showCode));
@@ -150,19 +174,20 @@ export class MatchApi {
   }
 
   #matchAnswer(request: ApiRequest, grant: SeatGrant, showCode: boolean): MatchAnswer {
-    const nowMs = (this.#options.nowMs ?? Date.now)();
     return {
       room: roomInfo(grant.room, showCode),
       url: grant.process.publicUrl ?? socketUrl(request, grant.process.port),
       seat: grant.seat,
-      expiresInMs: Math.max(0, Math.round(grant.expiresAtMs - nowMs)),
+      // The TTL the registry just gave the seat: its expiry is on the registry's clock (Redis
+      // TIME), which this machine's clock need not agree with.
+      expiresInMs: this.#options.matchmaker.seatTtlMs,
     };
   }
 
   #failure(request: ApiRequest, error: unknown): ApiAnswer {
     if (error instanceof MatchError) {
       if (error.status >= 500) this.#options.onError?.(request.path, error);
-      return errorAnswer(error);
+      return errorAnswer(error, error.status === 429 ? [['Retry-After', '1']] : []);
     }
     if (error instanceof AuthError) {
       if (error.reason === 'unavailable') {

@@ -84,6 +84,11 @@ export class Matchmaker {
     return this.#options.games;
   }
 
+  /** How long a seat it hands out stays valid. */
+  get seatTtlMs(): number {
+    return this.#options.seatTtlMs;
+  }
+
   /** `game` as named in a request, checked; the default game when none is named. */
   gameOf(game: string | undefined): string {
     const { games, defaultGame } = this.#options;
@@ -199,6 +204,33 @@ export class Matchmaker {
       default:
         return grant;
     }
+  }
+
+  /**
+   * A draining process's private rooms, opened again on other processes under the same codes
+   * (capacity, game and allowed players kept): friends whose clients rejoin by code after 4016
+   * land together again instead of in public rooms. Call it after the process withdrew, before
+   * telling its players. Rooms that cannot be placed (no process left) are skipped.
+   */
+  async rehomePrivateRooms(rooms: readonly RoomRecord[]): Promise<number> {
+    let rehomed = 0;
+    for (const room of rooms) {
+      if (!room.isPrivate || room.code === null) continue;
+      const process = await this.#leastLoadedProcess().catch(() => null);
+      if (!process) break;
+      const copy: RoomRecord = {
+        ...room,
+        id: newRoomId(),
+        processId: process.id,
+        players: 0,
+        seatsAdmitted: 0,
+        createdAtMs: Date.now(),
+      };
+      if (await this.#options.registry.addRoom(copy, this.#options.seatTtlMs + REGISTRY_TTL_MS)) {
+        rehomed++;
+      }
+    }
+    return rehomed;
   }
 
   list(game: string): Promise<RoomRecord[]> {

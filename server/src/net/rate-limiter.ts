@@ -20,4 +20,9 @@ export class RateLimiter {
     this.#tokens -= 1;
     return true;
   }
+
+  /** Gives back the token the last take() spent (a check that should not cost). */
+  refund(): void {
+    this.#tokens = Math.min(this.#burst, this.#tokens + 1);
+  }
 }

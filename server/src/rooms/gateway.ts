@@ -176,6 +176,10 @@ export class Gateway implements ConnectionHandler {
     if (route.room) {
       route.room.onMessage(connection, frame, isBinary);
     } else if (route.queued) {
+      // The frame checks run now (binary, size, rate), not only at replay: nothing over the
+      // frame limit is held while the seat is checked.
+      const { config, clock } = this.#deps;
+      if (!admitFrame(route.session, frame, isBinary, config, clock, this.#kicker)) return;
       if (route.queued.length >= MAX_FRAMES_WHILE_CLAIMING) {
         this.#kicker.kick(route.session, CloseCode.RateLimited, 'too many messages before Welcome');
         return;

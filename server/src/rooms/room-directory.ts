@@ -129,7 +129,15 @@ export class RoomDirectory implements RoomLocator {
   }
 
   forSeat(record: RoomRecord): Room | null {
-    return this.get(record.id) ?? this.open(record);
+    const running = this.get(record.id);
+    if (running) return running;
+    const room = this.open(record);
+    const hosted = this.#rooms.get(record.id);
+    // The registry has counted every claim of this room, this one included (record.seatsAdmitted);
+    // the new room starts from there, so that seatClaimed() lands on the same count. (It may be
+    // reopened under the same id: closed while a seat for it was outstanding.)
+    if (hosted) hosted.seatsAdmitted = Math.max(0, record.seatsAdmitted - 1);
+    return room;
   }
 
   seatClaimed(roomId: string): void {

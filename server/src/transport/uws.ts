@@ -263,6 +263,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   405: 'Method Not Allowed',
   409: 'Conflict',
   413: 'Content Too Large',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -298,6 +299,7 @@ function serveApi(
     origin: req.getHeader('origin'),
     forwardedProto: req.getHeader('x-forwarded-proto'),
     body: '',
+    remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
   };
   const answer = (): Promise<HttpAnswer> => api.answer(request).then(apiAnswer);
   if (request.method !== 'POST') {
@@ -481,7 +483,12 @@ export async function startUwsServer(options: UwsServerOptions): Promise<UwsServ
   });
   if (api) app.post(`${api.prefix}*`, (res, req) => serveApi(res, req, api, false, onHttpError));
   // Every other method: 405 naming the ones served (uWS closed the connection with no answer).
-  app.any('/*', (res) => {
+  app.any('/*', (res, req) => {
+    // Matchmaking answers every method itself, in JSON (405 with the endpoint's Allow).
+    if (api && req.getUrl().startsWith(api.prefix)) {
+      serveApi(res, req, api, false, onHttpError);
+      return;
+    }
     writeAnswer(res, textAnswer('405 Method Not Allowed', 'method not allowed', [ALLOW]), false);
   });
 
