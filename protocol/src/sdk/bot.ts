@@ -230,7 +230,11 @@ class ConnectedBot implements Bot {
         try {
           return await ask();
         } catch (error) {
-          if (!isRetryableMatchmakingError(error) || nowMs() >= giveUpAtMs) throw error;
+          // Only when the server answered "later": one that cannot be reached at all is
+          // reported at once, as a first connection is (see ReconnectingConnection).
+          const isLater =
+            isRetryableMatchmakingError(error) && (error as MatchmakingError).status !== 0;
+          if (!isLater || nowMs() >= giveUpAtMs) throw error;
           const retryAfterMs = (error as MatchmakingError).retryAfterMs ?? 0;
           const delayMs = Math.max(retryAfterMs, Math.min(2000, 125 * 2 ** attempt));
           await new Promise<void>((resolve) => scheduler.after(delayMs, resolve));
