@@ -32,6 +32,8 @@ import { CollectAfterLeaves, lowMemoryCollector } from './memory/collect-after-l
  * this long (within --drain-ms): their clients' first request for a new seat may come here.
  */
 const DRAIN_HANDOFF_MS = 2000;
+/** How often a draining process looks whether its connections are gone. */
+const DRAIN_POLL_MS = 20;
 /** Joins by a code that names no room one address may make a minute (guessing private rooms). */
 const CODE_MISSES_PER_MINUTE = 20;
 
@@ -340,16 +342,14 @@ export async function startServer(
       }
       gateway.refuseJoins(reason);
       rooms.closeAll(CloseCode.ServerRestarting, reason);
-      const toldAtMs = Date.now();
+      const nowMs = (): number => systemClock.nowMs();
+      const toldAtMs = nowMs();
       const deadlineMs = toldAtMs + config.drainMs;
       // Matchmaking here keeps answering a little after the players were told: their clients ask
       // the server they know for a new seat at once, and may know only this one.
       const handoffUntilMs = Math.min(deadlineMs, toldAtMs + DRAIN_HANDOFF_MS);
-      while (
-        (gateway.connectionCount > 0 || Date.now() < handoffUntilMs) &&
-        Date.now() < deadlineMs
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      while ((gateway.connectionCount > 0 || nowMs() < handoffUntilMs) && nowMs() < deadlineMs) {
+        await new Promise<void>((resolve) => systemSchedule(DRAIN_POLL_MS, resolve));
       }
       const leftBehind = gateway.connectionCount;
       await stop();
