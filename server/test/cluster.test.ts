@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import { CloseCode, connect, type Bot } from '@tickwire/protocol';
 import { startServer, type ServerProcess } from './support/server-process.js';
 import { TestClient, waitFor } from './support/test-client.js';
-import { listRooms, post, quickPlay, type MatchAnswerBody } from './support/matchmaking.js';
+import { listRooms, post, quickPlay } from './support/matchmaking.js';
+import type { MatchAnswer } from '@tickwire/protocol';
 import { startRedisServer, type RedisServer } from './support/redis-server.js';
 import { REGISTRY_TTL_MS } from '../src/cluster/registry.js';
 
@@ -38,14 +39,14 @@ describe('two processes and Redis', () => {
     servers.push(server);
     return server;
   };
-  const join = async (answer: MatchAnswerBody, name: string): Promise<TestClient> => {
+  const join = async (answer: MatchAnswer, name: string): Promise<TestClient> => {
     const client = new TestClient(answer.url);
     clients.push(client);
     await client.join(name, null, answer.seat);
     return client;
   };
   /** Which of `servers` an answer's WebSocket URL points at. */
-  const holder = (answer: MatchAnswerBody): ServerProcess | undefined =>
+  const holder = (answer: MatchAnswer): ServerProcess | undefined =>
     servers.find((s) => answer.url === s.wsUrl);
 
   beforeAll(async () => {
@@ -61,7 +62,7 @@ describe('two processes and Redis', () => {
 
   it('quick play fills the fullest room, then opens new rooms on both processes', async () => {
     const [a, b] = servers as [ServerProcess, ServerProcess];
-    const answers: MatchAnswerBody[] = [];
+    const answers: MatchAnswer[] = [];
     // Asked of either process in turn: any process answers for the whole cluster.
     for (let i = 0; i < 6; i++) {
       const answer = await quickPlay((i % 2 === 0 ? a : b).url);
@@ -99,7 +100,7 @@ describe('two processes and Redis', () => {
     await join(created.body, 'first');
     const code = created.body.room.code;
     const racers = Array.from({ length: 20 }, (_, i) =>
-      post<MatchAnswerBody | ErrorBody>((i % 2 === 0 ? a : b).url, '/match/join', { code }),
+      post<MatchAnswer | ErrorBody>((i % 2 === 0 ? a : b).url, '/match/join', { code }),
     );
     const results = await Promise.all(racers);
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
@@ -148,7 +149,7 @@ describe('two processes and Redis', () => {
     const [a] = servers as [ServerProcess];
     // Bots through matchmaking (the SDK's rematch on 4016), each in a room of its own, on
     // whichever process was least loaded: both processes hold some.
-    const bots: { bot: Bot; room: MatchAnswerBody['room']; on: ServerProcess }[] = [];
+    const bots: { bot: Bot; room: MatchAnswer['room']; on: ServerProcess }[] = [];
     for (let i = 0; i < 6; i++) {
       const created = await post(a.url, '/match/create', { capacity: 2 });
       const on = holder(created.body);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from './support/server-process.js';
 import { TestClient, waitFor } from './support/test-client.js';
-import { post, type MatchAnswerBody } from './support/matchmaking.js';
+import { post } from './support/matchmaking.js';
+import type { MatchAnswer } from '@tickwire/protocol';
 import { TEST_AUTH_SECRET, signTestToken } from '../src/auth/test-tokens.js';
 
 // Player authentication on matchmaking (--auth-secret, given as AUTH_SECRET as README advises):
@@ -115,10 +116,10 @@ describe('matchmaking with player authentication', () => {
     expect([carol.status, carol.body.error]).toEqual([403, 'not-allowed']);
     // Both admitted players play in the room and see each other by their verified names.
     const alice = new TestClient(created.body.url);
-    const bobClient = new TestClient((bob.body as MatchAnswerBody).url);
+    const bobClient = new TestClient((bob.body as MatchAnswer).url);
     clients.push(alice, bobClient);
     await alice.join('a', null, created.body.seat);
-    const bobWelcome = await bobClient.join('b', null, (bob.body as MatchAnswerBody).seat);
+    const bobWelcome = await bobClient.join('b', null, (bob.body as MatchAnswer).seat);
     await waitFor(() => alice.entity(bobWelcome.playerId) !== null, 'alice sees bob');
     expect(alice.entity(bobWelcome.playerId)).toMatchObject({ name: 'Bob' });
   });

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@tickwire/protocol';
 import { TestClient, waitFor } from './support/test-client.js';
-import { quickPlay, type MatchAnswerBody } from './support/matchmaking.js';
+import { quickPlay } from './support/matchmaking.js';
+import type { MatchAnswer } from '@tickwire/protocol';
 import { freePort, startRedisServer, type RedisServer } from './support/redis-server.js';
 
 // `npm start -- --workers N` as an operator runs it: the real supervisor (process/workers.ts)
@@ -188,7 +189,7 @@ async function health(port: number): Promise<{ status: string; process: string }
 }
 
 /** Plays `answer`'s seat with a real protocol client. */
-async function join(answer: MatchAnswerBody, name: string): Promise<TestClient> {
+async function join(answer: MatchAnswer, name: string): Promise<TestClient> {
   const client = new TestClient(answer.url);
   clients.push(client);
   await client.join(name, null, answer.seat);
@@ -249,7 +250,7 @@ describe('--workers 2 with Redis', () => {
     expect([a.status, b.status]).toEqual(['ok', 'ok']);
     expect(a.process).not.toBe(b.process);
 
-    const answers: MatchAnswerBody[] = [];
+    const answers: MatchAnswer[] = [];
     for (let i = 0; i < 4; i++) {
       const answer = await quickPlay(url(port + (i % 2)));
       const client = await join(answer, `worker-player-${i}`);

@@ -75,6 +75,11 @@ export class ConnectionLimits {
     return oldest;
   }
 
+  /** The sessions that have not sent Hello yet, the one waiting longest first. */
+  pendingOldestFirst(): IterableIterator<Session> {
+    return this.#pending.values();
+  }
+
   /** The session sent its Hello: it no longer counts as pending. */
   helloReceived(session: Session): void {
     this.#pending.delete(session);

@@ -5,6 +5,7 @@ import {
   decodeClientMessage,
   encodePong,
   type ClientMessage,
+  type Ping,
   type CompiledSchema,
   type Controls,
 } from '@tickwire/protocol';
@@ -68,6 +69,20 @@ export function admitFrame(
   return true;
 }
 
+/**
+ * Answers a Ping at once, not at the next tick (queueing it would add up to a tick to the RTT),
+ * with `clock`'s time and tick: the room's, or before Hello the gateway's.
+ */
+export function answerPing(session: Session, ping: Ping, clock: PongSource): void {
+  session.connection.send(
+    encodePong({
+      clientTimeMs: ping.clientTimeMs,
+      serverTimeMs: clock.serverTimeMs(),
+      serverTick: clock.currentTick,
+    }),
+  );
+}
+
 /** Kicks a session whose frame did not decode, with the close code the decoder named. */
 export function kickForDecodeError(session: Session, error: unknown, kicker: Kicker): void {
   const code = error instanceof ProtocolError ? error.closeCode : CloseCode.MalformedFrame;
@@ -76,8 +91,9 @@ export function kickForDecodeError(session: Session, error: unknown, kicker: Kic
 
 /**
  * What a joined client may send, checked as each frame arrives: binary, within maxFrameBytes and
- * the rate limit, decodable, no second Hello (the gateway checks frames before Hello). Runs inside socket callbacks, so it only
- * decodes, validates and queues on the session (or answers a Ping); it never touches the world.
+ * the rate limit, decodable, no second Hello (the gateway checks frames before Hello). Runs
+ * inside socket callbacks, so it only decodes, validates and queues on the session (or answers a
+ * Ping); it never touches the world.
  */
 export class MessageIntake {
   readonly #config: ServerConfig;
@@ -121,17 +137,9 @@ export class MessageIntake {
         this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Hello sent twice');
         return;
       }
-      case MessageId.Ping: {
-        // Answered at once, not at the next tick: queueing it would add up to a tick to the RTT.
-        session.connection.send(
-          encodePong({
-            clientTimeMs: message.message.clientTimeMs,
-            serverTimeMs: this.#pongSource.serverTimeMs(),
-            serverTick: this.#pongSource.currentTick,
-          }),
-        );
+      case MessageId.Ping:
+        answerPing(session, message.message, this.#pongSource);
         return;
-      }
       case MessageId.Input: {
         const input = message.message;
         if (input.seq <= session.lastReceivedSeq) {

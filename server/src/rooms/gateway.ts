@@ -3,7 +3,6 @@ import {
   MessageId,
   SUPPORTED_PROTOCOL_VERSIONS,
   decodeHandshakeMessage,
-  encodePong,
   type Hello,
   type HandshakeMessage,
 } from '@tickwire/protocol';
@@ -12,9 +11,15 @@ import type { Clock, Schedule } from '../loop/clock.js';
 import type { Logger } from '../log.js';
 import { errorFields } from '../log.js';
 import type { ClaimedSeat, RoomRecord } from '../cluster/registry.js';
+import { addressKey } from '../room/address.js';
 import { ConnectionLimits } from '../room/connection-limits.js';
 import { Kicker } from '../room/kicker.js';
-import { admitFrame, kickForDecodeError, type PongSource } from '../room/message-intake.js';
+import {
+  admitFrame,
+  answerPing,
+  kickForDecodeError,
+  type PongSource,
+} from '../room/message-intake.js';
 import type { Room } from '../room/room.js';
 import { Session } from '../room/session.js';
 import type { Connection, ConnectionHandler } from '../transport/types.js';
@@ -148,17 +153,18 @@ export class Gateway implements ConnectionHandler {
    */
   onOpen(connection: Connection): void {
     const { config, clock } = this.#deps;
+    // Refused before a session is made: a flood over the caps costs no session each.
+    const refusal = this.#limits.refusal(addressKey(connection.remoteAddress));
+    if (refusal) {
+      this.#kicker.refuse(connection, refusal.code, refusal.reason);
+      return;
+    }
     const session = new Session(
       connection,
       clock.nowMs(),
       config.maxMessagesPerSec,
       config.messageBurst,
     );
-    const refusal = this.#limits.refusal(session.addressKey);
-    if (refusal) {
-      this.#kicker.refuse(connection, refusal.code, refusal.reason);
-      return;
-    }
     this.#routes.set(connection.id, { session, room: null, queued: null });
     const idle = this.#limits.add(session);
     if (idle) {
@@ -219,17 +225,9 @@ export class Gateway implements ConnectionHandler {
       case MessageId.Hello:
         this.#onHello(route, message.message);
         return;
-      case MessageId.Ping: {
-        const pong = this.#deps.pongSource;
-        session.connection.send(
-          encodePong({
-            clientTimeMs: message.message.clientTimeMs,
-            serverTimeMs: pong.serverTimeMs(),
-            serverTick: pong.currentTick,
-          }),
-        );
+      case MessageId.Ping:
+        answerPing(session, message.message, this.#deps.pongSource);
         return;
-      }
       case MessageId.Input:
         this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Input before Hello');
         return;
@@ -341,15 +339,11 @@ export class Gateway implements ConnectionHandler {
   #sweepHandshakes(): void {
     const nowMs = this.#deps.clock.nowMs();
     const timeoutMs = this.#deps.config.handshakeTimeoutMs;
-    for (const route of this.#routes.values()) {
-      if (route.room || route.queued) continue;
-      if (nowMs - route.session.openedAtMs > timeoutMs) {
-        this.#kicker.kick(
-          route.session,
-          CloseCode.HandshakeTimeout,
-          `no Hello within ${timeoutMs} ms`,
-        );
-      }
+    // The limits keep the sessions without a Hello, oldest first: only the timed-out ones, and
+    // the first that is not, are looked at (kicking one removes it from the set).
+    for (const session of this.#limits.pendingOldestFirst()) {
+      if (nowMs - session.openedAtMs <= timeoutMs) break;
+      this.#kicker.kick(session, CloseCode.HandshakeTimeout, `no Hello within ${timeoutMs} ms`);
     }
   }
 }

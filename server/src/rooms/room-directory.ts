@@ -66,10 +66,6 @@ export class RoomDirectory implements RoomLocator {
     return players;
   }
 
-  get rooms(): readonly Room[] {
-    return [...this.#rooms.values()].map((hosted) => hosted.room);
-  }
-
   /** Opens the default room: a public room of --game, of --max-players, kept while the process runs. */
   openDefault(): Room {
     const { config, processId } = this.#deps;

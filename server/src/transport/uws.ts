@@ -318,18 +318,11 @@ function serveApi(
     length += chunk.byteLength;
     if (length > api.maxBodyBytes) {
       isDone = true;
-      const tooLarge: HttpAnswer = {
-        status: '413 Content Too Large',
-        headers: [
-          ['Content-Type', 'application/json; charset=utf-8'],
-          NO_STORE,
-          ['Connection', 'close'],
-        ],
-        body: JSON.stringify({
-          error: 'too-large',
-          message: `the body is over ${api.maxBodyBytes} bytes`,
-        }),
-      };
+      const tooLarge = apiAnswer({
+        status: 413,
+        headers: [['Connection', 'close']],
+        json: { error: 'too-large', message: `the body is over ${api.maxBodyBytes} bytes` },
+      });
       writeAnswer(res, tooLarge, false);
       return;
     }
@@ -338,15 +331,8 @@ function serveApi(
     if (!isLast) return;
     isDone = true;
     request.body = Buffer.concat(chunks).toString('utf8');
-    answer().then(
-      (settled) => {
-        if (!isAborted) writeAnswer(res, settled, false);
-      },
-      (error: unknown) => {
-        onError?.(request.path, error);
-        if (!isAborted) writeAnswer(res, INTERNAL_ERROR, false);
-      },
-    );
+    // The body is read: answered as any other request (respond takes over the abort handler).
+    respond(res, request.path, false, answer, onError);
   });
 }
 

@@ -3,9 +3,6 @@ import type { MatchAnswer, RoomListing } from '@tickwire/protocol';
 // Matchmaking from the integration tests: plain fetch against a real server's HTTP port, as any
 // client in any language would call it (the SDK's Matchmaker is tested on its own).
 
-/** A seat answer, as the protocol package types it. */
-export type MatchAnswerBody = MatchAnswer;
-
 export interface HttpResult<T> {
   status: number;
   headers: Headers;
@@ -13,7 +10,7 @@ export interface HttpResult<T> {
 }
 
 /** POSTs `body` as JSON (or sends `raw` as it is) to `baseUrl + path` and reads the JSON answer. */
-export async function post<T = MatchAnswerBody>(
+export async function post<T = MatchAnswer>(
   baseUrl: string,
   path: string,
   body: unknown = {},
@@ -32,12 +29,10 @@ export async function post<T = MatchAnswerBody>(
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 }
 
-export type RoomsBody = RoomListing;
-
-export async function listRooms(baseUrl: string, game = 'arena'): Promise<RoomsBody> {
+export async function listRooms(baseUrl: string, game = 'arena'): Promise<RoomListing> {
   const response = await fetch(`${baseUrl}/match/rooms?game=${game}`);
   if (response.status !== 200) throw new Error(`GET /match/rooms answered ${response.status}`);
-  return (await response.json()) as RoomsBody;
+  return (await response.json()) as RoomListing;
 }
 
 /** Quick play that must succeed: the answer's body. */
@@ -45,7 +40,7 @@ export async function quickPlay(
   baseUrl: string,
   game?: string,
   token?: string,
-): Promise<MatchAnswerBody> {
+): Promise<MatchAnswer> {
   const result = await post(baseUrl, '/match/quickplay', game === undefined ? {} : { game }, {
     token,
   });
