@@ -33,7 +33,8 @@ export default tseslint.config(
       '**/node_modules/**',
       'test-results/**',
       'bench-results/**',
-      'loadtest/k6/dist/**',
+      // The k6 bundles (npm run build:k6).
+      'loadtest/dist/**',
     ],
   },
   js.configs.recommended,
@@ -88,6 +89,33 @@ export default tseslint.config(
     files: ['client/**/*.ts'],
     ignores: ['client/test/**', 'client/vite.config.ts'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The k6 scripts run in k6's JavaScript runtime: k6's globals and modules, nothing of Node's
+    // (tsc -p loadtest/k6 checks them without Node types too). build.ts bundles them, in Node.
+    files: ['loadtest/k6/**/*.ts'],
+    ignores: ['loadtest/k6/build.ts'],
+    languageOptions: { globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [restrictedUws, restrictedPixi],
+          patterns: [
+            { group: ['node:*'], message: 'k6 scripts run in k6, not Node: no Node built-ins.' },
+            restrictedGames,
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['Buffer', 'process', 'require', 'TextDecoder', 'TextEncoder', 'URL', 'fetch'].map(
+          (name) => ({ name, message: 'k6 has no such global (the k6 sandbox has none either).' }),
+        ),
+        { name: 'performance', message: 'k6 has no performance: use Date.now().' },
+        { name: 'structuredClone', message: 'k6 has no structuredClone.' },
+      ],
+    },
   },
   {
     files: ['protocol/src/**/*.ts'],

@@ -1,27 +1,11 @@
-import WebSocket from 'ws';
+import type { MetricName, MetricSink } from '../scenario/metrics.js';
+import { SwarmPlayer, type PlayerProblem } from '../scenario/player.js';
+import { seededRandom } from '../scenario/random-walk.js';
+import type { Snapshot, ViewState } from '@tickwire/protocol';
+import { startInputClock, type InputClock } from '../swarm/input-clock.js';
+import { connectPlayer, type PlayerLink } from '../swarm/node-socket.js';
+import { seatSource, type SeatSource } from '../swarm/seats.js';
 import { countChangedEntities } from './changed-entities.js';
-import { quickPlayWithRetry } from './quick-play.js';
-import {
-  Matchmaker,
-  MessageId,
-  POSITION_SCALE,
-  PROTOCOL_VERSION,
-  ProtocolError,
-  Replica,
-  ReplicaError,
-  SUBPROTOCOL,
-  decodeServerMessage,
-  encodeHello,
-  encodeInput,
-  peekSnapshotTick,
-  type Welcome,
-} from '@tickwire/protocol';
-import {
-  createRandomWalk,
-  seededRandom,
-  stepRandomWalk,
-  type RandomWalk,
-} from '../scenario/random-walk.js';
 
 /** Counters over the measurement window, summed over clients. */
 export interface FleetWindow {
@@ -75,44 +59,37 @@ export interface Placement {
  */
 export const BENCH_GAME = 'arena';
 
-class BenchClient {
-  readonly ws: WebSocket;
-  readonly walk: RandomWalk;
-  readonly isDecoding: boolean;
-  readonly placement: Placement;
-  welcome: Welcome | null = null;
-  replica: Replica | null = null;
-  /** Newest snapshot tick received, for clients that do not decode. */
-  receivedTick = 0;
-  seq = 0;
-  lastArrivalMs = -1;
-  isClosedByUs = false;
+/** A client that has no Welcome this long after its connect fails the fleet's connect/grow. */
+const JOIN_TIMEOUT_MS = 15_000;
+/** At close, a client whose socket has not closed this long after leaving is dropped. */
+const CLOSE_TIMEOUT_MS = 2000;
 
-  constructor(placement: Placement, walk: RandomWalk, isDecoding: boolean) {
-    this.ws = new WebSocket(placement.url, [SUBPROTOCOL], { perMessageDeflate: false });
-    this.ws.binaryType = 'nodebuffer';
-    this.placement = placement;
-    this.walk = walk;
-    this.isDecoding = isDecoding;
-  }
+interface BenchClient {
+  readonly player: SwarmPlayer;
+  readonly placement: Placement;
+  readonly link: PlayerLink;
 }
 
 /**
  * N protocol clients in one process, driven as BENCHMARKS.md says: random-walk inputs at 20 Hz,
  * bytes counted from what arrived, every decoding client decoding every snapshot by the
  * Welcome's schema and applying it to a replica (a checksum mismatch or a bad delta counts as a
- * desync).
+ * desync). Each client is the load tests' SwarmPlayer on the swarm's Node socket driver and
+ * input clock: the fleet only adds the bench's window counters.
  */
 export class Fleet {
   readonly #options: FleetOptions;
   readonly #clients: BenchClient[] = [];
+  /** Every player started, for the input clock (it skips those not playing). */
+  readonly #players: SwarmPlayer[] = [];
   readonly #random: () => number;
-  /** Where a client's seat comes from (see FleetTarget). */
-  readonly #seats: { directUrl: string } | { matchmaker: Matchmaker };
+  readonly #seats: SeatSource;
   /** Clients started so far (joined or joining): the next one's index. */
   #started = 0;
-  #inputTimer: NodeJS.Timeout | null = null;
+  #inputClock: InputClock | null = null;
   #isMeasuring = false;
+  /** close() was called: a client whose seat comes later does not connect. */
+  #isClosed = false;
   window: FleetWindow = Fleet.#emptyWindow();
   disconnects = 0;
   decodeErrors = 0;
@@ -122,26 +99,68 @@ export class Fleet {
   /** Closes the fleet did not ask for, by close code. */
   readonly closeCodes = new Map<number, number>();
   readonly errors: string[] = [];
+  /** What the players measure, into the window (only while measuring) and the counters. */
+  readonly #sink: MetricSink = {
+    add: (metric: MetricName, value: number, tags?: Readonly<Record<string, string>>) => {
+      switch (metric) {
+        case 'tickwire_snapshots':
+          if (this.#isMeasuring) this.window.snapshots += value;
+          return;
+        case 'tickwire_snapshot_bytes':
+          if (this.#isMeasuring) this.window.bytes += value;
+          return;
+        case 'tickwire_snapshot_interval_ms':
+          if (this.#isMeasuring) this.window.interArrivalMs.push(value);
+          return;
+        case 'tickwire_kicks': {
+          this.disconnects += value;
+          const code = Number(tags?.['code']);
+          this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + value);
+          return;
+        }
+        default:
+          // Desyncs and decode errors come by kind (onProblem); joins are connect/grow's.
+          return;
+      }
+    },
+  };
+  readonly #onApplied = (
+    snapshot: Snapshot,
+    before: ViewState | null,
+    after: ViewState,
+    sizeBytes: number,
+  ): void => {
+    if (!this.#isMeasuring) return;
+    const w = this.window;
+    w.entityUpdates += countChangedEntities(before?.entities ?? null, after.entities);
+    w.records += snapshot.entered.length + snapshot.updated.length + snapshot.removed.length;
+    w.decodedBytes += sizeBytes;
+  };
+  readonly #onProblem = (message: string, kind: PlayerProblem): void => {
+    if (kind === 'desync') this.desyncs++;
+    else if (kind === 'unreadable') this.decodeErrors++;
+    if (this.errors.length < 20) this.errors.push(message);
+  };
 
   constructor(options: FleetOptions) {
     this.#options = options;
     this.#random = seededRandom(options.seed);
     this.#seats =
       options.matchmakingUrl === undefined
-        ? { directUrl: options.url }
-        : { matchmaker: new Matchmaker(options.matchmakingUrl) };
+        ? seatSource(options.url, BENCH_GAME)
+        : seatSource(options.matchmakingUrl, BENCH_GAME);
   }
 
   /** Clients that have joined (had their Welcome) and are still open. */
   get joinedClients(): number {
     let count = 0;
-    for (const c of this.#clients) if (c.welcome && c.ws.readyState === WebSocket.OPEN) count++;
+    for (const c of this.#clients) if (c.player.isPlaying) count++;
     return count;
   }
 
   /** Clients that decode and verify every snapshot, of those started so far. */
   get decodingClientCount(): number {
-    return this.#clients.filter((c) => c.isDecoding).length;
+    return this.#clients.filter((c) => c.player.verify).length;
   }
 
   /** Where every client started so far landed. */
@@ -174,7 +193,9 @@ export class Fleet {
    * batch's quick plays run together), for a ramp in steps. Rejects when a client cannot join.
    */
   async grow(total: number, batch = 50): Promise<void> {
-    this.#startInputs();
+    this.#inputClock ??= startInputClock(this.#players, this.#options.inputHz, () =>
+      performance.now(),
+    );
     while (this.#started < total) {
       const joins: Promise<void>[] = [];
       const end = Math.min(total, this.#started + batch);
@@ -187,197 +208,45 @@ export class Fleet {
     const stride = this.#options.decodingStride ?? 1;
     const isDecoding =
       index % stride === 0 && Math.floor(index / stride) < this.#options.decodingClients;
-    const seats = this.#seats;
-    if ('directUrl' in seats) {
-      return this.#connectOne(index, { url: seats.directUrl, roomId: null }, null, isDecoding);
-    }
-    const answer = await quickPlayWithRetry(seats.matchmaker, BENCH_GAME, () => {
-      this.matchRetries++;
-    }).catch((error: unknown) => {
-      throw new Error(
-        `client ${index}: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      );
-    });
-    return this.#connectOne(
-      index,
-      { url: answer.url, roomId: answer.room.id },
-      answer.seat,
-      isDecoding,
-    );
-  }
-
-  #connectOne(
-    index: number,
-    placement: Placement,
-    seat: string | null,
-    isDecoding: boolean,
-  ): Promise<void> {
-    const client = new BenchClient(
-      placement,
-      createRandomWalk(this.#random, performance.now()),
-      isDecoding,
-    );
-    this.#clients.push(client);
-    return new Promise((resolve, reject) => {
-      const timeout = setTimeout(
-        () => reject(new Error(`client ${index} did not join within 15 s`)),
-        15_000,
-      );
-      client.ws.once('open', () => {
-        client.ws.send(
-          encodeHello({
-            protocolVersion: PROTOCOL_VERSION,
-            name: `bench${index}`,
-            resumeToken: null,
-            seat,
-          }),
-        );
-      });
-      client.ws.once('error', (error) => {
-        clearTimeout(timeout);
-        reject(error);
-      });
-      client.ws.on('close', (code, reason) => {
-        if (client.isClosedByUs) return;
-        this.disconnects++;
-        this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + 1);
-        const why = `closed by the server with ${code}${reason.length > 0 ? ` (${reason.toString()})` : ''}`;
-        this.#note(`client ${index} ${why}`);
-        // Closed before its Welcome: it will never join (a no-op once joined).
-        clearTimeout(timeout);
-        reject(
-          new Error(
-            `client ${index} ${why} before its Welcome (${placement.url}, room ${placement.roomId ?? 'default'})`,
-          ),
-        );
-      });
-      client.ws.on('message', (data: Buffer) => {
-        this.#onFrame(client, data);
-        if (!client.welcome) return;
-        clearTimeout(timeout);
-        const game = client.welcome.schema.game;
-        if (game === BENCH_GAME) resolve();
-        else reject(new Error(`client ${index} joined game ${game}, not ${BENCH_GAME}`));
-      });
-    });
-  }
-
-  #note(error: string): void {
-    if (this.errors.length < 20) this.errors.push(error);
-  }
-
-  #onFrame(client: BenchClient, data: Buffer): void {
-    const nowMs = performance.now();
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (client.welcome && !client.isDecoding) {
-      const tick = peekSnapshotTick(bytes);
-      if (tick > 0) {
-        client.receivedTick = tick;
-        this.#count(client, nowMs, bytes.byteLength, -1);
-      }
-      return;
-    }
-    let message;
-    try {
-      message = decodeServerMessage(bytes, client.welcome?.schema ?? null);
-    } catch (error) {
-      this.decodeErrors++;
-      this.#note(error instanceof ProtocolError ? error.message : String(error));
-      return;
-    }
-    if (message.id === MessageId.Welcome) {
-      client.welcome = message.message;
-      client.replica = new Replica({
-        schema: message.message.schema,
-        worldWidth: message.message.worldWidth,
-        worldHeight: message.message.worldHeight,
-      });
-      return;
-    }
-    if (message.id !== MessageId.Snapshot || !client.replica) return;
-    const s = message.message;
-    const previous = client.replica.latest?.entities ?? null;
-    let changed = -1;
-    try {
-      changed = countChangedEntities(previous, client.replica.apply(s).entities);
-    } catch (error) {
-      if (!(error instanceof ReplicaError)) throw error;
-      this.desyncs++;
-      this.#note(`${error.code}: ${error.message}`);
-      client.replica.reset();
-    }
-    const records = s.entered.length + s.updated.length + s.removed.length;
-    this.#count(client, nowMs, bytes.byteLength, changed, records);
-  }
-
-  /** `changed` < 0: not decoded (or not applied), so only bytes and timing count. */
-  #count(
-    client: BenchClient,
-    nowMs: number,
-    byteLength: number,
-    changed: number,
-    records = 0,
-  ): void {
-    if (this.#isMeasuring) {
-      const w = this.window;
-      w.bytes += byteLength;
-      w.snapshots++;
-      if (changed >= 0) {
-        w.entityUpdates += changed;
-        w.records += records;
-        w.decodedBytes += byteLength;
-      }
-      if (client.lastArrivalMs >= 0) w.interArrivalMs.push(nowMs - client.lastArrivalMs);
-    }
-    client.lastArrivalMs = nowMs;
-  }
-
-  /** Sends inputs in 5 staggered groups so the server does not get N messages at one instant. */
-  #startInputs(): void {
-    if (this.#inputTimer) return;
-    const groups = 5;
-    const periodMs = 1000 / this.#options.inputHz / groups;
-    let group = 0;
-    this.#inputTimer = setInterval(() => {
-      const nowMs = performance.now();
-      for (let i = group; i < this.#clients.length; i += groups)
-        this.#sendInput(this.#clients[i] as BenchClient, nowMs);
-      group = (group + 1) % groups;
-    }, periodMs);
-  }
-
-  #sendInput(client: BenchClient, nowMs: number): void {
-    const welcome = client.welcome;
-    if (!welcome || client.ws.readyState !== WebSocket.OPEN) return;
-    const me = client.replica?.latest?.entities.get(welcome.playerId);
-    const x = me?.x;
-    const y = me?.y;
-    const maxX = welcome.worldWidth * POSITION_SCALE;
-    const maxY = welcome.worldHeight * POSITION_SCALE;
-    const heading = stepRandomWalk(
-      client.walk,
-      this.#random,
-      nowMs,
-      typeof x === 'number' ? x : maxX / 2,
-      typeof y === 'number' ? y : maxY / 2,
+    const player = new SwarmPlayer(
       {
-        maxX,
-        maxY,
-        margin: 100 * POSITION_SCALE,
+        name: `bench${index}`,
+        verify: isDecoding,
+        random: this.#random,
+        metrics: this.#sink,
+        onProblem: this.#onProblem,
+        ...(isDecoding ? { onApplied: this.#onApplied } : {}),
       },
+      performance.now(),
     );
-    client.ws.send(
-      // The arena's input (games/arena/shared.ts); buttons stay 0: bench clients never fire
-      // (BENCHMARKS.md's scenario has no projectiles).
-      encodeInput(welcome.schema, {
-        seq: ++client.seq,
-        ackTick: client.isDecoding ? (client.replica?.tick ?? 0) : client.receivedTick,
-        controls: { moveDir: heading, aim: heading, buttons: 0 },
-      }),
-    );
+    player.beginJoin(performance.now());
+    const seat = await this.#seats
+      .next(() => {
+        this.matchRetries++;
+      })
+      .catch((error: unknown) => {
+        const why = error instanceof Error ? error.message : String(error);
+        player.joinFailed(why);
+        throw new Error(`client ${index}: ${why}`, { cause: error });
+      });
+    if (this.#isClosed) throw new Error(`client ${index}: the fleet closed before it connected`);
+    const placement: Placement = { url: seat.url, roomId: seat.roomId };
+    const link = connectPlayer(player, seat, {
+      joinTimeoutMs: JOIN_TIMEOUT_MS,
+      nowMs: () => performance.now(),
+    });
+    this.#clients.push({ player, placement, link });
+    this.#players.push(player);
+    await link.joined.catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `client ${index} did not join: ${why} (${placement.url}, room ${placement.roomId ?? 'default'})`,
+        { cause: error },
+      );
+    });
+    const game = player.welcome?.schema.game;
+    if (game !== BENCH_GAME)
+      throw new Error(`client ${index} joined game ${game}, not ${BENCH_GAME}`);
   }
 
   startMeasuring(): void {
@@ -391,22 +260,26 @@ export class Fleet {
   }
 
   async close(): Promise<void> {
-    if (this.#inputTimer) clearInterval(this.#inputTimer);
-    this.#inputTimer = null;
+    this.#isClosed = true;
+    this.#inputClock?.stop();
+    this.#inputClock = null;
     await Promise.all(
-      this.#clients.map(
-        (c) =>
+      this.#clients.map(async ({ player, link }) => {
+        if (!player.isPlaying) {
+          link.abandon();
+          return;
+        }
+        player.leave();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          link.closed,
           new Promise<void>((resolve) => {
-            c.isClosedByUs = true;
-            if (c.ws.readyState === WebSocket.CLOSED) return resolve();
-            c.ws.once('close', () => resolve());
-            c.ws.close();
-            setTimeout(() => {
-              c.ws.terminate();
-              resolve();
-            }, 2000).unref();
+            timer = setTimeout(resolve, CLOSE_TIMEOUT_MS);
           }),
-      ),
+        ]);
+        clearTimeout(timer);
+        link.abandon();
+      }),
     );
   }
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, toRecord, type BenchRecord } from './report.js';
-import { runScenario, type RunResult } from './run-scenario.js';
+import { failedRun, runScenario, type RunResult } from './run-scenario.js';
 import { hasTaskset, pinSelf } from './server-process.js';
 
 const { values } = parseArgs({
@@ -31,7 +31,7 @@ if (values.help) {
       '                              the others count bytes and ack from the frame header',
       '                              (the baseline: 20 clients verify its full-world frames)',
       '  --out FILE.json             where to write the records',
-      '  --check                     exit 1 on any disconnect, decode error or desync, or < 29 ticks/s',
+      '  --check                     exit 1 on a failed run, any disconnect, decode error or desync, or < 29 ticks/s',
     ].join('\n') + '\n',
   );
   process.exit(0);
@@ -59,6 +59,8 @@ for (const clients of clientCounts) {
     const order =
       run % 2 === 0 ? (['delta', 'broadcast'] as const) : (['broadcast', 'delta'] as const);
     for (const mode of order) {
+      // A run that fails (a client that cannot join: the server did not hold N) is reported,
+      // and the bench goes on: the runs before it are not lost.
       const result = await runScenario({
         mode,
         clients,
@@ -68,8 +70,15 @@ for (const clients of clientCounts) {
         serverCore: canPin ? 0 : null,
         verifyClients,
         log,
-      });
+      }).catch((error: unknown) =>
+        failedRun(mode, clients, error instanceof Error ? error.message : String(error)),
+      );
       byMode[mode].push(result);
+      if (result.failure !== null) {
+        log(
+          `    ${mode} N=${clients}: failed with ${result.joinedClients} of ${clients} joined: ${result.failure}`,
+        );
+      }
       for (const error of result.errors) log(`    ${mode} N=${clients}: ${error}`);
       if (result.generatorCpuPercent > 90) {
         log(
@@ -79,10 +88,15 @@ for (const clients of clientCounts) {
     }
   }
   records.push(toRecord(byMode.delta, byMode.broadcast));
+  // Written after every N, so a long bench that dies later keeps what it measured.
+  writeRecords();
 }
 
 process.stdout.write(formatTable(records) + '\n');
-if (values.out) {
+if (values.out) log(`wrote ${values.out}`);
+
+function writeRecords(): void {
+  if (!values.out) return;
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(
     values.out,
@@ -100,13 +114,12 @@ if (values.out) {
       2,
     ) + '\n',
   );
-  log(`wrote ${values.out}`);
 }
 
 if (values.check) {
   const failures = records.flatMap((r) =>
     [r, r.baseline].flatMap((x) => {
-      const problems: string[] = [];
+      const problems: string[] = x.failures.map((why) => `N=${r.clients}: a run failed: ${why}`);
       if (x.disconnects + x.decodeErrors + x.desyncs > 0)
         problems.push(
           `N=${r.clients}: ${x.disconnects} disconnects, ${x.decodeErrors} decode errors, ${x.desyncs} desyncs`,

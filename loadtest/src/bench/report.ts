@@ -1,9 +1,13 @@
 import type { RunResult } from './run-scenario.js';
 
+type Figures = Omit<RunResult, 'mode' | 'errors' | 'failure'>;
+
 /** The JSON record for one N: the delta figures, the baseline's under `baseline`, and ratios. */
-export interface BenchRecord extends Omit<RunResult, 'mode' | 'errors'> {
+export interface BenchRecord extends Figures {
   runs: number;
-  baseline: Omit<RunResult, 'mode' | 'errors'>;
+  /** Runs of tickwire that produced no figures, and why (see RunResult.failure). */
+  failures: string[];
+  baseline: Figures & { failures: string[] };
   /** delta / baseline for each figure where a ratio means something. */
   ratios: Record<string, number>;
 }
@@ -18,27 +22,31 @@ const RATIO_KEYS = [
   'rssMB',
 ] as const;
 
-type Figures = Omit<RunResult, 'mode' | 'errors'>;
-
-/** Median of each numeric figure over repeated runs; error counts are summed, not medianed. */
-export function combineRuns(runs: RunResult[]): Figures {
+/**
+ * Median of each numeric figure over the runs that produced figures; error counts are summed
+ * over all runs, not medianed. A failed run's reason goes to `failures`.
+ */
+export function combineRuns(runs: RunResult[]): Figures & { failures: string[] } {
   const first = runs[0];
   if (!first) throw new Error('no runs');
+  const measured = runs.filter((r) => r.failure === null);
   const out: Record<string, number> = {};
   for (const key of Object.keys(first) as (keyof RunResult)[]) {
-    if (key === 'mode' || key === 'errors') continue;
-    const values = runs.map((r) => r[key] as number).sort((a, b) => a - b);
+    if (key === 'mode' || key === 'errors' || key === 'failure') continue;
     const isCount =
       key === 'disconnects' ||
       key === 'decodeErrors' ||
       key === 'desyncs' ||
       key === 'snapshotsSkipped' ||
       key === 'ticksSkipped';
+    const from = isCount || measured.length === 0 ? runs : measured;
+    const values = from.map((r) => r[key] as number).sort((a, b) => a - b);
     out[key] = isCount
       ? values.reduce((a, b) => a + b, 0)
       : (values[Math.floor((values.length - 1) / 2)] as number);
   }
-  return out as unknown as Figures;
+  const failures = runs.flatMap((r) => (r.failure === null ? [] : [r.failure]));
+  return { ...(out as unknown as Figures), failures };
 }
 
 export function toRecord(delta: RunResult[], baseline: RunResult[]): BenchRecord {
@@ -70,6 +78,18 @@ export function formatTable(records: BenchRecord[]): string {
     rows.push(
       `| ${r.clients} | ratio tickwire / baseline | ${f(q.bytesPerClientPerSec ?? NaN, 3)} | ${f(q.bytesPerEntityUpdate ?? NaN, 2)} | ${f(q.bytesPerRecord ?? NaN, 2)} | ${f(q.cpuMicrosPerClientTick ?? NaN, 2)} | ${f(q.tickP50Ms ?? NaN, 2)} / ${f(q.tickP99Ms ?? NaN, 2)} | | | | ${f(q.rssMB ?? NaN, 2)} | | | | |`,
     );
+  }
+  for (const r of records) {
+    for (const [name, x] of [
+      ['tickwire', r],
+      ['baseline', r.baseline],
+    ] as const) {
+      if (x.failures.length === 0) continue;
+      rows.push(
+        '',
+        `N=${r.clients} ${name}: ${x.failures.length} of ${r.runs} runs failed (figures from the rest): ${[...new Set(x.failures)].join('; ')}`,
+      );
+    }
   }
   return rows.join('\n');
 }

@@ -42,7 +42,55 @@ export interface RunResult {
   verifiedClients: number;
   /** Share of one core the load generator used in the window; near 100 % its figures are suspect. */
   generatorCpuPercent: number;
+  /** Clients that had joined when the run ended (all of them, unless it failed). */
+  joinedClients: number;
+  /**
+   * Why the run has no figures (a client could not join: the server did not hold N), or null.
+   * The bench goes on with the next run and reports it.
+   */
+  failure: string | null;
   errors: string[];
+}
+
+/**
+ * A run that produced no figures: every figure NaN (the table prints "-"), the counts that
+ * were seen kept.
+ */
+export function failedRun(
+  mode: SnapshotMode,
+  clients: number,
+  failure: string,
+  seen: Partial<RunResult> = {},
+): RunResult {
+  return {
+    mode,
+    clients,
+    seconds: 0,
+    bytesPerClientPerSec: Number.NaN,
+    bytesPerEntityUpdate: Number.NaN,
+    bytesPerRecord: Number.NaN,
+    cpuMicrosPerClientTick: Number.NaN,
+    tickP50Ms: Number.NaN,
+    tickP99Ms: Number.NaN,
+    tickIntervalP99Ms: Number.NaN,
+    interArrivalP50Ms: Number.NaN,
+    interArrivalP99Ms: Number.NaN,
+    ticksPerSec: Number.NaN,
+    ticksSkipped: 0,
+    serverSystemCpuShare: Number.NaN,
+    rssMB: Number.NaN,
+    kbPerConnection: Number.NaN,
+    disconnects: 0,
+    decodeErrors: 0,
+    desyncs: 0,
+    snapshotsSkipped: 0,
+    verifiedClients: 0,
+    generatorCpuPercent: Number.NaN,
+    joinedClients: 0,
+    errors: [],
+    ...seen,
+    failure,
+  };
 }
 
 export interface RunOptions {
@@ -93,10 +141,19 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   try {
     // Idle RSS once the server has ticked a while (its heap grows in the first ticks).
     await sleep(2000);
-    // Idle RSS once the server has ticked a while (its heap grows in the first ticks).
-    await sleep(2000);
     const idleRss = processRssBytes(server.pid);
-    await fleet.connect();
+    try {
+      await fleet.connect();
+    } catch (error) {
+      // The server did not take N clients in time (or refused one): a result, not a crash.
+      return failedRun(o.mode, o.clients, error instanceof Error ? error.message : String(error), {
+        joinedClients: fleet.joinedClients,
+        disconnects: fleet.disconnects,
+        decodeErrors: fleet.decodeErrors,
+        desyncs: fleet.desyncs,
+        errors: fleet.errors,
+      });
+    }
     o.log(`  ${o.mode} N=${o.clients}: joined, warming up ${o.warmupSeconds} s`);
     await sleep(o.warmupSeconds * 1000);
 
@@ -149,6 +206,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         before.value('tickwire_snapshots_skipped_total'),
       verifiedClients,
       generatorCpuPercent: ((genCpu.user + genCpu.system) / 1e6 / elapsedSec) * 100,
+      joinedClients: fleet.joinedClients,
+      failure: null,
       errors: fleet.errors,
     };
   } finally {

@@ -1,22 +1,31 @@
 import { MatchmakingError, type MatchAnswer, type Matchmaker } from '@tickwire/protocol';
 
-/** A client's quick play and its retries take at most this long. */
+/** A player's quick play and its retries take at most this long. */
 const DEADLINE_MS = 15_000;
 /** First wait after a retryable refusal; doubled per retry up to MAX_BACKOFF_MS. */
 const FIRST_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 1000;
 
+export interface QuickPlayRetry {
+  /** A clock in ms (k6 has only Date.now()). */
+  nowMs: () => number;
+  /** Called before each retry. */
+  onRetry?: (error: MatchmakingError) => void;
+}
+
 /**
  * A quick play for `game`, asked again after a short backoff while matchmaking answers 503 (the
- * registry is busy, or a racing quick play took the new room) or nothing at all, until 15 s have
- * passed. Any other refusal fails at once: asking again would get the same answer.
+ * registry is busy, or a racing quick play took the new room), 429 or nothing at all, until 15 s
+ * have passed. Any other refusal fails at once: asking again would get the same answer.
+ *
+ * Plain module (the global setTimeout only): the bench, the swarm and the k6 scripts share it.
  */
 export async function quickPlayWithRetry(
   matchmaker: Matchmaker,
   game: string,
-  onRetry: (error: MatchmakingError) => void,
+  retry: QuickPlayRetry,
 ): Promise<MatchAnswer> {
-  const deadlineMs = performance.now() + DEADLINE_MS;
+  const deadlineMs = retry.nowMs() + DEADLINE_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       return await matchmaker.quickPlay(game);
@@ -24,12 +33,12 @@ export async function quickPlayWithRetry(
       if (
         !(error instanceof MatchmakingError) ||
         !error.isRetryable ||
-        performance.now() > deadlineMs
+        retry.nowMs() > deadlineMs
       ) {
         const why = error instanceof Error ? error.message : String(error);
         throw new Error(`no seat after ${attempt} retries: ${why}`, { cause: error });
       }
-      onRetry(error);
+      retry.onRetry?.(error);
       const backoffMs = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
       // Retry-After comes in whole seconds: for a load test, a shorter backoff capped by it.
       await sleep(

@@ -1,0 +1,35 @@
+import { runGenerator, type GeneratorConfig, type RunningGenerator } from './generator.js';
+import type { ToGenerator } from './generators.js';
+
+/**
+ * A child process of `--generators N`: it says it is ready, runs one generator when the parent
+ * says start, sends its reports over IPC and exits after the last. It ends its run when the
+ * parent says stop or goes away.
+ */
+
+const send = (message: unknown, then?: () => void): void => {
+  if (process.connected) process.send?.(message, undefined, {}, () => then?.());
+  else then?.();
+};
+
+let running: RunningGenerator | null = null;
+
+// Ctrl-C reaches the whole process group: the parent decides, and says stop.
+process.on('SIGINT', () => undefined);
+process.on('disconnect', () => {
+  if (running === null) process.exit(0);
+  running.stop();
+  void running.done.then(() => process.exit(0));
+});
+process.on('message', (message: ToGenerator) => {
+  if (message.type === 'stop') {
+    running?.stop();
+    return;
+  }
+  if (running !== null) return;
+  const config: GeneratorConfig = message.config;
+  running = runGenerator(config, (report) =>
+    send({ type: 'report', report }, report.isDone ? () => process.exit(0) : undefined),
+  );
+});
+send({ type: 'ready' });
