@@ -43,6 +43,11 @@ export type FleetOptions = FleetTarget & {
    * fills rooms one after another, so a stride spreads the verified clients over the rooms.
    */
   decodingStride?: number;
+  /**
+   * Players stand still (every input field at its default): with an `inputHz` of
+   * IDLE_INPUT_HZ, how many idle connections a server holds.
+   */
+  idle?: boolean;
   seed: number;
 };
 
@@ -212,6 +217,7 @@ export class Fleet {
       {
         name: `bench${index}`,
         verify: isDecoding,
+        idle: this.#options.idle ?? false,
         random: this.#random,
         metrics: this.#sink,
         onProblem: this.#onProblem,

@@ -15,6 +15,8 @@ const { values } = parseArgs({
     'verify-clients': { type: 'string', default: '250' },
     out: { type: 'string', default: 'bench-results/arena.json' },
     check: { type: 'boolean', default: false },
+    'tickwire-only': { type: 'boolean', default: false },
+    idle: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -31,6 +33,9 @@ if (values.help) {
       '                              the others count bytes and ack from the frame header',
       '                              (the baseline: 20 clients verify its full-world frames)',
       '  --out FILE.json             where to write the records',
+      '  --tickwire-only             skip the baseline (capacity searches: --clients 1500,2000,2500)',
+      '  --idle                      clients stand still and send 2 inputs/s (idle connections;',
+      '                              not the benchmark scenario: implies --tickwire-only)',
       '  --check                     exit 1 on a failed run, any disconnect, decode error or desync, or < 29 ticks/s',
     ].join('\n') + '\n',
   );
@@ -45,6 +50,8 @@ const warmupSeconds = Number(values.warmup);
 const runs = Number(values.runs);
 const seed = Number(values.seed);
 const verifyClients = Number(values['verify-clients']);
+const idle = values.idle === true;
+const tickwireOnly = values['tickwire-only'] === true || idle;
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
 // Server on core 0, this load generator on core 1 (BENCHMARKS.md: never measure one with the other).
@@ -56,8 +63,11 @@ for (const clients of clientCounts) {
   const byMode: Record<'delta' | 'broadcast', RunResult[]> = { delta: [], broadcast: [] };
   for (let run = 0; run < runs; run++) {
     // Alternate the order so drift on a shared machine does not favour one system.
-    const order =
-      run % 2 === 0 ? (['delta', 'broadcast'] as const) : (['broadcast', 'delta'] as const);
+    const order = tickwireOnly
+      ? (['delta'] as const)
+      : run % 2 === 0
+        ? (['delta', 'broadcast'] as const)
+        : (['broadcast', 'delta'] as const);
     for (const mode of order) {
       // A run that fails (a client that cannot join: the server did not hold N) is reported,
       // and the bench goes on: the runs before it are not lost.
@@ -69,6 +79,7 @@ for (const clients of clientCounts) {
         seed: seed + run,
         serverCore: canPin ? 0 : null,
         verifyClients,
+        idle,
         log,
       }).catch((error: unknown) =>
         failedRun(mode, clients, error instanceof Error ? error.message : String(error)),
@@ -102,7 +113,7 @@ function writeRecords(): void {
     values.out,
     JSON.stringify(
       {
-        scenario: 'arena',
+        scenario: idle ? 'arena, idle clients' : 'arena',
         date: new Date().toISOString(),
         seconds,
         warmupSeconds,
@@ -119,6 +130,7 @@ function writeRecords(): void {
 if (values.check) {
   const failures = records.flatMap((r) =>
     [r, r.baseline].flatMap((x) => {
+      if (x === null) return [];
       const problems: string[] = x.failures.map((why) => `N=${r.clients}: a run failed: ${why}`);
       if (x.disconnects + x.decodeErrors + x.desyncs > 0)
         problems.push(

@@ -7,7 +7,8 @@ export interface BenchRecord extends Figures {
   runs: number;
   /** Runs of tickwire that produced no figures, and why (see RunResult.failure). */
   failures: string[];
-  baseline: Figures & { failures: string[] };
+  /** null when the run skipped it (`--tickwire-only`). */
+  baseline: (Figures & { failures: string[] }) | null;
   /** delta / baseline for each figure where a ratio means something. */
   ratios: Record<string, number>;
 }
@@ -49,11 +50,12 @@ export function combineRuns(runs: RunResult[]): Figures & { failures: string[] }
   return { ...(out as unknown as Figures), failures };
 }
 
+/** `baseline` empty: tickwire alone (no baseline figures, no ratios). */
 export function toRecord(delta: RunResult[], baseline: RunResult[]): BenchRecord {
   const d = combineRuns(delta);
-  const b = combineRuns(baseline);
+  const b = baseline.length > 0 ? combineRuns(baseline) : null;
   const ratios: Record<string, number> = {};
-  for (const key of RATIO_KEYS) ratios[key] = d[key] / b[key];
+  if (b !== null) for (const key of RATIO_KEYS) ratios[key] = d[key] / b[key];
   return { ...d, runs: delta.length, baseline: b, ratios };
 }
 
@@ -70,11 +72,13 @@ export function formatTable(records: BenchRecord[]): string {
       ['tickwire (AOI deltas)', r],
       ['baseline (full msgpack broadcast)', r.baseline],
     ] as const) {
+      if (x === null) continue;
       rows.push(
         `| ${r.clients} | ${name} | ${f(x.bytesPerClientPerSec, 0)} | ${f(x.bytesPerEntityUpdate, 2)} | ${f(x.bytesPerRecord, 1)} | ${f(x.cpuMicrosPerClientTick, 2)} | ${f(x.tickP50Ms, 2)} / ${f(x.tickP99Ms, 2)} | ${f(x.tickIntervalP99Ms, 2)} | ${f(x.interArrivalP50Ms)} / ${f(x.interArrivalP99Ms)} | ${f(x.ticksPerSec, 1)} (${x.ticksSkipped}) | ${f(x.rssMB, 0)} | ${f(x.kbPerConnection, 1)} | ${x.disconnects} / ${x.decodeErrors} / ${x.desyncs} | ${x.snapshotsSkipped} | ${f(x.generatorCpuPercent, 0)} |`,
       );
     }
     const q = r.ratios;
+    if (r.baseline === null) continue;
     rows.push(
       `| ${r.clients} | ratio tickwire / baseline | ${f(q.bytesPerClientPerSec ?? NaN, 3)} | ${f(q.bytesPerEntityUpdate ?? NaN, 2)} | ${f(q.bytesPerRecord ?? NaN, 2)} | ${f(q.cpuMicrosPerClientTick ?? NaN, 2)} | ${f(q.tickP50Ms ?? NaN, 2)} / ${f(q.tickP99Ms ?? NaN, 2)} | | | | ${f(q.rssMB ?? NaN, 2)} | | | | |`,
     );
@@ -84,7 +88,7 @@ export function formatTable(records: BenchRecord[]): string {
       ['tickwire', r],
       ['baseline', r.baseline],
     ] as const) {
-      if (x.failures.length === 0) continue;
+      if (x === null || x.failures.length === 0) continue;
       rows.push(
         '',
         `N=${r.clients} ${name}: ${x.failures.length} of ${r.runs} runs failed (figures from the rest): ${[...new Set(x.failures)].join('; ')}`,

@@ -1,5 +1,6 @@
 import { arenaServerArgs } from './arena-server-args.js';
 import { Fleet } from './fleet.js';
+import { IDLE_INPUT_HZ } from '../scenario/player.js';
 import { percentile } from './stats.js';
 import { processCpuMicros, processRssBytes, startBenchServer } from './server-process.js';
 import {
@@ -102,6 +103,11 @@ export interface RunOptions {
   serverCore: number | null;
   /** Clients that decode, apply and checksum-verify every snapshot (the rest only count and ack). */
   verifyClients: number;
+  /**
+   * Clients stand still and send IDLE_INPUT_HZ inputs a second instead of BENCHMARKS.md's
+   * random walk at 20 Hz (the idle-connections measurement, not the benchmark's scenario).
+   */
+  idle?: boolean;
   log: (line: string) => void;
 }
 
@@ -134,7 +140,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const fleet = new Fleet({
     url: `ws://127.0.0.1:${server.port}/ws`,
     clients: o.clients,
-    inputHz: 20,
+    inputHz: o.idle === true ? IDLE_INPUT_HZ : 20,
+    idle: o.idle ?? false,
     decodingClients: verifiedClients,
     seed: o.seed,
   });
