@@ -46,6 +46,12 @@ describe('summary', () => {
         values: { count: 0, rate: 0 },
         thresholds: { 'count==0': { ok: true } },
       },
+      tickwire_resume_ms: {
+        type: 'trend',
+        contains: 'time',
+        values: { avg: Number.NaN, min: Number.NaN, med: Number.NaN, max: Number.NaN, count: 0 },
+      },
+      tickwire_resumed: { type: 'rate', values: { rate: 0, passes: 0, fails: 0 } },
       iterations: { type: 'counter', values: { count: 1, rate: 0.1 } },
     },
   };
@@ -60,7 +66,12 @@ describe('summary', () => {
       ok: false,
       actual: 140,
     });
-    expect(Object.keys(s.metrics)).toEqual(['tickwire_rtt_ms', 'tickwire_desyncs']);
+    expect(Object.keys(s.metrics)).toEqual([
+      'tickwire_rtt_ms',
+      'tickwire_desyncs',
+      'tickwire_resume_ms',
+      'tickwire_resumed',
+    ]);
     expect(s.kicksByCode).toEqual({ '4005': 2 });
   });
 
@@ -74,5 +85,8 @@ describe('summary', () => {
     expect(text).toContain('✗ tickwire_kicks{code:4005} count==0');
     expect(text).not.toContain('tickwire_kicks{code:4006}');
     expect(text).toContain('KICKS by close code: 4005 ×2');
+    // Metrics that saw nothing (no storm, no resume) are left out of the text, not of the JSON.
+    expect(text).not.toMatch(/tickwire_resume/);
+    expect(text).toMatch(/tickwire_desyncs\.+ 0 \(0\.0\/s\)/);
   });
 });

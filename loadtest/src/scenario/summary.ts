@@ -114,6 +114,21 @@ function formatMetric(name: string, m: Record<string, number>): string {
   }
 }
 
+/**
+ * Whether a metric saw anything: a trend or rate without samples (the resume metrics outside
+ * reconnect-storm) is left out of the text; counters always show, 0 included.
+ */
+function hasSamples(name: string, m: Record<string, number>): boolean {
+  switch (METRICS[name as MetricName]?.type) {
+    case 'trend':
+      return m['count'] !== undefined ? m['count'] > 0 : Number.isFinite(m['avg'] ?? Number.NaN);
+    case 'rate':
+      return (m['passes'] ?? 0) + (m['fails'] ?? 0) > 0;
+    default:
+      return true;
+  }
+}
+
 /** The readable report: verdict, thresholds with the values they read, every metric, kicks. */
 export function formatSummaryText(summary: LoadSummary): string {
   const lines: string[] = [];
@@ -136,6 +151,7 @@ export function formatSummaryText(summary: LoadSummary): string {
   lines.push('', 'METRICS');
   const width = Math.max(...Object.keys(summary.metrics).map((n) => n.length)) + 2;
   for (const [name, values] of Object.entries(summary.metrics)) {
+    if (!hasSamples(name, values)) continue;
     lines.push(`  ${name.padEnd(width, '.')} ${formatMetric(name, values)}`);
   }
   const codes = Object.entries(summary.kicksByCode);
