@@ -4,7 +4,7 @@ import { arenaServerArgs } from '../src/bench/arena-server-args.js';
 import { Fleet } from '../src/bench/fleet.js';
 import { startServer, type ServerProcess } from '../../server/src/process/spawn-server.js';
 
-// The bench fleet (SwarmPlayers on the swarm's socket driver) straight into one server's default
+// The bench fleet (ScenarioPlayers on the swarm's socket driver) straight into one server's default
 // room: what `npm run bench` relies on beyond fleet-matchmaking.test.ts.
 
 describe('the bench fleet, direct', () => {

@@ -1,13 +1,14 @@
 import { WebSocket } from 'k6/websockets';
 import { Matchmaker, SUBPROTOCOL, isHttpUrl } from '@tickwire/protocol';
 import type { MetricSink } from '../../src/scenario/metrics.js';
-import { SwarmPlayer, type PlayerClose, type PlayerSocket } from '../../src/scenario/player.js';
+import { ScenarioPlayer, type PlayerClose, type PlayerSocket } from '../../src/scenario/player.js';
 import type { LoadSettings, ScenarioPlan } from '../../src/scenario/plans.js';
 import { quickPlayWithRetry } from '../../src/scenario/quick-play.js';
 import { seededRandom } from '../../src/scenario/random-walk.js';
 import { closedSocketOf } from './close-code.js';
 import { clearInterval, setInterval } from './global-timers.js';
 import { k6Fetch } from './k6-fetch.js';
+import { isInShare } from '../../src/scenario/shares.js';
 
 /**
  * One VU's iteration: its players join (through matchmaking, or straight to a ws:// URL), play
@@ -36,7 +37,7 @@ export interface VuPlayersOptions {
 
 /** A player and its current connection. */
 interface PlayerSlot {
-  player: SwarmPlayer;
+  player: ScenarioPlayer;
   /** Among all players of the test. */
   index: number;
   /** The process that holds its room: a resume goes back there. */
@@ -55,11 +56,6 @@ const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
 /** Protocol problems logged per VU iteration; the metrics count every one. */
 const MAX_LOGGED_PROBLEMS = 5;
-
-/** Whether index `i` falls in the first `share` of every run of consecutive indices (0..1). */
-function isInShare(i: number, share: number): boolean {
-  return Math.floor((i + 1) * share) > Math.floor(i * share);
-}
 
 /** The player's frames as k6 sends them: an ArrayBuffer of exactly the frame's bytes. */
 function toArrayBuffer(frame: Uint8Array): ArrayBuffer {
@@ -93,10 +89,10 @@ export class VuPlayers {
       const index = o.firstPlayerIndex + i;
       // Seeded per VU, iteration and player: a rerun walks the same way.
       const random = seededRandom(o.vuId * 1_000_003 + o.iteration * 7919 + i);
-      const player = new SwarmPlayer(
+      const player = new ScenarioPlayer(
         {
           name: `k6-${o.vuId}-${i}`,
-          verify: isInShare(index, o.settings.verifyShare),
+          isVerifying: isInShare(index, o.settings.verifyShare),
           random,
           metrics: o.metrics,
           onProblem: (message) => this.#logProblem(message),

@@ -1,5 +1,5 @@
 import type { MetricName, MetricSink } from '../scenario/metrics.js';
-import { SwarmPlayer, type PlayerProblem } from '../scenario/player.js';
+import { ScenarioPlayer, type PlayerProblem } from '../scenario/player.js';
 import { seededRandom } from '../scenario/random-walk.js';
 import type { Snapshot, ViewState } from '@tickwire/protocol';
 import { startInputClock, type InputClock } from '../swarm/input-clock.js';
@@ -70,7 +70,7 @@ const JOIN_TIMEOUT_MS = 15_000;
 const CLOSE_TIMEOUT_MS = 2000;
 
 interface BenchClient {
-  readonly player: SwarmPlayer;
+  readonly player: ScenarioPlayer;
   readonly placement: Placement;
   readonly link: PlayerLink;
 }
@@ -79,14 +79,14 @@ interface BenchClient {
  * N protocol clients in one process, driven as BENCHMARKS.md says: random-walk inputs at 20 Hz,
  * bytes counted from what arrived, every decoding client decoding every snapshot by the
  * Welcome's schema and applying it to a replica (a checksum mismatch or a bad delta counts as a
- * desync). Each client is the load tests' SwarmPlayer on the swarm's Node socket driver and
+ * desync). Each client is the load tests' ScenarioPlayer on the swarm's Node socket driver and
  * input clock: the fleet only adds the bench's window counters.
  */
 export class Fleet {
   readonly #options: FleetOptions;
   readonly #clients: BenchClient[] = [];
   /** Every player started, for the input clock (it skips those not playing). */
-  readonly #players: SwarmPlayer[] = [];
+  readonly #players: ScenarioPlayer[] = [];
   readonly #random: () => number;
   readonly #seats: SeatSource;
   /** Clients started so far (joined or joining): the next one's index. */
@@ -165,7 +165,7 @@ export class Fleet {
 
   /** Clients that decode and verify every snapshot, of those started so far. */
   get decodingClientCount(): number {
-    return this.#clients.filter((c) => c.player.verify).length;
+    return this.#clients.filter((c) => c.player.isVerifying).length;
   }
 
   /** Where every client started so far landed. */
@@ -213,11 +213,11 @@ export class Fleet {
     const stride = this.#options.decodingStride ?? 1;
     const isDecoding =
       index % stride === 0 && Math.floor(index / stride) < this.#options.decodingClients;
-    const player = new SwarmPlayer(
+    const player = new ScenarioPlayer(
       {
         name: `bench${index}`,
-        verify: isDecoding,
-        idle: this.#options.idle ?? false,
+        isVerifying: isDecoding,
+        isIdle: this.#options.idle ?? false,
         random: this.#random,
         metrics: this.#sink,
         onProblem: this.#onProblem,

@@ -57,7 +57,7 @@ describe('scenario plans', () => {
     expect(() => loadSettings({ VERIFY: '2' }, 'smoke')).toThrow(/VERIFY/);
   });
 
-  it('reads durations as k6 writes them', () => {
+  it('reads durations in seconds, or with units as k6 writes them', () => {
     expect(parseDuration('90')).toBe(90);
     expect(parseDuration('90s')).toBe(90);
     expect(parseDuration('5m')).toBe(300);

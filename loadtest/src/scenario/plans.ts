@@ -55,7 +55,7 @@ export function isScenarioName(name: string): name is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(name);
 }
 
-/** `90`, `90s`, `5m`, `1h`, `1m30s` to seconds. */
+/** `90s`, `5m`, `1h`, `1m30s` to seconds; a bare number is seconds too (k6 would read ms). */
 export function parseDuration(text: string): number {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);

@@ -14,7 +14,7 @@ import {
 import { playerRecord } from '../../../protocol/src/testing/records.js';
 import { testArenaSchema } from '../../../protocol/src/testing/test-schemas.js';
 import type { MetricName, MetricSink } from './metrics.js';
-import { SwarmPlayer, type PlayerSocket } from './player.js';
+import { ScenarioPlayer, type PlayerSocket } from './player.js';
 import { seededRandom } from './random-walk.js';
 
 /** Every sample, by metric name (a kick's by `name{code:N}`). */
@@ -73,15 +73,21 @@ const snapshot = (tick: number, baselineTick: number, fields: Partial<Snapshot> 
   });
 
 function joinedPlayer(verify = true): {
-  player: SwarmPlayer;
+  player: ScenarioPlayer;
   socket: RecordingSocket;
   metrics: RecordingSink;
   problems: string[];
 } {
   const metrics = new RecordingSink();
   const problems: string[] = [];
-  const player = new SwarmPlayer(
-    { name: 'p', verify, random: seededRandom(1), metrics, onProblem: (m) => problems.push(m) },
+  const player = new ScenarioPlayer(
+    {
+      name: 'p',
+      isVerifying: verify,
+      random: seededRandom(1),
+      metrics,
+      onProblem: (m) => problems.push(m),
+    },
     0,
   );
   const socket = new RecordingSocket();
@@ -100,7 +106,7 @@ function lastAck(socket: RecordingSocket): number {
   throw new Error('no Input sent');
 }
 
-describe('SwarmPlayer', () => {
+describe('ScenarioPlayer', () => {
   it('joins with its seat, counts the join time from the first step, and acknowledges at once', () => {
     const { player, socket, metrics } = joinedPlayer();
     const hello = decodeHandshakeMessage(socket.sent[0] as Uint8Array);
@@ -174,11 +180,11 @@ describe('SwarmPlayer', () => {
   });
 
   it('when idle, stands still: every Input field at its default, the acknowledgement still in it', () => {
-    const player = new SwarmPlayer(
+    const player = new ScenarioPlayer(
       {
         name: 'p',
-        verify: false,
-        idle: true,
+        isVerifying: false,
+        isIdle: true,
         random: seededRandom(1),
         metrics: new RecordingSink(),
       },
@@ -220,8 +226,8 @@ describe('SwarmPlayer', () => {
 
   it('a close before the Welcome is a failed join', () => {
     const metrics = new RecordingSink();
-    const player = new SwarmPlayer(
-      { name: 'p', verify: true, random: seededRandom(1), metrics },
+    const player = new ScenarioPlayer(
+      { name: 'p', isVerifying: true, random: seededRandom(1), metrics },
       0,
     );
     player.beginJoin(0);

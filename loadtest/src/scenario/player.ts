@@ -27,7 +27,7 @@ import { createRandomWalk, stepRandomWalk, type RandomWalk } from './random-walk
  *
  * Not the reference client (`Connection`): a load player has no status UI, clock sync or
  * prediction, owns no timers (its driver calls `tick` for thousands of players from one timer),
- * and may skip decoding snapshots it only has to acknowledge (`verify: false`), so one generator
+ * and may skip decoding snapshots it only has to acknowledge (`isVerifying: false`), so one generator
  * core drives more of them.
  *
  * Plain module: no Node, no k6, no DOM. Clocks come in as arguments (k6 has only Date.now()).
@@ -47,12 +47,12 @@ export interface PlayerOptions {
    * mismatch or an invalid delta counts as a desync). Without it the player reads each
    * snapshot's tick from the frame's head and acknowledges it, which costs the server the same.
    */
-  verify: boolean;
+  isVerifying: boolean;
   /**
    * Stand still: every Input carries each field's default (the arena: moveDir -1, not firing),
    * for measuring idle connections; the driver then calls `tick` twice a second (IDLE_INPUT_HZ).
    */
-  idle?: boolean;
+  isIdle?: boolean;
   random: () => number;
   metrics: MetricSink;
   /**
@@ -89,7 +89,8 @@ const RESYNC_INTERVAL_MS = 1000;
 /** Distance from a world edge, in world units, at which the random walk turns back. */
 const WALK_MARGIN = 100;
 
-export type PlayerPhase = 'idle' | 'joining' | 'playing' | 'closed';
+/** 'new': not started yet. */
+export type PlayerPhase = 'new' | 'joining' | 'playing' | 'closed';
 
 /**
  * What went wrong: a join that got no Welcome, a close the player did not ask for, a frame no
@@ -107,12 +108,12 @@ export interface PlayerClose {
   wasJoined: boolean;
 }
 
-export class SwarmPlayer {
+export class ScenarioPlayer {
   readonly name: string;
-  readonly verify: boolean;
-  phase: PlayerPhase = 'idle';
+  readonly isVerifying: boolean;
+  phase: PlayerPhase = 'new';
   welcome: Welcome | null = null;
-  /** The verified view (verify: true), or null. */
+  /** The verified view (isVerifying), or null. */
   replica: Replica | null = null;
   /** From the newest Welcome: what a resume sends. */
   resumeToken: string | null = null;
@@ -140,7 +141,7 @@ export class SwarmPlayer {
 
   constructor(options: PlayerOptions, nowMs: number) {
     this.name = options.name;
-    this.verify = options.verify;
+    this.isVerifying = options.isVerifying;
     this.#options = options;
     this.#metrics = options.metrics;
     this.#walk = createRandomWalk(options.random, nowMs);
@@ -193,7 +194,7 @@ export class SwarmPlayer {
 
   /** One binary frame from the server. */
   received(frame: Uint8Array, nowMs: number): void {
-    if (this.welcome !== null && !this.verify) {
+    if (this.welcome !== null && !this.isVerifying) {
       const tick = peekSnapshotTick(frame);
       if (tick >= 0) {
         if (tick > this.#receivedTick) this.#receivedTick = tick;
@@ -267,7 +268,7 @@ export class SwarmPlayer {
     // A game whose input steers by moveDir and aim (the arena) walks; other fields stay at
     // their defaults (never firing: BENCHMARKS.md's scenario has no projectiles). An idle player
     // sends only defaults (the arena: standing still).
-    const heading = this.#options.idle === true ? null : this.#walkHeading(welcome, nowMs);
+    const heading = this.#options.isIdle === true ? null : this.#walkHeading(welcome, nowMs);
     for (const f of welcome.schema.input)
       controls[f.name] =
         heading !== null && (f.name === 'moveDir' || f.name === 'aim') ? heading : f.default;
@@ -328,7 +329,7 @@ export class SwarmPlayer {
     }
     this.resumeToken = welcome.resumeToken;
     this.playerId = welcome.playerId;
-    this.replica = this.verify
+    this.replica = this.isVerifying
       ? new Replica({
           schema: welcome.schema,
           worldWidth: welcome.worldWidth,

@@ -1,6 +1,6 @@
 import { METRICS, type MetricName } from './metrics.js';
 import type { LoadSettings, ScenarioPlan } from './plans.js';
-import { checkThreshold } from './thresholds.js';
+import { checkThreshold, thresholdAggregation } from './thresholds.js';
 
 /**
  * The end-of-test summary, from the data k6 hands to handleSummary (the swarm builds the same
@@ -143,7 +143,7 @@ export function formatSummaryText(summary: LoadSummary): string {
   for (const t of summary.thresholds) {
     if (t.ok && t.metric.startsWith('tickwire_kicks{')) continue;
     const contains = METRICS[t.metric as MetricName]?.contains;
-    const aggregation = /^\s*([a-z]+(?:\([\d.]+\))?)/.exec(t.expression)?.[1] ?? '';
+    const aggregation = thresholdAggregation(t.expression);
     lines.push(
       `  ${t.ok ? '✓' : '✗'} ${t.metric} ${t.expression}   (${aggregation}=${formatValue(t.actual, contains)})`,
     );

@@ -1,9 +1,9 @@
 import WebSocket from 'ws';
 import { SUBPROTOCOL } from '@tickwire/protocol';
-import type { PlayerClose, PlayerSocket, SwarmPlayer } from '../scenario/player.js';
+import type { PlayerClose, PlayerSocket, ScenarioPlayer } from '../scenario/player.js';
 
 /**
- * The Node side of one player's connection: a `ws` socket whose events go to a SwarmPlayer. The
+ * The Node side of one player's connection: a `ws` socket whose events go to a ScenarioPlayer. The
  * swarm and the bench fleet both open their players' sockets here (one protocol client in
  * loadtest: the player; one socket driver: this).
  */
@@ -47,7 +47,7 @@ function viewOf(data: Buffer): Uint8Array {
  * Hello when the socket opens and sees every frame and the close.
  */
 export function connectPlayer(
-  player: SwarmPlayer,
+  player: ScenarioPlayer,
   target: JoinTarget,
   options: ConnectOptions,
 ): PlayerLink {

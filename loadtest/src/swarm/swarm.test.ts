@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isInShare, shareOf } from './swarm.js';
+import { isInShare } from '../scenario/shares.js';
+import { shareOf } from './swarm.js';
 
 describe('sharing the players', () => {
   it('splits every target over the generators so the shares sum to it', () => {

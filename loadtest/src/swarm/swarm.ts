@@ -1,5 +1,5 @@
 import type { MetricSink } from '../scenario/metrics.js';
-import { IDLE_INPUT_HZ, SwarmPlayer, type PlayerClose } from '../scenario/player.js';
+import { IDLE_INPUT_HZ, ScenarioPlayer, type PlayerClose } from '../scenario/player.js';
 import {
   planDurationS,
   targetPlayersAt,
@@ -10,6 +10,7 @@ import { seededRandom } from '../scenario/random-walk.js';
 import { startInputClock, type InputClock } from './input-clock.js';
 import { connectPlayer, type JoinTarget, type PlayerLink } from './node-socket.js';
 import { seatSource, type SeatSource } from './seats.js';
+import { isInShare } from '../scenario/shares.js';
 
 /**
  * One generator's players, following a scenario plan: it starts and ends players so that its
@@ -61,12 +62,9 @@ export function shareOf(total: number, index: number, count: number): number {
  * players verify (player number), and which drop in a storm (player number + storm number, so
  * each storm takes others). The k6 scripts choose by the same rule (k6/lib/vu-players.ts).
  */
-export function isInShare(i: number, share: number): boolean {
-  return Math.floor((i + 1) * share) > Math.floor(i * share);
-}
 
 class Slot {
-  readonly player: SwarmPlayer;
+  readonly player: ScenarioPlayer;
   /** The player's number in this generator (from 0). */
   readonly number: number;
   /** Index in the swarm's slots, -1 once removed. */
@@ -80,7 +78,7 @@ class Slot {
   /** When the storm dropped it (it resumes when its connection has closed), or null. */
   droppedAtMs: number | null = null;
 
-  constructor(player: SwarmPlayer, number: number) {
+  constructor(player: ScenarioPlayer, number: number) {
     this.player = player;
     this.number = number;
   }
@@ -200,11 +198,11 @@ export class Swarm {
 
   #join(nowMs: number): void {
     const n = this.#playersMade++;
-    const player = new SwarmPlayer(
+    const player = new ScenarioPlayer(
       {
         name: `g${this.#o.generator.index}p${n}`,
-        verify: isInShare(n, this.#o.settings.verifyShare),
-        idle: this.#o.isIdle,
+        isVerifying: isInShare(n, this.#o.settings.verifyShare),
+        isIdle: this.#o.isIdle,
         random: this.#random,
         metrics: this.#o.metrics,
         onProblem: (message) => this.#o.onProblem?.(message),
