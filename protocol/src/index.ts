@@ -59,6 +59,7 @@ export type { Welcome, Pong, Kick, ServerMessage } from './messages/server.js';
 
 export {
   encodeSnapshot,
+  peekSnapshotHead,
   peekSnapshotTick,
   writeEntityRecord,
   writeEntityUpdate,

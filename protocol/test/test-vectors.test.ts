@@ -21,6 +21,7 @@ import {
   decodeSnapshot,
   decodeWelcome,
   packFrame,
+  peekSnapshotHead,
   peekSnapshotTick,
   readWireSchema,
   unpackFrame,
@@ -303,6 +304,10 @@ describe('message vectors', () => {
           expect(toHex(encodeMessage(decoded, schema))).toBe(v.hex);
           if (decoded.id === MessageId.Snapshot) {
             expect(peekSnapshotTick(bytes)).toBe(decoded.message.tick);
+            expect(peekSnapshotHead(bytes)).toEqual({
+              tick: decoded.message.tick,
+              baselineTick: decoded.message.baselineTick,
+            });
           }
           if (decoded.id === MessageId.Welcome) {
             // The fingerprint is FNV-1a 32 of the schema's bytes, computed here independently.

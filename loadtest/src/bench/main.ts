@@ -13,7 +13,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '1' },
     seed: { type: 'string', default: '42' },
     'verify-clients': { type: 'string', default: '250' },
-    out: { type: 'string', default: 'bench-results/arena.json' },
+    out: { type: 'string' },
     check: { type: 'boolean', default: false },
     'tickwire-only': { type: 'boolean', default: false },
     idle: { type: 'boolean', default: false },
@@ -32,7 +32,8 @@ if (values.help) {
       '  --verify-clients 250        clients that decode, apply and checksum every snapshot;',
       '                              the others count bytes and ack from the frame header',
       '                              (the baseline: 20 clients verify its full-world frames)',
-      '  --out FILE.json             where to write the records',
+      '  --out FILE.json             where to write the records (default',
+      '                              bench-results/arena.json; with --idle arena-idle.json)',
       '  --tickwire-only             skip the baseline (capacity searches: --clients 1500,2000,2500)',
       '  --idle                      clients stand still and send 2 inputs/s (idle connections;',
       '                              not the benchmark scenario: implies --tickwire-only)',
@@ -51,6 +52,8 @@ const runs = Number(values.runs);
 const seed = Number(values.seed);
 const verifyClients = Number(values['verify-clients']);
 const idle = values.idle === true;
+// An idle run is not the benchmark's scenario: it never overwrites the benchmark's figures.
+const out = values.out ?? (idle ? 'bench-results/arena-idle.json' : 'bench-results/arena.json');
 const tickwireOnly = values['tickwire-only'] === true || idle;
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
@@ -104,13 +107,12 @@ for (const clients of clientCounts) {
 }
 
 process.stdout.write(formatTable(records) + '\n');
-if (values.out) log(`wrote ${values.out}`);
+log(`wrote ${out}`);
 
 function writeRecords(): void {
-  if (!values.out) return;
-  mkdirSync(dirname(values.out), { recursive: true });
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
-    values.out,
+    out,
     JSON.stringify(
       {
         scenario: idle ? 'arena, idle clients' : 'arena',

@@ -109,7 +109,13 @@ function baseThresholds(env: Env, joinP95Ms: number): Record<string, string[]> {
     tickwire_join_ms: [`p(95)<${limit('MAX_JOIN_P95_MS', joinP95Ms)}`],
     tickwire_join_failures: ['count==0'],
     // 30 Hz: a snapshot every 33 ms; 100 ms is three ticks without one.
-    tickwire_snapshot_interval_ms: [`p(99)<${limit('MAX_SNAPSHOT_INTERVAL_P99_MS', 100)}`],
+    tickwire_snapshot_interval_ms: [
+      `p(99)<${limit('MAX_SNAPSHOT_INTERVAL_P99_MS', 100)}`,
+      // No player went 5 s without a snapshot (a stream that stopped counts at its close).
+      `max<${limit('MAX_SNAPSHOT_GAP_MS', 5000)}`,
+    ],
+    // Snapshots came at all (a server that only answers Pings fails here).
+    tickwire_snapshots: ['count>0'],
     // 95 % of snapshots fit one TCP segment of an Ethernet MTU.
     tickwire_snapshot_bytes: [`p(95)<${limit('MAX_SNAPSHOT_BYTES_P95', 1400)}`],
     tickwire_rtt_ms: [`p(95)<${limit('MAX_RTT_P95_MS', 100)}`],

@@ -206,6 +206,28 @@ describe('ScenarioPlayer', () => {
     });
   });
 
+  it('without verify, still counts a full snapshot after a delta as a resync', () => {
+    const { player, metrics } = joinedPlayer(false);
+    player.received(snapshot(101, 0), 1040);
+    player.received(snapshot(102, 101), 1073);
+    player.received(snapshot(103, 0), 1106);
+    expect(metrics.of('tickwire_resyncs')).toEqual([1]);
+  });
+
+  it('counts the open gap when a connection ends, so a stream that stopped cannot pass', () => {
+    const { player, metrics } = joinedPlayer();
+    player.received(snapshot(101, 0), 1040);
+    // The server goes quiet; the player keeps sending inputs for 3 s, then the socket closes.
+    player.tick(4040);
+    player.closed(1006, '');
+    expect(metrics.of('tickwire_snapshot_interval_ms')).toEqual([3000]);
+
+    const silent = joinedPlayer();
+    silent.player.tick(2025);
+    silent.player.closed(1006, '');
+    expect(silent.metrics.of('tickwire_snapshot_interval_ms')).toEqual([1000]);
+  });
+
   it('measures the round trip from its Ping to the Pong', () => {
     const { player, metrics } = joinedPlayer();
     player.received(encodePong({ clientTimeMs: 1010, serverTimeMs: 5, serverTick: 100 }), 1022);

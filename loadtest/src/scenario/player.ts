@@ -10,7 +10,7 @@ import {
   encodeInput,
   encodePing,
   encodeResync,
-  peekSnapshotTick,
+  peekSnapshotHead,
   type Controls,
   type Snapshot,
   type ViewState,
@@ -138,6 +138,10 @@ export class ScenarioPlayer {
   #seq = 0;
   #nextPingMs = 0;
   #lastResyncMs = -Infinity;
+  /** The newest clock reading the driver passed in (closed() gets none). */
+  #lastNowMs = 0;
+  /** When this connection's Welcome arrived. */
+  #welcomeAtMs = 0;
 
   constructor(options: PlayerOptions, nowMs: number) {
     this.name = options.name;
@@ -175,6 +179,7 @@ export class ScenarioPlayer {
 
   /** The socket opened: sends the Hello (with the seat, or the resume token) and a first Ping. */
   opened(socket: PlayerSocket, seat: string | null, nowMs: number): void {
+    this.#lastNowMs = nowMs;
     this.#socket = socket;
     this.welcome = null;
     this.#hasHadDelta = false;
@@ -194,11 +199,12 @@ export class ScenarioPlayer {
 
   /** One binary frame from the server. */
   received(frame: Uint8Array, nowMs: number): void {
+    this.#lastNowMs = nowMs;
     if (this.welcome !== null && !this.isVerifying) {
-      const tick = peekSnapshotTick(frame);
-      if (tick >= 0) {
-        if (tick > this.#receivedTick) this.#receivedTick = tick;
-        this.#countSnapshot(frame.byteLength, nowMs, null);
+      const head = peekSnapshotHead(frame);
+      if (head !== null) {
+        if (head.tick > this.#receivedTick) this.#receivedTick = head.tick;
+        this.#countSnapshot(frame.byteLength, nowMs, head.baselineTick);
         return;
       }
     }
@@ -237,6 +243,13 @@ export class ScenarioPlayer {
     };
     if (this.phase === 'closed' && this.#socket === null) return result;
     this.#socket = null;
+    // The open gap: a stream that stopped (the server stalled, or sent nothing after the
+    // Welcome) would otherwise leave no interval sample at all and pass every threshold.
+    if (result.wasJoined) {
+      const since = this.#lastSnapshotMs >= 0 ? this.#lastSnapshotMs : this.#welcomeAtMs;
+      if (this.#lastNowMs > since)
+        this.#metrics.add('tickwire_snapshot_interval_ms', this.#lastNowMs - since);
+    }
     if (!result.byPlayer) {
       this.#metrics.add('tickwire_kicks', 1, { code: String(code) });
       if (!result.wasJoined && this.phase === 'joining') {
@@ -261,6 +274,7 @@ export class ScenarioPlayer {
    * and a Ping when one is due.
    */
   tick(nowMs: number): void {
+    this.#lastNowMs = nowMs;
     const welcome = this.welcome;
     const socket = this.#socket;
     if (welcome === null || socket === null || this.phase !== 'playing') return;
@@ -319,6 +333,7 @@ export class ScenarioPlayer {
   }
 
   #onWelcome(welcome: Welcome, nowMs: number): void {
+    this.#welcomeAtMs = nowMs;
     this.welcome = welcome;
     const elapsed = nowMs - this.#joinStartedMs;
     if (this.#resumingPlayerId !== null) {
@@ -355,7 +370,7 @@ export class ScenarioPlayer {
         this.#onReplicaError(error, nowMs);
       }
     }
-    this.#countSnapshot(byteLength, nowMs, snapshot);
+    this.#countSnapshot(byteLength, nowMs, snapshot.baselineTick);
   }
 
   #onReplicaError(error: ReplicaError, nowMs: number): void {
@@ -372,8 +387,8 @@ export class ScenarioPlayer {
     this.#socket?.send(encodeResync({ tick: error.tick }));
   }
 
-  /** `snapshot` null: not decoded (only its size and arrival count). */
-  #countSnapshot(byteLength: number, nowMs: number, snapshot: Snapshot | null): void {
+  /** Counts a snapshot that arrived, decoded or only peeked at (its size, timing, baseline). */
+  #countSnapshot(byteLength: number, nowMs: number, baselineTick: number): void {
     const m = this.#metrics;
     const isFirstOnConnection = this.#lastSnapshotMs < 0;
     m.add('tickwire_snapshots', 1);
@@ -381,10 +396,8 @@ export class ScenarioPlayer {
     if (this.#lastSnapshotMs >= 0)
       m.add('tickwire_snapshot_interval_ms', nowMs - this.#lastSnapshotMs);
     this.#lastSnapshotMs = nowMs;
-    if (snapshot !== null) {
-      if (snapshot.baselineTick !== 0) this.#hasHadDelta = true;
-      else if (this.#hasHadDelta) m.add('tickwire_resyncs', 1);
-    }
+    if (baselineTick !== 0) this.#hasHadDelta = true;
+    else if (this.#hasHadDelta) m.add('tickwire_resyncs', 1);
     // Acknowledge the first (full) snapshot at once: until an acknowledgement arrives the server
     // sends full snapshots, and a player that waits for its next input (half a second when idle)
     // would cost it that long in full views.

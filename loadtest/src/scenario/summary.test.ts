@@ -31,6 +31,11 @@ describe('summary', () => {
         values: { avg: 3, min: 1, med: 2, max: 40, 'p(90)': 5, 'p(95)': 140, 'p(99)': 30 },
         thresholds: { 'p(95)<100': { ok: false } },
       },
+      tickwire_kicks: {
+        type: 'counter',
+        values: { count: 3, rate: 0.3 },
+        thresholds: { 'count==0': { ok: false } },
+      },
       tickwire_desyncs: {
         type: 'counter',
         values: { count: 0, rate: 0 },
@@ -68,6 +73,7 @@ describe('summary', () => {
     });
     expect(Object.keys(s.metrics)).toEqual([
       'tickwire_rtt_ms',
+      'tickwire_kicks',
       'tickwire_desyncs',
       'tickwire_resume_ms',
       'tickwire_resumed',
@@ -80,11 +86,12 @@ describe('summary', () => {
     expect(Object.keys(out).sort()).toEqual(['out/smoke.json', 'stdout']);
     expect(JSON.parse(out['out/smoke.json'] as string)).toMatchObject({ scenario: 'smoke' });
     const text = formatSummaryText(buildSummary(data, plan, settings));
-    expect(text).toMatch(/^tickwire smoke: FAILED \(2 of 4 thresholds\)/);
+    expect(text).toMatch(/^tickwire smoke: FAILED \(3 of 5 thresholds\)/);
     expect(text).toContain('✗ tickwire_rtt_ms p(95)<100   (p(95)=140.0ms)');
     expect(text).toContain('✗ tickwire_kicks{code:4005} count==0');
     expect(text).not.toContain('tickwire_kicks{code:4006}');
-    expect(text).toContain('KICKS by close code: 4005 ×2');
+    // Three kicks, two of them with a code a submetric names.
+    expect(text).toContain('KICKS by close code: 4005 ×2, 1 with other codes');
     // Metrics that saw nothing (no storm, no resume) are left out of the text, not of the JSON.
     expect(text).not.toMatch(/tickwire_resume/);
     expect(text).toMatch(/tickwire_desyncs\.+ 0 \(0\.0\/s\)/);

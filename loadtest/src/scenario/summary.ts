@@ -155,11 +155,16 @@ export function formatSummaryText(summary: LoadSummary): string {
     lines.push(`  ${name.padEnd(width, '.')} ${formatMetric(name, values)}`);
   }
   const codes = Object.entries(summary.kicksByCode);
+  const total = summary.metrics['tickwire_kicks']?.['count'] ?? 0;
+  const named = codes.reduce((sum, [, n]) => sum + n, 0);
+  // A code no submetric names (k6 only breaks down the codes the thresholds list) still shows.
+  const other = total > named ? [`${total - named} with other codes`] : [];
+  const parts = [...codes.map(([code, n]) => `${code} ×${n}`), ...other];
   lines.push(
     '',
-    codes.length === 0
+    parts.length === 0
       ? 'KICKS: none'
-      : `KICKS by close code: ${codes.map(([code, n]) => `${code} ×${n}`).join(', ')} (PROTOCOL.md, close codes)`,
+      : `KICKS by close code: ${parts.join(', ')} (PROTOCOL.md, close codes)`,
   );
   return lines.join('\n') + '\n';
 }

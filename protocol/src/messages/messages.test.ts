@@ -27,6 +27,7 @@ import {
   encodeSnapshot,
   encodeWelcome,
   packFrame,
+  peekSnapshotHead,
   peekSnapshotTick,
   type Snapshot,
   type Welcome,
@@ -248,6 +249,24 @@ describe('message codec', () => {
       expect(peekSnapshotTick(bytes.subarray(0, 2))).toBe(-1);
     }
     expect(peekSnapshotTick(encodeKick({ closeCode: 4000, reason: 'x' }))).toBe(-1);
+  });
+
+  it('peeks the tick and the baseline tick, telling a full snapshot from a delta', () => {
+    for (const [tick, baselineTick] of [
+      [5, 0],
+      [300, 299],
+      [70_000, 69_990],
+      [0xffff_ffff, 0xffff_fff0],
+    ] as const) {
+      const bytes = encodeSnapshot(schema, { ...deltaSnapshot, tick, baselineTick });
+      expect(peekSnapshotHead(bytes)).toEqual({ tick, baselineTick });
+    }
+    const bytes = encodeSnapshot(schema, { ...deltaSnapshot, tick: 300, baselineTick: 299 });
+    // Cut inside the baseline tick: not readable, not a guess.
+    expect(peekSnapshotHead(bytes.subarray(0, 4))).toBeNull();
+    expect(
+      peekSnapshotHead(encodePong({ clientTimeMs: 1, serverTimeMs: 2, serverTick: 3 })),
+    ).toBeNull();
   });
 
   it('round-trips random inputs', () => {

@@ -122,29 +122,48 @@ export function writeSnapshotHead(
   w.int(inputAck);
 }
 
+/** A msgpack unsigned integer at `at`: its value and the offset after it, or null. */
+function peekUint(frame: Uint8Array, at: number): { value: number; next: number } | null {
+  const b = frame[at];
+  if (b === undefined) return null;
+  if (b < 0x80) return { value: b, next: at + 1 };
+  if (b === 0xcc && frame.length >= at + 2) return { value: frame[at + 1] as number, next: at + 2 };
+  if (b === 0xcd && frame.length >= at + 3)
+    return { value: ((frame[at + 1] as number) << 8) | (frame[at + 2] as number), next: at + 3 };
+  if (b === 0xce && frame.length >= at + 5) {
+    const value =
+      (frame[at + 1] as number) * 0x1000000 +
+      (((frame[at + 2] as number) << 16) |
+        ((frame[at + 3] as number) << 8) |
+        (frame[at + 4] as number));
+    return { value, next: at + 5 };
+  }
+  return null;
+}
+
 /**
- * The tick of a Snapshot frame read from its first bytes without decoding the rest, or -1 when
- * the frame is not a Snapshot. For load generators that acknowledge what they receive without
- * applying it; anything that uses the state must decode and apply the whole frame.
+ * The tick and baseline tick of a Snapshot frame read from its first bytes without decoding the
+ * rest, or null when the frame is not a Snapshot. For load generators that acknowledge what they
+ * receive without applying it (and tell a full snapshot, baselineTick 0, from a delta); anything
+ * that uses the state must decode and apply the whole frame.
  */
-export function peekSnapshotTick(frame: Uint8Array): number {
+export function peekSnapshotHead(frame: Uint8Array): { tick: number; baselineTick: number } | null {
   if (
     frame.length < 3 ||
     (frame[0] !== 0x97 && frame[0] !== 0x98) ||
     frame[1] !== MessageId.Snapshot
   )
-    return -1;
-  const b = frame[2] as number;
-  if (b < 0x80) return b;
-  if (b === 0xcc && frame.length >= 4) return frame[3] as number;
-  if (b === 0xcd && frame.length >= 5) return ((frame[3] as number) << 8) | (frame[4] as number);
-  if (b === 0xce && frame.length >= 7) {
-    return (
-      (frame[3] as number) * 0x1000000 +
-      (((frame[4] as number) << 16) | ((frame[5] as number) << 8) | (frame[6] as number))
-    );
-  }
-  return -1;
+    return null;
+  const tick = peekUint(frame, 2);
+  // The wire carries the baseline's age (tick - baselineTick; 0 for a full snapshot).
+  const age = tick === null ? null : peekUint(frame, tick.next);
+  if (tick === null || age === null) return null;
+  return { tick: tick.value, baselineTick: age.value === 0 ? 0 : tick.value - age.value };
+}
+
+/** The tick of a Snapshot frame (see peekSnapshotHead), or -1 when the frame is not a Snapshot. */
+export function peekSnapshotTick(frame: Uint8Array): number {
+  return peekSnapshotHead(frame)?.tick ?? -1;
 }
 
 const writer = new MsgpackWriter();
