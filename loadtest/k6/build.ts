@@ -4,10 +4,15 @@
 //
 //   npm run build:k6                                # k6 v1.6 and later (k6/websockets)
 //   npm run build:k6 -- --experimental-websockets   # k6 v0.52 to v1.5
+//   npm run build:k6 -- --help
+//
+// (Which k6 has what: loadtest/src/k6-sandbox/k6-api.ts.)
 import { build, type Plugin } from 'esbuild';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { K6_VERSIONS } from '../src/k6-sandbox/k6-api.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../src/scenario/plans.js';
 
 const k6Dir = fileURLToPath(new URL('.', import.meta.url));
@@ -86,9 +91,51 @@ export async function buildK6Bundles(options: BuildK6Options = {}): Promise<K6Bu
   );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const bundles = await buildK6Bundles({
-    isExperimentalWebSockets: process.argv.includes('--experimental-websockets'),
+export const BUILD_USAGE = `usage: npm run build:k6 [-- --experimental-websockets] [-- --help]
+
+Bundles every k6 scenario into ${DEFAULT_OUT_DIR}/<scenario>.js.
+
+  --experimental-websockets  import k6/experimental/websockets, for k6 ${K6_VERSIONS.oldest} and
+                             before ${K6_VERSIONS.stableWebSockets} (without it: k6/websockets, k6
+                             ${K6_VERSIONS.stableWebSockets} and later)
+  -h, --help                 this text`;
+
+/** What the command line asks for. */
+export type BuildCommand = { kind: 'help' } | { kind: 'build'; options: BuildK6Options };
+
+/**
+ * The build's command line (no positionals). Throws, naming it, on an unknown flag: a typo such
+ * as --experimental-websocket MUST NOT build the other module in silence.
+ */
+export function parseBuildArgs(args: readonly string[]): BuildCommand {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      'experimental-websockets': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
-  for (const b of bundles) console.log(`${b.path}  ${(b.sizeBytes / 1024).toFixed(0)} KiB`);
+  if (values.help === true) return { kind: 'help' };
+  return {
+    kind: 'build',
+    options: { isExperimentalWebSockets: values['experimental-websockets'] === true },
+  };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  let command: BuildCommand;
+  try {
+    command = parseBuildArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${BUILD_USAGE}`);
+    process.exit(2);
+  }
+  if (command.kind === 'help') {
+    console.log(BUILD_USAGE);
+  } else {
+    const bundles = await buildK6Bundles(command.options);
+    for (const b of bundles) console.log(`${b.path}  ${(b.sizeBytes / 1024).toFixed(0)} KiB`);
+  }
 }

@@ -3,6 +3,7 @@
  * older k6 does not, but reports every close other than 1000 and 1001 first as an `error` event
  * whose message carries the code ("websocket: close 4005 (...): reason", gorilla/websocket's
  * CloseError), and a connection cut without a close frame as "websocket: close 1006 ...".
+ * (Which k6 does what: loadtest/src/k6-sandbox/k6-api.ts.)
  */
 
 const CLOSE_ERROR = /websocket: close (\d{4})\b/;

@@ -16,6 +16,12 @@ import { isInShare } from '../../src/scenario/shares.js';
  * the VU's event loop: sockets from k6/websockets, matchmaking over http.asyncRequest, and ONE
  * interval timer for all the VU's players. The iteration ends when the timer is cleared and every
  * socket has closed, which is how k6 knows the VU is done.
+ *
+ * A slot whose connection the server closed (a kick, or a join refused before its Welcome) is
+ * refilled as the Node swarm refills it: REFILL_PAUSE_MS later a new player joins in its place
+ * (through matchmaking when the URL is http), again and again until the run's end, so kicks do
+ * not wear the load down. A join that fails before any socket opened (no seat, refused connect)
+ * counts as a failed join and leaves the slot empty.
  */
 
 export interface VuPlayersOptions {
@@ -35,25 +41,43 @@ export interface VuPlayersOptions {
   endMs: number;
 }
 
+/** One WebSocket of a slot. */
+interface Connection {
+  readonly ws: WebSocket;
+  /** Its open event came: the player has it, and any close of it is a close, not a failed join. */
+  hasOpened: boolean;
+  /**
+   * No longer the slot's: its events are dropped, and if it opens it is closed at once. Set at
+   * the run's end on a connection still CONNECTING, which MUST NOT be closed before it opens.
+   */
+  isDetached: boolean;
+  /** Message of its last `error` event (k6 before v1.5 carries close codes there: close-code.ts). */
+  lastError: string | null;
+}
+
 /** A player and its current connection. */
 interface PlayerSlot {
   player: ScenarioPlayer;
   /** Among all players of the test. */
-  index: number;
+  readonly index: number;
+  /** Among this VU's players. */
+  readonly number: number;
+  /** Players this slot has had before this one (refills). */
+  refills: number;
   /** The process that holds its room: a resume goes back there. */
   wsUrl: string | null;
-  /** The connection whose events count; events of any other are stale and dropped. */
-  socket: WebSocket | null;
-  /** Message of the connection's last `error` event (older k6 carries close codes there). */
-  lastError: string | null;
+  connection: Connection | null;
   /** When the storm dropped it: the resume's time counts from then. */
   droppedAtMs: number | null;
+  /** When a new player takes the slot, after the server closed the last one's connection. */
+  refillAtMs: number | null;
 }
 
-/** WebSocket readyState values (k6 follows the browser's). */
-const CONNECTING = 0;
+/** WebSocket readyState (k6 follows the browser's). */
 const OPEN = 1;
 const NORMAL_CLOSURE = 1000;
+/** After the server closed a player's connection, a new player joins in its slot this much later. */
+const REFILL_PAUSE_MS = 1000;
 /** Protocol problems logged per VU iteration; the metrics count every one. */
 const MAX_LOGGED_PROBLEMS = 5;
 
@@ -87,25 +111,15 @@ export class VuPlayers {
     const o = this.#options;
     for (let i = 0; i < o.playerCount; i++) {
       const index = o.firstPlayerIndex + i;
-      // Seeded per VU, iteration and player: a rerun walks the same way.
-      const random = seededRandom(o.vuId * 1_000_003 + o.iteration * 7919 + i);
-      const player = new ScenarioPlayer(
-        {
-          name: `k6-${o.vuId}-${i}`,
-          isVerifying: isInShare(index, o.settings.verifyShare),
-          random,
-          metrics: o.metrics,
-          onProblem: (message) => this.#logProblem(message),
-        },
-        nowMs,
-      );
       const slot: PlayerSlot = {
-        player,
+        player: this.#newPlayer(index, i, 0, nowMs),
         index,
+        number: i,
+        refills: 0,
         wsUrl: null,
-        socket: null,
-        lastError: null,
+        connection: null,
         droppedAtMs: null,
+        refillAtMs: null,
       };
       this.#slots.push(slot);
       this.#join(slot, false, nowMs);
@@ -120,13 +134,31 @@ export class VuPlayers {
     this.#timer = setInterval(() => this.#onTimer(Date.now()), 1000 / o.settings.inputHz);
   }
 
+  #newPlayer(index: number, number: number, refills: number, nowMs: number): ScenarioPlayer {
+    const o = this.#options;
+    return new ScenarioPlayer(
+      {
+        name: `k6-${o.vuId}-${number}`,
+        isVerifying: isInShare(index, o.settings.verifyShare),
+        // Seeded per VU, iteration, player and refill: a rerun walks the same way.
+        random: seededRandom(o.vuId * 1_000_003 + o.iteration * 7919 + number + refills * 104_729),
+        metrics: o.metrics,
+        onProblem: (message) => this.#logProblem(message),
+      },
+      nowMs,
+    );
+  }
+
   #onTimer(nowMs: number): void {
     if (nowMs >= this.#options.endMs) {
       this.#finish();
       return;
     }
     if (nowMs >= this.#nextStormMs) this.#storm(nowMs);
-    for (const slot of this.#slots) slot.player.tick(nowMs);
+    for (const slot of this.#slots) {
+      if (slot.refillAtMs !== null && nowMs >= slot.refillAtMs) this.#refill(slot, nowMs);
+      slot.player.tick(nowMs);
+    }
   }
 
   /** The storm: every playing player in this storm's share drops and resumes at once. */
@@ -144,28 +176,41 @@ export class VuPlayers {
     this.#nextStormMs = this.#options.scenarioStartMs + this.#stormIndex * storm.everyS * 1000;
   }
 
+  /** A new player in the slot of one the server closed: a fresh join, not a resume. */
+  #refill(slot: PlayerSlot, nowMs: number): void {
+    slot.refillAtMs = null;
+    slot.refills++;
+    slot.player = this.#newPlayer(slot.index, slot.number, slot.refills, nowMs);
+    slot.wsUrl = null;
+    this.#join(slot, false, nowMs);
+  }
+
   /** The end: the timer stops and every player leaves, so the iteration can end. */
   #finish(): void {
     this.#isFinished = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
     for (const slot of this.#slots) {
       slot.droppedAtMs = null;
+      slot.refillAtMs = null;
       // A join (or resume) still waiting for its seat or its Welcome never made it: a failure,
       // or a run against a server that never answers would pass every threshold.
       if (slot.player.phase === 'joining')
         slot.player.joinFailed('no Welcome by the end of the run');
-      slot.player.leave();
-      const socket = slot.socket;
-      if (socket !== null && socket.readyState === CONNECTING) {
-        // Not opened yet, so not the player's to close: closed here, its events dropped.
-        slot.socket = null;
-        socket.close(NORMAL_CLOSURE, 'leaving');
+      const connection = slot.connection;
+      if (connection !== null && !connection.hasOpened) {
+        // MUST NOT close a socket still CONNECTING: k6's close() then blocks this VU until the
+        // handshake ends (k6-sandbox/websocket.ts), for good if it never does. Its onopen closes it.
+        connection.isDetached = true;
+        slot.connection = null;
       }
+      // Closes an open connection with 1000 (the server removes the player at once).
+      slot.player.leave();
     }
   }
 
   #join(slot: PlayerSlot, isResume: boolean, startedMs: number): void {
-    slot.player.beginJoin(startedMs, isResume);
+    const player = slot.player;
+    player.beginJoin(startedMs, isResume);
     if (isResume || this.#matchmaker === null) {
       this.#open(slot, slot.wsUrl ?? this.#options.settings.url, null);
       return;
@@ -175,60 +220,78 @@ export class VuPlayers {
       nowMs: () => (this.#isFinished ? Number.POSITIVE_INFINITY : Date.now()),
     }).then(
       (answer) => {
-        if (this.#isFinished) return;
-        slot.wsUrl = answer.url;
+        if (this.#isFinished || slot.player !== player) return;
         this.#open(slot, answer.url, answer.seat);
       },
       (error: unknown) => {
-        if (this.#isFinished) return;
-        slot.player.joinFailed(error instanceof Error ? error.message : String(error));
+        if (this.#isFinished || slot.player !== player) return;
+        player.joinFailed(error instanceof Error ? error.message : String(error));
       },
     );
   }
 
   #open(slot: PlayerSlot, url: string, seat: string | null): void {
     slot.wsUrl = url;
+    const player = slot.player;
     // k6 sends the subprotocols of its second argument (since v0.52), although @types/k6 types
     // that argument as null ("reserved for future use"): without tickwire.v3 the server closes 4009.
     const ws = new WebSocket(url, SUBPROTOCOL as unknown as null);
     ws.binaryType = 'arraybuffer';
-    slot.socket = ws;
-    slot.lastError = null;
+    const connection: Connection = { ws, hasOpened: false, isDetached: false, lastError: null };
+    slot.connection = connection;
     const socket: PlayerSocket = {
       // k6 throws on send unless the socket is open (the player may tick while its close runs).
       send: (frame) => {
         if (ws.readyState === OPEN) ws.send(toArrayBuffer(frame));
       },
+      // The player closes only a socket it has, which is one that has opened.
       close: (code, reason) => ws.close(code, reason),
     };
     ws.onopen = () => {
-      if (slot.socket !== ws) return;
-      slot.player.opened(socket, seat, Date.now());
+      connection.hasOpened = true;
+      if (connection.isDetached) {
+        ws.close(NORMAL_CLOSURE, 'leaving');
+        return;
+      }
+      player.opened(socket, seat, Date.now());
     };
     ws.onmessage = (event) => {
-      if (slot.socket !== ws || event === undefined) return;
+      if (connection.isDetached || event === undefined) return;
       const data = event.data;
       // The server sends binary frames only; k6 hands them over as ArrayBuffers.
-      if (data instanceof ArrayBuffer) slot.player.received(new Uint8Array(data), Date.now());
+      if (data instanceof ArrayBuffer) player.received(new Uint8Array(data), Date.now());
     };
     ws.onerror = (event) => {
-      if (slot.socket !== ws) return;
-      slot.lastError = typeof event?.error === 'string' ? event.error : 'error';
+      if (connection.isDetached) return;
+      connection.lastError = typeof event?.error === 'string' ? event.error : 'error';
     };
     ws.onclose = (event?: unknown) => {
-      if (slot.socket !== ws) return;
-      slot.socket = null;
-      const { code, reason } = closedSocketOf(event, slot.lastError);
-      this.#onClosed(slot, slot.player.closed(code, reason));
+      if (connection.isDetached) return;
+      connection.isDetached = true;
+      slot.connection = null;
+      if (!connection.hasOpened) {
+        // Refused, or the handshake failed: no connection ever was, so no kick (as the Node swarm
+        // counts it): a failed join, with k6's reason.
+        const { code } = closedSocketOf(event, connection.lastError);
+        player.joinFailed(connection.lastError ?? `closed with ${code} before it opened`);
+        return;
+      }
+      const { code, reason } = closedSocketOf(event, connection.lastError);
+      this.#onClosed(slot, player.closed(code, reason));
     };
   }
 
   #onClosed(slot: PlayerSlot, closed: PlayerClose): void {
     const droppedAtMs = slot.droppedAtMs;
     slot.droppedAtMs = null;
-    if (this.#isFinished || !closed.byPlayer || droppedAtMs === null) return;
+    if (this.#isFinished) return;
+    if (!closed.byPlayer) {
+      // The server closed it: a new player takes the slot after a pause.
+      slot.refillAtMs = Date.now() + REFILL_PAUSE_MS;
+      return;
+    }
     // The storm's drop completed: resume at the same process with the token, timed from the drop.
-    this.#join(slot, true, droppedAtMs);
+    if (droppedAtMs !== null) this.#join(slot, true, droppedAtMs);
   }
 
   #logProblem(message: string): void {

@@ -9,23 +9,35 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import vm from 'node:vm';
 import { createStderrLogger } from './console.js';
+import { K6_API_DESCRIPTIONS } from './k6-api.js';
+import { SANDBOX_NODE_FLAGS } from './node-flags.js';
 import { EXIT_CODES, runK6Test } from './run-test.js';
+
+/** `text` in lines of at most 70 characters, each after the usage's 29-column indent. */
+function usageColumn(text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > 70) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(29)}`);
+}
 
 const USAGE = `usage: k6-sandbox [run] <bundle.js> [-e KEY=VALUE]... [--legacy-k6] [--include-system-env-vars] [--verbose]
 
   -e KEY=VALUE               an __ENV variable of the script (repeat it)
-  --legacy-k6                behave as k6 v0.52 to v1.5 (k6/experimental/websockets, no global
-                             timers, close events without code or reason)
+  --legacy-k6                ${usageColumn(`behave as ${K6_API_DESCRIPTIONS.legacy} (without it: ${K6_API_DESCRIPTIONS.current})`)}
   --include-system-env-vars  put this process's environment into __ENV too (k6 run does by default;
                              the sandbox does not, so a stray PLAYERS in a CI job changes nothing)
   --verbose                  console.debug too
-Exit code as k6's: 0, 99 (thresholds failed), 104 (invalid options), 107 (script error), 108 (aborted).`;
-
-/** Node flags the sandbox runs under: vm modules, without their experimental warning. */
-export const SANDBOX_NODE_FLAGS = [
-  '--experimental-vm-modules',
-  '--disable-warning=ExperimentalWarning',
-];
+Exit code as k6's: 0, 99 (thresholds failed), 104 (invalid options), 107 (script error, or what
+would hang k6), 108 (aborted).`;
 
 function main(): number | Promise<number> {
   if (typeof vm.SourceTextModule !== 'function') {

@@ -21,7 +21,10 @@ export interface TestState {
   /** Iterations started in the test (the next one's iterationInTest). */
   iterationsStarted: number;
   readonly options: unknown;
+  /** exec.test.abort(): the run stops at once and exits 108. */
   abort(reason: string): void;
+  /** An error k6 would not survive (a hang): the run stops at once and exits 107. */
+  fail(message: string): void;
 }
 
 /** This VU's counters. */

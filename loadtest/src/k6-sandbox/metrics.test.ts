@@ -64,8 +64,34 @@ describe('MetricRegistry', () => {
     registry.define('c', 'counter');
     expect(() => registry.setThresholds({ nope: ['count==0'] })).toThrow(/no metric name "nope"/);
     expect(() => registry.setThresholds({ c: ['count=0'] })).toThrow(/not a threshold/);
-    expect(() => registry.setThresholds({ c: ['p(95)<1'] })).toThrow(/has no p\(95\)/);
+    expect(() => registry.setThresholds({ c: ['p(95)<1'] })).toThrow(
+      /unsupported aggregation method p\(95\) on metric of type counter/,
+    );
     expect(() => registry.define('c', 'trend')).toThrow(/already exists/);
+  });
+
+  it("refuses, per metric type, the aggregations k6's threshold check refuses though the summary shows them", () => {
+    const registry = new MetricRegistry();
+    registry.define('t', 'trend', 'time');
+    registry.define('g', 'gauge');
+    registry.define('r', 'rate');
+    registry.define('c', 'counter');
+    // A Trend has a count in the summary, but no threshold may read it.
+    expect(() => registry.setThresholds({ t: ['count>0'] })).toThrow(
+      /unsupported aggregation method count on metric of type trend; .*avg, min, max, med, p\(N\)/,
+    );
+    expect(() => registry.setThresholds({ g: ['min>0'] })).toThrow(/method min on .* gauge/);
+    expect(() => registry.setThresholds({ g: ['max<9'] })).toThrow(/method max on .* gauge/);
+    expect(() => registry.setThresholds({ r: ['count>0'] })).toThrow(/method count on .* rate/);
+    expect(() => registry.setThresholds({ c: ['value>0'] })).toThrow(/method value on .* counter/);
+    expect(() =>
+      registry.setThresholds({
+        t: ['avg<1', 'min<1', 'max<1', 'med<1', 'p(99.9)<1'],
+        'g{a:b}': ['value<1'],
+        r: ['rate>0'],
+        c: ['count<1', 'rate<1'],
+      }),
+    ).not.toThrow();
   });
 
   it('parses submetric names with quoted values', () => {

@@ -1,4 +1,4 @@
-import { checkThreshold, parseThreshold } from '../scenario/thresholds.js';
+import { checkThreshold, parseThreshold, percentileOf } from '../scenario/thresholds.js';
 import { sinkFor, type Sink } from './metric-sinks.js';
 
 /**
@@ -47,6 +47,23 @@ export interface SummaryMetricData {
 }
 
 const METRIC_NAME = /^[\p{L}\p{N}._ !?/&#()<>%-]{1,128}$/u;
+
+/**
+ * The aggregations a threshold may read, per metric type, as k6 checks them before a run
+ * (grafana/k6 metrics, MetricType.supportedAggregationMethods): a Trend has no `count` and a
+ * Gauge no `min` or `max` there, although the summary shows them.
+ */
+const THRESHOLD_AGGREGATIONS: Readonly<Record<K6MetricType, readonly string[]>> = {
+  counter: ['count', 'rate'],
+  gauge: ['value'],
+  rate: ['rate'],
+  trend: ['avg', 'min', 'max', 'med', 'p(N)'],
+};
+
+function isThresholdAggregation(type: K6MetricType, aggregation: string): boolean {
+  const method = percentileOf(aggregation) === null ? aggregation : 'p(N)';
+  return THRESHOLD_AGGREGATIONS[type].includes(method);
+}
 
 /** `name{a:1,b:"x"}` into the name and the tags. */
 export function parseSeriesName(text: string): { name: string; tags: Tags } {
@@ -103,7 +120,8 @@ export class MetricRegistry {
 
   /**
    * options.thresholds: creates the submetrics they name; throws (as k6 refuses to start) on a
-   * metric nobody defined or an expression k6 cannot parse.
+   * metric nobody defined, an expression k6 cannot parse, or an aggregation k6 refuses on the
+   * metric's type.
    */
   setThresholds(thresholds: Readonly<Record<string, readonly unknown[]>>): void {
     for (const [seriesName, list] of Object.entries(thresholds)) {
@@ -134,9 +152,11 @@ export class MetricRegistry {
               ? String((item as { threshold: unknown }).threshold)
               : '';
         const { aggregation } = parseThreshold(expression);
-        if (Number.isNaN(series.sink.aggregate(aggregation, 1)))
+        if (!isThresholdAggregation(metric.type, aggregation))
           throw new Error(
-            `invalid threshold "${expression}" on ${seriesName}: a ${metric.type} has no ${aggregation}`,
+            `invalid threshold "${expression}" applied on metric ${seriesName}: unsupported ` +
+              `aggregation method ${aggregation} on metric of type ${metric.type}; supported ` +
+              `aggregation methods for this metric are: ${THRESHOLD_AGGREGATIONS[metric.type].join(', ')}`,
           );
         series.thresholds.push(expression);
       }

@@ -148,28 +148,51 @@ export interface ExecutorHooks {
   onActiveVus(count: number): void;
 }
 
+/** The executor's clock and timers: the real ones in a run, a manual one in the tests. */
+export interface ExecutorClock {
+  nowMs(): number;
+  /** Calls `callback` in `delayMs`; returns what cancels it. */
+  after(delayMs: number, callback: () => void): () => void;
+}
+
+export const REAL_EXECUTOR_CLOCK: ExecutorClock = {
+  nowMs: () => Date.now(),
+  after(delayMs, callback) {
+    const timer = setTimeout(callback, delayMs);
+    return () => clearTimeout(timer);
+  },
+};
+
+export interface ExecutorControl {
+  /** Resolves when the test is aborted (exec.test.abort, or a run failure): every VU stops. */
+  signal: Promise<void>;
+  /** Default REAL_EXECUTOR_CLOCK. */
+  clock?: ExecutorClock;
+}
+
 /**
  * Runs the scenario on `vus` (ids 1..maxVUs, in order: VUs start lowest first and stop highest
- * first) until every VU is done; `isAborted` ends it early (exec.test.abort).
+ * first) until every VU is done; `control.signal` ends it early.
  */
 export async function runRampingVus(
   config: RampingVusConfig,
   vus: readonly ExecutorVu[],
   hooks: ExecutorHooks,
-  abort: { signal: Promise<void> },
+  control: ExecutorControl,
 ): Promise<void> {
-  const startMs = Date.now();
+  const clock = control.clock ?? REAL_EXECUTOR_CLOCK;
+  const startMs = clock.nowMs();
   const endMs = startMs + stagesDurationMs(config);
   const isWanted = new Map<ExecutorVu, boolean>();
   const running = new Map<ExecutorVu, Promise<void>>();
-  const timers: NodeJS.Timeout[] = [];
+  const cancels: (() => void)[] = [];
   let isOver = false;
 
   const activate = (vu: ExecutorVu): void => {
     isWanted.set(vu, true);
     if (running.has(vu)) return;
     const loop = (async () => {
-      while (isWanted.get(vu) === true && !isOver && Date.now() < endMs) {
+      while (isWanted.get(vu) === true && !isOver && clock.nowMs() < endMs) {
         await vu.runIteration(config.exec);
       }
       running.delete(vu);
@@ -184,10 +207,10 @@ export async function runRampingVus(
       vu.interrupt('gracefulRampDown 0s');
       return;
     }
-    timers.push(
-      setTimeout(() => {
+    cancels.push(
+      clock.after(config.gracefulRampDownMs, () => {
         if (isWanted.get(vu) !== true) vu.interrupt('gracefulRampDown elapsed');
-      }, config.gracefulRampDownMs),
+      }),
     );
   };
 
@@ -201,23 +224,23 @@ export async function runRampingVus(
 
   for (const step of rampingVuSteps(config.startVUs, config.stages)) {
     if (step.atMs === 0) setActive(step.vus);
-    else timers.push(setTimeout(() => setActive(step.vus), step.atMs));
+    else cancels.push(clock.after(step.atMs, () => setActive(step.vus)));
   }
 
   const stagesEnded = new Promise<void>((resolve) => {
-    timers.push(setTimeout(resolve, endMs - startMs));
+    cancels.push(clock.after(endMs - startMs, resolve));
   });
   let isAborted = false;
-  await Promise.race([stagesEnded, abort.signal.then(() => (isAborted = true))]);
+  await Promise.race([stagesEnded, control.signal.then(() => (isAborted = true))]);
   isOver = true;
-  for (const timer of timers) clearTimeout(timer);
+  for (const cancel of cancels) cancel();
   const stopAll = (why: string): void => {
     for (const vu of running.keys()) vu.interrupt(why);
   };
   if (isAborted) stopAll('test aborted');
-  const graceful = setTimeout(() => stopAll('gracefulStop elapsed'), config.gracefulStopMs);
-  void abort.signal.then(() => stopAll('test aborted'));
+  const cancelGraceful = clock.after(config.gracefulStopMs, () => stopAll('gracefulStop elapsed'));
+  void control.signal.then(() => stopAll('test aborted'));
   while (running.size > 0) await Promise.race([...running.values()]);
-  clearTimeout(graceful);
+  cancelGraceful();
   hooks.onActiveVus(0);
 }

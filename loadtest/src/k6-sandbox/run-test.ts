@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { K6Logger } from './console.js';
+import { summaryData, writeSummary } from './end-of-test-summary.js';
 import type { TestState } from './execution.js';
 import { MetricRegistry, type ThresholdVerdict } from './metrics.js';
-import type { K6Api } from './module-host.js';
+import type { K6Api } from './k6-api.js';
 import {
   maxVusOf,
   rampingVusConfigFrom,
@@ -74,7 +75,55 @@ function trendStatsOf(options: unknown): string[] {
     : DEFAULT_TREND_STATS;
 }
 
+/** Why the run stopped before its end, and the exit code that says so. */
+interface RunStop {
+  message: string;
+  exitCode: number;
+}
+
 export async function runK6Test(options: SandboxRunOptions): Promise<number> {
+  const { logger } = options;
+  let stop: RunStop | null = null;
+  let onStop: () => void = () => {};
+  const stopped = new Promise<void>((resolveStop) => {
+    onStop = resolveStop;
+  });
+  const stopRun = (message: string, exitCode: number): void => {
+    if (stop !== null) return;
+    stop = { message, exitCode };
+    logger.log('error', message);
+    onStop();
+  };
+  /** Every VU made so far, its init context run or not. */
+  const everyVu: VuRuntime[] = [];
+  // From the first VU's init context to the end of handleSummary: an unhandled rejection of a
+  // VU's promise fails what that VU is running (its init context, an iteration, handleSummary),
+  // as in k6. One of no VU is the sandbox's own bug: the run stops with a script error, not with
+  // Node's exit 1.
+  const onUnhandled = (reason: unknown, promise: Promise<unknown>): void => {
+    const owner = everyVu.find((vu) => vu.realm.ownsPromise(promise));
+    if (owner === undefined) {
+      stopRun(`k6 sandbox: unhandled rejection outside any VU: ${describeError(reason)}`, 107);
+      return;
+    }
+    logger.log('error', `Uncaught (in promise) ${describeError(reason)}`, `VU ${owner.id}`);
+    owner.fail(reason);
+  };
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const exitCode = await runTest(options, everyVu, stopped, stopRun);
+    return (stop as RunStop | null)?.exitCode ?? exitCode;
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+}
+
+async function runTest(
+  options: SandboxRunOptions,
+  everyVu: VuRuntime[],
+  stopped: Promise<void>,
+  stopRun: (message: string, exitCode: number) => void,
+): Promise<number> {
   const { logger } = options;
   const bundle: Bundle = {
     path: resolve(options.bundlePath),
@@ -82,11 +131,6 @@ export async function runK6Test(options: SandboxRunOptions): Promise<number> {
   };
   const registry = new MetricRegistry();
   defineBuiltinMetrics(registry);
-  let abortReason: string | null = null;
-  let onAbort: () => void = () => {};
-  const aborted = new Promise<void>((resolveAbort) => {
-    onAbort = resolveAbort;
-  });
   const test: TestState & { scenarioName: string; stagesMs: number; options: unknown } = {
     scenarioName: 'default',
     executor: 'ramping-vus',
@@ -99,15 +143,23 @@ export async function runK6Test(options: SandboxRunOptions): Promise<number> {
     iterationsInterrupted: 0,
     iterationsStarted: 0,
     options: undefined,
-    abort(reason) {
-      if (abortReason !== null) return;
-      abortReason = reason;
-      logger.log('error', `test aborted: ${reason}`);
-      onAbort();
-    },
+    abort: (reason) => stopRun(`test aborted: ${reason}`, EXIT_CODES.scriptAborted),
+    fail: (message) => stopRun(message, EXIT_CODES.scriptException),
   };
-  const newVu = (id: number): Promise<VuRuntime> =>
-    VuRuntime.create({ id, bundle, env: options.env, api: options.api, registry, test, logger });
+  const newVu = async (id: number): Promise<VuRuntime> => {
+    const vu = new VuRuntime({
+      id,
+      bundle,
+      env: options.env,
+      api: options.api,
+      registry,
+      test,
+      logger,
+    });
+    everyVu.push(vu);
+    await vu.init();
+    return vu;
+  };
 
   // The first VU's init context gives the options, and later runs handleSummary.
   let firstVu: VuRuntime;
@@ -144,14 +196,6 @@ export async function runK6Test(options: SandboxRunOptions): Promise<number> {
   }
   const vusMax = registry.get('vus_max');
   if (vusMax !== undefined) registry.add(vusMax, vus.length, {});
-
-  // An unhandled rejection of a VU's promise ends that VU's iteration, as in k6.
-  const onUnhandled = (reason: unknown, promise: Promise<unknown>): void => {
-    const owner = vus.find((vu) => vu.realm.ownsPromise(promise));
-    logger.log('error', `Uncaught (in promise) ${describeError(reason)}`);
-    owner?.fail(reason);
-  };
-  process.on('unhandledRejection', onUnhandled);
 
   logger.log(
     'info',
@@ -192,10 +236,9 @@ export async function runK6Test(options: SandboxRunOptions): Promise<number> {
         if (vusGauge !== undefined) registry.add(vusGauge, count, {});
       },
     },
-    { signal: aborted },
+    { signal: stopped },
   );
   clearInterval(progress);
-  process.off('unhandledRejection', onUnhandled);
   const testRunDurationMs = Date.now() - test.testStartMs;
   logger.log(
     'info',
@@ -203,29 +246,14 @@ export async function runK6Test(options: SandboxRunOptions): Promise<number> {
   );
 
   const verdicts = registry.checkThresholds(testRunDurationMs);
-  const data = {
-    root_group: {
-      name: '',
-      path: '',
-      id: 'd41d8cd98f00b204e9800998ecf8427e',
-      groups: [],
-      checks: [],
-    },
-    options: { summaryTrendStats: trendStats, summaryTimeUnit: '', noColor: false },
-    state: {
-      isStdOutTTY: false,
-      isStdErrTTY: Boolean(process.stderr.isTTY),
-      testRunDurationMs,
-    },
-    metrics: registry.summaryMetrics(testRunDurationMs, trendStats, verdicts),
-  };
+  const data = summaryData(registry, testRunDurationMs, trendStats, verdicts);
   try {
     await writeSummary(firstVu, data, options);
   } catch (error) {
-    logger.log('error', `handleSummary: ${describeError(error)}`);
+    // k6 logs a failed handleSummary and keeps its exit code (grafana/k6 internal/cmd/run.go).
+    logger.log('error', `failed to handle the end-of-test summary: ${describeError(error)}`);
   }
   const failed = verdicts.filter((v) => !v.ok);
-  if (abortReason !== null) return EXIT_CODES.scriptAborted;
   if (failed.length > 0) {
     logger.log('error', `thresholds on metrics ${describeFailed(failed)} have been crossed`);
     return EXIT_CODES.thresholdsFailed;
@@ -235,30 +263,4 @@ export async function runK6Test(options: SandboxRunOptions): Promise<number> {
 
 function describeFailed(failed: readonly ThresholdVerdict[]): string {
   return [...new Set(failed.map((v) => `'${v.series}'`))].join(', ');
-}
-
-/** handleSummary's outputs (stdout, stderr, files), or a plain metrics list without one. */
-async function writeSummary(
-  vu: VuRuntime,
-  data: { metrics: Record<string, { values: Record<string, number> }> },
-  options: SandboxRunOptions,
-): Promise<void> {
-  if (typeof vu.exports['handleSummary'] !== 'function') {
-    const lines = Object.entries(data.metrics).map(
-      ([name, m]) =>
-        `  ${name}: ${Object.entries(m.values)
-          .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(3)}`)
-          .join(' ')}`,
-    );
-    options.stdout.write(`${lines.join('\n')}\n`);
-    return;
-  }
-  const outputs = await vu.callHandleSummary(data);
-  if (typeof outputs !== 'object' || outputs === null) return;
-  for (const [target, content] of Object.entries(outputs as Record<string, unknown>)) {
-    const text = typeof content === 'string' ? content : JSON.stringify(content);
-    if (target === 'stdout') options.stdout.write(text);
-    else if (target === 'stderr') process.stderr.write(text);
-    else await writeFile(resolve(options.cwd, target), text);
-  }
 }

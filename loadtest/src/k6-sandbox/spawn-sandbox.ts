@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SANDBOX_NODE_FLAGS } from './node-flags.js';
 
 /**
  * Runs the k6 sandbox CLI in a child process, as a test or a script would run `k6 run`, and
@@ -30,8 +31,8 @@ export interface SandboxProcessResult {
 
 export function runSandboxProcess(options: SandboxProcessOptions): Promise<SandboxProcessResult> {
   const args = [
-    '--experimental-vm-modules',
-    '--disable-warning=ExperimentalWarning',
+    ...SANDBOX_NODE_FLAGS,
+    // The CLI and the workspace packages as TypeScript sources.
     '--conditions=source',
     '--import',
     'tsx',

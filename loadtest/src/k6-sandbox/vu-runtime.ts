@@ -7,7 +7,8 @@ import { createHttpModule } from './http.js';
 import { createK6Module } from './k6-module.js';
 import { createMetricsModule } from './metrics-module.js';
 import type { MetricRegistry, Tags } from './metrics.js';
-import type { K6Api, ModuleHost } from './module-host.js';
+import { K6_VERSIONS, type K6Api } from './k6-api.js';
+import type { ModuleHost } from './module-host.js';
 import { createRealm, type Realm } from './realm.js';
 import { createK6Timers } from './timers.js';
 import { createWebSocketClass } from './websocket.js';
@@ -17,7 +18,8 @@ import { createWebSocketClass } from './websocket.js';
  * the bundle as an ES module, evaluated once per VU (the init context), whose default export
  * then runs iteration after iteration. The realm's globals are k6's and nothing of Node's: no
  * Buffer, process, require, TextEncoder/TextDecoder, URL, fetch, performance or structuredClone
- * (a fresh V8 context has none of them); `import`s of k6's modules are served as synthetic
+ * (a fresh V8 context has none of them), and none of V8's built-ins that sobek, k6's JavaScript
+ * engine, lacks (ENGINE_GLOBALS_SOBEK_LACKS); `import`s of k6's modules are served as synthetic
  * modules backed by real sockets and the test's metrics.
  */
 
@@ -44,6 +46,22 @@ export interface IterationResult {
 
 type Phase = 'init' | 'iteration' | 'idle' | 'summary';
 
+/**
+ * Globals a fresh V8 context has and sobek has not (its global object: grafana/sobek
+ * builtin_global.go; no Intl, WeakRef, FinalizationRegistry, SharedArrayBuffer, Atomics or
+ * WebAssembly). They are deleted from every VU's realm, so a bundle that uses one fails here as
+ * it would in k6. (The later methods sobek has, Array.prototype.at or the Error `cause` option,
+ * stay: loadtest/k6/tsconfig.json pins lib ES2020, and lib/k6-globals.d.ts declares those.)
+ */
+const ENGINE_GLOBALS_SOBEK_LACKS = [
+  'Intl',
+  'WeakRef',
+  'FinalizationRegistry',
+  'SharedArrayBuffer',
+  'Atomics',
+  'WebAssembly',
+] as const;
+
 /** k6's modules, by the specifier a bundle imports. */
 const K6_MODULES = [
   'k6',
@@ -67,7 +85,8 @@ export class VuRuntime {
   #namespace: Record<string, unknown> = {};
   #hasWarnedExperimental = false;
 
-  private constructor(options: VuRuntimeOptions) {
+  /** A VU whose code has not run yet: `init` runs its init context. */
+  constructor(options: VuRuntimeOptions) {
     this.id = options.id;
     this.#options = options;
     this.counters = { idInTest: options.id, iterations: 0, iterationInTest: 0 };
@@ -75,18 +94,13 @@ export class VuRuntime {
       {},
       { name: `k6 VU ${options.id}`, codeGeneration: { strings: true, wasm: false } },
     );
-    // k6's runtime (sobek) has no WebAssembly; V8 puts it in every context.
-    vm.runInContext('delete globalThis.WebAssembly;', context);
+    vm.runInContext(
+      ENGINE_GLOBALS_SOBEK_LACKS.map((name) => `delete globalThis.${name};`).join('\n'),
+      context,
+    );
     this.realm = createRealm(context);
     this.#host = this.#createHost();
     this.#installGlobals();
-  }
-
-  /** Makes the VU and runs its init context (the bundle's top level, and any timer it starts). */
-  static async create(options: VuRuntimeOptions): Promise<VuRuntime> {
-    const vu = new VuRuntime(options);
-    await vu.#init();
-    return vu;
   }
 
   /** The bundle's exports (options, default, handleSummary...). */
@@ -146,7 +160,11 @@ export class VuRuntime {
     return await result;
   }
 
-  async #init(): Promise<void> {
+  /**
+   * Runs the init context: the bundle's top level, and any timer it starts. Throws what the
+   * init context threw (or left unhandled: `fail`).
+   */
+  async init(): Promise<void> {
     const loop = new EventLoop();
     this.#loop = loop;
     const { bundle } = this.#options;
@@ -179,7 +197,7 @@ export class VuRuntime {
       );
     if (name === 'k6/websockets' && this.#options.api === 'legacy')
       throw new Error(
-        'k6 before v1.6 has no module "k6/websockets": build with `npm run build:k6 -- --experimental-websockets`',
+        `k6 before ${K6_VERSIONS.stableWebSockets} has no module "k6/websockets": build with \`npm run build:k6 -- --experimental-websockets\``,
       );
     if (name === 'k6/experimental/websockets' && this.#options.api === 'current')
       this.#warnExperimental();
@@ -220,7 +238,7 @@ export class VuRuntime {
     this.#hasWarnedExperimental = true;
     this.#options.logger.log(
       'warn',
-      'k6/experimental/websockets is deprecated: since k6 v1.6 the module is k6/websockets',
+      `k6/experimental/websockets is deprecated: since k6 ${K6_VERSIONS.stableWebSockets} the module is k6/websockets`,
     );
   }
 
@@ -244,12 +262,15 @@ export class VuRuntime {
           throw this.realm.error(`using ${what} in the init context is not supported`);
         return this.#loop;
       },
-      currentLoop: () => this.#currentLoop(),
       isInInitContext: () => this.#phase === 'init',
       systemTags,
       emit: (metricName, value, tags) => {
         const metric = registry.get(metricName);
         if (metric !== undefined) registry.add(metric, value, tags ?? systemTags());
+      },
+      wouldHang: (message) => {
+        test.fail(`VU ${this.id}: ${message}`);
+        return this.realm.error(message);
       },
     };
   }

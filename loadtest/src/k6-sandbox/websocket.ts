@@ -7,11 +7,15 @@ import type { ModuleHost } from './module-host.js';
  * k6/websockets' WebSocket for one VU, over a real socket (`ws`). It behaves as k6's does
  * (grafana/k6 internal/js/modules/k6/websockets): events are dispatched on the VU's event loop
  * (the `on*` handler first, then addEventListener's); send() throws InvalidStateError unless
- * open; close() while connecting waits for the connection and closes it without an open event;
- * every close other than 1000 and 1001 (our own 3000 too: the server echoes it) comes with an
- * `error` event first whose message is gorilla/websocket's ("websocket: close 4005: reason");
+ * open; every close other than 1000 and 1001 (our own 3000 too: the server echoes it) comes with
+ * an `error` event first whose message is gorilla/websocket's ("websocket: close 4005: reason");
  * an interrupted iteration closes the socket with 1000 and hears nothing more of it; binary
- * frames arrive as ArrayBuffers of the VU's realm.
+ * frames arrive as ArrayBuffers of the VU's realm. Which k6 does what: k6-api.ts.
+ *
+ * close() while CONNECTING fails the run (ModuleHost.wouldHang): k6's close() sends the close
+ * frame on an unbuffered channel that only the connection's write pump reads, and that pump
+ * starts once the dial has succeeded, so the VU's JavaScript thread blocks until the handshake
+ * ends, and for good when the dial never does. A script closes a socket from its onopen instead.
  */
 
 const CONNECTING = 0;
@@ -99,7 +103,6 @@ export function createWebSocketClass(host: ModuleHost): unknown {
     readonly #loop: EventLoop;
     #hasOpened = false;
     #dialError: string | null = null;
-    #pendingClose: { code: number; reason: string } | null = null;
     readonly #tags: Record<string, string>;
 
     constructor(url: unknown, protocols?: unknown, params?: unknown) {
@@ -206,31 +209,22 @@ export function createWebSocketClass(host: ModuleHost): unknown {
 
     close(code?: unknown, reason?: unknown): void {
       if (this.#state === CLOSING || this.#state === CLOSED) return;
+      if (this.#state === CONNECTING)
+        throw host.wouldHang(
+          `WebSocket.close() on ${this.url} while it is still CONNECTING: k6 blocks the VU there until ` +
+            'the handshake ends (for good if it never does). Close it from its onopen instead.',
+        );
       const closeCode = code === undefined || code === null ? NORMAL_CLOSURE : Number(code);
       const closeReason = typeof reason === 'string' ? reason : '';
-      const wasConnecting = this.#state === CONNECTING;
       this.#state = CLOSING;
-      if (wasConnecting) {
-        this.#pendingClose = { code: closeCode, reason: closeReason };
-        return;
-      }
-      this.#closeSocket(closeCode, closeReason);
-    }
-
-    #closeSocket(code: number, reason: string): void {
       try {
-        this.#socket.close(code, reason);
+        this.#socket.close(closeCode, closeReason);
       } catch (error) {
         throw host.realm.error(error instanceof Error ? error.message : String(error));
       }
     }
 
     #onOpen(): void {
-      const pending = this.#pendingClose;
-      if (pending !== null) {
-        this.#closeSocket(pending.code, pending.reason);
-        return;
-      }
       if (this.#state !== CONNECTING) return;
       this.#state = OPEN;
       this.#dispatch('open', {});

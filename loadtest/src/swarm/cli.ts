@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { SCENARIO_NAMES, isScenarioName, type Env, type ScenarioName } from '../scenario/plans.js';
+import {
+  SCENARIO_NAMES,
+  isScenarioName,
+  loadSettings,
+  scenarioPlan,
+  type Env,
+  type ScenarioName,
+} from '../scenario/plans.js';
 
 /**
  * `npm run loadtest` options. Every scenario option is an environment name the k6 scripts read
@@ -51,47 +58,100 @@ export const HELP = `npm run loadtest -- [options]   a Node swarm of players, th
   MAX_RESUME_P95_MS (scenario/plans.ts).
 
   Progress on stderr once a second; the summary on stdout and in the JSON file.
-  Exit 1 when a threshold fails (or a generator dies).
+  Exit 1 when a threshold fails (or a generator dies), 2 when an option is wrong.
 `;
+
+/**
+ * A command line that cannot run: main.ts prints the message alone (one line, no stack) and
+ * exits 2. The message names the flag the user typed, or the environment name the value came
+ * from.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
 
 function positiveInteger(text: string, flag: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag}: not a positive integer: ${text}`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${flag}: not a positive integer: ${text}`);
   return n;
 }
 
-/** The command line (and environment) as a run; null for --help. */
+type Values = Partial<Record<keyof typeof FLAG_TO_ENV, string>>;
+
+/**
+ * Reads the plan and the settings as the generators will, so a bad value fails here, named as
+ * the user gave it. plans.ts names the environment variable (`PLAYERS: not a valid value`), or
+ * for a duration only the value: each variable is read on its own first (plans.ts reads every
+ * one independently), flags before the environment, so the one at fault is known and named.
+ */
+function checkScenario(scenario: ScenarioName, env: Env, values: Values): void {
+  const check = (vars: Env): void => {
+    scenarioPlan(scenario, vars);
+    loadSettings(vars, scenario);
+  };
+  const fromFlags = new Map<string, string>();
+  for (const [flag, name] of Object.entries(FLAG_TO_ENV))
+    if (values[flag as keyof Values] !== undefined) fromFlags.set(name, `--${flag}`);
+  const names = [...fromFlags.keys(), ...Object.keys(env).filter((n) => !fromFlags.has(n))];
+  for (const name of names) {
+    try {
+      check({ [name]: env[name] });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const why = message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message;
+      throw new UsageError(`${fromFlags.get(name) ?? name}: ${why}`, { cause: error });
+    }
+  }
+  // Nothing wrong alone: whatever is wrong together says so as plans.ts words it.
+  try {
+    check(env);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/** The command line (and environment) as a run; null for --help. Throws a UsageError. */
 export function parseSwarmCommand(args: readonly string[], env: Env): SwarmCommand | null {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      scenario: { type: 'string' },
-      url: { type: 'string' },
-      players: { type: 'string' },
-      duration: { type: 'string' },
-      ramp: { type: 'string' },
-      game: { type: 'string' },
-      verify: { type: 'string' },
-      'input-hz': { type: 'string' },
-      idle: { type: 'boolean', default: false },
-      generators: { type: 'string', default: '1' },
-      summary: { type: 'string' },
-      seed: { type: 'string', default: '42' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...args],
+      options: {
+        scenario: { type: 'string' },
+        url: { type: 'string' },
+        players: { type: 'string' },
+        duration: { type: 'string' },
+        ramp: { type: 'string' },
+        game: { type: 'string' },
+        verify: { type: 'string' },
+        'input-hz': { type: 'string' },
+        idle: { type: 'boolean', default: false },
+        generators: { type: 'string', default: '1' },
+        summary: { type: 'string' },
+        seed: { type: 'string', default: '42' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    // parseArgs' own words: `Unknown option '--bogus'`, `Option '--players <value>' argument missing`.
+    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
   if (values.help) return null;
   const scenario = values.scenario ?? env['SCENARIO'] ?? 'smoke';
-  if (!isScenarioName(scenario))
-    throw new Error(`--scenario: "${scenario}" is none of ${SCENARIO_NAMES.join(', ')}`);
+  if (!isScenarioName(scenario)) {
+    const source = values.scenario === undefined ? 'SCENARIO' : '--scenario';
+    throw new UsageError(`${source}: "${scenario}" is none of ${SCENARIO_NAMES.join(', ')}`);
+  }
   const merged: Record<string, string | undefined> = { ...env };
   for (const [flag, name] of Object.entries(FLAG_TO_ENV)) {
     const value = values[flag as keyof typeof FLAG_TO_ENV];
     if (value !== undefined) merged[name] = value;
   }
+  checkScenario(scenario, merged, values);
   const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new Error(`--seed: not an integer: ${values.seed}`);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed: not an integer: ${values.seed}`);
   return {
     scenario,
     env: merged,

@@ -1,13 +1,13 @@
 import { runGenerator, type GeneratorConfig, type RunningGenerator } from './generator.js';
-import type { ToGenerator } from './generators.js';
+import type { FromGenerator, ToGenerator } from './generators.js';
 
 /**
  * A child process of `--generators N`: it says it is ready, runs one generator when the parent
- * says start, sends its reports over IPC and exits after the last. It ends its run when the
- * parent says stop or goes away.
+ * says start, sends its reports and problems over IPC and exits after the last report. It ends
+ * its run when the parent says stop or goes away.
  */
 
-const send = (message: unknown, then?: () => void): void => {
+const send = (message: FromGenerator, then?: () => void): void => {
   if (process.connected) process.send?.(message, undefined, {}, () => then?.());
   else then?.();
 };
@@ -28,8 +28,10 @@ process.on('message', (message: ToGenerator) => {
   }
   if (running !== null) return;
   const config: GeneratorConfig = message.config;
-  running = runGenerator(config, (report) =>
-    send({ type: 'report', report }, report.isDone ? () => process.exit(0) : undefined),
-  );
+  running = runGenerator(config, {
+    report: (report) =>
+      send({ type: 'report', report }, report.isDone ? () => process.exit(0) : undefined),
+    problem: (index, text) => send({ type: 'problem', index, message: text }),
+  });
 });
 send({ type: 'ready' });

@@ -17,6 +17,12 @@ export interface GeneratorConfig {
   count: number;
   seed: number;
   isIdle: boolean;
+  /**
+   * When the run started, in ms since the epoch (performance.timeOrigin + performance.now() in
+   * the parent): every generator's plan, storms and end count from this one moment, not from
+   * when its own start message arrived.
+   */
+  startEpochMs: number;
 }
 
 /** Once a second, and once more at the end (`isDone`). */
@@ -30,9 +36,14 @@ export interface GeneratorReport {
   /** This process's CPU time (user + system) since the previous report, and the wall time. */
   cpuMicros: number;
   wallMs: number;
-  /** Problems since the previous report (the first few of the run only). */
-  problems: string[];
   isDone: boolean;
+}
+
+/** Where a generator's reports and problems go (the parent, in or out of process). */
+export interface GeneratorOutput {
+  report(report: GeneratorReport): void;
+  /** A problem as it happens: the first MAX_PROBLEMS of the run, then one line saying so. */
+  problem(index: number, message: string): void;
 }
 
 const REPORT_MS = 1000;
@@ -45,14 +56,10 @@ export interface RunningGenerator {
   stop(): void;
 }
 
-export function runGenerator(
-  config: GeneratorConfig,
-  send: (report: GeneratorReport) => void,
-): RunningGenerator {
+export function runGenerator(config: GeneratorConfig, output: GeneratorOutput): RunningGenerator {
   const plan = scenarioPlan(config.scenario, config.env);
   const settings = loadSettings(config.env, config.scenario);
   const metrics = new SwarmMetrics();
-  let problems: string[] = [];
   let problemCount = 0;
   const swarm = new Swarm({
     plan,
@@ -63,25 +70,27 @@ export function runGenerator(
     isIdle: config.isIdle,
     metrics,
     onProblem: (message) => {
-      if (problemCount++ < MAX_PROBLEMS) problems.push(message);
+      problemCount++;
+      if (problemCount <= MAX_PROBLEMS) output.problem(config.index, message);
+      else if (problemCount === MAX_PROBLEMS + 1)
+        output.problem(config.index, 'more problems, not shown (the metrics count them)');
     },
+    // The run's start on this process's performance.now() clock.
+    startMs: config.startEpochMs - performance.timeOrigin,
   });
   let cpuBefore = process.cpuUsage();
   let wallBefore = performance.now();
   const report = (isDone: boolean): void => {
     const cpu = process.cpuUsage(cpuBefore);
     const now = performance.now();
-    const counts = swarm.counts();
-    send({
+    output.report({
       index: config.index,
       metrics: metrics.take(),
-      ...counts,
+      ...swarm.counts(),
       cpuMicros: cpu.user + cpu.system,
       wallMs: now - wallBefore,
-      problems,
       isDone,
     });
-    problems = [];
     cpuBefore = process.cpuUsage();
     wallBefore = now;
   };

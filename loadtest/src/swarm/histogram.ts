@@ -78,12 +78,6 @@ export class LogHistogram {
       this.#addToBucket(data.buckets[i] as number, data.buckets[i + 1] as number);
   }
 
-  static fromData(data: HistogramData): LogHistogram {
-    const h = new LogHistogram();
-    h.merge(data);
-    return h;
-  }
-
   toData(): HistogramData {
     const buckets: number[] = [];
     this.#counts.forEach((n, i) => {

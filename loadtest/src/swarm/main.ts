@@ -1,20 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { summaryOutputs, thresholdResults } from '../scenario/summary.js';
-import { HELP, parseSwarmCommand } from './cli.js';
+import { HELP, UsageError, parseSwarmCommand } from './cli.js';
 import { ProgressPrinter } from './progress.js';
 import { runSwarm } from './run-swarm.js';
 
 // `npm run loadtest -- --scenario players --players 3000`: the k6 scenarios run by a Node swarm
 // (cli.ts lists the options). Exit 0: every threshold held; 1: one failed, a generator died, or
-// the run could not start.
+// the run could not start; 2: the command line is wrong.
 
 let command;
 try {
   command = parseSwarmCommand(process.argv.slice(2), process.env);
 } catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
-  process.exit(1);
+  if (!(error instanceof UsageError)) throw error;
+  // One line: the option and what is wrong with it. A stack would only hide it.
+  process.stderr.write(`loadtest: ${error.message}; --help lists the options\n`);
+  process.exit(2);
 }
 if (command === null) {
   process.stdout.write(HELP);

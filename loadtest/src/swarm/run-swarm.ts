@@ -41,7 +41,7 @@ const LATE_PRINT_MS = 2000;
 
 export async function runSwarm(o: SwarmRunOptions): Promise<SwarmRunResult> {
   const { scenario, env } = o.generator;
-  // Read here too, so a bad option fails before any process starts.
+  // The command line has checked both (cli.ts): these read what the generators will.
   const plan = scenarioPlan(scenario, env);
   const settings = loadSettings(env, scenario);
   const total = new MetricsAggregate();
@@ -67,7 +67,6 @@ export async function runSwarm(o: SwarmRunOptions): Promise<SwarmRunResult> {
   const onReport = (r: GeneratorReport): void => {
     total.merge(r.metrics);
     interval.merge(r.metrics);
-    for (const problem of r.problems) o.progress.note(`generator ${r.index}: ${problem}`);
     // A final report has the players gone: the last line stays as it was.
     if (r.isDone) return;
     states.set(r.index, {
@@ -81,9 +80,20 @@ export async function runSwarm(o: SwarmRunOptions): Promise<SwarmRunResult> {
     if (fresh.size === o.generators) print();
   };
 
-  const generators: Generators = await startGenerators(o.generator, o.generators, onReport);
+  /** Problems already printed: generators meeting the same trouble say it once. */
+  const told = new Set<string>();
+  const onProblem = (index: number, message: string): void => {
+    if (told.has(message)) return;
+    told.add(message);
+    o.progress.note(`generator ${index}: ${message}`);
+  };
+
+  const generators: Generators = await startGenerators(o.generator, o.generators, {
+    report: onReport,
+    problem: onProblem,
+  });
   o.onStarted?.(generators.stop);
-  startMs = performance.now();
+  startMs = generators.startMs;
   lastPrintMs = startMs;
   // A generator too busy to report on time: the line comes anyway, from the others.
   const lateTimer = setInterval(() => {

@@ -9,8 +9,6 @@ export interface Seat extends JoinTarget {
 
 /** Where players' seats come from: matchmaking, or straight to one process's default room. */
 export interface SeatSource {
-  /** Whether seats come from matchmaking (a join's time then starts at the request). */
-  readonly isMatchmaking: boolean;
   /** A seat for one more player; rejects when none can be had (after quick play's retries). */
   next(onRetry?: (error: MatchmakingError) => void): Promise<Seat>;
 }
@@ -23,11 +21,10 @@ export interface SeatSource {
 export function seatSource(url: string, game: string, token: string | null = null): SeatSource {
   if (!isHttpUrl(url)) {
     const direct: Seat = { url, seat: null, roomId: null };
-    return { isMatchmaking: false, next: () => Promise.resolve(direct) };
+    return { next: () => Promise.resolve(direct) };
   }
   const matchmaker = new Matchmaker(url, { token });
   return {
-    isMatchmaking: true,
     next: async (onRetry) => {
       const answer = await quickPlayWithRetry(matchmaker, game, {
         nowMs: () => performance.now(),

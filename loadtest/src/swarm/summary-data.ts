@@ -4,14 +4,19 @@ import type { SummaryData, SummaryMetric } from '../scenario/summary.js';
 import { checkThreshold, parseThreshold, percentileOf } from '../scenario/thresholds.js';
 import { parseSeriesKey, type MetricsAggregate } from './swarm-metrics.js';
 
-/** The percentiles every trend reports (k6's with summaryTrendStats incl. p(99), as summary.ts prints). */
+/**
+ * The percentiles every trend reports: those of the k6 scripts' summaryTrendStats
+ * (k6/lib/options.ts), which also ask for avg, min, med, max and count.
+ */
 const TREND_PERCENTILES = [90, 95, 99];
 
 /**
  * k6's handleSummary data from the swarm's merged metrics: every tickwire metric, every
- * submetric a threshold names, each with its aggregate values and its thresholds checked, so
- * summary.ts writes the same report for both runtimes. Trends also carry `count` (k6's do not):
- * the number of samples, e.g. how many players joined.
+ * submetric a threshold names and every tagged series that was observed (each close code a kick
+ * had, `tickwire_kicks{code:1002}`, whether or not a threshold names it), each with its aggregate
+ * values and its thresholds checked, so summary.ts writes the same report for both runtimes.
+ * Trends carry the values the k6 scripts ask k6 for (SUMMARY_TREND_STATS: avg, min, med, max,
+ * p(90), p(95), p(99), count), plus any percentile a threshold reads.
  */
 export function summaryData(
   aggregate: MetricsAggregate,
@@ -20,7 +25,8 @@ export function summaryData(
 ): SummaryData {
   const durationS = durationMs / 1000;
   const metrics: Record<string, SummaryMetric> = {};
-  for (const key of new Set([...METRIC_NAMES, ...Object.keys(plan.thresholds)])) {
+  const observed = aggregate.keys().filter((key) => key.includes('{'));
+  for (const key of new Set([...METRIC_NAMES, ...Object.keys(plan.thresholds), ...observed])) {
     const name = parseSeriesKey(key).metric;
     if (!(name in METRICS)) throw new Error(`threshold on an unknown metric: ${key}`);
     const definition = METRICS[name as MetricName];
@@ -49,7 +55,8 @@ function valuesOf(
   switch (type) {
     case 'trend': {
       const h = aggregate.histogram(key);
-      // An unobserved trend has no values: its thresholds read NaN and hold, as in k6.
+      // No samples: count 0 and no other value. A threshold reads a missing value as 0
+      // (thresholds.ts), as k6 reads an empty trend's: `p(95)<2000` holds.
       if (h.count === 0) return { count: 0 };
       const percentiles = new Set(TREND_PERCENTILES);
       for (const e of expressions) {

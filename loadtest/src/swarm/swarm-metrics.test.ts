@@ -90,7 +90,8 @@ describe('the summary data from merged metrics', () => {
       'count==0': { ok: false },
     });
     expect(data.metrics['tickwire_kicks{code:4011}']?.values['count']).toBe(0);
-    // Nothing resumed: an empty trend holds its threshold, an empty rate fails rate>0.99.
+    // Nothing resumed: an empty trend has count 0 alone, and its p(95) reads 0 (thresholds.ts)
+    // and holds; an empty rate fails rate>0.99.
     expect(data.metrics['tickwire_resume_ms']?.values).toEqual({ count: 0 });
     expect(data.metrics['tickwire_resume_ms']?.thresholds).toEqual({ 'p(95)<2000': { ok: true } });
     expect(data.metrics['tickwire_resumed']?.thresholds).toEqual({ 'rate>0.99': { ok: false } });
@@ -108,10 +109,37 @@ describe('the summary data from merged metrics', () => {
     expect(summary.passed).toBe(false);
     expect(summary.thresholds.filter((t) => !t.ok).map((t) => t.metric)).toEqual([
       'tickwire_resumed',
+      // No snapshot came at all.
+      'tickwire_snapshots',
       'tickwire_kicks',
       'tickwire_kicks{code:4005}',
     ]);
     expect(summary.kicksByCode).toEqual({ '4005': 1 });
+  });
+
+  it('has a submetric for every close code a kick had, listed in KICK_CODES or not', () => {
+    const total = runOf([1]);
+    const sink = new SwarmMetrics();
+    sink.add('tickwire_kicks', 1, { code: '1002' });
+    sink.add('tickwire_kicks', 1, { code: '1002' });
+    total.merge(sink.take());
+    const data = summaryData(total, plan, 10_000);
+    expect(data.metrics['tickwire_kicks']?.values['count']).toBe(3);
+    // No threshold names 1002: the series is there, without thresholds.
+    expect(data.metrics['tickwire_kicks{code:1002}']).toEqual({
+      type: 'counter',
+      contains: 'default',
+      values: { count: 2, rate: 0.2 },
+    });
+    const summary = buildSummary(data, plan, {
+      url: 'http://x',
+      game: 'arena',
+      token: null,
+      verifyShare: 1,
+      inputHz: 20,
+      summaryPath: 's.json',
+    });
+    expect(summary.kicksByCode).toEqual({ '1002': 2, '4005': 1 });
   });
 
   it('reads a percentile a threshold asks for that the report does not show', () => {

@@ -143,6 +143,11 @@ export class MetricsAggregate {
     }
   }
 
+  /** Every series merged so far: metric names, and submetrics for tagged samples. */
+  keys(): string[] {
+    return [...this.#series.keys()];
+  }
+
   /** The series of a metric (`tickwire_kicks`) or submetric (`tickwire_kicks{code:4005}`). */
   #matching(key: string): (TrendSeries | CounterSeries | RateSeries)[] {
     const wanted = parseSeriesKey(key);
