@@ -17,6 +17,7 @@ import {
   type Welcome,
 } from '@tickwire/protocol';
 import type { MetricSink } from './metrics.js';
+import { SnapshotStream } from './snapshot-stream.js';
 import { createRandomWalk, stepRandomWalk, type RandomWalk } from './random-walk.js';
 
 /**
@@ -131,8 +132,8 @@ export class ScenarioPlayer {
    * snapshot from now on is a resync. Until our first acknowledgement reaches it, every snapshot
    * is full (one or two ticks, more under load): those are not.
    */
-  #hasHadDelta = false;
-  #lastSnapshotMs = -1;
+  /** This connection's snapshots, from its Welcome; null before it. */
+  #stream: SnapshotStream | null = null;
   /** Newest snapshot tick received (acknowledged when not verifying). */
   #receivedTick = 0;
   #seq = 0;
@@ -140,8 +141,6 @@ export class ScenarioPlayer {
   #lastResyncMs = -Infinity;
   /** The newest clock reading the driver passed in (closed() gets none). */
   #lastNowMs = 0;
-  /** When this connection's Welcome arrived. */
-  #welcomeAtMs = 0;
 
   constructor(options: PlayerOptions, nowMs: number) {
     this.name = options.name;
@@ -182,8 +181,7 @@ export class ScenarioPlayer {
     this.#lastNowMs = nowMs;
     this.#socket = socket;
     this.welcome = null;
-    this.#hasHadDelta = false;
-    this.#lastSnapshotMs = -1;
+    this.#stream = null;
     this.#receivedTick = 0;
     this.#seq = 0;
     socket.send(
@@ -243,13 +241,8 @@ export class ScenarioPlayer {
     };
     if (this.phase === 'closed' && this.#socket === null) return result;
     this.#socket = null;
-    // The open gap: a stream that stopped (the server stalled, or sent nothing after the
-    // Welcome) would otherwise leave no interval sample at all and pass every threshold.
-    if (result.wasJoined) {
-      const since = this.#lastSnapshotMs >= 0 ? this.#lastSnapshotMs : this.#welcomeAtMs;
-      if (this.#lastNowMs > since)
-        this.#metrics.add('tickwire_snapshot_interval_ms', this.#lastNowMs - since);
-    }
+    // The open gap since the last snapshot counts (SnapshotStream.ended).
+    if (result.wasJoined) this.#stream?.ended(this.#lastNowMs);
     if (!result.byPlayer) {
       this.#metrics.add('tickwire_kicks', 1, { code: String(code) });
       if (!result.wasJoined && this.phase === 'joining') {
@@ -333,7 +326,7 @@ export class ScenarioPlayer {
   }
 
   #onWelcome(welcome: Welcome, nowMs: number): void {
-    this.#welcomeAtMs = nowMs;
+    this.#stream = new SnapshotStream(this.#metrics, nowMs);
     this.welcome = welcome;
     const elapsed = nowMs - this.#joinStartedMs;
     if (this.#resumingPlayerId !== null) {
@@ -389,19 +382,11 @@ export class ScenarioPlayer {
 
   /** Counts a snapshot that arrived, decoded or only peeked at (its size, timing, baseline). */
   #countSnapshot(byteLength: number, nowMs: number, baselineTick: number): void {
-    const m = this.#metrics;
-    const isFirstOnConnection = this.#lastSnapshotMs < 0;
-    m.add('tickwire_snapshots', 1);
-    m.add('tickwire_snapshot_bytes', byteLength);
-    if (this.#lastSnapshotMs >= 0)
-      m.add('tickwire_snapshot_interval_ms', nowMs - this.#lastSnapshotMs);
-    this.#lastSnapshotMs = nowMs;
-    if (baselineTick !== 0) this.#hasHadDelta = true;
-    else if (this.#hasHadDelta) m.add('tickwire_resyncs', 1);
+    const isFirst = this.#stream?.arrived(byteLength, nowMs, baselineTick) ?? false;
     // Acknowledge the first (full) snapshot at once: until an acknowledgement arrives the server
     // sends full snapshots, and a player that waits for its next input (half a second when idle)
     // would cost it that long in full views.
-    if (isFirstOnConnection) this.tick(nowMs);
+    if (isFirst) this.tick(nowMs);
   }
 
   #ping(nowMs: number): void {
