@@ -319,23 +319,27 @@ describe('the k6 scenarios, bundled and run in the k6 sandbox against a real ser
       }
     });
 
-    function expectJoinsFailed(run: ScenarioRun, players: number): void {
+    function expectJoinsFailed(run: ScenarioRun, failures: number): void {
       expect(run.exitCode, run.stderr).toBe(99);
       expect(run.summary.kicksByCode).toEqual({});
-      expect(run.summary.metrics['tickwire_join_failures']?.['count']).toBe(players);
+      expect(run.summary.metrics['tickwire_join_failures']?.['count']).toBe(failures);
       expect(run.summary.metrics['tickwire_join_ms']?.['count']).toBe(0);
       expect(run.summary.thresholds).toContainEqual(
         expect.objectContaining({ metric: 'tickwire_join_failures', ok: false }),
       );
     }
 
-    it('a refused connect is a failed join, not a kick with 1006', async () => {
+    it('a refused connect is a failed join, not a kick with 1006, and the slot tries again a second later', async () => {
+      // Two players, both in by 1 s, refused at once and again every second until the run
+      // ends at 3 s: at least two attempts each.
       const run = await runScenario('smoke', {
         TICKWIRE_URL: await refusedWsUrl(),
         PLAYERS: '2',
-        DURATION: '1',
+        DURATION: '2',
       });
-      expectJoinsFailed(run, 2);
+      const failures = run.summary.metrics['tickwire_join_failures']?.['count'] ?? 0;
+      expect(failures, run.stderr).toBeGreaterThanOrEqual(4);
+      expectJoinsFailed(run, failures);
       expect(run.stderr).toContain('connection refused');
     });
 

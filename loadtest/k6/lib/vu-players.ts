@@ -21,7 +21,7 @@ import { isInShare } from '../../src/scenario/shares.js';
  * refilled as the Node swarm refills it: REFILL_PAUSE_MS later a new player joins in its place
  * (through matchmaking when the URL is http), again and again until the run's end, so kicks do
  * not wear the load down. A join that fails before any socket opened (no seat, refused connect)
- * counts as a failed join and leaves the slot empty.
+ * counts as a failed join and is retried the same way.
  */
 
 export interface VuPlayersOptions {
@@ -226,6 +226,7 @@ export class VuPlayers {
       (error: unknown) => {
         if (this.#isFinished || slot.player !== player) return;
         player.joinFailed(error instanceof Error ? error.message : String(error));
+        this.#refillLater(slot);
       },
     );
   }
@@ -274,6 +275,7 @@ export class VuPlayers {
         // counts it): a failed join, with k6's reason.
         const { code } = closedSocketOf(event, connection.lastError);
         player.joinFailed(connection.lastError ?? `closed with ${code} before it opened`);
+        this.#refillLater(slot);
         return;
       }
       const { code, reason } = closedSocketOf(event, connection.lastError);
@@ -286,12 +288,19 @@ export class VuPlayers {
     slot.droppedAtMs = null;
     if (this.#isFinished) return;
     if (!closed.byPlayer) {
-      // The server closed it: a new player takes the slot after a pause.
-      slot.refillAtMs = Date.now() + REFILL_PAUSE_MS;
+      this.#refillLater(slot);
       return;
     }
     // The storm's drop completed: resume at the same process with the token, timed from the drop.
     if (droppedAtMs !== null) this.#join(slot, true, droppedAtMs);
+  }
+
+  /**
+   * A new player takes the slot after a pause: the server closed its player, or its join failed
+   * (no seat, refused connect), as the Node swarm retries after a failed join or a kick.
+   */
+  #refillLater(slot: PlayerSlot): void {
+    if (!this.#isFinished) slot.refillAtMs = Date.now() + REFILL_PAUSE_MS;
   }
 
   #logProblem(message: string): void {
