@@ -1,5 +1,5 @@
 import type { MetricName, MetricSink } from '../scenario/metrics.js';
-import { ScenarioPlayer, type PlayerProblem } from '../scenario/player.js';
+import { IDLE_INPUT_HZ, ScenarioPlayer, type PlayerProblem } from '../scenario/player.js';
 import { seededRandom } from '../scenario/random-walk.js';
 import type { Snapshot, ViewState } from '@tickwire/protocol';
 import { startInputClock, type InputClock } from '../swarm/input-clock.js';
@@ -31,7 +31,7 @@ export type FleetTarget =
 
 export type FleetOptions = FleetTarget & {
   clients: number;
-  /** Inputs per second per client. */
+  /** Inputs per second per walking client (idle ones send IDLE_INPUT_HZ). */
   inputHz: number;
   /**
    * Clients that decode, apply and verify every snapshot. The rest count bytes and acknowledge
@@ -44,8 +44,8 @@ export type FleetOptions = FleetTarget & {
    */
   decodingStride?: number;
   /**
-   * Players stand still (every input field at its default): with an `inputHz` of
-   * IDLE_INPUT_HZ, how many idle connections a server holds.
+   * Players stand still (every input field at its default) and send IDLE_INPUT_HZ inputs a
+   * second: how many idle connections a server holds.
    */
   idle?: boolean;
   seed: number;
@@ -198,9 +198,8 @@ export class Fleet {
    * batch's quick plays run together), for a ramp in steps. Rejects when a client cannot join.
    */
   async grow(total: number, batch = 50): Promise<void> {
-    this.#inputClock ??= startInputClock(this.#players, this.#options.inputHz, () =>
-      performance.now(),
-    );
+    const inputHz = this.#options.idle === true ? IDLE_INPUT_HZ : this.#options.inputHz;
+    this.#inputClock ??= startInputClock(this.#players, inputHz, () => performance.now());
     while (this.#started < total) {
       const joins: Promise<void>[] = [];
       const end = Math.min(total, this.#started + batch);

@@ -1,6 +1,5 @@
 import { arenaServerArgs } from './arena-server-args.js';
 import { Fleet } from './fleet.js';
-import { IDLE_INPUT_HZ } from '../scenario/player.js';
 import { percentile } from './stats.js';
 import { processCpuMicros, processRssBytes, startBenchServer } from './server-process.js';
 import {
@@ -104,7 +103,7 @@ export interface RunOptions {
   /** Clients that decode, apply and checksum-verify every snapshot (the rest only count and ack). */
   verifyClients: number;
   /**
-   * Clients stand still and send IDLE_INPUT_HZ inputs a second instead of BENCHMARKS.md's
+   * Clients stand still and send IDLE_INPUT_HZ (player.ts) inputs a second instead of BENCHMARKS.md's
    * random walk at 20 Hz (the idle-connections measurement, not the benchmark's scenario).
    */
   idle?: boolean;
@@ -140,7 +139,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
   const fleet = new Fleet({
     url: `ws://127.0.0.1:${server.port}/ws`,
     clients: o.clients,
-    inputHz: o.idle === true ? IDLE_INPUT_HZ : 20,
+    inputHz: 20,
     idle: o.idle ?? false,
     decodingClients: verifiedClients,
     seed: o.seed,

@@ -111,21 +111,13 @@ export class VuRuntime {
   /** Runs the exported function `name` as one iteration, to the end of its event loop. */
   async runIteration(name: string): Promise<IterationResult> {
     const fn = this.#namespace[name];
-    const loop = new EventLoop();
-    this.#loop = loop;
-    this.#phase = 'iteration';
     this.counters.iterations++;
     this.counters.iterationInTest = this.#options.test.iterationsStarted++;
     const startedMs = Date.now();
-    try {
+    const end = await this.#runOnLoop('iteration', () => {
       if (typeof fn !== 'function') throw new Error(`the script exports no function "${name}"`);
-      loop.returned(fn.call(undefined, undefined));
-    } catch (error) {
-      loop.fail(error);
-    }
-    const end = await loop.ended;
-    this.#loop = null;
-    this.#phase = 'idle';
+      return fn.call(undefined, undefined);
+    });
     return { end, durationMs: Date.now() - startedMs };
   }
 
@@ -143,19 +135,8 @@ export class VuRuntime {
   async callHandleSummary(data: unknown): Promise<unknown> {
     const fn = this.#namespace['handleSummary'];
     if (typeof fn !== 'function') return undefined;
-    const loop = new EventLoop();
-    this.#loop = loop;
-    this.#phase = 'summary';
     let result: unknown;
-    try {
-      result = fn.call(undefined, data);
-      loop.returned(result);
-    } catch (error) {
-      loop.fail(error);
-    }
-    const end = await loop.ended;
-    this.#loop = null;
-    this.#phase = 'idle';
+    const end = await this.#runOnLoop('summary', () => (result = fn.call(undefined, data)));
     if (end.kind === 'failed') throw end.error;
     return await result;
   }
@@ -165,8 +146,6 @@ export class VuRuntime {
    * init context threw (or left unhandled: `fail`).
    */
   async init(): Promise<void> {
-    const loop = new EventLoop();
-    this.#loop = loop;
     const { bundle } = this.#options;
     const module = new vm.SourceTextModule(bundle.source, {
       context: this.realm.context,
@@ -175,18 +154,30 @@ export class VuRuntime {
         meta.url = pathToFileURL(bundle.path).href;
       },
     });
-    await module.link((specifier) => this.#syntheticModule(specifier));
+    const end = await this.#runOnLoop('init', () =>
+      module.link((specifier) => this.#syntheticModule(specifier)).then(() => module.evaluate()),
+    );
+    if (end.kind === 'failed') throw end.error;
+    this.#namespace = module.namespace as Record<string, unknown>;
+  }
+
+  /**
+   * Runs `start` (the VU's code: the init context, an iteration, handleSummary) on a fresh event
+   * loop in `phase`, until the loop ends: its result settled and nothing holds the loop.
+   */
+  async #runOnLoop(phase: Phase, start: () => unknown): Promise<LoopEnd> {
+    const loop = new EventLoop();
+    this.#loop = loop;
+    this.#phase = phase;
     try {
-      await module.evaluate();
-      loop.returned(undefined);
+      loop.returned(start());
     } catch (error) {
       loop.fail(error);
     }
     const end = await loop.ended;
     this.#loop = null;
     this.#phase = 'idle';
-    if (end.kind === 'failed') throw end.error;
-    this.#namespace = module.namespace as Record<string, unknown>;
+    return end;
   }
 
   #syntheticModule(specifier: string): vm.SyntheticModule {
