@@ -1,8 +1,9 @@
 // Lint enforces the boundaries a newcomer should not have to remember:
-// only server/src/transport/uws.ts imports uWebSockets.js, only client/src/render/ and a game's
-// client module (games/*/client.ts) import pixi.js, protocol/ runs anywhere (no Node built-ins, no
-// Buffer, no process), and engine code never imports a game: only the two entry points
-// (server/src/main.ts, client/src/main.ts) name the game registries in games/.
+// only server/src/transport/uws.ts (and the bench's bare-uWS floor, loadtest/src/floor/) imports
+// uWebSockets.js, only client/src/render/ and a game's client module (games/*/client.ts) import
+// pixi.js, protocol/ runs anywhere (no Node built-ins, no Buffer, no process), and engine code
+// never imports a game: only the two entry points (server/src/main.ts, client/src/main.ts) name
+// the game registries in games/.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -72,6 +73,13 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [restrictedPixi], patterns: [restrictedGames] }],
     },
+  },
+  {
+    // The bench's floor is a bare uWebSockets.js server on purpose: it must run none of
+    // tickwire's server code (no Connection interface, no transport/uws.ts), so that what it
+    // costs is what any uWS server pays to hold the same clients (shared/BENCHMARKS.md, the floor).
+    files: ['loadtest/src/floor/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [restrictedPixi] }] },
   },
   {
     files: ['client/src/render/**/*.ts'],

@@ -185,6 +185,8 @@ async function main(): Promise<void> {
           kbInPerSecond: inPerSecond / 1000,
           kbOutPerSecond: outPerSecond / 1000,
           snapshotsPerSecond: figures.snapshotsPerSecond,
+          tickHz: figures.tickHz,
+          sendHz: figures.sendHz,
           snapshotJitterMs: figures.snapshotJitterMs,
           interpolationDelayMs: figures.interpolationDelayMs,
           predictionErrorLast: figures.predictionErrorLast,

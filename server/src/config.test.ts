@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, parseConfig, usage } from './config.js';
+import { DEFAULT_CONFIG, parseConfig, sendIntervalTicks, usage } from './config.js';
 
 describe('parseConfig', () => {
   it('takes defaults, then environment, then flags', () => {
@@ -28,6 +28,33 @@ describe('parseConfig', () => {
     expect(() => parseConfig(['--world', '10x10'], {})).toThrow(/WIDTHxHEIGHT/);
     expect(() => parseConfig(['--bogus'], {})).toThrow(/unknown option --bogus/);
     expect(() => parseConfig(['--snapshots', 'fast'], {})).toThrow(/delta, broadcast/);
+  });
+
+  it('takes the send rate apart from the tick rate: by default every tick', () => {
+    expect(parseConfig([], {}).sendHz).toBeNull();
+    expect(sendIntervalTicks(parseConfig(['--tick-hz', '60'], {}))).toBe(1);
+    const config = parseConfig(['--tick-hz', '60', '--send-hz', '20'], {});
+    expect(config).toMatchObject({ tickHz: 60, sendHz: 20 });
+    expect(sendIntervalTicks(config)).toBe(3);
+    expect(sendIntervalTicks(parseConfig([], { TICK_HZ: '66', SEND_HZ: '22' }))).toBe(3);
+    expect(sendIntervalTicks(parseConfig(['--send-hz=30'], {}))).toBe(1);
+    expect(usage()).toMatch(/--send-hz\s+SEND_HZ\s+.*\(default: same as --tick-hz\)/);
+  });
+
+  it('refuses a send rate that does not divide the tick rate, naming both', () => {
+    expect(() => parseConfig(['--tick-hz', '60', '--send-hz', '25'], {})).toThrow(
+      '--send-hz 25 does not divide the tick rate --tick-hz 60: snapshots go out on every ' +
+        '(tick-hz / send-hz)-th tick, so choose one of 60, 30, 20, 15, 12, 10, 6, 5, 4, 3, 2, 1',
+    );
+    expect(() => parseConfig(['--send-hz', '60'], {})).toThrow(
+      /^--send-hz 60 is above the tick rate --tick-hz 30: .* choose one of 30, 15, 10, 6, 5, 3, 2, 1$/,
+    );
+    // Checked whichever way each was given, and whatever the order.
+    expect(() => parseConfig(['--send-hz', '20'], { TICK_HZ: '50' })).toThrow(
+      /--send-hz 20 does not divide the tick rate --tick-hz 50/,
+    );
+    expect(() => parseConfig(['--send-hz', '0'], {})).toThrow(/--send-hz: expected an integer/);
+    expect(() => sendIntervalTicks({ tickHz: 30, sendHz: 7 })).toThrow(/--send-hz 7/);
   });
 
   it('takes the operator port: off by default, a number, or off again', () => {

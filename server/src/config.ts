@@ -15,7 +15,14 @@ export interface ServerConfig {
   staticDir: string;
   /** Which game the room runs (a name from games/server.ts). */
   game: string;
+  /** Simulation rate: the world steps and inputs are applied this many times a second. */
   tickHz: number;
+  /**
+   * Snapshot rate: every client is sent its snapshot on every (tickHz / sendHz)-th tick, the
+   * ticks whose number is a multiple of that ratio. null: every tick (sendHz = tickHz). Must
+   * divide tickHz (see sendIntervalTicks).
+   */
+  sendHz: number | null;
   /** Ticks run back to back at most when the loop is late. */
   maxCatchUpTicks: number;
   worldWidth: number;
@@ -130,6 +137,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   staticDir: fileURLToPath(new URL('../../client/dist', import.meta.url)),
   game: 'arena',
   tickHz: 30,
+  sendHz: null,
   maxCatchUpTicks: 5,
   worldWidth: 4000,
   worldHeight: 4000,
@@ -300,7 +308,15 @@ export const OPTIONS: OptionSpec[] = [
     'built client directory to serve ("" = none)',
   ),
   simple('game', '--game', 'GAME', gameName, 'the game to run, by name (see games/server.ts)'),
-  simple('tickHz', '--tick-hz', 'TICK_HZ', int(1, 240), 'simulation and snapshot rate'),
+  simple('tickHz', '--tick-hz', 'TICK_HZ', int(1, 240), 'simulation rate, ticks/s'),
+  simple(
+    'sendHz',
+    '--send-hz',
+    'SEND_HZ',
+    int(1, 240),
+    'snapshot rate, snapshots/s: must divide --tick-hz',
+    (config) => (config.sendHz === null ? 'same as --tick-hz' : String(config.sendHz)),
+  ),
   size(['worldWidth', 'worldHeight'], '--world', 'WORLD', 'world size, e.g. 4000x4000'),
   size(['viewWidth', 'viewHeight'], '--view', 'VIEW', 'area of interest, e.g. 1600x1000'),
   simple('pelletCount', '--pellets', 'PELLETS', int(0, 20_000), 'arena: number of pellets'),
@@ -576,7 +592,33 @@ export function parseConfig(
   if (config.viewWidth > config.worldWidth * 4 || config.viewHeight > config.worldHeight * 4) {
     throw new Error('view is more than four times the world: check --view and --world');
   }
+  sendIntervalTicks(config);
   return config;
+}
+
+/**
+ * Ticks from one snapshot send to the next: tickHz / sendHz, 1 when sendHz is null. The room
+ * sends on the ticks whose number is a multiple of it, so sends are evenly spaced in ticks (and
+ * in server time) and every snapshot tick a client sees is a multiple of it (PROTOCOL.md 7.4).
+ * Throws when sendHz is above tickHz or does not divide it: uneven gaps would make the
+ * interpolation delay, which follows the send interval, wrong every other snapshot.
+ */
+export function sendIntervalTicks(config: Pick<ServerConfig, 'tickHz' | 'sendHz'>): number {
+  const { tickHz, sendHz } = config;
+  if (sendHz === null) return 1;
+  if (!Number.isInteger(sendHz) || sendHz < 1 || sendHz > tickHz || tickHz % sendHz !== 0) {
+    const divisors: number[] = [];
+    for (let hz = tickHz; hz >= 1; hz--) if (tickHz % hz === 0) divisors.push(hz);
+    const why =
+      sendHz > tickHz
+        ? 'is above the tick rate --tick-hz'
+        : 'does not divide the tick rate --tick-hz';
+    throw new Error(
+      `--send-hz ${sendHz} ${why} ${tickHz}: snapshots go out on every (tick-hz / send-hz)-th ` +
+        `tick, so choose one of ${divisors.join(', ')}`,
+    );
+  }
+  return tickHz / sendHz;
 }
 
 /** One flag as given on the command line, with its value (`'true'` for a boolean flag alone). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isSimulating } from '@tickwire/protocol';
 import type { LinkConditions } from '@tickwire/protocol';
 import { loadStaticFiles } from './http/static-files.js';
-import type { ServerConfig } from './config.js';
+import { sendIntervalTicks, type ServerConfig } from './config.js';
 import { systemClock, systemSchedule } from './loop/clock.js';
 import { errorFields, type Logger } from './log.js';
 import type { Game } from './game/game.js';
@@ -291,6 +291,7 @@ export async function startServer(
     directJoin: config.directJoin,
     auth: auth?.kind ?? 'none',
     tickHz: config.tickHz,
+    sendHz: config.tickHz / sendIntervalTicks(config),
     world: `${config.worldWidth}x${config.worldHeight}`,
     view: `${config.viewWidth}x${config.viewHeight}`,
     checksums: config.checksums,

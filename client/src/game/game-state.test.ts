@@ -139,6 +139,38 @@ describe('GameState', () => {
     });
   });
 
+  it('predicts exactly and interpolates two send intervals back at 60 Hz ticks and 20 Hz sends', () => {
+    // Tick k is due at k * 1000/60 ms and its snapshot, sent every third tick, arrives 10 ms later.
+    const tickMs = 1000 / 60;
+    const at = (tick: number): number => tick * tickMs + 10;
+    const state = gameState();
+    state.onWelcome({ ...welcome, tickHz: 60, serverTick: 9, serverTimeMs: 9 * tickMs }, at(9));
+    for (let i = 0; i < 4; i++) {
+      const sentAt = at(9) + i;
+      state.onPong({ clientTimeMs: sentAt, serverTimeMs: sentAt + 10, serverTick: 9 }, sentAt + 20);
+    }
+    state.applySnapshot(snapshot(9, 8000, 8400), at(9));
+    expect(state.figures(at(9))).toMatchObject({ tickHz: 60, sendHz: null });
+    // Sent at 9.5 ticks: server time 9.5 ticks plus a 10 ms lead is tick 10.1: tick 11's step.
+    state.readControls(inputState({ keysDown: new Set(['KeyD']) }), 9.5 * tickMs);
+    state.onInputSent({ seq: 1, ackTick: 9, controls: { moveDir: 0, aim: 0 } }, 9.5 * tickMs);
+    for (let tick = 12; tick <= 30; tick += 3) {
+      const drawnBefore = state.frame(at(tick), viewport).self?.x;
+      const x = 8000 + 27 * (tick - 10);
+      const other = 8400 + 30 * (tick - 9);
+      state.applySnapshot({ ...snapshot(tick, x, other, 27), inputAck: 1 }, at(tick));
+      // Three ticks since the last snapshot, replayed from it: no error, no correction.
+      expect(state.figures(at(tick)).predictionErrorLast).toBe(0);
+      expect(state.frame(at(tick), viewport).self?.x).toBe(drawnBefore);
+    }
+    const figures = state.figures(at(30));
+    expect(figures).toMatchObject({ predictionErrorMaxEver: 0, tickHz: 60, sendHz: 20 });
+    expect(figures.interpolationDelayMs).toBeCloseTo(100, 6);
+    // The other player is drawn 100 ms (6 ticks) behind the newest arrival, between two sends.
+    const otherX = state.frame(at(30), viewport).entities.find((e) => e.id === 2)?.x;
+    expect(otherX).toBeCloseTo((8400 + 30 * (24 - 9)) / 4, 6);
+  });
+
   it('measures a late input as an error, and slides the own player instead of jumping', () => {
     const state = synced();
     state.applySnapshot(snapshot(11, 8000, 8400), arrival(11));

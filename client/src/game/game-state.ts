@@ -42,6 +42,13 @@ export interface Frame {
 /** The netcode's figures, for the net graph and the tests. Distances in world units. */
 export interface NetcodeFigures extends PredictionErrorFigures {
   isClockSynced: boolean;
+  /** The server's simulation rate (Welcome.tickHz); 0 before Welcome. */
+  tickHz: number;
+  /**
+   * Snapshots the server sends a second, learned from their ticks (a server may send every
+   * few ticks, --send-hz); null until the second snapshot.
+   */
+  sendHz: number | null;
   rttMs: number;
   rttJitterMs: number;
   /** Smoothed arrival jitter of snapshots (RFC 3550). */
@@ -266,8 +273,12 @@ export class GameState implements SyncTarget {
   figures(nowMs: number): NetcodeFigures {
     const interpolation = this.#interpolation;
     const tickMs = 1000 / (this.#welcome?.tickHz ?? 30);
+    const tickHz = this.#welcome?.tickHz ?? 0;
+    const sendIntervalTicks = interpolation?.sendIntervalTicks ?? null;
     return {
       isClockSynced: this.clock.isSynced,
+      tickHz,
+      sendHz: sendIntervalTicks === null ? null : tickHz / sendIntervalTicks,
       rttMs: this.clock.rttMs,
       rttJitterMs: this.clock.jitterMs,
       snapshotJitterMs: interpolation?.jitterMs ?? 0,

@@ -259,12 +259,108 @@ describe('InterpolationBuffer', () => {
 
     it('jumps at once to a target far away (a stall or a new connection)', () => {
       const buffer = new InterpolationBuffer({ tickHz: TICK_HZ });
-      const [early, late] = viewsOf([1, []], [100, []]);
+      const [early, next, late, later] = viewsOf([1, []], [2, []], [100, []], [101, []]);
       buffer.onSnapshot(early as ViewState, 100);
-      expect(buffer.renderTimeMs(100)).toBe(100 - 50 - 100);
+      buffer.onSnapshot(next as ViewState, 150);
+      expect(buffer.renderTimeMs(150)).toBe(150 - 50 - 100);
       buffer.clear();
       buffer.onSnapshot(late as ViewState, 9000);
-      expect(buffer.renderTimeMs(9000)).toBe(9000 - 4000 - 100);
+      buffer.onSnapshot(later as ViewState, 9050);
+      expect(buffer.renderTimeMs(9050)).toBe(9050 - 4000 - 100);
+    });
+  });
+
+  describe('at a send rate below the tick rate (60 Hz ticks, a snapshot every 3 ticks)', () => {
+    const FAST_TICK_MS = 1000 / 60;
+    /** Snapshots of ticks 3, 6, .. 3n: player 1 walking right 10 wire units a tick. */
+    const walking = (sends: number): ViewState[] => {
+      const frames: [number, EntityRecord[]][] = [];
+      for (let k = 1; k <= sends; k++) {
+        frames.push([3 * k, [playerRecord(1, { x: 30 * k, vx: 10 })]]);
+      }
+      return viewsOf(...frames);
+    };
+
+    it('holds the first snapshot until the second tells the send interval', () => {
+      const buffer = new InterpolationBuffer({ tickHz: 60 });
+      const [first, second] = walking(2);
+      buffer.onSnapshot(first as ViewState, 3 * FAST_TICK_MS + 40);
+      expect(buffer.sendIntervalTicks).toBeNull();
+      expect(buffer.renderTimeMs(1000)).toBe(-Infinity);
+      expect(buffer.sample(buffer.renderTimeMs(1000)).get(1)?.x).toBe(30);
+      buffer.onSnapshot(second as ViewState, 6 * FAST_TICK_MS + 40);
+      expect(buffer.sendIntervalTicks).toBe(3);
+      expect(buffer.renderTimeMs(6 * FAST_TICK_MS + 40)).toBeCloseTo(6 * FAST_TICK_MS - 100, 9);
+    });
+
+    it('delays by two send intervals, not two ticks, from the second snapshot on', () => {
+      const buffer = new InterpolationBuffer({ tickHz: 60 });
+      for (const view of walking(30)) buffer.onSnapshot(view, view.tick * FAST_TICK_MS + 40);
+      expect(buffer.sendIntervalTicks).toBe(3);
+      expect(buffer.snapshotIntervalMs).toBeCloseTo(50, 9);
+      expect(buffer.jitterMs).toBeCloseTo(0, 9);
+      expect(buffer.delayMs).toBeCloseTo(100, 9);
+      // Snapshot 90 arrived at 1540 ms: drawn at 1500 - 100 = 1400 ms, tick 84, with two
+      // snapshots still ahead of it.
+      const renderMs = buffer.renderTimeMs(90 * FAST_TICK_MS + 40);
+      expect(renderMs).toBeCloseTo(84 * FAST_TICK_MS, 9);
+      expect(buffer.sample(renderMs).get(1)?.x).toBeCloseTo(840, 9);
+    });
+
+    it('never runs past the newest snapshot nor backwards on a jittery link', () => {
+      const buffer = new InterpolationBuffer({ tickHz: 60 });
+      const views = walking(120);
+      let seed = 7;
+      /** Deterministic 0..1. */
+      const random = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+      const arrivals = views.map((v) => v.tick * FAST_TICK_MS + 60 + (random() * 2 - 1) * 15);
+      let next = 0;
+      let lastX = -Infinity;
+      let extrapolatedFrames = 0;
+      for (let nowMs = 0; nowMs < (arrivals.at(-1) ?? 0); nowMs += 1000 / 60) {
+        while (next < views.length && (arrivals[next] as number) <= nowMs) {
+          buffer.onSnapshot(views[next] as ViewState, arrivals[next] as number);
+          next++;
+        }
+        const renderMs = buffer.renderTimeMs(nowMs);
+        const x = buffer.sample(renderMs).get(1)?.x;
+        if (x === undefined) continue;
+        expect(x).toBeGreaterThanOrEqual(lastX);
+        lastX = x;
+        const newestMs = (buffer.newestTick ?? 0) * FAST_TICK_MS;
+        // From the second snapshot on, while the jitter estimate is still settling too.
+        if (renderMs > newestMs) extrapolatedFrames++;
+      }
+      expect(extrapolatedFrames).toBe(0);
+    });
+
+    it('learns the interval across a skipped send, and forgets it on clear', () => {
+      const buffer = new InterpolationBuffer({ tickHz: 60 });
+      const [a, b, c] = viewsOf([3, []], [9, []], [12, []]);
+      buffer.onSnapshot(a as ViewState, 100);
+      buffer.onSnapshot(b as ViewState, 200);
+      expect(buffer.sendIntervalTicks).toBe(6);
+      buffer.onSnapshot(c as ViewState, 250);
+      expect(buffer.sendIntervalTicks).toBe(3);
+      buffer.clear();
+      expect(buffer.sendIntervalTicks).toBeNull();
+      expect(buffer.snapshotIntervalMs).toBeCloseTo(FAST_TICK_MS, 9);
+    });
+
+    it('draws a shot that entered between two sends from one tick before its spawn', () => {
+      // Spawned at tick 11 (its 36-tick lifetime ends at 47), first sent at tick 12.
+      const buffer = new InterpolationBuffer({ tickHz: 60 });
+      for (const view of viewsOf(
+        [9, [playerRecord(1)]],
+        [12, [playerRecord(1), projectileRecord(5, { x: 480, vx: 80, ticksLeft: 35 })]],
+      )) {
+        buffer.onSnapshot(view, view.tick * FAST_TICK_MS);
+      }
+      // Before tick 10 it waits one tick before its spawn point, then flies without a stop.
+      expect(buffer.sample(9.5 * FAST_TICK_MS).get(5)?.x).toBe(320);
+      expect(buffer.sample(10.5 * FAST_TICK_MS).get(5)?.x).toBe(360);
+      expect(buffer.sample(11.5 * FAST_TICK_MS).get(5)?.x).toBe(440);
+      expect(buffer.sample(12 * FAST_TICK_MS).get(5)?.x).toBe(480);
     });
   });
 

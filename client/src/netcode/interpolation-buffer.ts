@@ -9,8 +9,13 @@
 // at "server now - delay" would always be past the newest snapshot on a slow link. Instead the
 // buffer tracks the mean transit time (arrival - server time) and renders at
 // now - transit - delay, slewed so that the render time never jumps or runs backwards.
+//
+// The delay follows the send interval, not the tick: a server may tick at 60 Hz and send at 20
+// (--send-hz). The interval is learned from the snapshots' ticks (send-cadence.ts); until the
+// second snapshot tells it, nothing is interpolated and the first snapshot is held.
 
 import { ANGLE_STEPS, FIELD_BASE, SLOT_EXPIRES, clamp } from '@tickwire/protocol';
+import { SendCadence } from './send-cadence.js';
 import type {
   CompiledField,
   CompiledKind,
@@ -102,6 +107,7 @@ export class InterpolationBuffer {
   #transitMs: number | null = null;
   #lastRender: { clientMs: number; renderMs: number } | null = null;
   #snapshotIntervalMs: number;
+  readonly #cadence = new SendCadence();
 
   constructor(options: InterpolationBufferOptions) {
     if (!(options.tickHz > 0 && Number.isFinite(options.tickHz))) {
@@ -127,11 +133,17 @@ export class InterpolationBuffer {
   }
 
   /**
-   * Smoothed server time between consecutive held snapshots, in ms. Starts at one tick; grows
-   * when the server skips ticks (e.g. under backpressure) or snapshots are lost.
+   * Smoothed server time between consecutive held snapshots, in ms. One tick until the second
+   * snapshot, then the first gap (the send interval: several ticks when the server sends less
+   * often than it ticks); grows when the server skips a send (e.g. under backpressure).
    */
   get snapshotIntervalMs(): number {
     return this.#snapshotIntervalMs;
+  }
+
+  /** Ticks between two sends, learned from the snapshots' ticks; null before the second. */
+  get sendIntervalTicks(): number | null {
+    return this.#cadence.intervalTicks;
   }
 
   /** How far behind the newest arrivals to render, from the measured interval and jitter. */
@@ -150,10 +162,11 @@ export class InterpolationBuffer {
   /**
    * The server time to draw at client time `nowMs`: `nowMs - transitMs - delayMs`, approached at
    * most 10 % faster or slower than real time, never backwards, so remote entities glide even as
-   * the estimates change. A target more than 250 ms away is taken at once.
+   * the estimates change. A target more than 250 ms away is taken at once. -Infinity (hold the
+   * oldest snapshot) until the send interval, which the delay follows, is known.
    */
   renderTimeMs(nowMs: number): number {
-    if (this.#transitMs === null) return -Infinity;
+    if (this.#transitMs === null || this.#cadence.intervalTicks === null) return -Infinity;
     const targetMs = nowMs - this.#transitMs - this.delayMs;
     const last = this.#lastRender;
     let renderMs = targetMs;
@@ -194,8 +207,14 @@ export class InterpolationBuffer {
     if (newest && view.tick <= newest.tick) return false;
     if (newest) {
       const intervalMs = serverTimeMs - newest.serverTimeMs;
-      this.#snapshotIntervalMs += (intervalMs - this.#snapshotIntervalMs) * SMOOTHING_GAIN;
+      // The first gap is the send interval (a skip at a join is all but impossible): start
+      // there rather than at one tick, which at 60 Hz ticks and 20 Hz sends is a third of it.
+      this.#snapshotIntervalMs =
+        this.#cadence.intervalTicks === null
+          ? intervalMs
+          : this.#snapshotIntervalMs + (intervalMs - this.#snapshotIntervalMs) * SMOOTHING_GAIN;
     }
+    this.#cadence.observe(view.tick);
     this.#snapshots.push({ tick: view.tick, serverTimeMs, view });
     const oldestKeptMs = serverTimeMs - this.#maxBufferMs;
     const firstKept = this.#snapshots.findIndex((s) => s.serverTimeMs >= oldestKeptMs);
@@ -211,6 +230,7 @@ export class InterpolationBuffer {
     this.#transitMs = null;
     this.#lastRender = null;
     this.#snapshotIntervalMs = this.#tickMs;
+    this.#cadence.clear();
   }
 
   /**
@@ -257,8 +277,9 @@ export class InterpolationBuffer {
    * Writes into `out` every entity of two id-sorted tables: interpolated when in both. One only
    * in `from` is leaving (removed, or its lifetime ended): a linear one goes on along its
    * velocity until the render time reaches `to`. One only in `to` entered: a linear one is
-   * drawn up to one tick back along its velocity, so a shot leaves its gun instead of appearing
-   * a tick ahead and waiting there.
+   * drawn back along its velocity, up to one tick before its spawn tick when its kind has a
+   * lifetime (so a shot leaves its gun instead of appearing ahead and waiting there, however
+   * many ticks apart the snapshots are), else up to one tick.
    */
   #blend(
     fromSnapshot: BufferedSnapshot,
@@ -280,7 +301,10 @@ export class InterpolationBuffer {
         if (!hasExpired(from, i, renderTick)) put(out, this.#moved(from, i, sinceFromTicks));
         i++;
       } else if (toId < fromId) {
-        put(out, this.#moved(to, j, -Math.min(1, untilToTicks)));
+        put(
+          out,
+          this.#moved(to, j, -Math.min(ticksSinceSpawn(to, j, toSnapshot.tick) + 1, untilToTicks)),
+        );
         j++;
       } else {
         put(out, lerpEntity(from, i++, to, j++, alpha));
@@ -320,6 +344,17 @@ export class InterpolationBuffer {
 
 function put(out: Map<number, InterpolatedEntity>, entity: InterpolatedEntity): void {
   out.set(entity.id, entity);
+}
+
+/**
+ * Ticks from the spawn of the entity at index `i` to `tick` when its kind has a lifetime (it
+ * expires lifetimeTicks after its spawn, PROTOCOL.md 4.6), else 0: when it spawned is unknown.
+ */
+function ticksSinceSpawn(table: EntityTable, i: number, tick: number): number {
+  const lifetimeTicks = table.kindAt(i).lifetimeTicks;
+  if (lifetimeTicks === 0) return 0;
+  const expiresTick = table.fields[i * table.stride + SLOT_EXPIRES] as number;
+  return Math.max(0, tick - (expiresTick - lifetimeTicks));
 }
 
 /** Whether the entity at index `i` has a lifetime that ends by `tick`. */

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable, toRecord, type BenchRecord } from './report.js';
-import { failedRun, runScenario, type RunResult } from './run-scenario.js';
+import { floorFrameBytes } from './floor-frame-size.js';
+import { failedRun, runScenario, type BenchSystem, type RunResult } from './run-scenario.js';
 import { hasTaskset, pinSelf } from './server-process.js';
 
 const { values } = parseArgs({
@@ -34,7 +35,10 @@ if (values.help) {
       '                              (the baseline: 20 clients verify its full-world frames)',
       '  --out FILE.json             where to write the records (default',
       '                              bench-results/arena.json; with --idle arena-idle.json)',
-      '  --tickwire-only             skip the baseline (capacity searches: --clients 1500,2000,2500)',
+      '  --tickwire-only             skip the floor and the baseline (capacity searches:',
+      '                              --clients 1500,2000,2500)',
+      '  (the floor: a bare uWebSockets.js server sending every client one frame per tick of',
+      "  tickwire's mean frame size at the same N; it runs right after tickwire)",
       '  --idle                      clients stand still and send 2 inputs/s (idle connections;',
       '                              not the benchmark scenario: implies --tickwire-only)',
       '  --check                     exit 1 on a failed run, any disconnect, decode error or desync, or < 29 ticks/s',
@@ -63,15 +67,22 @@ if (!canPin) log('warning: taskset unavailable: server and load generator share 
 
 const records: BenchRecord[] = [];
 for (const clients of clientCounts) {
-  const byMode: Record<'delta' | 'broadcast', RunResult[]> = { delta: [], broadcast: [] };
+  const byMode: Record<BenchSystem, RunResult[]> = { delta: [], broadcast: [], floor: [] };
   for (let run = 0; run < runs; run++) {
-    // Alternate the order so drift on a shared machine does not favour one system.
-    const order = tickwireOnly
-      ? (['delta'] as const)
+    // Alternate tickwire and the baseline so drift on a shared machine does not favour one
+    // system; the floor right after tickwire, whose mean frame size it sends.
+    const order: readonly BenchSystem[] = tickwireOnly
+      ? ['delta']
       : run % 2 === 0
-        ? (['delta', 'broadcast'] as const)
-        : (['broadcast', 'delta'] as const);
+        ? ['delta', 'floor', 'broadcast']
+        : ['broadcast', 'delta', 'floor'];
     for (const mode of order) {
+      const floorFrame = mode === 'floor' ? floorFrameBytes(byMode.delta) : null;
+      if (floorFrame !== null) {
+        log(
+          `  floor N=${clients}: frames of ${floorFrame.frameBytes} B (${floorFrame.source === 'tickwire' ? "tickwire's mean" : 'no tickwire figure at this N: the default'})`,
+        );
+      }
       // A run that fails (a client that cannot join: the server did not hold N) is reported,
       // and the bench goes on: the runs before it are not lost.
       const result = await runScenario({
@@ -83,6 +94,7 @@ for (const clients of clientCounts) {
         serverCore: canPin ? 0 : null,
         verifyClients,
         idle,
+        ...(floorFrame === null ? {} : { floorFrameBytes: floorFrame.frameBytes }),
         log,
       }).catch((error: unknown) =>
         failedRun(mode, clients, error instanceof Error ? error.message : String(error)),
@@ -101,7 +113,7 @@ for (const clients of clientCounts) {
       }
     }
   }
-  records.push(toRecord(byMode.delta, byMode.broadcast));
+  records.push(toRecord(byMode.delta, byMode.broadcast, byMode.floor));
   // Written after every N, so a long bench that dies later keeps what it measured.
   writeRecords();
 }
@@ -131,15 +143,22 @@ function writeRecords(): void {
 
 if (values.check) {
   const failures = records.flatMap((r) =>
-    [r, r.baseline].flatMap((x) => {
+    (
+      [
+        ['tickwire', r],
+        ['baseline', r.baseline],
+        ['floor', r.floor],
+      ] as const
+    ).flatMap(([system, x]) => {
       if (x === null) return [];
-      const problems: string[] = x.failures.map((why) => `N=${r.clients}: a run failed: ${why}`);
+      const at = `N=${r.clients} ${system}`;
+      const problems: string[] = x.failures.map((why) => `${at}: a run failed: ${why}`);
       if (x.disconnects + x.decodeErrors + x.desyncs > 0)
         problems.push(
-          `N=${r.clients}: ${x.disconnects} disconnects, ${x.decodeErrors} decode errors, ${x.desyncs} desyncs`,
+          `${at}: ${x.disconnects} disconnects, ${x.decodeErrors} decode errors, ${x.desyncs} desyncs`,
         );
-      if (x.ticksPerSec < 29)
-        problems.push(`N=${r.clients}: only ${x.ticksPerSec.toFixed(1)} ticks/s`);
+      // NaN (every run failed) is reported above, as a failure.
+      if (x.ticksPerSec < 29) problems.push(`${at}: only ${x.ticksPerSec.toFixed(1)} ticks/s`);
       return problems;
     }),
   );

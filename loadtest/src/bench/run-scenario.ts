@@ -1,7 +1,12 @@
 import { arenaServerArgs } from './arena-server-args.js';
 import { Fleet } from './fleet.js';
 import { percentile } from './stats.js';
-import { processCpuMicros, processRssBytes, startBenchServer } from './server-process.js';
+import {
+  processCpuMicros,
+  processRssBytes,
+  startBenchFloor,
+  startBenchServer,
+} from './server-process.js';
 import {
   quantileBetween,
   scrapeMetrics,
@@ -9,13 +14,20 @@ import {
 } from '../../../server/src/process/metrics-scrape.js';
 
 export type SnapshotMode = 'delta' | 'broadcast';
+/**
+ * What a run measures: tickwire (`delta`), the baseline (`broadcast`, the server's full-world
+ * mode) or the floor (a bare uWS server sending one frame per client per tick, loadtest/src/floor).
+ */
+export type BenchSystem = SnapshotMode | 'floor';
 
 /** One measured run: the figures BENCHMARKS.md asks for. */
 export interface RunResult {
-  mode: SnapshotMode;
+  mode: BenchSystem;
   clients: number;
   seconds: number;
   bytesPerClientPerSec: number;
+  /** Payload bytes per snapshot frame at the clients (the floor sends frames of tickwire's). */
+  meanFrameBytes: number;
   /** Payload bytes per visible entity that changed (BENCHMARKS.md's B per entity-update). */
   bytesPerEntityUpdate: number;
   /** Payload bytes per record the frames carried (entered, updated, removed). */
@@ -57,7 +69,7 @@ export interface RunResult {
  * were seen kept.
  */
 export function failedRun(
-  mode: SnapshotMode,
+  mode: BenchSystem,
   clients: number,
   failure: string,
   seen: Partial<RunResult> = {},
@@ -67,6 +79,7 @@ export function failedRun(
     clients,
     seconds: 0,
     bytesPerClientPerSec: Number.NaN,
+    meanFrameBytes: Number.NaN,
     bytesPerEntityUpdate: Number.NaN,
     bytesPerRecord: Number.NaN,
     cpuMicrosPerClientTick: Number.NaN,
@@ -94,7 +107,9 @@ export function failedRun(
 }
 
 export interface RunOptions {
-  mode: SnapshotMode;
+  mode: BenchSystem;
+  /** The floor's frame size (mode `floor` only). */
+  floorFrameBytes?: number;
   clients: number;
   warmupSeconds: number;
   seconds: number;
@@ -108,6 +123,11 @@ export interface RunOptions {
    */
   idle?: boolean;
   log: (line: string) => void;
+}
+
+function floorFrameBytesOf(o: RunOptions): number {
+  if (o.floorFrameBytes === undefined) throw new Error('a floor run needs floorFrameBytes');
+  return o.floorFrameBytes;
 }
 
 /** Seconds of a tick histogram's q-quantile over the window, in milliseconds. */
@@ -127,14 +147,21 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** The "arena" scenario of shared/BENCHMARKS.md, through the real server and real sockets. */
 export async function runScenario(o: RunOptions): Promise<RunResult> {
-  const server = await startBenchServer(
-    [...arenaServerArgs(o.seed), '--snapshots', o.mode, '--max-players', String(o.clients + 10)],
-    o.serverCore,
-  );
+  const server =
+    o.mode === 'floor'
+      ? await startBenchFloor(arenaServerArgs(o.seed), floorFrameBytesOf(o), o.serverCore)
+      : await startBenchServer(
+          [
+            ...arenaServerArgs(o.seed),
+            ...['--snapshots', o.mode, '--max-players', String(o.clients + 10)],
+          ],
+          o.serverCore,
+        );
   // A broadcast frame carries the whole world (~100x a delta): a smaller sample verifies it.
+  // The floor's frames are filler: its clients only peek and acknowledge.
   const verifiedClients = Math.min(
     o.clients,
-    o.mode === 'delta' ? o.verifyClients : BASELINE_VERIFY_CLIENTS,
+    o.mode === 'delta' ? o.verifyClients : o.mode === 'broadcast' ? BASELINE_VERIFY_CLIENTS : 0,
   );
   const fleet = new Fleet({
     url: `ws://127.0.0.1:${server.port}/ws`,
@@ -186,6 +213,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       clients: o.clients,
       seconds: elapsedSec,
       bytesPerClientPerSec: window.bytes / o.clients / elapsedSec,
+      meanFrameBytes: window.snapshots > 0 ? window.bytes / window.snapshots : Number.NaN,
       bytesPerEntityUpdate:
         window.entityUpdates > 0 ? window.decodedBytes / window.entityUpdates : Number.NaN,
       bytesPerRecord: window.records > 0 ? window.decodedBytes / window.records : Number.NaN,

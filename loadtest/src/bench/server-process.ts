@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startServer, type ServerProcess } from '../../../server/src/process/spawn-server.js';
+import { fileURLToPath } from 'node:url';
+
+/** The bare-uWS floor's entry point: the server's flags, plus --frame-bytes. */
+const FLOOR_ENTRY = fileURLToPath(new URL('../floor/main.ts', import.meta.url));
 
 /** Whether taskset (util-linux) is available to pin processes to cores. */
 export function hasTaskset(): boolean {
@@ -23,8 +27,35 @@ export function pinSelf(core: number): boolean {
  * generator, and refuses --cpu-prof).
  */
 export function startBenchServer(args: string[], core: number | null): Promise<ServerProcess> {
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  return startServer({ args: ['--static', '', ...args], core, nodeArgs, keepOutput: false });
+  return startServer({
+    args: ['--static', '', ...args],
+    core,
+    nodeArgs: benchServerNodeArgs(),
+    keepOutput: false,
+  });
+}
+
+/**
+ * Starts the floor (loadtest/src/floor: bare uWS, one `frameBytes` frame per client per tick)
+ * as startBenchServer starts the server: its own process, pinned to `core`, with the server's
+ * flags `args` for the arena world its Welcome describes and its uWS limits.
+ */
+export function startBenchFloor(
+  args: string[],
+  frameBytes: number,
+  core: number | null,
+): Promise<ServerProcess> {
+  return startServer({
+    entry: FLOOR_ENTRY,
+    args: ['--frame-bytes', String(frameBytes), ...args],
+    core,
+    nodeArgs: benchServerNodeArgs(),
+    keepOutput: false,
+  });
+}
+
+function benchServerNodeArgs(): string[] {
+  return (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 }
 
 const CLOCK_TICKS_PER_SEC = 100;

@@ -2,6 +2,7 @@ import { MessageId, CloseCode } from '../wire/ids.js';
 import { ProtocolError } from '../wire/errors.js';
 import { packFrame } from '../wire/codec.js';
 import { splitFrame } from '../wire/frame.js';
+import { IntReader } from '../wire/int-reader.js';
 import {
   readArray,
   readFiniteNumber,
@@ -151,6 +152,33 @@ function readInput(schema: CompiledSchema, f: unknown[]): Input {
   };
 }
 
+const ints = new IntReader();
+
+/**
+ * An Input as clients write it (a fixarray of msgpack integers, every value in range), read
+ * without msgpackr: it arrives 20 times a second from every client, and unpacking it into an
+ * array cost the server more than the rest of its handling. null for anything else, valid or
+ * not: readInput then reads it, or says what is wrong. Same result as readInput (tested).
+ */
+function readUsualInput(schema: CompiledSchema, bytes: Uint8Array): Input | null {
+  const fields = schema.input;
+  const length = 3 + fields.length;
+  if (length > 15 || bytes[0] !== (0x90 | length) || bytes[1] !== MessageId.Input) return null;
+  ints.reset(bytes, 2);
+  const seq = ints.next();
+  const ackTick = ints.next();
+  // NaN (not an integer) fails every comparison: null.
+  if (!(seq >= 1 && seq <= UINT32_MAX && ackTick >= 0 && ackTick <= UINT32_MAX)) return null;
+  const controls: Controls = {};
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as (typeof fields)[number];
+    const value = ints.next();
+    if (!(value >= field.min && value <= field.max)) return null;
+    controls[field.name] = value;
+  }
+  return ints.isAtEnd ? { seq, ackTick, controls } : null;
+}
+
 function readPing(f: unknown[]): Ping {
   readArray(f, 'Ping', 2, 2);
   return { clientTimeMs: readFiniteNumber(f[1], 'Ping.clientTimeMs', 0, Number.MAX_SAFE_INTEGER) };
@@ -204,6 +232,8 @@ export function decodeHandshakeMessage(bytes: Uint8Array): HandshakeMessage {
  * ProtocolError(UnknownMessage).
  */
 export function decodeClientMessage(schema: CompiledSchema, bytes: Uint8Array): ClientMessage {
+  const input = readUsualInput(schema, bytes);
+  if (input !== null) return { id: MessageId.Input, message: input };
   const { id, fields } = splitFrame(bytes);
   switch (id) {
     case MessageId.Hello:

@@ -15,7 +15,8 @@ export interface Positioned {
  * times a tick read small, sequential memory instead of chasing entity objects.
  */
 export class PackedGrid {
-  readonly #cellSize: number;
+  readonly #cellWidth: number;
+  readonly #cellHeight: number;
   readonly #columns: number;
   readonly #rows: number;
   /** Entities of cell c are at packed indices cellStart[c] .. cellStart[c + 1] - 1. */
@@ -28,11 +29,12 @@ export class PackedGrid {
   readonly #slots = new Int32Array(MAX_ENTITY_ID + 1);
   readonly #bands = new Int32Array(RECT_DIFFERENCE_SIZE);
 
-  /** Sizes in the same units as entity positions. */
-  constructor(width: number, height: number, cellSize: number) {
-    this.#cellSize = cellSize;
-    this.#columns = Math.max(1, Math.ceil((width + 1) / cellSize));
-    this.#rows = Math.max(1, Math.ceil((height + 1) / cellSize));
+  /** Sizes in the same units as entity positions; cells are square unless a height is given. */
+  constructor(width: number, height: number, cellWidth: number, cellHeight = cellWidth) {
+    this.#cellWidth = cellWidth;
+    this.#cellHeight = cellHeight;
+    this.#columns = Math.max(1, Math.ceil((width + 1) / cellWidth));
+    this.#rows = Math.max(1, Math.ceil((height + 1) / cellHeight));
     this.#cellStart = new Int32Array(this.#columns * this.#rows + 1);
   }
 
@@ -41,8 +43,8 @@ export class PackedGrid {
   }
 
   #cellOf(x: number, y: number): number {
-    const column = Math.min(this.#columns - 1, Math.max(0, Math.floor(x / this.#cellSize)));
-    const row = Math.min(this.#rows - 1, Math.max(0, Math.floor(y / this.#cellSize)));
+    const column = Math.min(this.#columns - 1, Math.max(0, Math.floor(x / this.#cellWidth)));
+    const row = Math.min(this.#rows - 1, Math.max(0, Math.floor(y / this.#cellHeight)));
     return row * this.#columns + column;
   }
 
@@ -98,24 +100,45 @@ export class PackedGrid {
     out: Uint16Array,
     offset = 0,
   ): number {
-    const size = this.#cellSize;
-    const c0 = Math.max(0, Math.floor(minX / size));
-    const c1 = Math.min(this.#columns - 1, Math.floor(maxX / size));
-    const r0 = Math.max(0, Math.floor(minY / size));
-    const r1 = Math.min(this.#rows - 1, Math.floor(maxY / size));
+    const c0 = Math.max(0, Math.floor(minX / this.#cellWidth));
+    const c1 = Math.min(this.#columns - 1, Math.floor(maxX / this.#cellWidth));
+    const r0 = Math.max(0, Math.floor(minY / this.#cellHeight));
+    const r1 = Math.min(this.#rows - 1, Math.floor(maxY / this.#cellHeight));
     const start = this.#cellStart;
     const ids = this.#ids;
     const xs = this.#xs;
     const ys = this.#ys;
+    const w = this.#cellWidth;
+    const h = this.#cellHeight;
+    // Columns whose cells lie wholly inside [minX, maxX]: their entities need no x test.
+    const inner0 = c0 * w >= minX ? c0 : c0 + 1;
+    const inner1 = (c1 + 1) * w - 1 <= maxX ? c1 : c1 - 1;
     let n = offset;
     for (let row = r0; row <= r1; row++) {
       // Cells c0..c1 of one row are contiguous in the packed arrays: one run per row.
-      const from = start[row * this.#columns + c0] as number;
-      const to = start[row * this.#columns + c1 + 1] as number;
-      for (let i = from; i < to; i++) {
+      const rowStart = row * this.#columns;
+      const from = start[rowStart + c0] as number;
+      const to = start[rowStart + c1 + 1] as number;
+      if (row * h < minY || (row + 1) * h - 1 > maxY || inner0 > inner1) {
+        for (let i = from; i < to; i++) {
+          const x = xs[i] as number;
+          const y = ys[i] as number;
+          if (x >= minX && x <= maxX && y >= minY && y <= maxY) out[n++] = ids[i] as number;
+        }
+        continue;
+      }
+      // A row wholly inside [minY, maxY]: only its partial end cells need the x test (measured:
+      // most of a view's entities are in cells it covers wholly).
+      const innerFrom = start[rowStart + inner0] as number;
+      const innerTo = start[rowStart + inner1 + 1] as number;
+      for (let i = from; i < innerFrom; i++) {
         const x = xs[i] as number;
-        const y = ys[i] as number;
-        if (x >= minX && x <= maxX && y >= minY && y <= maxY) out[n++] = ids[i] as number;
+        if (x >= minX && x <= maxX) out[n++] = ids[i] as number;
+      }
+      for (let i = innerFrom; i < innerTo; i++) out[n++] = ids[i] as number;
+      for (let i = innerTo; i < to; i++) {
+        const x = xs[i] as number;
+        if (x >= minX && x <= maxX) out[n++] = ids[i] as number;
       }
     }
     return n - offset;

@@ -27,6 +27,11 @@ export interface ServerProcess {
 export interface StartServerOptions {
   /** The server's command-line options (after `--port 0 --host 127.0.0.1`). */
   args?: string[];
+  /**
+   * Another entry point that takes the same flags and logs "listening" the same way (the
+   * benchmark's bare-uWS floor, loadtest/src/floor/main.ts); the server's main.ts by default.
+   */
+  entry?: string;
   env?: Record<string, string>;
   /** Pin the server to this CPU core with taskset (the benchmark keeps it off the generator's). */
   core?: number | null;
@@ -59,7 +64,7 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerPro
     '--conditions=source',
     '--import',
     'tsx',
-    serverEntry,
+    options.entry ?? serverEntry,
     '--port',
     '0',
     '--host',

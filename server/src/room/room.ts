@@ -6,7 +6,7 @@ import {
   type Hello,
   type InputOf,
 } from '@tickwire/protocol';
-import type { ServerConfig } from '../config.js';
+import { sendIntervalTicks, type ServerConfig } from '../config.js';
 import type { Clock, Schedule } from '../loop/clock.js';
 import { createTickLoop, type TickLoop } from '../loop/tick-loop.js';
 import type { Logger } from '../log.js';
@@ -62,6 +62,8 @@ export class Room<G extends GameSpec = GameSpec> {
   readonly #seats: Seats;
   readonly #membership: Membership<G>;
   readonly #intake: MessageIntake;
+  /** Snapshots go out on the ticks whose number is a multiple of this (--send-hz). */
+  readonly #sendIntervalTicks: number;
   #tick = 0;
 
   readonly #timings: TickTimings;
@@ -81,6 +83,7 @@ export class Room<G extends GameSpec = GameSpec> {
   constructor(deps: RoomDeps<G>) {
     const { config, game } = deps;
     this.#config = config;
+    this.#sendIntervalTicks = sendIntervalTicks(config);
     this.#clock = deps.clock;
     this.#log = deps.log;
     this.#timings = new TickTimings(deps.tickTimings ?? UNMEASURED);
@@ -237,8 +240,13 @@ export class Room<G extends GameSpec = GameSpec> {
     const startMs = this.#clock.nowMs();
     this.#timings.started(startMs);
     this.#tick = tick;
+    // Snapshots go out every sendIntervalTicks ticks (--send-hz). Joins wait for a send tick:
+    // a Welcome is followed by its first snapshot in the same tick, and every snapshot tick a
+    // client sees is a multiple of the interval (PROTOCOL.md 7.4). Inputs, acknowledgements and
+    // the step run every tick.
+    const isSendTick = tick % this.#sendIntervalTicks === 0;
 
-    this.#membership.drainJoins(tick);
+    if (isSendTick) this.#membership.drainJoins(tick);
     this.#membership.drainLeaves(tick, startMs);
 
     for (const session of this.#sessions.values()) {
@@ -266,6 +274,11 @@ export class Room<G extends GameSpec = GameSpec> {
 
     this.#instance.step(tick);
 
+    if (!isSendTick) {
+      // Nothing is composed, encoded or counted: no snapshot is due, none is skipped.
+      this.#timings.finished(startMs, this.#clock.nowMs());
+      return;
+    }
     this.#sender.beginTick(tick);
     for (const session of this.#sessions.values()) {
       if (session.phase !== 'playing') continue;

@@ -10,6 +10,7 @@ import {
   type KindName,
 } from '@tickwire/protocol';
 import { PackedGrid } from '../interest/packed-grid.js';
+import { StaticIndex } from '../interest/static-index.js';
 import { StaticLog } from '../interest/static-log.js';
 import { EntityIdAllocator } from './entity-ids.js';
 
@@ -78,7 +79,7 @@ export class World<G extends GameSpec = GameSpec> {
    */
   readonly #lifetimeQueues: { entities: Entity[]; head: number }[];
   readonly #dynamicGrid: PackedGrid;
-  readonly #staticGrid: PackedGrid;
+  readonly #staticGrid: StaticIndex;
   #isDynamicGridStale = true;
   #isStaticGridStale = true;
   readonly #ids: EntityIdAllocator;
@@ -91,7 +92,7 @@ export class World<G extends GameSpec = GameSpec> {
     this.maxY = options.height * POSITION_SCALE;
     const cellSize = options.gridCellSize * POSITION_SCALE;
     this.#dynamicGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
-    this.#staticGrid = new PackedGrid(this.maxX, this.maxY, cellSize);
+    this.#staticGrid = new StaticIndex(this.maxX, this.maxY, cellSize);
     this.#ids = new EntityIdAllocator(options.idQuarantineTicks);
     this.#byKind = options.schema.kinds.map(() => new Map<number, Entity>());
     this.#lifetimeQueues = options.schema.kinds.map(() => ({ entities: [], head: 0 }));
@@ -242,7 +243,7 @@ export class World<G extends GameSpec = GameSpec> {
   }
 
   /** Static entities by position (they never move: re-packed only when one spawns or goes). */
-  staticGrid(): PackedGrid {
+  staticGrid(): StaticIndex {
     if (this.#isStaticGridStale) {
       this.#staticGrid.rebuild(
         this.#allStatic as Iterable<{ id: number; x: number; y: number }>,

@@ -108,6 +108,12 @@ class UwsConnection implements Connection {
   readonly remoteAddress: string;
   #ws: uWS.WebSocket<SocketData>;
   #isOpen = true;
+  /**
+   * Whether uWS may hold bytes of ours: false while every send since the last drain returned 1
+   * (written through to the kernel), when getBufferedAmount() is 0 without asking it. Asking is
+   * a call into C++ per client per tick, which the room's skip check would make for nothing.
+   */
+  #mayBuffer = false;
 
   constructor(ws: uWS.WebSocket<SocketData>, remoteAddress: string) {
     this.#ws = ws;
@@ -125,11 +131,17 @@ class UwsConnection implements Connection {
 
   send(frame: Uint8Array): SendStatus {
     if (!this.#isOpen) return 2;
-    return this.#ws.send(frame, true, false) as SendStatus;
+    const status = this.#ws.send(frame, true, false) as SendStatus;
+    if (status !== 1) this.#mayBuffer = true;
+    return status;
   }
 
   bufferedBytes(): number {
-    return this.#isOpen ? this.#ws.getBufferedAmount() : 0;
+    if (!this.#isOpen || !this.#mayBuffer) return 0;
+    const bytes = this.#ws.getBufferedAmount();
+    // Drained: until a send buffers again, the answer stays 0.
+    if (bytes === 0) this.#mayBuffer = false;
+    return bytes;
   }
 
   close(code: number, reason: string): void {
