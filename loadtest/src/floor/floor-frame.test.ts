@@ -50,6 +50,12 @@ describe('the floor frame', () => {
     expect(peekSnapshotHead(first)?.tick).toBe(1000);
   });
 
+  it('is a delta from the frame one send interval before (--send-hz), the first one full', () => {
+    const frameFor = createFloorFrame(70, 3);
+    expect(peekSnapshotHead(frameFor(9))).toEqual({ tick: 9, baselineTick: 6 });
+    expect(peekSnapshotHead(frameFor(3))).toEqual({ tick: 3, baselineTick: 0 });
+  });
+
   it('refuses a size no frame can have', () => {
     for (const sizeBytes of [MIN_FRAME_BYTES - 1, MAX_FRAME_BYTES + 1, 70.5, Number.NaN])
       expect(() => createFloorFrame(sizeBytes)).toThrow(RangeError);

@@ -40,7 +40,11 @@ function writeFiller(w: MsgpackWriter, sizeBytes: number): void {
 }
 
 /** Makes the frame of each tick, `frameBytes` long (MIN_FRAME_BYTES..MAX_FRAME_BYTES). */
-export function createFloorFrame(frameBytes: number): (tick: number) => Uint8Array {
+export function createFloorFrame(
+  frameBytes: number,
+  /** Ticks between two frames (--send-hz): each frame is a delta from the one before. */
+  sendIntervalTicks = 1,
+): (tick: number) => Uint8Array {
   if (!Number.isInteger(frameBytes) || frameBytes < MIN_FRAME_BYTES || frameBytes > MAX_FRAME_BYTES)
     throw new RangeError(
       `frame size ${frameBytes} B: must be an integer in ${MIN_FRAME_BYTES}..${MAX_FRAME_BYTES}`,
@@ -48,8 +52,9 @@ export function createFloorFrame(frameBytes: number): (tick: number) => Uint8Arr
   const writer = new MsgpackWriter(frameBytes + 16);
   return (tick) => {
     writer.reset();
-    // Tick 1 has no tick before it: that one frame is full (baseline 0), as a first one is.
-    writeSnapshotHead(writer, tick, tick > 1 ? tick - 1 : 0, 0, false);
+    // The first frame has no frame before it: that one is full (baseline 0), as a first one is.
+    const baselineTick = tick > sendIntervalTicks ? tick - sendIntervalTicks : 0;
+    writeSnapshotHead(writer, tick, baselineTick, 0, false);
     const emptyListsBytes = 2;
     writeFiller(writer, frameBytes - writer.length - emptyListsBytes);
     writer.arrayHeader(0);

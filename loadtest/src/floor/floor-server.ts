@@ -23,7 +23,9 @@ export interface FloorOptions {
   /** 0: a free port. */
   port: number;
   tickHz: number;
-  /** Size of the one frame every client is sent each tick. */
+  /** Frames go out on every `sendIntervalTicks`-th tick, as the server's snapshots (--send-hz). */
+  sendIntervalTicks: number;
+  /** Size of the one frame every client is sent each send tick. */
   frameBytes: number;
   /** As the server's: most ticks run back to back when late, older ones are skipped. */
   maxCatchUpTicks: number;
@@ -67,7 +69,7 @@ const SENT = 1;
 export async function startFloorServer(o: FloorOptions): Promise<FloorServer> {
   const counters = emptyCounters();
   const metrics = new FloorMetrics(o.game, counters);
-  const frameFor = createFloorFrame(o.frameBytes);
+  const frameFor = createFloorFrame(o.frameBytes, o.sendIntervalTicks);
   const joining: Socket[] = [];
   const playing = new Set<Socket>();
   /** Clients welcomed so far: the next one's player id is 1 + this, within 1..65535. */
@@ -107,6 +109,11 @@ export async function startFloorServer(o: FloorOptions): Promise<FloorServer> {
       metrics.tickStarted(startMs);
       counters.ticksSkipped = loop.stats.skippedTicks;
       counters.ticks++;
+      // As the server's room: joins and frames on send ticks only; the others do nothing here.
+      if (tick % o.sendIntervalTicks !== 0) {
+        metrics.tickFinished(startMs, systemClock.nowMs());
+        return;
+      }
       const frame = frameFor(tick);
       for (const ws of joining) {
         const peer = ws.getUserData();

@@ -4,7 +4,7 @@
 // world and tick rate its Welcome and loop follow, and the server's uWS limits and skip threshold.
 // Logs {"msg":"listening","port":P} when it listens (the spawners wait for it); stops on SIGTERM
 // or SIGINT.
-import { parseConfig } from '../../../server/src/config.js';
+import { parseConfig, sendIntervalTicks } from '../../../server/src/config.js';
 import { arenaWelcomes } from './arena-welcome.js';
 import { startFloorServer } from './floor-server.js';
 
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     host: config.host,
     port: config.port,
     tickHz: config.tickHz,
+    sendIntervalTicks: sendIntervalTicks(config),
     frameBytes,
     maxCatchUpTicks: config.maxCatchUpTicks,
     maxPayloadBytes: config.maxPayloadBytes,
