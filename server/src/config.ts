@@ -54,6 +54,11 @@ export interface ServerConfig {
   maxBackpressureBytes: number;
   /** A client with more than this many bytes still unsent gets no snapshot this tick. */
   snapshotSkipBytes: number;
+  /**
+   * Per-client byte budget, bytes a second on average (sync/send-budget.ts): what does not fit
+   * enters the view or is updated later, by priority. 0 = unlimited.
+   */
+  maxBytesPerClientS: number;
   /** A client skipped continuously for this long is closed with SlowConsumer. */
   slowConsumerMs: number;
   idleTimeoutSeconds: number;
@@ -157,6 +162,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxPayloadBytes: 4096,
   maxBackpressureBytes: 1024 * 1024,
   snapshotSkipBytes: 64 * 1024,
+  maxBytesPerClientS: 0,
   slowConsumerMs: 10_000,
   idleTimeoutSeconds: 32,
   handshakeTimeoutMs: 5000,
@@ -364,6 +370,20 @@ export const OPTIONS: OptionSpec[] = [
     'SNAPSHOT_SKIP_BYTES',
     int(1024, 64 * 1024 * 1024),
     'skip a client with this much unsent',
+  ),
+  simple(
+    'maxBytesPerClientS',
+    '--max-bytes-per-client-s',
+    'MAX_BYTES_PER_CLIENT_S',
+    (raw, name) => {
+      const bytes = int(0, 1_000_000_000)(raw, name) as number;
+      // Below this a snapshot's head alone (~10 B at 30 Hz) takes most of it.
+      if (bytes > 0 && bytes < 500) {
+        throw new Error(`${name}: expected 0 (unlimited) or at least 500 bytes/s, got "${raw}"`);
+      }
+      return bytes;
+    },
+    'per-client byte budget, bytes/s: entities enter and update by priority (0 = unlimited)',
   ),
   simple(
     'slowConsumerMs',

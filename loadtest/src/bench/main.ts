@@ -18,6 +18,9 @@ const { values } = parseArgs({
     check: { type: 'boolean', default: false },
     'tickwire-only': { type: 'boolean', default: false },
     idle: { type: 'boolean', default: false },
+    'max-bytes-per-client-s': { type: 'string', default: '0' },
+    'tick-hz': { type: 'string', default: '30' },
+    'send-hz': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -41,6 +44,13 @@ if (values.help) {
       "  tickwire's mean frame size at the same N; it runs right after tickwire)",
       '  --idle                      clients stand still and send 2 inputs/s (idle connections;',
       '                              not the benchmark scenario: implies --tickwire-only)',
+      "  --max-bytes-per-client-s 0  tickwire's per-client byte budget (the server's option of that",
+      '                              name; 0 = none): a second table sets bytes/client/s against',
+      '                              it, with the staleness of the views (p50 / p99 / max ticks)',
+      "  --tick-hz 30 --send-hz 30   simulation and send rates of all three systems (the server's",
+      '                              options; not the benchmark scenario unless both are 30:',
+      '                              written to arena-TICK-SEND.json; CPU is still per client and',
+      '                              simulation tick, the JSON adds it per client and send)',
       '  --check                     exit 1 on a failed run, any disconnect, decode error or desync, or < 29 ticks/s',
     ].join('\n') + '\n',
   );
@@ -56,9 +66,26 @@ const runs = Number(values.runs);
 const seed = Number(values.seed);
 const verifyClients = Number(values['verify-clients']);
 const idle = values.idle === true;
-// An idle run is not the benchmark's scenario: it never overwrites the benchmark's figures.
-const out = values.out ?? (idle ? 'bench-results/arena-idle.json' : 'bench-results/arena.json');
+const tickHz = Number(values['tick-hz']);
+const sendHz = Number(values['send-hz'] ?? tickHz);
+if (!Number.isInteger(tickHz) || !Number.isInteger(sendHz) || sendHz < 1 || tickHz % sendHz !== 0)
+  throw new Error('--tick-hz and --send-hz take whole rates, the send rate dividing the tick rate');
+const isStandardRate = tickHz === 30 && sendHz === 30;
+// The server's (and the floor's) options after the arena's, which they override.
+const rateArgs = isStandardRate ? [] : ['--tick-hz', String(tickHz), '--send-hz', String(sendHz)];
+// An idle run, or one at other rates, is not the benchmark's scenario: it never overwrites the
+// benchmark's figures.
+const out =
+  values.out ??
+  (idle
+    ? 'bench-results/arena-idle.json'
+    : isStandardRate
+      ? 'bench-results/arena.json'
+      : `bench-results/arena-${tickHz}-${sendHz}.json`);
 const tickwireOnly = values['tickwire-only'] === true || idle;
+const maxBytesPerClientS = Number(values['max-bytes-per-client-s']);
+if (!Number.isInteger(maxBytesPerClientS) || maxBytesPerClientS < 0)
+  throw new Error('--max-bytes-per-client-s takes a non-negative integer (bytes/s; 0 = none)');
 const log = (line: string): void => void process.stderr.write(line + '\n');
 
 // Server on core 0, this load generator on core 1 (BENCHMARKS.md: never measure one with the other).
@@ -94,6 +121,9 @@ for (const clients of clientCounts) {
         serverCore: canPin ? 0 : null,
         verifyClients,
         idle,
+        maxBytesPerClientS,
+        serverArgs: rateArgs,
+        sendIntervalTicks: tickHz / sendHz,
         ...(floorFrame === null ? {} : { floorFrameBytes: floorFrame.frameBytes }),
         log,
       }).catch((error: unknown) =>
@@ -133,6 +163,7 @@ function writeRecords(): void {
         warmupSeconds,
         runs,
         pinned: canPin,
+        maxBytesPerClientS,
         records,
       },
       null,

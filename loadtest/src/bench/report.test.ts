@@ -85,6 +85,27 @@ describe('bench report', () => {
     expect(formatTable([record])).not.toContain('floor');
   });
 
+  it('under a byte budget, a second table sets bytes/client/s against it, with the staleness', () => {
+    const budgeted = (bytes: number, p99: number): RunResult => ({
+      ...measured('delta', 20),
+      bytesPerClientPerSec: bytes,
+      budgetBytesPerClientS: 4000,
+      stalenessP50Ticks: 3,
+      stalenessP99Ticks: p99,
+      stalenessMaxTicks: 60,
+      recordsWithheldPerClientPerSec: 250,
+    });
+    const record = toRecord([budgeted(3900, 40), budgeted(3800, 45), budgeted(3950, 42)], []);
+    expect(record).toMatchObject({ budgetBytesPerClientS: 4000, stalenessP99Ticks: 42 });
+    const lines = formatTable([record]).split('\n');
+    expect(lines).toContain(
+      '| N | budget B/client/s | bytes/client/s | share of the budget | staleness p50 / p99 / max ticks | records withheld /client/s |',
+    );
+    expect(lines).toContain('| 2000 | 4000 | 3900 | 0.97 | 3.0 / 42.0 / 60 | 250.0 |');
+    // Without a budget, no such table.
+    expect(formatTable([toRecord([measured('delta', 20)], [])])).not.toContain('budget');
+  });
+
   it('reports a floor run that failed under the table, as the other systems', () => {
     const record = toRecord(
       [measured('delta', 20)],

@@ -100,6 +100,28 @@ export function toRecord(
 
 const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
+/**
+ * Under a per-client byte budget (--max-bytes-per-client-s), tickwire's figures against it: the
+ * bytes that arrived per client per second and their share of the budget, how long entities in
+ * view waited (the server's staleness histogram) and how many records waited. Nothing without a
+ * budget.
+ */
+export function formatBudgetTable(records: BenchRecord[]): string[] {
+  const budgeted = records.filter((r) => r.budgetBytesPerClientS > 0);
+  if (budgeted.length === 0) return [];
+  const rows = [
+    '',
+    '| N | budget B/client/s | bytes/client/s | share of the budget | staleness p50 / p99 / max ticks | records withheld /client/s |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of budgeted) {
+    rows.push(
+      `| ${r.clients} | ${r.budgetBytesPerClientS} | ${f(r.bytesPerClientPerSec, 0)} | ${f(r.bytesPerClientPerSec / r.budgetBytesPerClientS, 2)} | ${f(r.stalenessP50Ticks, 1)} / ${f(r.stalenessP99Ticks, 1)} / ${f(r.stalenessMaxTicks, 0)} | ${f(r.recordsWithheldPerClientPerSec, 1)} |`,
+    );
+  }
+  return rows;
+}
+
 /** A markdown table: each figure for tickwire, the baseline and the floor, and tickwire's ratios to both. */
 export function formatTable(records: BenchRecord[]): string {
   const rows: string[] = [
@@ -133,6 +155,7 @@ export function formatTable(records: BenchRecord[]): string {
       );
     }
   }
+  rows.push(...formatBudgetTable(records));
   for (const r of records) {
     for (const [name, x] of [
       ['tickwire', r],

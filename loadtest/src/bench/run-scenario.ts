@@ -33,6 +33,8 @@ export interface RunResult {
   /** Payload bytes per record the frames carried (entered, updated, removed). */
   bytesPerRecord: number;
   cpuMicrosPerClientTick: number;
+  /** The same per snapshot a client was due (ticks / sendIntervalTicks): differs at --send-hz. */
+  cpuMicrosPerClientSend: number;
   tickP50Ms: number;
   tickP99Ms: number;
   tickIntervalP99Ms: number;
@@ -56,6 +58,19 @@ export interface RunResult {
   generatorCpuPercent: number;
   /** Clients that had joined when the run ended (all of them, unless it failed). */
   joinedClients: number;
+  /** tickwire's per-client byte budget (--max-bytes-per-client-s), bytes/s; 0: none. */
+  budgetBytesPerClientS: number;
+  /**
+   * Under a budget, from the server's tickwire_view_staleness_ticks over the window: per
+   * snapshot, ticks the longest-waiting entity in view had waited (0: nothing waited). Estimated
+   * from the histogram's buckets as Prometheus does; the max is the bound of the highest bucket
+   * reached. NaN without a budget.
+   */
+  stalenessP50Ticks: number;
+  stalenessP99Ticks: number;
+  stalenessMaxTicks: number;
+  /** Under a budget: entries and updates left for a later snapshot, per client per second. */
+  recordsWithheldPerClientPerSec: number;
   /**
    * Why the run has no figures (a client could not join: the server did not hold N), or null.
    * The bench goes on with the next run and reports it.
@@ -83,6 +98,7 @@ export function failedRun(
     bytesPerEntityUpdate: Number.NaN,
     bytesPerRecord: Number.NaN,
     cpuMicrosPerClientTick: Number.NaN,
+    cpuMicrosPerClientSend: Number.NaN,
     tickP50Ms: Number.NaN,
     tickP99Ms: Number.NaN,
     tickIntervalP99Ms: Number.NaN,
@@ -100,6 +116,11 @@ export function failedRun(
     verifiedClients: 0,
     generatorCpuPercent: Number.NaN,
     joinedClients: 0,
+    budgetBytesPerClientS: 0,
+    stalenessP50Ticks: Number.NaN,
+    stalenessP99Ticks: Number.NaN,
+    stalenessMaxTicks: Number.NaN,
+    recordsWithheldPerClientPerSec: Number.NaN,
     errors: [],
     ...seen,
     failure,
@@ -122,6 +143,12 @@ export interface RunOptions {
    * random walk at 20 Hz (the idle-connections measurement, not the benchmark's scenario).
    */
   idle?: boolean;
+  /** tickwire's per-client byte budget, bytes/s (--max-bytes-per-client-s); 0 or absent: none. */
+  maxBytesPerClientS?: number;
+  /** More server options, after the arena's (every system): --tick-hz and --send-hz. */
+  serverArgs?: string[];
+  /** Ticks per snapshot (--tick-hz / --send-hz); 1 when absent. */
+  sendIntervalTicks?: number;
   log: (line: string) => void;
 }
 
@@ -147,13 +174,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /** The "arena" scenario of shared/BENCHMARKS.md, through the real server and real sockets. */
 export async function runScenario(o: RunOptions): Promise<RunResult> {
+  // The budget is tickwire's: the baseline and the floor send what they send.
+  const budget = o.mode === 'delta' ? (o.maxBytesPerClientS ?? 0) : 0;
+  const worldArgs = [...arenaServerArgs(o.seed), ...(o.serverArgs ?? [])];
   const server =
     o.mode === 'floor'
-      ? await startBenchFloor(arenaServerArgs(o.seed), floorFrameBytesOf(o), o.serverCore)
+      ? await startBenchFloor(worldArgs, floorFrameBytesOf(o), o.serverCore)
       : await startBenchServer(
           [
-            ...arenaServerArgs(o.seed),
+            ...worldArgs,
             ...['--snapshots', o.mode, '--max-players', String(o.clients + 10)],
+            ...(budget > 0 ? ['--max-bytes-per-client-s', String(budget)] : []),
           ],
           o.serverCore,
         );
@@ -180,6 +211,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     } catch (error) {
       // The server did not take N clients in time (or refused one): a result, not a crash.
       return failedRun(o.mode, o.clients, error instanceof Error ? error.message : String(error), {
+        budgetBytesPerClientS: budget,
         joinedClients: fleet.joinedClients,
         disconnects: fleet.disconnects,
         decodeErrors: fleet.decodeErrors,
@@ -205,6 +237,8 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
     const ticks = after.value('tickwire_ticks_total') - before.value('tickwire_ticks_total');
     const cpuSeconds = (m: MetricsScrape, mode: 'user' | 'system'): number =>
       m.value(`process_cpu_${mode}_seconds_total`);
+    const staleness = (q: number): number =>
+      budget > 0 ? quantileBetween(before, after, 'tickwire_view_staleness_ticks', q) : Number.NaN;
     const userCpu = cpuSeconds(after, 'user') - cpuSeconds(before, 'user');
     const systemCpu = cpuSeconds(after, 'system') - cpuSeconds(before, 'system');
 
@@ -218,6 +252,7 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
         window.entityUpdates > 0 ? window.decodedBytes / window.entityUpdates : Number.NaN,
       bytesPerRecord: window.records > 0 ? window.decodedBytes / window.records : Number.NaN,
       cpuMicrosPerClientTick: cpuMicros / (o.clients * ticks),
+      cpuMicrosPerClientSend: cpuMicros / ((o.clients * ticks) / (o.sendIntervalTicks ?? 1)),
       // Estimated from the histograms' buckets, as Prometheus does (see TICK_DURATION_BUCKETS_S).
       tickP50Ms: windowQuantileMs(before, after, 'tickwire_tick_duration_seconds', 0.5),
       tickP99Ms: windowQuantileMs(before, after, 'tickwire_tick_duration_seconds', 0.99),
@@ -241,6 +276,17 @@ export async function runScenario(o: RunOptions): Promise<RunResult> {
       verifiedClients,
       generatorCpuPercent: ((genCpu.user + genCpu.system) / 1e6 / elapsedSec) * 100,
       joinedClients: fleet.joinedClients,
+      budgetBytesPerClientS: budget,
+      stalenessP50Ticks: staleness(0.5),
+      stalenessP99Ticks: staleness(0.99),
+      stalenessMaxTicks: staleness(1),
+      recordsWithheldPerClientPerSec:
+        budget > 0
+          ? (after.value('tickwire_records_withheld_total') -
+              before.value('tickwire_records_withheld_total')) /
+            o.clients /
+            elapsedSec
+          : Number.NaN,
       failure: null,
       errors: fleet.errors,
     };

@@ -70,4 +70,19 @@ describe('MsgpackWriter', () => {
     expect(Array.from(w.view())).toEqual([7]);
     expect(first[0]).toBe(0x92);
   });
+
+  it('keeps frames written one after another valid together, across growth', () => {
+    const w = new MsgpackWriter(8);
+    const frames: Uint8Array[] = [];
+    for (let i = 0; i < 50; i++) {
+      const start = w.length;
+      w.arrayHeader(2);
+      w.int(i);
+      w.str('x'.repeat(i % 7));
+      frames.push(w.viewFrom(start));
+    }
+    frames.forEach((frame, i) => {
+      expect(Array.from(frame)).toEqual(Array.from(packFrame([i, 'x'.repeat(i % 7)])));
+    });
+  });
 });

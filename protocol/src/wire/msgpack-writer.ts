@@ -28,6 +28,15 @@ export class MsgpackWriter {
   }
 
   /** A copy of the bytes written since reset, for keeping. */
+  /**
+   * The bytes written since `start` (a `length` read earlier), without copying: several frames
+   * written one after another into one writer stay valid together, until reset() (a buffer that
+   * grows leaves earlier views on the old one, still intact).
+   */
+  viewFrom(start: number): Uint8Array {
+    return this.#bytes.subarray(start, this.#length);
+  }
+
   copy(): Uint8Array {
     return this.#bytes.slice(0, this.#length);
   }

@@ -133,4 +133,41 @@ describe('Prometheus metrics', () => {
     expect(TICK_DURATION_BUCKETS_S).toContain(0.01);
     expect(TICK_DURATION_BUCKETS_S).toContain(0.0125);
   });
+
+  it('count records withheld under a byte budget, and the staleness of each snapshot in a histogram', async () => {
+    const metrics = new ServerMetrics({ version: '9.9.9', uwsBuild: 'test' });
+    // Six players and 150 rocks all in one view, and a budget far below what a view takes.
+    const { room, clock } = createTestRoom(testGame, {
+      tickHz: 30,
+      worldWidth: 1000,
+      worldHeight: 800,
+      pelletCount: 150,
+      maxBytesPerClientS: 600,
+    });
+    metrics.addRoom(room);
+    onTestFinished(() => room.stop());
+    const peers = Array.from({ length: 6 }, (_, i) => new TestPeer(room, `192.0.2.${i + 1}`));
+    peers.forEach((peer, i) => peer.hello(`p${i}`));
+    room.start();
+    const before = await scrape(metrics);
+    expect(before.types.get('tickwire_view_staleness_ticks')).toBe('histogram');
+    clock.advance(60 * TICK_MS + 1);
+    const after = await scrape(metrics);
+    const sent = room.counters.snapshotsSent;
+    expect(sent).toBeGreaterThan(0);
+    expect(after.value('tickwire_view_staleness_ticks_count', { game: GAME })).toBe(sent);
+    const buckets = after.buckets('tickwire_view_staleness_ticks', { game: GAME });
+    expect(buckets.get(Number.POSITIVE_INFINITY)).toBe(sent);
+    // Cumulative, as Prometheus reads them.
+    const counts = [...buckets.entries()].sort((x, y) => x[0] - y[0]).map(([, n]) => n);
+    expect(counts).toEqual([...counts].sort((x, y) => x - y));
+    expect(room.counters.recordsWithheld).toBeGreaterThan(0);
+    expect(after.value('tickwire_records_withheld_total', { game: GAME })).toBe(
+      room.counters.recordsWithheld,
+    );
+    expect(
+      quantileBetween(before, after, 'tickwire_view_staleness_ticks', 0.99, { game: GAME }),
+    ).toBeGreaterThan(0);
+    expect(after.value('tickwire_view_staleness_ticks_sum', { game: GAME })).toBeGreaterThan(0);
+  });
 });

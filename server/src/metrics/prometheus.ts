@@ -9,6 +9,7 @@ import {
 import { CloseCode, PROTOCOL_VERSION } from '@tickwire/protocol';
 import type { Room } from '../room/room.js';
 import type { TickTimingSink } from '../room/tick-timings.js';
+import { STALENESS_BUCKETS_TICKS, StalenessCounts } from '../sync/staleness.js';
 
 /**
  * Tick durations, in seconds. prom-client's default buckets start at 5 ms, a sixth of a 30 Hz
@@ -64,6 +65,8 @@ class RetiredRooms implements MeasuredRoom {
       snapshotsSkipped: 0,
       fullSnapshots: 0,
       bytesSent: 0,
+      recordsWithheld: 0,
+      staleness: new StalenessCounts(),
       messagesReceived: 0,
       kicks: {},
     };
@@ -83,6 +86,8 @@ class RetiredRooms implements MeasuredRoom {
     this.counters.snapshotsSkipped += c.snapshotsSkipped;
     this.counters.fullSnapshots += c.fullSnapshots;
     this.counters.bytesSent += c.bytesSent;
+    this.counters.recordsWithheld += c.recordsWithheld;
+    this.counters.staleness.add(c.staleness);
     this.counters.messagesReceived += c.messagesReceived;
     for (const [code, count] of Object.entries(c.kicks)) {
       this.counters.kicks[Number(code)] = (this.counters.kicks[Number(code)] ?? 0) + count;
@@ -144,6 +149,69 @@ class MirroredCounter<L extends string> {
         }
       },
     });
+  }
+}
+
+/**
+ * A histogram whose counts are kept elsewhere, in plain numbers (a snapshot per client per tick:
+ * a prom-client observe() there would cost a label lookup each); a scrape reads them whole.
+ */
+class MirroredHistogram extends Histogram<'game' | 'le'> {
+  readonly #name: string;
+  readonly #help: string;
+  readonly #read: () => Iterable<[string, StalenessCounts]>;
+
+  constructor(
+    registry: Registry,
+    name: string,
+    help: string,
+    read: () => Iterable<[string, StalenessCounts]>,
+  ) {
+    super({
+      name,
+      help,
+      labelNames: ['game'],
+      buckets: STALENESS_BUCKETS_TICKS,
+      registers: [registry],
+    });
+    this.#name = name;
+    this.#help = help;
+    this.#read = read;
+  }
+
+  override get(): ReturnType<Histogram<'game' | 'le'>['get']> {
+    return this.getForPromString();
+  }
+
+  /** What the registry renders (it prefers this to get(), as prom-client's own metrics have it). */
+  getForPromString(): ReturnType<Histogram<'game' | 'le'>['get']> {
+    const values: { labels: Record<string, string | number>; value: number; metricName: string }[] =
+      [];
+    for (const [game, counts] of this.#read()) {
+      let cumulative = 0;
+      counts.bounds.forEach((le, i) => {
+        cumulative += counts.counts[i] as number;
+        values.push({
+          labels: { game, le },
+          value: cumulative,
+          metricName: `${this.#name}_bucket`,
+        });
+      });
+      values.push(
+        { labels: { game, le: '+Inf' }, value: counts.count, metricName: `${this.#name}_bucket` },
+        { labels: { game }, value: counts.sum, metricName: `${this.#name}_sum` },
+        { labels: { game }, value: counts.count, metricName: `${this.#name}_count` },
+      );
+    }
+    // prom-client's typings name the metric type by a numeric enum; at run time it is the
+    // exposition's word ('histogram'), which the registry writes on the TYPE line.
+    return Promise.resolve({
+      name: this.#name,
+      help: this.#help,
+      type: 'histogram',
+      aggregator: 'sum',
+      values,
+    } as unknown as Awaited<ReturnType<Histogram<'game' | 'le'>['get']>>);
   }
 }
 
@@ -302,6 +370,29 @@ export class ServerMetrics {
       'tickwire_snapshot_bytes_total',
       'Bytes of snapshot frames handed to the sockets.',
       (room) => room.counters.bytesSent,
+    );
+    gameCounter(
+      'tickwire_records_withheld_total',
+      'Entity entries and updates a snapshot left for a later one under --max-bytes-per-client-s (counted per snapshot: one that waits three snapshots counts three).',
+      (room) => room.counters.recordsWithheld,
+    );
+    new MirroredHistogram(
+      registry,
+      'tickwire_view_staleness_ticks',
+      'Per snapshot sent under --max-bytes-per-client-s: ticks the longest-waiting entity in view has waited to enter or be updated (0: nothing waits).',
+      function* () {
+        const byGame = new Map<string, StalenessCounts>();
+        for (const room of rooms()) {
+          const game = room.schema.game;
+          let counts = byGame.get(game);
+          if (!counts) {
+            counts = new StalenessCounts();
+            byGame.set(game, counts);
+          }
+          counts.add(room.counters.staleness);
+        }
+        yield* byGame;
+      },
     );
     gameCounter(
       'tickwire_messages_received_total',

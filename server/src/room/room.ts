@@ -292,15 +292,17 @@ export class Room<G extends GameSpec = GameSpec> {
             ? `no snapshot could be sent for ${ms} ms`
             : `no snapshot acknowledged for ${ms} ms`,
         );
-      } else if (outcome === 'dropped') {
-        this.#log.error(
-          'uWS dropped a snapshot: the skip threshold is too close to maxBackpressure',
-          {
-            connection: session.connection.id,
-          },
-        );
-        this.#kicker.kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
       }
+    }
+    // Every frame composed first, then all sent (snapshot-sender.ts, flush).
+    for (const session of this.#sender.flush(tick, startMs)) {
+      this.#log.error(
+        'uWS dropped a snapshot: the skip threshold is too close to maxBackpressure',
+        {
+          connection: session.connection.id,
+        },
+      );
+      this.#kicker.kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
     }
     this.#timings.finished(startMs, this.#clock.nowMs());
   }

@@ -11,6 +11,9 @@ import { containsPoint } from '../interest/rect-difference.js';
 import type { ViewRect } from '../interest/view.js';
 import type { StaticEvent } from '../interest/static-log.js';
 import type { EntityState } from './entity-state.js';
+import * as packedIds from './packed-ids.js';
+import { budgetedComposer } from './budgeted-compose.js';
+import { ClientBudget, type SendBudget } from './send-budget.js';
 
 /** How many sent views each client keeps as possible baselines (Quake 3 keeps 32). */
 export const SENT_VIEW_RING = 32;
@@ -36,6 +39,10 @@ export interface ViewDelta {
   /** Update group mask of updated[i]. */
   updatedMasks: Uint32Array;
   updatedCount: number;
+  /** Under a byte budget (composeWithin only): entries and updates left for later. */
+  withheldCount: number;
+  /** Under a byte budget (composeWithin only): ticks the longest-waiting of them has waited. */
+  stalenessTicks: number;
 }
 
 const ID_SPACE = MAX_ENTITY_ID + 1;
@@ -64,6 +71,8 @@ export class SyncScratch {
     updated: new Uint16Array(ID_SPACE),
     updatedMasks: new Uint32Array(ID_SPACE),
     updatedCount: 0,
+    withheldCount: 0,
+    stalenessTicks: 0,
   };
   #stamp = 0;
 
@@ -83,9 +92,11 @@ type HeldView = SentView & { ids: number[] };
 
 const isHeld = (view: SentView): view is HeldView => view.ids !== null;
 
-/** Id `i` of a view's ids, two to an element (an int32, which V8 stores unboxed). */
-const idAt = (ids: readonly number[], i: number): number =>
-  ((ids[i >> 1] as number) >>> ((i & 1) << 4)) & 0xffff;
+/**
+ * Id `i` of a view's ids, two to an element (packed-ids.ts). A module-local binding: under tsx an
+ * imported one is a getter call at every use, and this runs per id per client per tick.
+ */
+const idAt = packedIds.idAt;
 
 /**
  * Id arrays a client keeps, freed by an acknowledgement, for the views sent until the next: one
@@ -113,6 +124,14 @@ interface SentView {
   rect: ViewRect;
   /** Sum of the hashes of the static entities in view (their part of the view checksum). */
   staticChecksum: number;
+  /**
+   * Under a byte budget: the ids the client holds at an older version than `tick` (an update
+   * waits), each as seq * 65536 + id, version `seq` of the VersionLog; null without a budget, or
+   * when the view's ids are not held.
+   */
+  withheld: number[] | null;
+  /** Entries in `withheld` (the array is reused: it may be longer). */
+  withheldCount: number;
 }
 
 /**
@@ -140,11 +159,17 @@ export class ClientSync {
     count: 0,
     rect: { minX: 0, minY: 0, maxX: 0, maxY: 0 },
     staticChecksum: 0,
+    withheld: null,
+    withheldCount: 0,
   }));
   /** Id arrays of views that can no longer be baselines, for the next views to reuse. */
   readonly #spareIds: number[][] = [];
+  /** The same for the withheld lists of views sent under a byte budget. */
+  readonly #spareWithheld: number[][] = [];
   #ackedTick = 0;
   #isAcknowledging = false;
+  /** Under a byte budget (composeWithin): the client's credit and what waits for it. */
+  #budget: ClientBudget | null = null;
 
   /** Records the client's acknowledgement. Ticks never sent, or older than the current, are ignored. */
   acknowledge(tick: number): void {
@@ -165,12 +190,17 @@ export class ClientSync {
       view.tick = 0;
       this.#release(view);
     }
+    this.#budget?.forgetDelivered();
   }
 
   #release(view: SentView): void {
     if (view.ids === null) return;
     if (this.#spareIds.length < SPARE_ID_ARRAYS) this.#spareIds.push(view.ids);
     view.ids = null;
+    if (view.withheld !== null) {
+      if (this.#spareWithheld.length < SPARE_ID_ARRAYS) this.#spareWithheld.push(view.withheld);
+      view.withheld = null;
+    }
   }
 
   #baselineFor(tick: number): HeldView | null {
@@ -213,10 +243,7 @@ export class ClientSync {
     }
     const view = scratch.view;
     const ids = (sent.ids ??= this.#spareIds.pop() ?? []);
-    // In order from 0: the array stays packed (no holes) as it grows.
-    for (let i = 0; i < scratch.viewCount; i += 2) {
-      ids[i >> 1] = (view[i] as number) | ((view[i + 1] ?? 0) << 16);
-    }
+    packedIds.pack(view, scratch.viewCount, ids);
     sent.count = scratch.viewCount;
     sent.tick = tick;
     sent.rect.minX = rect.minX;
@@ -226,6 +253,90 @@ export class ClientSync {
     sent.staticChecksum = staticChecksum;
     d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
     return d;
+  }
+
+  /**
+   * compose() under a per-client byte budget (send-budget.ts): the same snapshot, except that
+   * entries and updates that do not fit the client's credit wait (budgeted-compose.ts). The
+   * view remembered as sent is what the client will hold: without the entries that wait, and
+   * with the version it keeps of each entity whose update waits. `selfId` is the client's own
+   * entity (-1: none), which always goes. Charge the frame's size with spend().
+   */
+  composeWithin(
+    world: World,
+    state: EntityState,
+    tick: number,
+    rect: ViewRect,
+    inputAck: number,
+    withChecksum: boolean,
+    scratch: SyncScratch,
+    budget: SendBudget,
+    selfId: number,
+  ): ViewDelta {
+    const versions = state.versions;
+    if (versions === null) throw new Error('a byte budget needs EntityState.keepVersions');
+    const base = this.#baselineFor(tick);
+    const d = scratch.delta;
+    d.tick = tick;
+    d.baselineTick = base ? base.tick : 0;
+    d.inputAck = inputAck;
+    d.enteredCount = 0;
+    d.updatedCount = 0;
+    d.removedCount = 0;
+    const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
+    // Statics first: they always go, and the budget counts their bytes.
+    const staticChecksum = this.#composeStatic(world, state, rect, base, d, scratch);
+    const withheld = this.#spareWithheld.pop() ?? [];
+    const composer = budgetedComposer();
+    const dynamicChecksum = composer.compose(
+      world,
+      state,
+      versions,
+      tick,
+      rect,
+      inputAck,
+      withChecksum,
+      base,
+      (this.#budget ??= new ClientBudget()),
+      budget,
+      selfId,
+      d,
+      scratch,
+      withheld,
+    );
+    d.withheldCount = composer.withheldCount;
+    d.stalenessTicks = composer.stalenessTicks;
+    if (!this.#isAcknowledging) {
+      for (const older of this.#ring) {
+        if (older.tick <= tick - VIEWS_BEFORE_FIRST_ACK) this.#release(older);
+      }
+    }
+    const view = scratch.view;
+    const ids = (sent.ids ??= this.#spareIds.pop() ?? []);
+    packedIds.pack(view, scratch.viewCount, ids);
+    // Composed: the slot's old list (maybe the baseline's own) is free now.
+    if (sent.withheld !== null && this.#spareWithheld.length < SPARE_ID_ARRAYS) {
+      this.#spareWithheld.push(sent.withheld);
+    }
+    sent.withheld = withheld;
+    sent.withheldCount = composer.withheldOutCount;
+    sent.count = scratch.viewCount;
+    sent.tick = tick;
+    sent.rect.minX = rect.minX;
+    sent.rect.minY = rect.minY;
+    sent.rect.maxX = rect.maxX;
+    sent.rect.maxY = rect.maxY;
+    sent.staticChecksum = staticChecksum;
+    d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
+    return d;
+  }
+
+  /**
+   * Charges a frame composed by composeWithin, at its real size, to the client's credit; `isFull`:
+   * it had no baseline.
+   */
+  spend(bytes: number, budget: SendBudget, isFull: boolean): void {
+    this.#budget?.spend(bytes, budget, isFull);
   }
 
   /**

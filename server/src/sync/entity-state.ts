@@ -9,6 +9,7 @@ import {
 } from '@tickwire/protocol';
 import type { Entity, World, WorldListener } from '../sim/world.js';
 import { ChangeTicks } from './change-ticks.js';
+import { VersionLog } from './version-log.js';
 
 const ID_SPACE = MAX_ENTITY_ID + 1;
 
@@ -48,6 +49,12 @@ export class EntityState implements WorldListener {
   readonly #recordTicks = new Int32Array(ID_SPACE);
   readonly #writer = new MsgpackWriter(256);
   readonly #onInvalidValue: InvalidValueHandler;
+  /** Ended versions of dynamic entities, once a byte budget needs them (keepVersions). */
+  #versions: VersionLog | null = null;
+  /** Tick each dynamic entity's current version began (its last change, or its spawn). */
+  #versionStarts: Int32Array | null = null;
+  /** An entity's values as of the previous commit, copied before commit overwrites them. */
+  #before: Float64Array | null = null;
 
   constructor(world: World, onInvalidValue: InvalidValueHandler = () => {}) {
     this.#world = world;
@@ -64,6 +71,10 @@ export class EntityState implements WorldListener {
       else this.#checkedNumber(e, kind, f, e[f.name]);
     }
     this.changes.markAll(e.id, tick, kind.groupMask);
+    if (this.#versionStarts !== null && !kind.isStatic) {
+      this.#versionStarts[e.id] = tick;
+      this.#versions?.forget(e.id);
+    }
     this.#records[e.id] = null;
     this.#remember(e, kind);
     this.hashes[e.id] = entityHash(kind, e, this.#world.expiresTicks[e.id] as number);
@@ -121,6 +132,37 @@ export class EntityState implements WorldListener {
   }
 
   /**
+   * From now on, keeps every dynamic entity's versions for at least `retainTicks` after they end
+   * (VersionLog): what a client under a byte budget may still hold. Off by default: without a
+   * budget nothing reads them.
+   */
+  keepVersions(retainTicks: number): VersionLog {
+    if (this.#versions !== null) return this.#versions;
+    const world = this.#world;
+    this.#versions = new VersionLog(
+      world.schema,
+      world.kindIds,
+      this.#width,
+      retainTicks,
+      world.maxX,
+      world.maxY,
+    );
+    const starts = new Int32Array(ID_SPACE);
+    // Entities already there: their version began at their spawn, for all that is known here.
+    // Exact when this runs before any client is sent anything (the room's SnapshotSender calls it
+    // at construction), since no client can hold a version older than its first snapshot.
+    for (const e of world.dynamicEntities()) starts[e.id] = world.spawnTicks[e.id] as number;
+    this.#versionStarts = starts;
+    this.#before = new Float64Array(this.#width);
+    return this.#versions;
+  }
+
+  /** The versions kept (keepVersions), or null. */
+  get versions(): VersionLog | null {
+    return this.#versions;
+  }
+
+  /**
    * Ends a tick's simulation: finds what changed in every dynamic entity since the previous
    * tick, marks it, and refreshes hashes. O(dynamic entities). Call after the game's step,
    * before composing.
@@ -131,10 +173,13 @@ export class EntityState implements WorldListener {
     const previous = this.#previous;
     const width = this.#width;
     const { maxX, maxY } = world;
+    const versions = this.#versions;
+    const before = this.#before;
     for (const e of world.dynamicEntities()) {
       const id = e.id;
       const kind = kinds[world.kindIds[id] as number] as CompiledKind;
       const o = id * width;
+      if (before !== null) for (let k = 0; k < width; k++) before[k] = previous[o + k] as number;
       const numeric = kind.numericFields;
       let mask = 0;
       let i = 0;
@@ -202,16 +247,23 @@ export class EntityState implements WorldListener {
           mask |= 1 << f.groupBit;
         }
       }
-      if (mask !== 0) this.changes.mark(id, mask, tick);
+      if (mask !== 0) {
+        this.changes.mark(id, mask, tick);
+        if (versions !== null) this.#versionEnded(versions, id, tick, before as Float64Array);
+      }
       this.hashes[id] = entityHash(kind, e, world.expiresTicks[id] as number);
     }
   }
 
-  /**
-   * The msgpack bytes of `e`'s entity record at `tick`, encoded at most once per entity per tick
-   * and spliced into every snapshot that needs it. A static entity never changes: its bytes are
-   * kept.
-   */
+  /** `id` changed at `tick`: the version it held since its last change ends (values: `before`). */
+  #versionEnded(versions: VersionLog, id: number, tick: number, before: Float64Array): void {
+    const starts = this.#versionStarts as Int32Array;
+    const start = starts[id] as number;
+    // A version that began this tick (a spawn changed in its own step) was never in a view.
+    if (start < tick) versions.push(id, start, tick, before, 0);
+    starts[id] = tick;
+  }
+
   /**
    * Each dynamic entity's numeric fields as of the last commit, `valueWidth` per id, in its
    * kind's numeric field order (field.slot): between commit and the next tick, its current
@@ -230,6 +282,11 @@ export class EntityState implements WorldListener {
     return this.#previousTexts[id];
   }
 
+  /**
+   * The msgpack bytes of `e`'s entity record at `tick`, encoded at most once per entity per tick
+   * and spliced into every snapshot that needs it. A static entity never changes: its bytes are
+   * kept.
+   */
   recordBytesOf(e: Entity, kind: CompiledKind, tick: number): Uint8Array {
     const cached = this.#records[e.id];
     if (cached && (kind.isStatic || this.#recordTicks[e.id] === tick)) return cached;

@@ -1,6 +1,5 @@
 import {
   MsgpackWriter,
-  updateValueCount,
   writeSnapshotHead,
   type CompiledField,
   type CompiledKind,
@@ -22,13 +21,24 @@ function entityOf(world: World, id: number): Entity {
  */
 export class SnapshotWriter {
   readonly #w = new MsgpackWriter(64 * 1024);
+  /** Per kind id, per update mask: the update's fields in wire order (see #layoutOf). */
+  readonly #layouts: Map<number, Int32Array>[] = [];
+
+  /**
+   * Starts a tick's frames: they are written one after another into one buffer, so that the
+   * sender can compose every client's frame first and send them all after (room.ts), and stay
+   * valid until the next call.
+   */
+  beginTick(): void {
+    this.#w.reset();
+  }
 
   /** The frame: a view into the reused buffer, valid until the next write. */
   write(d: ViewDelta, world: World, state: EntityState): Uint8Array {
     const w = this.#w;
     const kinds = world.schema.kinds;
     const kindIds = world.kindIds;
-    w.reset();
+    const start = w.length;
     writeSnapshotHead(w, d.tick, d.baselineTick, d.inputAck, d.checksum !== null);
     w.arrayHeader(d.removedCount);
     for (let i = 0; i < d.removedCount; i++) w.int(d.removed[i] as number);
@@ -50,22 +60,40 @@ export class SnapshotWriter {
     const width = state.valueWidth;
     for (let i = 0; i < d.updatedCount; i++) {
       const id = d.updated[i] as number;
-      const kind = kinds[kindIds[id] as number] as CompiledKind;
+      const kindId = kindIds[id] as number;
       const mask = d.updatedMasks[i] as number;
-      w.arrayHeader(2 + updateValueCount(kind, mask));
+      const layout = this.#layoutOf(kindId, kinds[kindId] as CompiledKind, mask);
+      w.arrayHeader(2 + layout.length);
       w.int(id);
       w.int(mask);
       const o = id * width;
-      for (let m = mask; m !== 0; m &= m - 1) {
-        const fields = kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
-        for (let k = 0; k < fields.length; k++) {
-          const f = fields[k] as CompiledField;
-          if (f.isString) w.str(state.textsOf(id)?.[f.slot] ?? '');
-          else w.int(values[o + f.slot] as number);
-        }
+      for (let k = 0; k < layout.length; k++) {
+        const slot = layout[k] as number;
+        if (slot >= 0) w.int(values[o + slot] as number);
+        else w.str(state.textsOf(id)?.[-1 - slot] ?? '');
       }
     }
     if (d.checksum !== null) w.int(d.checksum);
-    return w.view();
+    return w.viewFrom(start);
+  }
+
+  /**
+   * The fields an update of `kind` with `mask` carries, in wire order (groups by bit, fields in
+   * group order), each as its numeric slot, or -1 - slot for a string field. Computed once per
+   * kind and mask: updates are written per client per tick.
+   */
+  #layoutOf(kindId: number, kind: CompiledKind, mask: number): Int32Array {
+    const byMask = (this.#layouts[kindId] ??= new Map());
+    let layout = byMask.get(mask);
+    if (layout === undefined) {
+      const slots: number[] = [];
+      for (let m = mask; m !== 0; m &= m - 1) {
+        const fields = kind.groupFields[31 - Math.clz32(m & -m)] as readonly CompiledField[];
+        for (const f of fields) slots.push(f.isString ? -1 - f.slot : f.slot);
+      }
+      layout = Int32Array.from(slots);
+      byMask.set(mask, layout);
+    }
+    return layout;
   }
 }

@@ -8,6 +8,14 @@
 // around the client's entity, computed from the world alone: no grid, nothing of sync/), and
 // every checksum must verify. At the end everyone reads again and must converge on the present.
 //
+// Under a per-client byte budget (SyncRunOptions.budgets) a replica may lag the world: after
+// every snapshot it must hold only entities in view, each exactly as the world had it at some
+// tick (moved on as a client extrapolates; world-history.ts), its own entity and the static ones
+// as they are; every checksum must still verify; from one delta to the next its view never goes
+// back (an entity still in view stays, at a version no older); and once the world is quiet
+// (clients let go of their controls, no more world operations) everyone must converge on the
+// present.
+//
 // Plugging a game in: write a SyncPlug and run it from a test, for example
 //
 //   const stats = checkSync(
@@ -56,6 +64,7 @@ import type { Room } from '../room/room.js';
 import { createTestRoom, gatewayOf, testConfig } from '../room/test-support.js';
 import type { Entity, World } from '../sim/world.js';
 import { MemoryConnection } from '../transport/memory.js';
+import { WorldHistory } from './world-history.js';
 
 /** What the world operation of a game gets to work with. */
 export interface WorldOpContext<G extends GameSpec> {
@@ -153,6 +162,11 @@ export interface SyncRunOptions {
   maxOps?: number;
   /** fast-check seed, to replay a failure. */
   seed?: number;
+  /**
+   * Per-client byte budgets (--max-bytes-per-client-s) a run draws one of; 0 = none. Default
+   * [0]: every run unlimited, replicas equal to the world after every snapshot.
+   */
+  budgets?: readonly number[];
 }
 
 /** What the runs covered, summed over every run, so a test can check the game was exercised. */
@@ -165,6 +179,14 @@ export interface SyncStats {
   lateReads: number;
   checksumsVerified: number;
   resumes: number;
+  /** Runs under a byte budget. */
+  budgetedRuns: number;
+  /** Snapshots after which a replica under a budget lacked an entity in view or held an old version. */
+  laggingViews: number;
+  /** The longest such lag: ticks since the oldest version a replica held stopped being the present. */
+  maxLagTicks: number;
+  /** Entities held at a version that was no longer the present, summed over those snapshots. */
+  oldVersionsHeld: number;
   enteredByKind: Record<string, number>;
   /** Listed in a snapshot's `removed`. */
   removedByKind: Record<string, number>;
@@ -272,16 +294,27 @@ export function bruteForceView(
   return view;
 }
 
+function sameRecord(ra: EntityRecord, rb: EntityRecord): boolean {
+  const keys = Object.keys(ra);
+  if (keys.length !== Object.keys(rb).length) return false;
+  for (const k of keys) if (ra[k] !== rb[k]) return false;
+  return true;
+}
+
 function sameRecords(a: RecordView, b: RecordView): boolean {
   if (a.size !== b.size) return false;
   for (const [id, ra] of a) {
     const rb = b.get(id);
-    if (!rb) return false;
-    const keys = Object.keys(ra);
-    if (keys.length !== Object.keys(rb).length) return false;
-    for (const k of keys) if (ra[k] !== rb[k]) return false;
+    if (!rb || !sameRecord(ra, rb)) return false;
   }
   return true;
+}
+
+/** A version of the world's entity a replica holds: when it began, since when it is not the present. */
+interface HeldVersion {
+  versionTick: number;
+  since: number;
+  spawnTick: number;
 }
 
 function recordsOf(view: ViewState): RecordView {
@@ -316,16 +349,25 @@ class SimClient<G extends GameSpec, I> {
   readonly #views = new Map<number, ViewState>();
   /** Server views recorded for frames this client will read later, by tick. */
   readonly #expected = new Map<number, RecordView>();
+  /**
+   * Under a budget: the version (its first tick, and the entity's spawn tick) of each entity of
+   * the view last applied, or null after a Resync or a new connection (nothing to compare with).
+   */
+  #heldVersions: ReadonlyMap<number, HeldVersion> | null = null;
   readonly #room: Room<G>;
   readonly #random: () => number;
+  /** Under a byte budget: the world's versions, which a replica may lag behind. */
+  readonly #history: WorldHistory | null;
 
   constructor(
     room: Room<G>,
     options: { dropRate: number; ackJitter: number; skipInputRate: number },
     random: () => number,
+    history: WorldHistory | null,
   ) {
     this.#room = room;
     this.#random = random;
+    this.#history = history;
     this.dropRate = options.dropRate;
     this.ackJitter = options.ackJitter;
     this.skipInputRate = options.skipInputRate;
@@ -346,6 +388,7 @@ class SimClient<G extends GameSpec, I> {
     this.#appliedTicks.length = 0;
     this.#views.clear();
     this.#expected.clear();
+    this.#heldVersions = null;
     this.#outboxSeen = 0;
     this.#seq = 0;
     this.stalledTicks = 0;
@@ -379,6 +422,8 @@ class SimClient<G extends GameSpec, I> {
   }
 
   requestResync(): void {
+    // The client forgets its views: what comes next may hold less.
+    this.#heldVersions = null;
     if (this.schema)
       this.connection.deliver(encodeResync({ tick: Math.max(1, this.replica?.tick ?? 1) }));
   }
@@ -430,6 +475,102 @@ class SimClient<G extends GameSpec, I> {
     this.#expected.clear();
   }
 
+  /**
+   * Under a budget, a view that is not the world's at `tick`: only entities in view, its own
+   * entity and every static one as they are, the rest versions the world really had.
+   */
+  #checkLag(
+    tick: number,
+    actual: RecordView,
+    expected: RecordView,
+    held: ReadonlyMap<number, HeldVersion>,
+    stats: SyncStats,
+  ): void {
+    const schema = this.replica?.schema;
+    let lag = 0;
+    for (const [id, record] of actual) {
+      const now = expected.get(id);
+      if (!now) throw new Error(`tick ${tick}: replica holds ${id}, which is not in view`);
+      const isStatic = schema?.kindByName.get(record.kind)?.isStatic === true;
+      if (id === this.playerId || isStatic) {
+        if (!sameRecord(record, now))
+          expect({ tick, id, record }).toEqual({ tick, id, record: now });
+        continue;
+      }
+      const since = held.get(id)?.since ?? null;
+      if (since === null) {
+        expect({ tick, id, record, note: 'a version the world never had' }).toEqual({
+          tick,
+          id,
+          record: now,
+          note: 'a version the world never had',
+        });
+      }
+      if (since !== null && since < tick) stats.oldVersionsHeld++;
+      lag = Math.max(lag, tick - (since ?? tick));
+    }
+    for (const [id, record] of expected) {
+      if (actual.has(id)) continue;
+      // Only entries may wait: the own entity and statics always go.
+      const isStatic = schema?.kindByName.get(record.kind)?.isStatic === true;
+      if (id === this.playerId || isStatic) {
+        throw new Error(`tick ${tick}: replica lacks ${id} (${record.kind}), which always goes`);
+      }
+    }
+    stats.laggingViews++;
+    stats.maxLagTicks = Math.max(stats.maxLagTicks, lag);
+  }
+
+  /**
+   * Under a budget, from one delta to the next the view never goes back: every entity of the
+   * previous view still in view is still there, at a version no older (what a snapshot carried
+   * is carried again until acknowledged, or the next delta, from an older baseline, would undo
+   * it).
+   */
+  #checkNeverBack(s: Snapshot, expected: RecordView, held: ReadonlyMap<number, HeldVersion>): void {
+    const previous = this.#heldVersions;
+    if (s.baselineTick !== 0 && previous !== null) {
+      for (const [id, before] of previous) {
+        const now = held.get(id);
+        if (!expected.has(id) || (now !== undefined && now.spawnTick !== before.spawnTick)) {
+          continue;
+        }
+        // (A plain test first: an expect per entity per snapshot costs seconds a run.)
+        if (now !== undefined && now.versionTick >= before.versionTick) continue;
+        expect({ tick: s.tick, id, versionTick: now?.versionTick ?? 'gone' }).toEqual({
+          tick: s.tick,
+          id,
+          versionTick: `at least ${before.versionTick}`,
+        });
+      }
+    }
+    this.#heldVersions = held;
+  }
+
+  /** Which version of the world's each entity of a replica's view is (null: none it had). */
+  #heldVersionsOf(
+    tick: number,
+    actual: RecordView,
+    expected: RecordView,
+  ): Map<number, HeldVersion> {
+    const history = this.#history as WorldHistory;
+    const held = new Map<number, HeldVersion>();
+    for (const [id, record] of actual) {
+      const now = expected.get(id);
+      if (now !== undefined && sameRecord(record, now)) {
+        const present = history.presentVersion(id, tick);
+        if (present) held.set(id, { ...present, since: tick });
+      } else {
+        const version = history.heldVersion(record, tick);
+        if (version) held.set(id, version);
+      }
+    }
+    return held;
+  }
+
+  /** The newest snapshot applied, and whether the replica then equalled the world exactly. */
+  lastApplied: { tick: number; isExact: boolean } | null = null;
+
   #apply(s: Snapshot, expected: RecordView, stats: SyncStats): void {
     const replica = this.replica;
     if (!replica) throw new Error('a snapshot before the Welcome');
@@ -442,9 +583,15 @@ class SimClient<G extends GameSpec, I> {
     if (s.baselineTick === 0) stats.fullSnapshots++;
     else stats.deltaSnapshots++;
     const actual = recordsOf(view);
-    if (!sameRecords(actual, expected)) {
+    const isExact = sameRecords(actual, expected);
+    if (this.#history === null) {
       // The same comparison again, for a readable difference.
-      expect({ tick: s.tick, view: actual }).toEqual({ tick: s.tick, view: expected });
+      if (!isExact)
+        expect({ tick: s.tick, view: actual }).toEqual({ tick: s.tick, view: expected });
+    } else {
+      const held = this.#heldVersionsOf(s.tick, actual, expected);
+      if (!isExact) this.#checkLag(s.tick, actual, expected, held, stats);
+      this.#checkNeverBack(s, expected, held);
     }
     for (const e of s.entered) bump(stats.enteredByKind, e.kind);
     const schema = replica.schema;
@@ -462,6 +609,8 @@ class SimClient<G extends GameSpec, I> {
     }
     this.#appliedTicks.push(s.tick);
     this.#views.set(s.tick, view);
+    this.lastApplied = { tick: s.tick, isExact };
+
     if (this.#appliedTicks.length > 64) {
       this.#views.delete(this.#appliedTicks.shift() as number);
     }
@@ -500,6 +649,10 @@ function emptyStats(): SyncStats {
     lateReads: 0,
     checksumsVerified: 0,
     resumes: 0,
+    budgetedRuns: 0,
+    laggingViews: 0,
+    maxLagTicks: 0,
+    oldVersionsHeld: 0,
     enteredByKind: {},
     removedByKind: {},
     expiredSilentlyByKind: {},
@@ -509,11 +662,15 @@ function emptyStats(): SyncStats {
 
 const MAX_CLIENTS = 6;
 
+/** Ticks of quiet world at the end of a run under a byte budget, for everyone to catch up. */
+const BUDGETED_QUIET_TICKS = 300;
+
 function runOnce<G extends GameSpec, I, W>(
   plug: SyncPlug<G, I, W>,
   seed: number,
   ops: readonly Op<I, W>[],
   stats: SyncStats,
+  budget: number,
 ): void {
   let rngState = seed >>> 0;
   const random = (): number => {
@@ -546,12 +703,15 @@ function runOnce<G extends GameSpec, I, W>(
     maxMessagesPerSec: 1000,
     messageBurst: 1000,
     ...plug.config,
+    maxBytesPerClientS: budget,
   });
   const created = createTestRoom(game, config);
   room = created.room;
   const { clock } = created;
   const { viewWidth, viewHeight, tickHz } = config;
   const world = created.room.world;
+  const history = budget > 0 ? new WorldHistory(world as World) : null;
+  history?.record(0);
   let tick = 0;
   const viewNow = (playerId: number): RecordView => {
     const self = world.byId[playerId];
@@ -567,6 +727,7 @@ function runOnce<G extends GameSpec, I, W>(
     }
     clock.spend(1000 / tickHz);
     created.room.tick(++tick);
+    history?.record(tick);
     plug.observe?.(world, tick);
     for (const c of clients) c.afterTick(tick, viewNow, stats);
   };
@@ -578,7 +739,9 @@ function runOnce<G extends GameSpec, I, W>(
   for (const op of ops) {
     switch (op.kind) {
       case 'join':
-        if (clients.length < MAX_CLIENTS) clients.push(new SimClient(created.room, op, random));
+        if (clients.length < MAX_CLIENTS) {
+          clients.push(new SimClient(created.room, op, random, history));
+        }
         break;
       case 'leave': {
         const c = pick(op.client);
@@ -631,10 +794,18 @@ function runOnce<G extends GameSpec, I, W>(
   for (const c of clients) {
     c.stalledTicks = 0;
     c.dropRate = 0;
+    // Under a budget the world also goes quiet (controls at their defaults, no world operations)
+    // so that what waits can all be sent.
+    if (budget > 0) c.intent = null;
   }
-  for (let i = 0; i < 50; i++) runTick();
-  for (const c of clients) expect(c.replica?.latest?.tick).toBe(tick);
+  for (let i = 0; i < (budget > 0 ? BUDGETED_QUIET_TICKS : 50); i++) runTick();
+  for (const c of clients) {
+    expect(c.replica?.latest?.tick).toBe(tick);
+    // Converged: the newest view is the world's, whatever waited before.
+    expect(c.lastApplied).toEqual({ tick, isExact: true });
+  }
   stats.runs++;
+  if (budget > 0) stats.budgetedRuns++;
 }
 
 /**
@@ -647,16 +818,26 @@ export function checkSync<G extends GameSpec, I, W = never>(
   options: SyncRunOptions = {},
 ): SyncStats {
   const stats = emptyStats();
-  fc.assert(
-    fc.property(
-      fc.integer({ min: 1, max: 1e9 }),
-      fc.array(opArbitrary(plug), { minLength: 20, maxLength: options.maxOps ?? 120 }),
-      (seed, ops) => runOnce(plug, seed, ops, stats),
-    ),
-    {
-      numRuns: options.numRuns ?? 40,
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-    },
-  );
+  const seeds = fc.integer({ min: 1, max: 1e9 });
+  const ops = fc.array(opArbitrary(plug), { minLength: 20, maxLength: options.maxOps ?? 120 });
+  const parameters = {
+    numRuns: options.numRuns ?? 40,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+  };
+  const budgets = options.budgets;
+  if (budgets === undefined) {
+    // Without budgets, exactly the runs a seed gave before budgets existed.
+    fc.assert(
+      fc.property(seeds, ops, (seed, run) => runOnce(plug, seed, run, stats, 0)),
+      parameters,
+    );
+  } else {
+    fc.assert(
+      fc.property(seeds, ops, fc.constantFrom(...budgets), (seed, run, budget) =>
+        runOnce(plug, seed, run, stats, budget),
+      ),
+      parameters,
+    );
+  }
   return stats;
 }
