@@ -191,6 +191,9 @@ export class SnapshotSender {
     for (let i = 0; i < sessions.length; i++) {
       const session = sessions[i] as Session;
       const frame = frames[i] as Uint8Array;
+      // Closed since it was queued (a close handler uWS ran during an earlier send): nothing to
+      // send, and NOT a drop (a closed connection reports every send as Dropped).
+      if (!session.connection.isOpen) continue;
       if (session.connection.send(frame) === SendStatus.Dropped) {
         dropped.push(session);
         continue;
