@@ -1,5 +1,4 @@
 import { MAX_ENTITY_ID } from '@tickwire/protocol';
-import { RECT_DIFFERENCE_SIZE, rectDifference, type IntRect } from './rect-difference.js';
 
 /** What the grid needs from an entity. */
 export interface Positioned {
@@ -27,7 +26,6 @@ export class PackedGrid {
   #count = 0;
   /** Packed index of each entity id as of the last rebuild (meaningful only where ids agree). */
   readonly #slots = new Int32Array(MAX_ENTITY_ID + 1);
-  readonly #bands = new Int32Array(RECT_DIFFERENCE_SIZE);
 
   /** Sizes in the same units as entity positions; cells are square unless a height is given. */
   constructor(width: number, height: number, cellWidth: number, cellHeight = cellWidth) {
@@ -142,27 +140,5 @@ export class PackedGrid {
       }
     }
     return n - offset;
-  }
-
-  /**
-   * Writes into `out` (from index 0) the ids of the entities inside `a` but not inside `b`
-   * (integer bounds) and returns how many: one query per band of the difference. Allocates
-   * nothing: it runs twice per client per tick.
-   */
-  queryDifferenceInto(a: IntRect, b: IntRect, out: Uint16Array): number {
-    const bands = this.#bands;
-    let n = 0;
-    for (let k = 0, count = rectDifference(a, b, bands); k < count; k++) {
-      const o = k * 4;
-      n += this.queryInto(
-        bands[o] as number,
-        bands[o + 1] as number,
-        bands[o + 2] as number,
-        bands[o + 3] as number,
-        out,
-        n,
-      );
-    }
-    return n;
   }
 }

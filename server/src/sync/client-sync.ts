@@ -134,6 +134,23 @@ interface SentView {
   withheldCount: number;
 }
 
+/** Records a view as sent at `tick` (its ids are already packed into it). */
+function remember(
+  sent: SentView,
+  tick: number,
+  count: number,
+  rect: ViewRect,
+  staticChecksum: number,
+): void {
+  sent.count = count;
+  sent.tick = tick;
+  sent.rect.minX = rect.minX;
+  sent.rect.minY = rect.minY;
+  sent.rect.maxX = rect.maxX;
+  sent.rect.maxY = rect.maxY;
+  sent.staticChecksum = staticChecksum;
+}
+
 /**
  * One client's side of the snapshot protocol: the ring of views sent to it, its newest
  * acknowledged tick, and the composition of each new snapshot as a delta from that baseline.
@@ -244,13 +261,7 @@ export class ClientSync {
     const view = scratch.view;
     const ids = (sent.ids ??= this.#spareIds.pop() ?? []);
     packedIds.pack(view, scratch.viewCount, ids);
-    sent.count = scratch.viewCount;
-    sent.tick = tick;
-    sent.rect.minX = rect.minX;
-    sent.rect.minY = rect.minY;
-    sent.rect.maxX = rect.maxX;
-    sent.rect.maxY = rect.maxY;
-    sent.staticChecksum = staticChecksum;
+    remember(sent, tick, scratch.viewCount, rect, staticChecksum);
     d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
     return d;
   }
@@ -320,13 +331,7 @@ export class ClientSync {
     }
     sent.withheld = withheld;
     sent.withheldCount = composer.withheldOutCount;
-    sent.count = scratch.viewCount;
-    sent.tick = tick;
-    sent.rect.minX = rect.minX;
-    sent.rect.minY = rect.minY;
-    sent.rect.maxX = rect.maxX;
-    sent.rect.maxY = rect.maxY;
-    sent.staticChecksum = staticChecksum;
+    remember(sent, tick, scratch.viewCount, rect, staticChecksum);
     d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
     return d;
   }
