@@ -5,7 +5,14 @@ import type { Bot } from '@tickwire/protocol';
 import { waitFor } from '../../../protocol/src/testing/wait.js';
 import { joinBot, positionOf, replicaBugs } from '../support/bots.js';
 import { useBrowserAndServer } from '../support/browser-suite.js';
-import { REPO_ROOT, joinGame, waitForDebugSnapshot } from '../support/game-page.js';
+import {
+  REPO_ROOT,
+  joinGame,
+  readMotion,
+  recordMotion,
+  waitForDebugSnapshot,
+  type MotionFrame,
+} from '../support/game-page.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
 // The client's netcode on a bad network, in a real Chromium against the real server. The server
@@ -41,12 +48,6 @@ const REMOTE_JUMP_FACTOR = 1.5;
  * turn is 19: the bound.
  */
 const MAX_PREDICTION_ERROR_UNITS = 19;
-
-interface FrameRecord {
-  t: number;
-  self: { x: number; y: number } | null;
-  remote: { x: number; y: number } | null;
-}
 
 describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jitter', () => {
   const bots: Bot[] = [];
@@ -94,32 +95,7 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
       );
 
       // Record every frame's drawn positions of Alice and Bob, and when a key goes down.
-      await page.evaluate(
-        ({ selfId: self, remoteId }) => {
-          const records: FrameRecord[] = [];
-          const keys: number[] = [];
-          Object.assign(window, { __records: records, __keys: keys });
-          window.addEventListener('keydown', () => keys.push(performance.now()));
-          let lastAt = -1;
-          const record = (): void => {
-            const s = window.__tickwire?.snapshot();
-            if (s && s.frameAtMs !== lastAt) {
-              lastAt = s.frameAtMs;
-              const find = (id: number | null) => s.rendered.find((e) => e.id === id);
-              const me = find(self);
-              const other = find(remoteId);
-              records.push({
-                t: s.frameAtMs,
-                self: me ? { x: me.x, y: me.y } : null,
-                remote: other ? { x: other.x, y: other.y } : null,
-              });
-            }
-            requestAnimationFrame(record);
-          };
-          requestAnimationFrame(record);
-        },
-        { selfId, remoteId: bobId },
-      );
+      await recordMotion(page, selfId, bobId);
       await page.waitForTimeout(500);
 
       // Alice walks a square too: right, down, left, up.
@@ -131,10 +107,7 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
       }
       await page.waitForTimeout(600);
 
-      const { records, keys } = await page.evaluate(() => {
-        const w = window as unknown as { __records: FrameRecord[]; __keys: number[] };
-        return { records: w.__records, keys: w.__keys };
-      });
+      const { frames: records, keys } = await readMotion(page);
       const final = await waitForDebugSnapshot(page, () => true, 'a snapshot');
 
       // 1. The own player moves on the first frame drawn after D goes down: far sooner than any
@@ -153,8 +126,8 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
       expect(remote.length).toBeGreaterThan(60);
       let worstRatio = 0;
       for (let i = 1; i < remote.length; i++) {
-        const a = remote[i - 1] as FrameRecord;
-        const b = remote[i] as FrameRecord;
+        const a = remote[i - 1] as MotionFrame;
+        const b = remote[i] as MotionFrame;
         const moved = Math.hypot(
           (b.remote?.x ?? 0) - (a.remote?.x ?? 0),
           (b.remote?.y ?? 0) - (a.remote?.y ?? 0),

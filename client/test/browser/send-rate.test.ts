@@ -4,7 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '@tickwire/protocol';
 import { joinBot, positionOf, replicaBugs } from '../support/bots.js';
 import { useBrowserAndServer } from '../support/browser-suite.js';
-import { REPO_ROOT, joinGame, waitForDebugSnapshot } from '../support/game-page.js';
+import {
+  REPO_ROOT,
+  joinGame,
+  readMotion,
+  recordMotion,
+  waitForDebugSnapshot,
+  type MotionFrame,
+} from '../support/game-page.js';
 
 // The client against a server that simulates at 60 Hz and sends snapshots at 20 Hz
 // (--send-hz): snapshots come every third tick, the own player is still predicted tick by tick
@@ -40,15 +47,6 @@ const REMOTE_JUMP_FACTOR = 1.5;
 const SIDE_TICKS = 36;
 /** Reconciliations to wait for while Alice walks steadily: two seconds of snapshots. */
 const STEADY_SNAPSHOTS = 2 * SEND_HZ;
-
-interface FrameRecord {
-  t: number;
-  tick: number;
-  /** Reconciliations of the own player so far. */
-  samples: number;
-  self: { x: number; y: number } | null;
-  remote: { x: number; y: number } | null;
-}
 
 describe(`a server ticking at ${TICK_HZ} Hz and sending at ${SEND_HZ} Hz`, () => {
   const bots: Bot[] = [];
@@ -114,32 +112,7 @@ describe(`a server ticking at ${TICK_HZ} Hz and sending at ${SEND_HZ} Hz`, () =>
     );
 
     // Record every frame: the tick of the newest snapshot, and where Alice and Bob are drawn.
-    await page.evaluate(
-      ({ self, remoteId }) => {
-        const records: FrameRecord[] = [];
-        Object.assign(window, { __records: records });
-        let lastAt = -1;
-        const record = (): void => {
-          const s = window.__tickwire?.snapshot();
-          if (s && s.frameAtMs !== lastAt) {
-            lastAt = s.frameAtMs;
-            const find = (id: number | null) => s.rendered.find((e) => e.id === id);
-            const me = find(self);
-            const other = find(remoteId);
-            records.push({
-              t: s.frameAtMs,
-              tick: s.tick,
-              samples: s.netcode.predictionSamples,
-              self: me ? { x: me.x, y: me.y } : null,
-              remote: other ? { x: other.x, y: other.y } : null,
-            });
-          }
-          requestAnimationFrame(record);
-        };
-        requestAnimationFrame(record);
-      },
-      { self: selfId, remoteId: bobId },
-    );
+    await recordMotion(page, selfId, bobId);
 
     // Alice walks right and keeps walking: a steady state, in which every reconciliation
     // against a snapshot must land exactly where the prediction was.
@@ -153,9 +126,7 @@ describe(`a server ticking at ${TICK_HZ} Hz and sending at ${SEND_HZ} Hz`, () =>
     );
     const netGraph = await page.locator('#net-graph').textContent();
     await page.keyboard.up('d');
-    const records = await page.evaluate(
-      () => (window as unknown as { __records: FrameRecord[] }).__records,
-    );
+    const records = (await readMotion(page)).frames;
 
     // 1. Snapshots come every third tick: Bob saw each one, Alice's newest is always a multiple.
     const gaps = bobTicks.slice(1).map((tick, i) => tick - (bobTicks[i] as number));
@@ -181,8 +152,8 @@ describe(`a server ticking at ${TICK_HZ} Hz and sending at ${SEND_HZ} Hz`, () =>
     let previousMove: { x: number; y: number } | null = null;
     let worstRatio = 0;
     for (let i = 1; i < remote.length; i++) {
-      const a = remote[i - 1] as FrameRecord & { remote: { x: number; y: number } };
-      const b = remote[i] as FrameRecord & { remote: { x: number; y: number } };
+      const a = remote[i - 1] as MotionFrame & { remote: { x: number; y: number } };
+      const b = remote[i] as MotionFrame & { remote: { x: number; y: number } };
       const move = { x: b.remote.x - a.remote.x, y: b.remote.y - a.remote.y };
       const moved = Math.hypot(move.x, move.y);
       const allowed = (SPEED * REMOTE_JUMP_FACTOR * (b.t - a.t)) / 1000 + 0.5;
@@ -205,8 +176,8 @@ describe(`a server ticking at ${TICK_HZ} Hz and sending at ${SEND_HZ} Hz`, () =>
     const steadyFrames = records.filter((r) => r.samples >= steadyFrom && r.self !== null);
     expect(steadyFrames.length).toBeGreaterThan(5);
     for (let i = 1; i < steadyFrames.length; i++) {
-      const a = steadyFrames[i - 1] as FrameRecord;
-      const b = steadyFrames[i] as FrameRecord;
+      const a = steadyFrames[i - 1] as MotionFrame;
+      const b = steadyFrames[i] as MotionFrame;
       if (!a.self || !b.self) continue;
       const moved = Math.hypot(b.self.x - a.self.x, b.self.y - a.self.y);
       expect(moved).toBeLessThanOrEqual((SPEED * REMOTE_JUMP_FACTOR * (b.t - a.t)) / 1000 + 0.5);

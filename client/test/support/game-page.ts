@@ -95,3 +95,60 @@ export function toScreen(
     y: (y - camera.y) * camera.zoom + camera.viewportHeight / 2,
   };
 }
+
+/** One drawn frame of recordMotion: where the own player and one remote player were drawn. */
+export interface MotionFrame {
+  /** frameAtMs of the frame. */
+  t: number;
+  /** Tick of the newest snapshot. */
+  tick: number;
+  /** Reconciliations of the own player so far. */
+  samples: number;
+  self: { x: number; y: number } | null;
+  remote: { x: number; y: number } | null;
+}
+
+/**
+ * From now on, records every frame the page draws (MotionFrame) and the time of every keydown,
+ * in the page itself: polling from the test would miss frames. Read them with readMotion().
+ */
+export async function recordMotion(
+  page: Page,
+  selfId: number | null,
+  remoteId: number | null,
+): Promise<void> {
+  await page.evaluate(
+    ({ self, remote }) => {
+      const frames: MotionFrame[] = [];
+      const keys: number[] = [];
+      Object.assign(window, { __motion: { frames, keys } });
+      window.addEventListener('keydown', () => keys.push(performance.now()));
+      let lastAt = -1;
+      const record = (): void => {
+        const s = window.__tickwire?.snapshot();
+        if (s && s.frameAtMs !== lastAt) {
+          lastAt = s.frameAtMs;
+          const me = s.rendered.find((e) => e.id === self);
+          const other = s.rendered.find((e) => e.id === remote);
+          frames.push({
+            t: s.frameAtMs,
+            tick: s.tick,
+            samples: s.netcode.predictionSamples,
+            self: me ? { x: me.x, y: me.y } : null,
+            remote: other ? { x: other.x, y: other.y } : null,
+          });
+        }
+        requestAnimationFrame(record);
+      };
+      requestAnimationFrame(record);
+    },
+    { self: selfId, remote: remoteId },
+  );
+}
+
+/** What recordMotion recorded so far: the frames, and the keydown times (performance.now()). */
+export async function readMotion(page: Page): Promise<{ frames: MotionFrame[]; keys: number[] }> {
+  return page.evaluate(
+    () => (window as unknown as { __motion: { frames: MotionFrame[]; keys: number[] } }).__motion,
+  );
+}

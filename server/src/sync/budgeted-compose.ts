@@ -4,6 +4,7 @@ import type { ViewRect } from '../interest/view.js';
 import type { ViewDelta, SyncScratch } from './client-sync.js';
 import type { EntityState } from './entity-state.js';
 import * as packedIds from './packed-ids.js';
+import { listLeftView } from './left-view.js';
 import * as policy from './send-budget.js';
 import type { ClientBudget, SendBudget } from './send-budget.js';
 import type { VersionLog } from './version-log.js';
@@ -258,14 +259,10 @@ export class BudgetedComposer {
     client.nextDeliveredCount = deliveredCount;
     this.#candidateCount = candidates;
     if (base) {
-      const expires = world.expiresTicks;
-      for (let i = 0; i < base.count; i++) {
-        const id = idAt(base.ids, i);
-        if (marks[id] !== inBase) continue;
-        const expiresTick = expires[id] as number;
-        if (expiresTick !== 0 && expiresTick <= tick) continue;
-        d.removed[d.removedCount++] = id;
-        mandatoryBytes += intSizeBytes(id);
+      const from = d.removedCount;
+      listLeftView(base.ids, base.count, marks, inBase, world.expiresTicks, tick, d);
+      for (let i = from; i < d.removedCount; i++) {
+        mandatoryBytes += intSizeBytes(d.removed[i] as number);
       }
     }
 

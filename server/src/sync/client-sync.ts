@@ -13,6 +13,7 @@ import type { StaticEvent } from '../interest/static-log.js';
 import type { EntityState } from './entity-state.js';
 import * as packedIds from './packed-ids.js';
 import { budgetedComposer } from './budgeted-compose.js';
+import { listLeftView } from './left-view.js';
 import { ClientBudget, type SendBudget } from './send-budget.js';
 
 /** How many sent views each client keeps as possible baselines (Quake 3 keeps 32). */
@@ -134,6 +135,17 @@ interface SentView {
   withheldCount: number;
 }
 
+/** Resets `d` for a snapshot at `tick` from `baselineTick` (0: full) and returns it. */
+function startDelta(d: ViewDelta, tick: number, baselineTick: number, inputAck: number): ViewDelta {
+  d.tick = tick;
+  d.baselineTick = baselineTick;
+  d.inputAck = inputAck;
+  d.enteredCount = 0;
+  d.updatedCount = 0;
+  d.removedCount = 0;
+  return d;
+}
+
 /** Records a view as sent at `tick` (its ids are already packed into it). */
 function remember(
   sent: SentView,
@@ -242,28 +254,35 @@ export class ClientSync {
     scratch: SyncScratch,
   ): ViewDelta {
     const base = this.#baselineFor(tick);
-    const d = scratch.delta;
-    d.tick = tick;
-    d.baselineTick = base ? base.tick : 0;
-    d.inputAck = inputAck;
-    d.enteredCount = 0;
-    d.updatedCount = 0;
-    d.removedCount = 0;
+    const d = startDelta(scratch.delta, tick, base ? base.tick : 0, inputAck);
     const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
     // The ring slot may hold the baseline itself (31 ticks ago): compose before overwriting it.
     const dynamicChecksum = this.#composeDynamic(world, state, tick, rect, base, d, scratch);
     const staticChecksum = this.#composeStatic(world, state, rect, base, d, scratch);
+    this.#keepView(sent, tick, rect, staticChecksum, scratch);
+    d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
+    return d;
+  }
+
+  /**
+   * Keeps the view just composed (scratch.view) as sent at `tick` in ring slot `sent`, its ids
+   * packed, and lets go of the ids of views that can no longer become a baseline.
+   */
+  #keepView(
+    sent: SentView,
+    tick: number,
+    rect: ViewRect,
+    staticChecksum: number,
+    scratch: SyncScratch,
+  ): void {
     if (!this.#isAcknowledging) {
       for (const older of this.#ring) {
         if (older.tick <= tick - VIEWS_BEFORE_FIRST_ACK) this.#release(older);
       }
     }
-    const view = scratch.view;
     const ids = (sent.ids ??= this.#spareIds.pop() ?? []);
-    packedIds.pack(view, scratch.viewCount, ids);
+    packedIds.pack(scratch.view, scratch.viewCount, ids);
     remember(sent, tick, scratch.viewCount, rect, staticChecksum);
-    d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
-    return d;
   }
 
   /**
@@ -287,13 +306,7 @@ export class ClientSync {
     const versions = state.versions;
     if (versions === null) throw new Error('a byte budget needs EntityState.keepVersions');
     const base = this.#baselineFor(tick);
-    const d = scratch.delta;
-    d.tick = tick;
-    d.baselineTick = base ? base.tick : 0;
-    d.inputAck = inputAck;
-    d.enteredCount = 0;
-    d.updatedCount = 0;
-    d.removedCount = 0;
+    const d = startDelta(scratch.delta, tick, base ? base.tick : 0, inputAck);
     const sent = this.#ring[tick % SENT_VIEW_RING] as SentView;
     // Statics first: they always go, and the budget counts their bytes.
     const staticChecksum = this.#composeStatic(world, state, rect, base, d, scratch);
@@ -317,21 +330,13 @@ export class ClientSync {
     );
     d.withheldCount = composer.withheldCount;
     d.stalenessTicks = composer.stalenessTicks;
-    if (!this.#isAcknowledging) {
-      for (const older of this.#ring) {
-        if (older.tick <= tick - VIEWS_BEFORE_FIRST_ACK) this.#release(older);
-      }
-    }
-    const view = scratch.view;
-    const ids = (sent.ids ??= this.#spareIds.pop() ?? []);
-    packedIds.pack(view, scratch.viewCount, ids);
+    this.#keepView(sent, tick, rect, staticChecksum, scratch);
     // Composed: the slot's old list (maybe the baseline's own) is free now.
     if (sent.withheld !== null && this.#spareWithheld.length < SPARE_ID_ARRAYS) {
       this.#spareWithheld.push(sent.withheld);
     }
     sent.withheld = withheld;
     sent.withheldCount = composer.withheldOutCount;
-    remember(sent, tick, scratch.viewCount, rect, staticChecksum);
     d.checksum = withChecksum ? (dynamicChecksum + staticChecksum) >>> 0 : null;
     return d;
   }
@@ -383,16 +388,7 @@ export class ClientSync {
       d.updated[d.updatedCount] = id;
       d.updatedMasks[d.updatedCount++] = mask;
     }
-    if (base) {
-      const expires = world.expiresTicks;
-      for (let i = 0; i < base.count; i++) {
-        const id = idAt(base.ids, i);
-        if (marks[id] !== inBase) continue;
-        const expiresTick = expires[id] as number;
-        if (expiresTick !== 0 && expiresTick <= tick) continue;
-        d.removed[d.removedCount++] = id;
-      }
-    }
+    if (base) listLeftView(base.ids, base.count, marks, inBase, world.expiresTicks, tick, d);
     return checksum;
   }
 
