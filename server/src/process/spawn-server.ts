@@ -74,11 +74,22 @@ export function startServer(options: StartServerOptions = {}): Promise<ServerPro
   const core = options.core ?? null;
   const pinned = core === null ? node : ['taskset', '-c', String(core), ...node];
   const fdLimit = options.fdLimit ?? null;
-  // `exec` keeps the PID: stop() signals the server itself, not a shell around it.
+  // `exec` keeps the PID: stop() signals the server itself, not a shell around it. Under a
+  // limit, descriptors above stderr that the test runner inherited (a CI harness leaves some
+  // open without close-on-exec) are closed first: they would count against the small limit and
+  // the server would run out while it loads its sources, before it listens.
+  const closeInherited =
+    'for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done';
   const [command, ...rest] =
     fdLimit === null
       ? pinned
-      : ['bash', '-c', `ulimit -n ${Math.floor(fdLimit)} && exec "$@"`, 'bash', ...pinned];
+      : [
+          'bash',
+          '-c',
+          `${closeInherited}; ulimit -n ${Math.floor(fdLimit)} && exec "$@"`,
+          'bash',
+          ...pinned,
+        ];
   const child = spawn(command as string, rest, {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
