@@ -84,6 +84,9 @@ const CLOSE_CODES = new Map([
     ],
   ],
   [4016, ['ServerRestarting', 'the server is restarting: reconnect later, or use matchmaking']],
+  // Version 4's spectators brought these; only a version-4 connection receives them.
+  [4017, ['SpectatorsFull', 'the room takes no more spectators: retry later with backoff']],
+  [4018, ['WrongRole', 'a spectator sends Watch, a player Input: a client bug']],
 ]);
 
 /**

@@ -8,8 +8,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   NO_DIRECTION,
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
+  PLAYER_PROTOCOL_VERSION,
+  PLAYER_SUBPROTOCOL,
   angle8,
   compileGame,
   connect,
@@ -149,7 +149,11 @@ describe('the inspector against the real server', () => {
     liveLines = lines;
 
     const open = lines[0] as OpenLine;
-    expect(open).toMatchObject({ event: 'open', url: server.wsUrl, subprotocol: SUBPROTOCOL });
+    expect(open).toMatchObject({
+      event: 'open',
+      url: server.wsUrl,
+      subprotocol: PLAYER_SUBPROTOCOL,
+    });
     const close = lines.at(-1) as CloseLine;
     expect(close).toMatchObject({ event: 'close', closeCode: 1000, closedBy: 'inspector' });
     expect(close.kick).toBeNull();
@@ -171,17 +175,17 @@ describe('the inspector against the real server', () => {
     expect(hello).toMatchObject({
       dir: 'out',
       type: 'Hello',
-      message: { protocolVersion: PROTOCOL_VERSION, name, resumeToken: null },
+      message: { protocolVersion: PLAYER_PROTOCOL_VERSION, name, resumeToken: null },
     });
     expect(hello?.hex).toBe(
-      toHex(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken: null })),
+      toHex(encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name, resumeToken: null })),
     );
     const welcomes = messages.filter((m) => m.dir === 'in' && m.type === 'Welcome');
     expect(welcomes).toHaveLength(1);
     const welcome = welcomes[0] as MessageLine;
     // The Welcome's line names the game and its fingerprint; the schema follows once, whole.
     expect(welcome.message).toMatchObject({
-      protocolVersion: PROTOCOL_VERSION,
+      protocolVersion: PLAYER_PROTOCOL_VERSION,
       game: 'arena',
       schemaFingerprint: arenaSchema.fingerprint,
     });
@@ -254,6 +258,58 @@ describe('the inspector against the real server', () => {
     expect(captured.at(-1)).toMatchObject({ event: 'close', closeCode: 1000 });
     const capturedFrames = captured.slice(1, -1);
     expect(capturedFrames).toEqual(frames.map(({ t, dir, hex }) => ({ t, dir, hex })));
+  });
+
+  it('--spectate joins as a spectator: nobody sees it, it follows a player, and prints summaries', async () => {
+    const player = connect(server.wsUrl, { name: 'watched', WebSocket });
+    const welcome = await player.welcomed;
+    const id = welcome.playerId;
+    // The only player the watched player ever sees is itself: the inspector is no entity.
+    const playersSeen = new Set<number>();
+    player.on('snapshot', (view) => {
+      for (const e of view.entities.values()) if (e.kind === 'player') playersSeen.add(e.id);
+    });
+    let live;
+    try {
+      live = await runInspector([
+        server.wsUrl,
+        '--spectate',
+        '--follow',
+        String(id),
+        '--seconds',
+        '2.5',
+        '--quiet-snapshots',
+      ]);
+    } finally {
+      player.close();
+    }
+    expect(live.stderr).toBe('');
+    expect(live.code).toBe(0);
+    const lines = parseLines(live.stdout);
+    expect(lines[0]).toMatchObject({ event: 'open', subprotocol: 'tickwire.v4' });
+    const messages = lines.filter(isMessage);
+    expect(messages[0]).toMatchObject({
+      dir: 'out',
+      type: 'Hello',
+      message: { protocolVersion: 4, name: DEFAULT_NAME, flags: 3 },
+    });
+    const welcomeLine = messages.find((m) => m.type === 'Welcome');
+    expect(welcomeLine?.message).toMatchObject({
+      protocolVersion: 4,
+      playerId: 0,
+      resumeToken: '',
+    });
+    const watches = messages.filter((m) => m.dir === 'out' && m.type === 'Watch');
+    expect(watches.length).toBeGreaterThanOrEqual(10);
+    expect(watches.at(-1)?.message).toMatchObject({ followId: id, x: 0, y: 0 });
+    expect((watches.at(-1)?.message as { ackTick: number }).ackTick).toBeGreaterThan(0);
+    expect(messages.filter((m) => m.type === 'Input')).toEqual([]);
+    const summaries = messages.filter((m) => m.type === 'Summary');
+    expect(summaries.length).toBeGreaterThanOrEqual(2);
+    expect(summaries[0]?.message).toMatchObject({ playersOnline: 1, spectators: 1 });
+    expect(summaries[0]?.message).toMatchObject({ leaders: [{ id, name: 'watched' }] });
+    expect([...playersSeen]).toEqual([id]);
+    expect(lines.at(-1)).toMatchObject({ event: 'close', closeCode: 1000, closedBy: 'inspector' });
   });
 
   it('replays the capture into the same lines', async () => {
@@ -569,7 +625,7 @@ describe('capture files', () => {
     for (const entry of [
       { kind: 'frame' as const, tMs: 1.5, frame },
       { kind: 'frame' as const, tMs: 2, frame: text },
-      { kind: 'open' as const, tMs: 0, url: 'ws://x/ws', subprotocol: SUBPROTOCOL },
+      { kind: 'open' as const, tMs: 0, url: 'ws://x/ws', subprotocol: PLAYER_SUBPROTOCOL },
       {
         kind: 'close' as const,
         tMs: 9,
@@ -591,8 +647,18 @@ describe('arguments', () => {
       name: DEFAULT_NAME,
       seconds: null,
       record: null,
+      spectate: null,
       hex: false,
       quietSnapshots: false,
+    });
+    expect(parseInspectArgs(['ws://h/ws', '--spectate'])).toMatchObject({
+      spectate: { centre: true },
+    });
+    expect(parseInspectArgs(['ws://h/ws', '--spectate', '--follow', '1002'])).toMatchObject({
+      spectate: { followId: 1002 },
+    });
+    expect(parseInspectArgs(['ws://h/ws', '--spectate', '--at', '8000,6000'])).toMatchObject({
+      spectate: { x: 8000, y: 6000 },
     });
     expect(
       parseInspectArgs(['--seconds=2.5', 'ws://h/ws', '--name', 'ann', '--record', 'a.twcap']),
@@ -619,6 +685,16 @@ describe('arguments', () => {
       ['ws://h/ws', '--name', ''],
       ['ws://h/ws', '--name', 'a-name-far-too-long'],
       ['ws://h/ws', '--name', 'tab\there'],
+      ['ws://h/ws', '--follow', '7'],
+      ['ws://h/ws', '--at', '1,2'],
+      ['ws://h/ws', '--spectate', '--follow', '7', '--at', '1,2'],
+      ['ws://h/ws', '--spectate', '--follow', '0'],
+      ['ws://h/ws', '--spectate', '--follow', '65536'],
+      ['ws://h/ws', '--spectate', '--follow', 'x'],
+      ['ws://h/ws', '--spectate', '--at', '1'],
+      ['ws://h/ws', '--spectate', '--at', '1,-2'],
+      ['ws://h/ws', '--spectate', '--at', '1,16777216'],
+      ['--file', 'a.twcap', '--spectate'],
     ]) {
       expect(() => parseInspectArgs(argv), argv.join(' ')).toThrow(UsageError);
     }

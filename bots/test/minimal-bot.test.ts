@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CloseCode,
   NO_DIRECTION,
-  PROTOCOL_VERSION as REPO_PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION as REPO_PROTOCOL_VERSION,
   ProtocolError,
   Replica as RepoReplica,
   SERVED_SUBPROTOCOLS,
@@ -291,13 +291,13 @@ describe('the minimal bot against the real server: the arena', () => {
     const bot = runMinimalBot({ url: server.wsUrl, name: 'future', protocolVersion: 7 });
     try {
       await expect(bot.welcomed).rejects.toThrow(
-        /no Welcome: closed: 4002 UnsupportedVersion \(upgrade the client\); kicked: protocol version 7 is not supported; this server speaks 2, 3/,
+        /no Welcome: closed: 4002 UnsupportedVersion \(upgrade the client\); kicked: protocol version 7 is not supported; this server speaks 2, 3, 4/,
       );
       const closed = await bot.closed;
       expect(closed.code).toBe(4002);
       expect(closed.kick).toEqual({
         code: 4002,
-        reason: 'protocol version 7 is not supported; this server speaks 2, 3',
+        reason: 'protocol version 7 is not supported; this server speaks 2, 3, 4',
       });
       expect(bot.stats.snapshots).toBe(0);
     } finally {
@@ -393,7 +393,7 @@ describe('the minimal bot against the real server: the arena', () => {
       const run = await runCli(['--url', server.wsUrl, '--protocol-version', '7']);
       expect(run.exitCode).toBe(1);
       expect(run.stdout).toMatch(
-        /kick: 4002 UnsupportedVersion \(upgrade the client\): protocol version 7 is not supported; this server speaks 2, 3/,
+        /kick: 4002 UnsupportedVersion \(upgrade the client\): protocol version 7 is not supported; this server speaks 2, 3, 4/,
       );
       expect(run.stdout).toMatch(/closed: 4002 UnsupportedVersion/);
     });

@@ -115,7 +115,7 @@ describe('the packed @tickwire/protocol', () => {
 import * as protocol from '@tickwire/protocol';
 import {
   MessageId,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Replica,
   ReplicaError,
   addToChecksum,
@@ -155,7 +155,7 @@ const spec = defineGame({
 const schema = compileGame(spec, { speed: 3 });
 assert.deepEqual(schema.kinds.map((k) => k.name), ['ship', 'rock']);
 
-const hello = { protocolVersion: PROTOCOL_VERSION, name: 'packed', resumeToken: null, seat: null };
+const hello = { protocolVersion: PLAYER_PROTOCOL_VERSION, name: 'packed', resumeToken: null, seat: null };
 const bytes = encodeHello(hello);
 assert.ok(bytes instanceof Uint8Array);
 assert.deepEqual(decodeClientMessage(schema, bytes), { id: MessageId.Hello, message: hello });
@@ -165,7 +165,7 @@ const input = encodeInput(schema, { seq: 1, ackTick: 0, controls: { turn: -1 } }
 assert.deepEqual(decodeClientMessage(schema, input).message.controls, { turn: -1 });
 
 const welcome = {
-  protocolVersion: PROTOCOL_VERSION,
+  protocolVersion: PLAYER_PROTOCOL_VERSION,
   playerId: 1,
   tickHz: 30,
   serverTick: 5,
@@ -228,7 +228,7 @@ console.log('ok');
       join(consumer, 'consumer.ts'),
       `import {
   MessageId,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Connection,
   ReconnectingConnection,
   Replica,
@@ -251,12 +251,12 @@ console.log('ok');
 } from '@tickwire/protocol';
 
 const bytes: Uint8Array = encodeHello({
-  protocolVersion: PROTOCOL_VERSION,
+  protocolVersion: PLAYER_PROTOCOL_VERSION,
   name: 'typed',
   resumeToken: null,
 });
 // @ts-expect-error: the declarations are real types, not any: a Hello needs its name.
-encodeHello({ protocolVersion: PROTOCOL_VERSION, resumeToken: null });
+encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, resumeToken: null });
 
 // Types inferred from a declaration: no interface written by hand.
 const spec = defineGame({

@@ -10,9 +10,14 @@ import { CounterRate, WindowedSeries } from './netcode/net-stats.js';
 import type { GameDrawing } from './render/entity-drawing.js';
 import { createFallbackDrawing } from './render/fallback-drawing.js';
 import { GameRenderer } from './render/game-renderer.js';
+import { playerColor } from './render/palette.js';
 import { requireElement } from './ui/dom.js';
 import { HudLine } from './ui/hud-line.js';
+import { Leaderboard } from './ui/leaderboard.js';
+import { Minimap, minimapScene } from './ui/minimap.js';
+import { SPECTATOR_HELP, SpectatorCamera, spectatorHudText } from './ui/spectator-camera.js';
 import { InputDevices } from './ui/input-devices.js';
+import { TouchPad } from './ui/touch-pad.js';
 import { JoinFlow } from './ui/join-flow.js';
 import type { GameTarget } from './ui/join-flow.js';
 import { NetGraph } from './ui/net-graph.js';
@@ -32,8 +37,13 @@ const NET_GRAPH_KEY = 'Backquote';
  * Welcome's schema names.
  */
 async function main(): Promise<void> {
-  const statusLine = new StatusLine(requireElement(document, 'status', HTMLElement));
+  const statusLine = new StatusLine(
+    requireElement(document, 'status', HTMLElement),
+    requireElement(document, 'status-details', HTMLElement),
+  );
   const hudLine = new HudLine(requireElement(document, 'hud', HTMLElement));
+  const leaderboard = new Leaderboard(requireElement(document, 'leaderboard', HTMLElement));
+  const minimap = new Minimap(requireElement(document, 'minimap', HTMLCanvasElement));
   const search = new URLSearchParams(window.location.search);
   const netGraph = new NetGraph(
     requireElement(document, 'net-graph', HTMLElement),
@@ -62,13 +72,32 @@ async function main(): Promise<void> {
   let lastFrameAtMs = 0;
   /** Schema fingerprint of the game the renderer draws; null before the first Welcome. */
   let drawnFingerprint: number | null = null;
-  const helpText = (): string => state.session?.helpText ?? '';
+  const touchPad = new TouchPad(window, requireElement(document, 'touch-pad', HTMLElement));
+  /** Set while watching without playing; made at the first frame that knows the world. */
+  let isSpectating = false;
+  let spectator: SpectatorCamera | null = null;
+  const helpText = (): string =>
+    isSpectating
+      ? SPECTATOR_HELP
+      : ((touchPad.isShown ? state.session?.touchHelpText : undefined) ??
+        state.session?.helpText ??
+        '');
+  touchPad.addEventListener('shownchange', () => {
+    if (connection?.status.phase === 'connected') {
+      statusLine.show(connection.status, performance.now(), helpText());
+    }
+  });
 
   // Controls are read on every device change and sent at once (the game decides which changes
   // are urgent); they are drawn on the next frame: neither waits for the other.
-  const devices = new InputDevices(window, renderer.canvas, () => {
-    connection?.setControls(state.readControls(devices, performance.now()));
-  });
+  const devices = new InputDevices(
+    window,
+    renderer.canvas,
+    () => {
+      if (!isSpectating) connection?.setControls(state.readControls(devices, performance.now()));
+    },
+    touchPad,
+  );
   window.addEventListener('keydown', (event) => {
     if (event.code === NET_GRAPH_KEY && !event.repeat) netGraph.toggle();
   });
@@ -90,12 +119,20 @@ async function main(): Promise<void> {
     state.clear();
     joinFlow.hide();
     showRoom(target.room);
+    statusLine.setPlayerName(target.spectate ? '' : target.name);
+    isSpectating = target.spectate;
+    // A spectator has nothing to steer: the touch controls go (style.css, "The room panel").
+    document.documentElement.classList.toggle('is-spectating', isSpectating);
+    spectator = null;
     connection = new ReconnectingConnection({
       url: target.url,
       seat: target.seat,
       name: target.name,
       WebSocket: socketClass,
       sync: state,
+      // The room panel's players online and leaderboard (protocol version 4's Summary).
+      summary: true,
+      spectate: target.spectate,
       ...(target.rematch ? { rematch: target.rematch } : {}),
       isUrgentChange: (sent, now) => state.isUrgentChange(sent, now),
       onWarning: (message) => console.warn(`tickwire: ${message}`),
@@ -159,15 +196,32 @@ async function main(): Promise<void> {
   renderer.onFrame(
     (nowMs) => {
       workStartMs = performance.now();
-      if (lastFrameAtMs > 0) frameIntervals.add(nowMs - lastFrameAtMs, nowMs);
+      const dtMs = lastFrameAtMs > 0 ? nowMs - lastFrameAtMs : 0;
+      if (lastFrameAtMs > 0) frameIntervals.add(dtMs, nowMs);
       lastFrameAtMs = nowMs;
       useGameDrawing();
-      const controls = state.readControls(devices, nowMs);
-      lastFrame = state.frame(nowMs, renderer.viewport);
-      renderer.draw(lastFrame, nowMs);
-      devices.setView(lastFrame.camera, lastFrame.self);
-      connection?.setControls(controls);
-      hudLine.show(state.session?.hudText(state.selfRecord) ?? '');
+      if (isSpectating) {
+        const world = lastFrame.world;
+        if (spectator === null && world !== null) {
+          spectator = new SpectatorCamera({ x: world.width / 2, y: world.height / 2 });
+        }
+        const drawn = new Map(lastFrame.entities.map((e) => [e.id, e]));
+        const view = spectator?.update(devices, drawn, state.summary, dtMs, nowMs) ?? null;
+        if (view) state.setCameraTarget(view.target);
+        if (view?.watch) connection?.watch(view.watch);
+        lastFrame = state.frame(nowMs, renderer.viewport);
+        renderer.draw(lastFrame, nowMs);
+        hudLine.show(spectatorHudText(view, state.summary));
+      } else {
+        const controls = state.readControls(devices, nowMs);
+        lastFrame = state.frame(nowMs, renderer.viewport);
+        renderer.draw(lastFrame, nowMs);
+        devices.setView(lastFrame.camera, lastFrame.self);
+        connection?.setControls(controls);
+        hudLine.show(state.session?.hudText(state.selfRecord) ?? '');
+      }
+      leaderboard.show(state.summary, state.playerId);
+      minimap.draw(minimapScene(lastFrame, state.summary, playerColor), nowMs);
 
       if (connection?.status.phase === 'reconnecting') {
         statusLine.show(connection.status, nowMs, helpText());

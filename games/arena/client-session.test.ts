@@ -1,7 +1,13 @@
 import { NO_DIRECTION, Replica, compileGame, speedPerTick } from '@tickwire/protocol';
 import type { EntityRecord, Motion, ViewState } from '@tickwire/protocol';
 import { describe, expect, it } from 'vitest';
-import type { GameSession, Present, RenderEntity } from '../../client/src/game/game-module.js';
+import type {
+  GameSession,
+  Present,
+  RenderEntity,
+  TouchPadState,
+  TouchStickState,
+} from '../../client/src/game/game-module.js';
 import { inputState } from '../../client/src/testing/test-game.js';
 import {
   fullSnapshot,
@@ -74,6 +80,24 @@ function serverShotAt(aim: number, tick: number, at: number): { x: number; y: nu
   return { x: (s.x + s.vx * (at - tick + 1)) / 4, y: (s.y + s.vy * (at - tick + 1)) / 4 };
 }
 
+/** A stick or button let go (pressed `presses` times before). */
+const AT_REST: TouchStickState = {
+  isHeld: false,
+  presses: 0,
+  push: 0,
+  angle: NO_DIRECTION,
+  direction: NO_DIRECTION,
+};
+
+/** A stick or button held down, pushed towards `angle` (snapped: `direction`). */
+function pushed(presses: number, angle: number, direction: number): TouchStickState {
+  return { isHeld: true, presses, push: angle === NO_DIRECTION ? 0 : 1, angle, direction };
+}
+
+function pad(stick: TouchStickState, button: TouchStickState): TouchPadState {
+  return { isShown: true, stick, button };
+}
+
 const shots = (drawn: readonly RenderEntity[]): RenderEntity[] =>
   drawn.filter((e) => e.kind === 'projectile');
 
@@ -103,22 +127,78 @@ describe('the arena client session', () => {
     expect(session.controls(space, presentAt(10))).toMatchObject({ buttons: FIRE, aim: 64 });
   });
 
-  it('steers towards a finger and fires with a second one', () => {
+  it('on the touch controls: the stick moves and aims, the button fires, dragged it aims', () => {
     const session = start();
     const self = { x: 500, y: 400 };
-    const one = inputState({ self, touches: [{ x: 500, y: 300 }] });
-    expect(session.controls(one, presentAt(10))).toEqual({ moveDir: 192, aim: 192, buttons: 0 });
-    // A finger on the player itself aims but does not move it.
-    const onSelf = inputState({ self, touches: [{ x: 505, y: 400 }] });
-    expect(session.controls(onSelf, presentAt(10))).toMatchObject({ moveDir: NO_DIRECTION });
-    const two = inputState({
+    const up = pushed(1, 192, 192);
+    const moving = inputState({ self, touchPad: pad(up, AT_REST) });
+    expect(session.controls(moving, presentAt(10))).toEqual({ moveDir: 192, aim: 192, buttons: 0 });
+    // The stick back in its dead zone: the player stops and keeps its aim.
+    const resting = inputState({
       self,
-      touches: [
-        { x: 500, y: 300 },
-        { x: 0, y: 0 },
-      ],
+      touchPad: pad(pushed(1, NO_DIRECTION, NO_DIRECTION), AT_REST),
     });
-    expect(session.controls(two, presentAt(10))).toMatchObject({ buttons: FIRE });
+    expect(session.controls(resting, presentAt(10))).toEqual({
+      moveDir: NO_DIRECTION,
+      aim: 192,
+      buttons: 0,
+    });
+    // The button held: fire along the stick; dragged down-left, it aims there while moving up.
+    const firing = inputState({ self, touchPad: pad(up, pushed(1, NO_DIRECTION, NO_DIRECTION)) });
+    expect(session.controls(firing, presentAt(10))).toEqual({
+      moveDir: 192,
+      aim: 192,
+      buttons: FIRE,
+    });
+    const aimingBack = inputState({ self, touchPad: pad(up, pushed(2, 93, 96)) });
+    expect(session.controls(aimingBack, presentAt(10))).toEqual({
+      moveDir: 192,
+      aim: 93,
+      buttons: FIRE,
+    });
+  });
+
+  it('fires at a finger on the game, ignores a stale mouse, and lets keys move by the pad', () => {
+    const session = start();
+    const self = { x: 500, y: 400 };
+    const touched = inputState({
+      self,
+      touches: [{ x: 500, y: 300 }],
+      touchPad: pad(AT_REST, AT_REST),
+    });
+    expect(session.controls(touched, presentAt(10))).toEqual({
+      moveDir: NO_DIRECTION,
+      aim: 192,
+      buttons: FIRE,
+    });
+    const staleMouse = inputState({
+      self,
+      pointer: { x: 600, y: 400 },
+      keysDown: new Set(['KeyS']),
+      touchPad: pad(AT_REST, AT_REST),
+    });
+    expect(session.controls(staleMouse, presentAt(10))).toEqual({
+      moveDir: 64,
+      aim: 192,
+      buttons: 0,
+    });
+    // The pad hidden (a desktop): the mouse aims.
+    const desktop = inputState({
+      self,
+      pointer: { x: 600, y: 400 },
+      touchPad: { ...pad(AT_REST, AT_REST), isShown: false },
+    });
+    expect(session.controls(desktop, presentAt(10))).toMatchObject({ aim: 0 });
+  });
+
+  it('keeps a tap on the fire button that went down and up between two reads', () => {
+    const session = start();
+    const self = { x: 500, y: 400 };
+    expect(
+      session.controls(inputState({ self, touchPad: pad(AT_REST, AT_REST) }), presentAt(10)),
+    ).toMatchObject({ buttons: 0 });
+    const tapped = inputState({ self, touchPad: pad(AT_REST, { ...AT_REST, presses: 1 }) });
+    expect(session.controls(tapped, presentAt(10))).toMatchObject({ buttons: FIRE });
   });
 
   it('keeps a tap that went down and up between two reads until an Input carried it', () => {
@@ -248,5 +328,7 @@ describe('the arena client session', () => {
     expect(session.hudText(null)).toBe('');
     expect(session.hudText(playerRecord(SELF, { hp: 75, score: 6 }))).toBe('hp 75 / 100 · score 6');
     expect(session.helpText).toMatch(/Space fires/);
+    expect(session.touchHelpText).toMatch(/^Left thumb: move and aim · right button: fire/);
+    expect(session.touchHelpText).not.toMatch(/WASD|mouse/);
   });
 });

@@ -36,6 +36,8 @@ import {
 /** The key that fires (KeyboardEvent.code), and the mouse button ('Mouse0': primary). */
 const FIRE_KEY = 'Space';
 const FIRE_BUTTON = 'Mouse0';
+/** Presses of a finger on the game itself (not on the touch controls): it fires there. */
+const WORLD_TOUCH = 'Touch';
 /**
  * A hand-over offset (local shot -> the server's) is worked off by half every this many ms, and
  * never faster than half a shot's speed, so a shot never seems to jump forwards or back.
@@ -106,8 +108,8 @@ interface LocalShot {
  * the server's projectile once the server has applied its Input (see #scan).
  */
 export class ArenaSession implements GameSession {
-  readonly helpText =
-    'WASD or arrow keys move, the mouse aims, click or Space fires (touch: one finger steers, a second fires).';
+  readonly helpText = 'WASD or arrow keys move, the mouse aims, click or Space fires.';
+  readonly touchHelpText = 'Left thumb: move and aim · right button: fire (drag it to aim).';
   readonly applyInput: (m: Motion, controls: Readonly<Controls>) => void;
   readonly #c: ArenaConstants;
   readonly #playerId: number;
@@ -151,23 +153,42 @@ export class ArenaSession implements GameSession {
     return isUrgentChange(sent, now);
   }
 
+  /**
+   * Desktop: keys move, the mouse aims, its button or Space fires. Touch (twin-stick): the stick
+   * moves and aims along the movement; the button fires along the aim, and dragged it aims by
+   * itself (to shoot back while running away); a finger on the game aims at that spot and fires.
+   */
   controls(input: InputState, present: Present): Controls {
-    const presses = input.pressCount(FIRE_BUTTON) + input.pressCount(FIRE_KEY);
+    const pad = input.touchPad;
+    const presses =
+      input.pressCount(FIRE_BUTTON) +
+      input.pressCount(FIRE_KEY) +
+      input.pressCount(WORLD_TOUCH) +
+      (pad?.button.presses ?? 0);
     if (this.#seenPresses !== null && presses > this.#seenPresses) this.#isFireLatched = true;
     this.#seenPresses = presses;
-    const [steer, fireTouch] = input.touches;
+    const [worldTouch] = input.touches;
     const isFireHeld =
-      (input.mouseButtons & 1) !== 0 || input.keysDown.has(FIRE_KEY) || fireTouch !== undefined;
+      (input.mouseButtons & 1) !== 0 ||
+      input.keysDown.has(FIRE_KEY) ||
+      worldTouch !== undefined ||
+      pad?.button.isHeld === true;
     const isFiring = isFireHeld || this.#isFireLatched || present.tick < this.#fireHeldUntilTick;
 
+    const stick = pad?.stick;
+    const button = pad?.button;
+    const hasStick = stick !== undefined && stick.direction !== NO_DIRECTION;
+    const moveDir = hasStick ? stick.direction : moveDirFromKeys(input.keysDown);
     const self = input.self;
-    let moveDir = moveDirFromKeys(input.keysDown);
-    const target = steer ?? input.pointer;
-    if (self && target) this.#aim = aimTowards(self, target, this.#aim);
-    if (self && steer) {
-      const reach = this.#c.playerRadius / POSITION_SCALE;
-      const isOutside = Math.hypot(steer.x - self.x, steer.y - self.y) > reach;
-      moveDir = isOutside ? this.#aim : NO_DIRECTION;
+    if (self && worldTouch) {
+      this.#aim = aimTowards(self, worldTouch, this.#aim);
+    } else if (button?.isHeld && button.angle !== NO_DIRECTION) {
+      this.#aim = button.angle;
+    } else if (stick && stick.angle !== NO_DIRECTION) {
+      this.#aim = stick.angle;
+    } else if (self && input.pointer && pad?.isShown !== true) {
+      // The mouse where it was last: not while the touch controls are in use.
+      this.#aim = aimTowards(self, input.pointer, this.#aim);
     }
     return { moveDir, aim: this.#aim, buttons: isFiring ? FIRE : 0 };
   }

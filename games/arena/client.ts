@@ -13,6 +13,7 @@ import {
 import type { EntityView, GameDrawing } from '../../client/src/render/entity-drawing.js';
 import { playerColor } from '../../client/src/render/palette.js';
 import { ArenaSession, arenaConstants } from './client-session.js';
+import { layoutLabels, type LabelBox } from './label-layout.js';
 import { arenaSpec, type ArenaConstants } from './shared.js';
 
 export const arenaClient: ClientGame = {
@@ -41,6 +42,13 @@ const PELLET_RADIUS_UNITS = 5;
 const FLASH_MS = 220;
 /** Length of a shot's streak, in ticks of its motion. */
 const STREAK_TICKS = 1.5;
+/** Name labels: space kept between two, and the highest a label is lifted to clear others. */
+const LABEL_LAYOUT = { gap: 2, maxLift: 80 } as const;
+/** A moved label glides to its new place over about this long (time constant). */
+const LABEL_EASE_MS = 70;
+/** Labels are drawn over every player body (zIndex in the players' layer), the own one on top. */
+const LABEL_Z = 2;
+const SELF_LABEL_Z = 3;
 
 /** Geometry shared by every view of a kind: tessellated once, drawn many times. */
 class ArenaDrawing implements GameDrawing {
@@ -59,6 +67,13 @@ class ArenaDrawing implements GameDrawing {
   readonly shotCore: GraphicsContext;
   /** A streak 1 unit long behind the shot, stretched along its speed and tinted by its owner. */
   readonly shotStreak: GraphicsContext;
+  /** Frames laid out so far: a player view drawn in this frame carries its number. */
+  frame = 0;
+  /** Every player view created (in use or pooled). */
+  readonly #playerViews: PlayerView[] = [];
+  /** Scratch for layout(): the player views drawn this frame, and their labels. */
+  readonly #drawn: PlayerView[] = [];
+  readonly #labels: LabelBox[] = [];
 
   constructor(c: ArenaConstants) {
     const r = c.playerRadius / POSITION_SCALE;
@@ -86,9 +101,33 @@ class ArenaDrawing implements GameDrawing {
   }
 
   createView(kind: string): EntityView {
-    if (kind === 'player') return new PlayerView(this);
+    if (kind === 'player') {
+      const view = new PlayerView(this);
+      this.#playerViews.push(view);
+      return view;
+    }
     if (kind === 'projectile') return new ProjectileView(this);
     return new PelletView(this);
+  }
+
+  /** Keeps the name labels of the players drawn this frame from overlapping. */
+  layout(nowMs: number): void {
+    const drawn = this.#drawn;
+    const labels = this.#labels;
+    drawn.length = 0;
+    labels.length = 0;
+    for (const view of this.#playerViews) {
+      if (view.drawnInFrame !== this.frame) {
+        // Back in the pool: the engine hid its display, not the label beside it.
+        view.hideLabel();
+        continue;
+      }
+      drawn.push(view);
+      labels.push(view.labelBox);
+    }
+    layoutLabels(labels, LABEL_LAYOUT);
+    for (const view of drawn) view.placeLabel(nowMs);
+    this.frame++;
   }
 
   destroy(): void {
@@ -143,12 +182,36 @@ class ProjectileView implements EntityView {
 
 class PlayerView implements EntityView {
   readonly display = new Container();
+  /** Where the label would sit this frame, and (after layout) how far it is lifted. */
+  readonly labelBox: LabelBox = {
+    x: 0,
+    bottom: 0,
+    width: 0,
+    height: 0,
+    isPinned: false,
+    lift: 0,
+    isHidden: false,
+  };
+  /** The drawing's frame this view was last drawn in. */
+  drawnInFrame = -1;
+  readonly #shapes: ArenaDrawing;
   readonly #ring: Graphics;
   readonly #body: Graphics;
   readonly #flash: Graphics;
   readonly #aim: Graphics;
   readonly #hpFill: Graphics;
+  /**
+   * The name, beside `display` in the players' layer rather than in it, so that every label is
+   * drawn over every body; placed by `placeLabel`.
+   */
   readonly #label: Text;
+  /** The label's bottom when not lifted, from the player's centre (just above the body). */
+  readonly #labelRestY: number;
+  /** Lift and opacity as drawn: they glide towards what the layout asks. */
+  #labelLift = 0;
+  #labelAlpha = 1;
+  /** Client clock when the label was last placed; null: snap to the layout's place. */
+  #labelPlacedAtMs: number | null = null;
   readonly #barWidth: number;
   readonly #maxHp: number;
   #isSelf = false;
@@ -158,6 +221,7 @@ class PlayerView implements EntityView {
 
   constructor(shapes: ArenaDrawing) {
     const r = shapes.playerRadius;
+    this.#shapes = shapes;
     this.#barWidth = 2 * r;
     this.#maxHp = shapes.maxHp;
     this.#ring = new Graphics(shapes.selfRing);
@@ -179,7 +243,9 @@ class PlayerView implements EntityView {
       },
     });
     this.#label.anchor.set(0.5, 1);
-    this.#label.y = -r - 8;
+    this.#label.zIndex = LABEL_Z;
+    this.#label.visible = false;
+    this.#labelRestY = -r - 8;
     // The aim arrow over the hp bar, so it shows when it points down.
     this.display.addChild(
       this.#ring,
@@ -188,7 +254,6 @@ class PlayerView implements EntityView {
       new Graphics(shapes.hpBack),
       this.#hpFill,
       this.#aim,
-      this.#label,
     );
   }
 
@@ -196,17 +261,32 @@ class PlayerView implements EntityView {
     this.#body.tint = playerColor(entity.id);
     this.#lastHp = null;
     this.#flashStartMs = -Infinity;
+    this.#labelPlacedAtMs = null;
   }
 
   update(entity: RenderEntity, nowMs: number): void {
     const { fields } = entity;
     this.#aim.rotation = fromWireAngle(numberField(fields, 'aim'));
     const name = stringField(fields, 'name');
-    if (this.#label.text !== name) this.#label.text = name;
+    // The engine put `display` in the players' layer before the first update.
+    const layer = this.display.parent;
+    if (layer !== null && this.#label.parent !== layer) layer.addChild(this.#label);
+    const box = this.labelBox;
+    if (this.#label.text !== name) {
+      this.#label.text = name;
+      // Measured once per name: the layout reads the size every frame.
+      box.width = this.#label.width;
+      box.height = this.#label.height;
+    }
+    box.x = entity.x;
+    box.bottom = entity.y + this.#labelRestY;
+    box.isPinned = entity.isSelf;
+    this.drawnInFrame = this.#shapes.frame;
     if (entity.isSelf !== this.#isSelf) {
       this.#isSelf = entity.isSelf;
       this.#ring.visible = entity.isSelf;
       this.#label.style.fill = entity.isSelf ? Colors.selfName : Colors.name;
+      this.#label.zIndex = entity.isSelf ? SELF_LABEL_Z : LABEL_Z;
       // The own player is drawn over the others.
       this.display.zIndex = entity.isSelf ? 1 : 0;
     }
@@ -219,5 +299,22 @@ class PlayerView implements EntityView {
     const flash = 1 - (nowMs - this.#flashStartMs) / FLASH_MS;
     this.#flash.visible = flash > 0;
     if (flash > 0) this.#flash.alpha = 0.85 * flash;
+  }
+
+  /** Moves the label towards where the layout put it (a hidden one fades where it is). */
+  placeLabel(nowMs: number): void {
+    const box = this.labelBox;
+    const last = this.#labelPlacedAtMs;
+    const share = last === null ? 1 : 1 - Math.exp(-Math.max(0, nowMs - last) / LABEL_EASE_MS);
+    this.#labelPlacedAtMs = nowMs;
+    if (!box.isHidden) this.#labelLift += (box.lift - this.#labelLift) * share;
+    this.#labelAlpha += ((box.isHidden ? 0 : 1) - this.#labelAlpha) * share;
+    this.#label.position.set(box.x, box.bottom - this.#labelLift);
+    this.#label.alpha = this.#labelAlpha;
+    this.#label.visible = this.#labelAlpha > 0.02;
+  }
+
+  hideLabel(): void {
+    this.#label.visible = false;
   }
 }

@@ -1,9 +1,15 @@
 // The arena's game logic on the server: spawning, movement, pellets, firing and hits. Everything
 // else (sessions, the tick, interest, deltas, checksums) is the engine's.
 import { POSITION_SCALE, speedPerTick } from '@tickwire/protocol';
-import { defineServerGame, type GameContext, type GameLogic } from '../../server/src/game/game.js';
+import {
+  defineServerGame,
+  type GameContext,
+  type GameLogic,
+  type GameSettings,
+} from '../../server/src/game/game.js';
 import { Rng } from '../../server/src/sim/rng.js';
 import type { World } from '../../server/src/sim/world.js';
+import { SpawnSpots, type SpawnRules } from './spawn-spots.js';
 import {
   FIRE,
   applyMovement,
@@ -24,11 +30,39 @@ const HIT_DAMAGE = 25;
 /** Score for a hit, and for the hit that takes the last hp. */
 const HIT_SCORE = 1;
 const KILL_SCORE = 5;
+/**
+ * Share of the area of interest, on each axis, within which a player spawns near another: well
+ * inside it, so each is on the other's screen even where the client's zoom crops the view.
+ */
+const SPAWN_COMPANY_SHARE = 0.35;
+/** Half-angle of the cone in front of a player's aim where no one spawns. */
+const SPAWN_AIM_CONE_DEGREES = 15;
+/** ... and this near it (half a second of a shot's flight). */
+const SPAWN_AIM_RANGE_UNITS = PROJECTILE_SPEED_UNITS_PER_SEC / 2;
+
+/** Where players spawn, for these settings (wire units). */
+function spawnRules(settings: GameSettings, c: ArenaConstants): SpawnRules {
+  const { viewWidth, viewHeight } = settings.config;
+  const shotLifetimeTicks = arenaSpec.kinds.projectile.lifetimeTicks;
+  return {
+    companyHalfWidth: Math.round(SPAWN_COMPANY_SHARE * viewWidth * POSITION_SCALE),
+    companyHalfHeight: Math.round(SPAWN_COMPANY_SHARE * viewHeight * POSITION_SCALE),
+    // Three radii: a radius of floor between two bodies (the old spawn's spacing).
+    minGap: 3 * c.playerRadius,
+    // Eight radii: three bodies' widths of floor, clearly apart yet a second's walk away.
+    preferredGap: 8 * c.playerRadius,
+    killerClearance: c.projectileSpeed * shotLifetimeTicks + c.playerRadius,
+    aimConeCos: Math.cos((SPAWN_AIM_CONE_DEGREES * Math.PI) / 180),
+    aimRange: SPAWN_AIM_RANGE_UNITS * POSITION_SCALE,
+    edgeMargin: c.playerRadius,
+  };
+}
 
 class ArenaLogic implements GameLogic<ArenaSpec> {
   readonly #world: World<ArenaSpec>;
   readonly #c: ArenaConstants;
   readonly #rng: Rng;
+  readonly #spawns: SpawnSpots;
   readonly #eatPellets: boolean;
   readonly #scoreEveryTicks: number;
   /** Tick of each player's last shot, by entity id. */
@@ -39,6 +73,7 @@ class ArenaLogic implements GameLogic<ArenaSpec> {
     this.#world = world;
     this.#c = constants;
     this.#rng = new Rng(settings.seed);
+    this.#spawns = new SpawnSpots(world, this.#rng, spawnRules(settings, constants));
     this.#eatPellets = config.eatPellets;
     this.#scoreEveryTicks =
       config.scoreEveryMs > 0
@@ -48,16 +83,19 @@ class ArenaLogic implements GameLogic<ArenaSpec> {
   }
 
   join(name: string, tick: number): ArenaPlayer | null {
-    const { x, y } = this.#freeSpot();
-    return this.#world.spawn(
+    const { x, y } = this.#spawns.forJoin(tick);
+    const player = this.#world.spawn(
       'player',
       { x, y, vx: 0, vy: 0, aim: 0, hp: this.#c.maxHp, score: 0, name },
       tick,
     );
+    if (player) this.#spawns.add(player);
+    return player;
   }
 
   leave(player: ArenaPlayer, tick: number): void {
     this.#lastShotTick.delete(player.id);
+    this.#spawns.remove(player);
     this.#world.remove(player, tick);
   }
 
@@ -115,13 +153,11 @@ class ArenaLogic implements GameLogic<ArenaSpec> {
     if (isOwnerAlive) owner.score += HIT_SCORE;
     if (target.hp > 0) return;
     if (isOwnerAlive) owner.score += KILL_SCORE;
-    // Respawn elsewhere with full hp: a teleport, which every client is sent.
-    const { x, y } = this.#freeSpot();
-    target.x = x;
-    target.y = y;
+    // Respawn with full hp near other players, away from the killer: a teleport, which every
+    // client is sent.
+    this.#spawns.respawn(target, isOwnerAlive ? owner : null, tick);
     target.hp = this.#c.maxHp;
     this.#lastShotTick.set(target.id, tick);
-    this.#world.markMoved();
   }
 
   #spawnPellet(tick: number): void {
@@ -147,22 +183,11 @@ class ArenaLogic implements GameLogic<ArenaSpec> {
       this.#spawnPellet(tick);
     }
   }
-
-  /** A random spot at least three radii from every player (or the last one tried). */
-  #freeSpot(): { x: number; y: number } {
-    const w = this.#world;
-    const spacing = this.#c.playerRadius * 3;
-    let spot = { x: 0, y: 0 };
-    for (let attempt = 0; attempt < 30; attempt++) {
-      spot = { x: this.#rng.int(w.maxX + 1), y: this.#rng.int(w.maxY + 1) };
-      if (w.near('player', spot.x, spot.y, spacing).length === 0) return spot;
-    }
-    return spot;
-  }
 }
 
 export const arena = defineServerGame({
   spec: arenaSpec,
+  ranking: { kind: 'player', score: 'score', label: 'name' },
   constants: ({ tickHz, config }) => ({
     playerSpeed: speedPerTick(config.playerSpeedUnitsPerSec, tickHz),
     projectileSpeed: speedPerTick(PROJECTILE_SPEED_UNITS_PER_SEC, tickHz),

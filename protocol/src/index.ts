@@ -3,8 +3,11 @@
 export { MessageId, CloseCode } from './wire/ids.js';
 export {
   PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   SUBPROTOCOL,
+  PLAYER_SUBPROTOCOL,
+  subprotocolOf,
   SERVED_SUBPROTOCOLS,
   LEGACY_SUBPROTOCOLS,
   WEBSOCKET_PATH,
@@ -23,6 +26,7 @@ export {
   MAX_NAME_LENGTH,
   MAX_TOKEN_LENGTH,
   MAX_SEAT_LENGTH,
+  HelloFlag,
   encodeHello,
   decodeHello,
   decodeHandshakeMessage,
@@ -32,6 +36,8 @@ export {
   decodePing,
   encodeResync,
   decodeResync,
+  encodeWatch,
+  decodeWatch,
   decodeClientMessage,
 } from './messages/client.js';
 export type {
@@ -40,6 +46,7 @@ export type {
   Controls,
   Ping,
   Resync,
+  Watch,
   ClientMessage,
   HandshakeMessage,
 } from './messages/client.js';
@@ -56,6 +63,8 @@ export {
   decodeServerMessage,
 } from './messages/server.js';
 export type { Welcome, Pong, Kick, ServerMessage } from './messages/server.js';
+export { MAX_LEADERS, encodeSummary, decodeSummary } from './messages/summary.js';
+export type { RoomSummary, Leader } from './messages/summary.js';
 
 export {
   encodeSnapshot,
@@ -162,7 +171,12 @@ export {
 export type { LinkConditions, ScheduleFn } from './netsim/simulated-link.js';
 
 export { Connection, addTraffic, emptyTraffic } from './client/connection.js';
-export type { ConnectionOptions, SyncTarget, TrafficCounters } from './client/connection.js';
+export type {
+  ConnectionOptions,
+  SyncTarget,
+  TrafficCounters,
+  WatchTarget,
+} from './client/connection.js';
 export {
   ReconnectingConnection,
   backoffDelayMs,

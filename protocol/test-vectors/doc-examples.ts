@@ -20,6 +20,8 @@ import {
   pingSpecs,
   pongSpecs,
   resyncSpecs,
+  summarySpecs,
+  watchSpecs,
   welcomeSpecs,
   type MessageSpecs,
 } from './message-vectors.js';
@@ -233,6 +235,18 @@ function simpleFrame(a: Annotator, frame: MsgNode, message: string, names: strin
   names.forEach((name, i) => a.add(item(frame, i + 1), name));
 }
 
+function summaryRows(a: Annotator, frame: MsgNode): void {
+  simpleFrame(a, frame, 'Summary', ['tick', 'playersOnline', 'spectators']);
+  const leaders = item(frame, 4);
+  a.add(leaders, `leaders: array of ${elements(leaders.items.length)}`);
+  leaders.items.forEach((leader, i) => {
+    a.add(leader, `leader ${i + 1}: array of ${elements(leader.items.length)}`);
+    ['id', 'name', 'score', 'x (wire units)', 'y (wire units)'].forEach((name, j) =>
+      a.add(item(leader, j), name),
+    );
+  });
+}
+
 const GROUP_NAMES = (schema: CompiledSchema, mask: number): string =>
   schema.groups
     .filter((g) => (mask & (1 << g.bit)) !== 0)
@@ -346,9 +360,11 @@ function frameBlock(m: AnyMessage, schemaName: SchemaName | null): string {
   const a = new Annotator(bytes);
   switch (m.id) {
     case MessageId.Hello: {
-      // Version 3 has the seat as a 5th element; version 2 ends with the token.
+      // Version 4 adds flags as a 6th element; version 3 has the seat as a 5th; version 2 ends
+      // with the token.
       const names = ['protocolVersion', 'name', 'resumeToken (nil = none)'];
-      if (root.items.length === 5) names.push('seat (nil = none)');
+      if (root.items.length >= 5) names.push('seat (nil = none)');
+      if (root.items.length === 6) names.push('flags (1 spectate, 2 summary)');
       simpleFrame(a, root, 'Hello', names);
       break;
     }
@@ -365,6 +381,14 @@ function frameBlock(m: AnyMessage, schemaName: SchemaName | null): string {
     case MessageId.Resync:
       simpleFrame(a, root, 'Resync', ['tick']);
       break;
+    case MessageId.Watch:
+      simpleFrame(a, root, 'Watch', [
+        'ackTick',
+        'followId (0 = free camera)',
+        'x (wire units)',
+        'y (wire units)',
+      ]);
+      break;
     case MessageId.Welcome:
       welcomeRows(a, root, m.message.schema.wire);
       break;
@@ -376,6 +400,9 @@ function frameBlock(m: AnyMessage, schemaName: SchemaName | null): string {
       break;
     case MessageId.Kick:
       simpleFrame(a, root, 'Kick', ['closeCode', 'reason']);
+      break;
+    case MessageId.Summary:
+      summaryRows(a, root);
       break;
   }
   const hex = toHex(bytes).replace(/(.{64})(?=.)/g, '$1\n');
@@ -526,6 +553,17 @@ export const docBlocks: Record<string, () => string> = {
       message: m,
     })),
   'hello-v2': () => specBlock(helloSpecs, 'hello-v2', (m) => ({ id: MessageId.Hello, message: m })),
+  'hello-v4-spectate': () =>
+    specBlock(helloSpecs, 'hello-v4-spectate-summary', (m) => ({
+      id: MessageId.Hello,
+      message: m,
+    })),
+  'watch-free': () =>
+    specBlock(watchSpecs, 'watch-free', (m) => ({ id: MessageId.Watch, message: m })),
+  'watch-follow': () =>
+    specBlock(watchSpecs, 'watch-follow', (m) => ({ id: MessageId.Watch, message: m })),
+  summary: () =>
+    specBlock(summarySpecs, 'summary-arena', (m) => ({ id: MessageId.Summary, message: m })),
   'input-stand-still-fire': () =>
     specBlock(inputSpecs, 'input-arena-stand-still-fire', (m) => ({
       id: MessageId.Input,

@@ -30,6 +30,8 @@ import {
   pingSpecs,
   pongSpecs,
   resyncSpecs,
+  summarySpecs,
+  watchSpecs,
   welcomeSpecs,
   type MessageSpecs,
 } from './message-vectors.js';
@@ -229,6 +231,10 @@ const files: [string, MessageVectorFile][] = [
     ),
   ],
   [
+    'watch',
+    messageFile('Watch', MessageId.Watch, C2S, watchSpecs, (m) => e({ id: 5, message: m }, null)),
+  ],
+  [
     'welcome',
     messageFile('Welcome', MessageId.Welcome, S2C, welcomeSpecs, (m) =>
       e({ id: 64, message: m }, null),
@@ -247,6 +253,12 @@ const files: [string, MessageVectorFile][] = [
   [
     'kick',
     messageFile('Kick', MessageId.Kick, S2C, kickSpecs, (m) => e({ id: 67, message: m }, null)),
+  ],
+  [
+    'summary',
+    messageFile('Summary', MessageId.Summary, S2C, summarySpecs, (m) =>
+      e({ id: 68, message: m }, null),
+    ),
   ],
 ];
 const rejects: [string, RejectVectorFile][] = [

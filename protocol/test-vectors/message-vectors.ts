@@ -2,14 +2,16 @@
 // pinning. The generator encodes each value with the real codec, decodes the bytes back and
 // refuses to write a file when the two disagree or when a frame differs from PROTOCOL.md.
 import {
+  HelloFlag,
   NO_DIRECTION,
-  PROTOCOL_VERSION,
   type Hello,
   type Input,
   type Kick,
   type Ping,
   type Pong,
   type Resync,
+  type RoomSummary,
+  type Watch,
   type Welcome,
 } from '@tickwire/protocol';
 import { arenaSchema, sketchSchema, tinySchema, type SchemaName } from './schemas.js';
@@ -50,14 +52,21 @@ export const UNICODE_NAME = 'Zo\u00eb \u2603 \u{1F600}';
  * base64url characters (24 random bytes).
  */
 const SEAT = 'sfSjVQQmFunutbdS6jspc-DXP2zfGhCW3';
+/**
+ * Version 3, what a client speaks when it needs nothing version 4 added: its Hello and the
+ * Welcome answering it are the vectors most clients meet, byte for byte as before version 4.
+ */
+const V3 = 3;
+/** Version 4: a Hello with flags (spectate, summary); Watch and Summary. */
+const V4 = 4;
 /** Version 2 (still served) has the Hello of version 1's layout: 4 elements, no seat. */
 const V2 = 2;
 /** Version 1's Hello has that layout too: a v1 client's first frame decodes, then gets 4002. */
 const V1 = 1;
 
-/** A Hello of this version: `[1, 3, name, resumeToken, seat]`. */
+/** A version-3 Hello: `[1, 3, name, resumeToken, seat]`. */
 const hello = (name: string, resumeToken: string | null, seat: string | null): Hello => ({
-  protocolVersion: PROTOCOL_VERSION,
+  protocolVersion: V3,
   name,
   resumeToken,
   seat,
@@ -133,6 +142,38 @@ export const helloSpecs: MessageSpecs<Hello> = {
       value: hello('  bot  ', null, null),
     },
     {
+      name: 'hello-v4-spectate',
+      description:
+        'PROTOCOL.md 5.1: version 4, 6 elements, flags 1 (spectate): join as a spectator, no ' +
+        'player. The Welcome names player 0.',
+      value: { protocolVersion: V4, name: 'eye', resumeToken: null, seat: null, flags: 1 },
+    },
+    {
+      name: 'hello-v4-spectate-summary',
+      description:
+        'Version 4, flags 3 (spectate and summary): what the inspector sends with --spectate.',
+      value: {
+        protocolVersion: V4,
+        name: 'inspector',
+        resumeToken: null,
+        seat: null,
+        flags: HelloFlag.Spectate | HelloFlag.Summary,
+      },
+    },
+    {
+      name: 'hello-v4-summary-seat',
+      description:
+        'Version 4, flags 2 (summary): a player with a seat from matchmaking who wants the ' +
+        "room's Summary once a second.",
+      value: { protocolVersion: V4, name: 'bot', resumeToken: null, seat: SEAT, flags: 2 },
+    },
+    {
+      name: 'hello-v4-no-flags',
+      description:
+        'Version 4, flags 0: a player like a version-3 one, resuming; flags is never absent.',
+      value: { protocolVersion: V4, name: 'bot', resumeToken: UUID, seat: null, flags: 0 },
+    },
+    {
       name: 'hello-v2',
       description:
         "PROTOCOL.md 1.4 and 5.1: a version-2 client's Hello, 4 elements (no seat), which the " +
@@ -154,8 +195,8 @@ export const helloSpecs: MessageSpecs<Hello> = {
     {
       name: 'hello-unsupported-version',
       description:
-        "Version 7 decodes (with 4 or 5 elements): refusing it is the session layer's job (Kick " +
-        "4002), not the decoder's. The reference encoder writes a version above 3 with 5.",
+        "Version 7 decodes (with 4 to 6 elements): refusing it is the session layer's job (Kick " +
+        "4002), not the decoder's. The reference encoder writes a version above 4 with 5.",
       value: { protocolVersion: 7, name: 'bot', resumeToken: null, seat: null },
     },
     {
@@ -168,8 +209,9 @@ export const helloSpecs: MessageSpecs<Hello> = {
     {
       name: 'hello-unsupported-version-4-elements',
       description:
-        'Version 7 with 4 elements: a version other than 2 and 3 is read with 4 or 5, so that ' +
-        'the server can answer any client with 4002; the reference encoder writes 5 (seat nil).',
+        'Version 7 with 4 elements: a version other than 2, 3 and 4 is read with 4 to 6, so ' +
+        'that the server can answer any client with 4002; the reference encoder writes 5 (seat ' +
+        'nil).',
       hex: '940107a3626f74c0',
     },
   ],
@@ -358,7 +400,7 @@ export const resyncSpecs: MessageSpecs<Resync> = {
 };
 
 const DEFAULT_ROOM = {
-  protocolVersion: PROTOCOL_VERSION,
+  protocolVersion: V3,
   tickHz: 30,
   worldWidth: 4000,
   worldHeight: 4000,
@@ -395,6 +437,22 @@ export const welcomeSpecs: MessageSpecs<Welcome> = {
         serverTick: 100,
         serverTimeMs: (100 * 1000) / 30,
         resumeToken: UUID,
+        schema: arenaSchema,
+      },
+    },
+    {
+      name: 'welcome-arena-v4-spectator',
+      description:
+        'PROTOCOL.md 2 ("Spectators") and 5.5: the Welcome answering a version-4 Hello with the ' +
+        'spectate flag: playerId 0 (never an entity id) and an empty resumeToken (no player to ' +
+        'resume); otherwise the same message.',
+      value: {
+        ...DEFAULT_ROOM,
+        protocolVersion: V4,
+        playerId: 0,
+        serverTick: 100,
+        serverTimeMs: (100 * 1000) / 30,
+        resumeToken: '',
         schema: arenaSchema,
       },
     },
@@ -541,6 +599,99 @@ export const kickSpecs: MessageSpecs<Kick> = {
         'A 200-code-unit reason of U+00E9: 400 UTF-8 bytes, so a str16. The limit counts code ' +
         'units, not bytes.',
       value: { closeCode: 4000, reason: '\u00e9'.repeat(200) },
+    },
+  ],
+  nonCanonical: [],
+};
+
+export const watchSpecs: MessageSpecs<Watch> = {
+  vectors: [
+    {
+      name: 'watch-free',
+      description:
+        'PROTOCOL.md 5.9: a free camera (followId 0) centred at x 8000, y 6000 (wire units: the ' +
+        'middle of a 4000 x 3000 world), acknowledging tick 240.',
+      value: { ackTick: 240, followId: 0, x: 8000, y: 6000 },
+    },
+    {
+      name: 'watch-follow',
+      description:
+        'PROTOCOL.md 5.9: follow entity 1002 (the view centred on it every tick while it exists); ' +
+        'x and y are ignored, and the reference client sends 0.',
+      value: { ackTick: 100, followId: 1002, x: 0, y: 0 },
+    },
+    {
+      name: 'watch-first',
+      description: 'The first Watch, before any snapshot: ackTick 0, the camera at 0, 0.',
+      value: { ackTick: 0, followId: 0, x: 0, y: 0 },
+    },
+    {
+      name: 'watch-largest',
+      description:
+        'The largest values: ackTick UINT32_MAX, followId 65535, x and y 2^24-1 (the server ' +
+        'clamps a point to the world).',
+      value: { ackTick: UINT32_MAX, followId: 0xffff, x: 0xff_ffff, y: 0xff_ffff },
+    },
+  ],
+  nonCanonical: [],
+};
+
+export const summarySpecs: MessageSpecs<RoomSummary> = {
+  vectors: [
+    {
+      name: 'summary-arena',
+      description:
+        'PROTOCOL.md 5.10: tick 120, 2 players online and 1 spectator; leaders by score ' +
+        'descending: ann (1001, score 7) then bot (1002, score 3), with their positions.',
+      value: {
+        tick: 120,
+        playersOnline: 2,
+        spectators: 1,
+        leaders: [
+          { id: 1001, name: 'ann', score: 7, x: 8373, y: 6000 },
+          { id: 1002, name: 'bot', score: 3, x: 8000, y: 6027 },
+        ],
+      },
+    },
+    {
+      name: 'summary-empty',
+      description:
+        'No one ranked: a game without a ranking, or a room with no players (leaders is an ' +
+        'empty array, never nil).',
+      value: { tick: 30, playersOnline: 0, spectators: 2, leaders: [] },
+    },
+    {
+      name: 'summary-ties',
+      description:
+        'Equal scores rank by id ascending; a name may be empty (a game ranking without a label).',
+      value: {
+        tick: 60,
+        playersOnline: 3,
+        spectators: 0,
+        leaders: [
+          { id: 4, name: '', score: 5, x: 0, y: 0 },
+          { id: 9, name: '', score: 5, x: 1, y: 1 },
+          { id: 2, name: '', score: 0, x: 2, y: 2 },
+        ],
+      },
+    },
+    {
+      name: 'summary-ten-leaders',
+      description:
+        'Ten leaders, the most a Summary holds, with the extreme scores a schema integer allows ' +
+        '(UINT32_MAX and -2^31).',
+      value: {
+        tick: UINT32_MAX,
+        playersOnline: 4000,
+        spectators: 100,
+        leaders: Array.from({ length: 10 }, (_, i) => ({
+          id: i + 1,
+          name: `p${i + 1}`,
+          score: i < 5 ? UINT32_MAX : -0x8000_0000,
+          x: 0xff_ffff,
+          y: 0,
+        })),
+      },
     },
   ],
   nonCanonical: [],

@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import {
   MessageId,
   NO_DIRECTION,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Replica,
   clamp,
   decodeClientMessage,
@@ -394,7 +394,8 @@ function buildSession(captured: Captured): SessionFile {
     };
   });
   return {
-    protocolVersion: PROTOCOL_VERSION,
+    // The version the recording client spoke (session-client.ts): a plain player's, 3.
+    protocolVersion: PLAYER_PROTOCOL_VERSION,
     name: 'two-players',
     description:
       'The Welcome (with the arena schema) and the first snapshots one client ("rec") received ' +

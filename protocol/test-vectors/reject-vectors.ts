@@ -26,7 +26,7 @@ export function rejectHex(spec: RejectSpec): string {
 const MALFORMED = CloseCode.MalformedFrame;
 const UNKNOWN = CloseCode.UnknownMessage;
 const HANDSHAKE = CloseCode.HandshakeViolation;
-const { Hello, Input, Ping, Resync, Welcome, Snapshot, Pong, Kick } = MessageId;
+const { Hello, Input, Ping, Resync, Watch, Welcome, Snapshot, Pong, Kick, Summary } = MessageId;
 
 /** Frame-level failures: the same for both decoders. */
 function frameRejects(direction: 'client' | 'server'): RejectSpec[] {
@@ -110,7 +110,7 @@ const nineEmoji = '\u{1F600}'.repeat(9);
 
 export const clientRejects: RejectSpec[] = [
   ...frameRejects('client'),
-  ...unknownIds([0, 5, 63, Welcome, Snapshot, 127, 128, -1], (id) =>
+  ...unknownIds([0, 6, 63, Welcome, Snapshot, 127, 128, -1], (id) =>
     id >= 64 && id <= 127
       ? `Id ${id} is a server message: the server's decoder does not know it.`
       : `Id ${id} is an integer no client message has.`,
@@ -183,6 +183,32 @@ export const clientRejects: RejectSpec[] = [
         [Hello, 3, 'bot', null, 's'.repeat(65)],
       ],
       ['hello-seat-int', 'A seat that is neither nil nor a string.', [Hello, 3, 'bot', null, 7]],
+      [
+        'hello-v4-5-elements',
+        'A version-4 Hello without its flags: version 4 has exactly 6 elements.',
+        [Hello, 4, 'bot', null, null],
+      ],
+      [
+        'hello-v4-7-elements',
+        'A version-4 Hello with an element after its flags.',
+        [Hello, 4, 'bot', null, null, 0, 0],
+      ],
+      [
+        'hello-v4-flags-4',
+        'flags 4: a bit version 4 does not name (only spectate 1 and summary 2 exist).',
+        [Hello, 4, 'bot', null, null, 4],
+      ],
+      ['hello-v4-flags-negative', 'flags -1.', [Hello, 4, 'bot', null, null, -1]],
+      ['hello-v4-flags-nil', 'flags nil: never optional.', [Hello, 4, 'bot', null, null, null]],
+      ['hello-v4-flags-boolean', 'flags true (c3), not 1.', [Hello, 4, 'bot', null, null, true]],
+      ['watch-4-elements', 'Watch without y.', [Watch, 0, 0, 0]],
+      ['watch-6-elements', 'Watch with an extra element.', [Watch, 0, 0, 0, 0, 0]],
+      ['watch-ack-negative', 'ackTick -1.', [Watch, -1, 0, 0, 0]],
+      ['watch-follow-65536', 'followId 65536 (ids are 0..65535).', [Watch, 0, 0x10000, 0, 0]],
+      ['watch-follow-negative', 'followId -1.', [Watch, 0, -1, 0, 0]],
+      ['watch-x-2-pow-24', 'x 2^24 (wire positions are 0..2^24-1).', [Watch, 0, 0, 2 ** 24, 0]],
+      ['watch-y-negative', 'y -1.', [Watch, 0, 0, 0, -1]],
+      ['watch-x-float', 'x 0.5.', [Watch, 0, 0, 0.5, 0]],
       [
         'input-arena-5-elements',
         'Arena schema: an Input without buttons (3 input fields: 6 elements).',
@@ -638,7 +664,7 @@ function cursorWith(index: number, value: unknown): unknown[] {
 
 export const serverRejects: RejectSpec[] = [
   ...frameRejects('server'),
-  ...unknownIds([0, Hello, Input, 63, 68, 127, 200], (id) =>
+  ...unknownIds([0, Hello, Input, 63, 69, 127, 200], (id) =>
     id >= 1 && id <= 63
       ? `Id ${id} is ${id <= 4 ? 'a client message' : 'in the client range'}: a client's decoder does not know it.`
       : `Id ${id} is an integer no server message has.`,
@@ -920,6 +946,53 @@ export const serverRejects: RejectSpec[] = [
         [Kick, 4000, 'x'.repeat(201)],
       ],
       ['kick-reason-nil', 'A nil reason.', [Kick, 4000, null]],
+      ['summary-4-elements', 'Summary without its leaders.', [Summary, 30, 0, 0]],
+      ['summary-leaders-nil', 'leaders nil: an empty array, never nil.', [Summary, 30, 0, 0, null]],
+      [
+        'summary-11-leaders',
+        'Eleven leaders (a Summary holds at most 10).',
+        [Summary, 30, 11, 0, Array.from({ length: 11 }, (_, i) => [i + 1, '', 0, 0, 0])],
+      ],
+      [
+        'summary-leaders-out-of-order',
+        'A lower score before a higher one (score descending is the contract).',
+        [
+          Summary,
+          30,
+          2,
+          0,
+          [
+            [1, 'a', 1, 0, 0],
+            [2, 'b', 2, 0, 0],
+          ],
+        ],
+      ],
+      [
+        'summary-tie-out-of-order',
+        'Equal scores with the higher id first (ties: id ascending).',
+        [
+          Summary,
+          30,
+          2,
+          0,
+          [
+            [2, 'b', 1, 0, 0],
+            [1, 'a', 1, 0, 0],
+          ],
+        ],
+      ],
+      ['summary-leader-4-elements', 'A leader without y.', [Summary, 30, 1, 0, [[1, 'a', 1, 0]]]],
+      [
+        'summary-leader-id-0',
+        'A leader with id 0 (never an entity).',
+        [Summary, 30, 1, 0, [[0, 'a', 1, 0, 0]]],
+      ],
+      [
+        'summary-leader-score-2-pow-32',
+        'A score of 2^32 (scores are schema integers, -2^31..2^32-1).',
+        [Summary, 30, 1, 0, [[1, 'a', 2 ** 32, 0, 0]]],
+      ],
+      ['summary-players-negative', 'playersOnline -1.', [Summary, 30, -1, 0, []]],
     ] as const satisfies readonly FieldRejectRow[]
   ).map(fieldReject),
 ];

@@ -4,9 +4,9 @@
 import WebSocket from 'ws';
 import {
   MessageId,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Replica,
-  SUBPROTOCOL,
+  PLAYER_SUBPROTOCOL,
   decodeServerMessage,
   encodeHello,
   encodeInput,
@@ -33,7 +33,7 @@ export class SessionClient {
   readonly #closed: Promise<void>;
 
   constructor(url: string) {
-    this.ws = new WebSocket(url, [SUBPROTOCOL]);
+    this.ws = new WebSocket(url, [PLAYER_SUBPROTOCOL]);
     this.#opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
@@ -86,7 +86,9 @@ export class SessionClient {
 
   async join(name: string): Promise<Welcome> {
     await this.#opened;
-    this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken: null }));
+    this.ws.send(
+      encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name, resumeToken: null }),
+    );
     await waitFor(() => (this.replica?.latest ?? null) !== null, `${name} welcomed`);
     return this.welcome as Welcome;
   }

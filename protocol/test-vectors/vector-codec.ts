@@ -12,6 +12,8 @@ import {
   encodePong,
   encodeResync,
   encodeSnapshot,
+  encodeSummary,
+  encodeWatch,
   encodeWelcome,
   type ClientMessage,
   type CompiledSchema,
@@ -51,6 +53,8 @@ export function encodeMessage(m: AnyMessage, schema: CompiledSchema | null): Uin
       return encodePing(m.message);
     case MessageId.Resync:
       return encodeResync(m.message);
+    case MessageId.Watch:
+      return encodeWatch(m.message);
     case MessageId.Welcome:
       return encodeWelcome(m.message);
     case MessageId.Snapshot:
@@ -59,6 +63,8 @@ export function encodeMessage(m: AnyMessage, schema: CompiledSchema | null): Uin
       return encodePong(m.message);
     case MessageId.Kick:
       return encodeKick(m.message);
+    case MessageId.Summary:
+      return encodeSummary(m.message);
   }
 }
 

@@ -7,6 +7,7 @@ import {
   CloseCode,
   MAX_SEAT_LENGTH,
   MessageId,
+  PLAYER_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   ProtocolError,
@@ -18,6 +19,8 @@ import {
   decodePing,
   decodePong,
   decodeResync,
+  decodeSummary,
+  decodeWatch,
   decodeSnapshot,
   decodeWelcome,
   packFrame,
@@ -98,6 +101,10 @@ function decodeOwn(id: number, bytes: Uint8Array, schema: CompiledSchema | null)
       return json({ id, message: decodePing(bytes) });
     case MessageId.Resync:
       return json({ id, message: decodeResync(bytes) });
+    case MessageId.Watch:
+      return json({ id, message: decodeWatch(bytes) });
+    case MessageId.Summary:
+      return json({ id, message: decodeSummary(bytes) });
     case MessageId.Welcome:
       return json({ id, message: decodeWelcome(bytes) });
     case MessageId.Snapshot:
@@ -193,7 +200,7 @@ describe('message vectors', () => {
     }
   });
 
-  it('pin the Hello of every version served (5 elements in 3, with and without a seat; 4 in 2), and those answered with 4002', () => {
+  it('pin the Hello of every version served (6 elements in 4, with each flag; 5 in 3, with and without a seat; 4 in 2), and those answered with 4002', () => {
     const hellos = messageFiles.flatMap(([, f]) => (f.id === MessageId.Hello ? f.vectors : []));
     const of = (version: number): typeof hellos =>
       hellos.filter((v) => v.decoded.message.protocolVersion === version);
@@ -203,11 +210,14 @@ describe('message vectors', () => {
     for (const v of hellos) {
       const elements = (unpackFrame(fromHex(v.hex)) as unknown[]).length;
       const version = v.decoded.message.protocolVersion as number;
+      if (version === 4) expect(elements, v.name).toBe(6);
       if (version === 3) expect(elements, v.name).toBe(5);
       if (version === 2 || version === 1) expect(elements, v.name).toBe(4);
       // A Hello without a seat element decodes with seat null.
       if (elements === 4) expect(v.decoded.message.seat, v.name).toBeNull();
     }
+    const flags = of(4).map((v) => v.decoded.message.flags);
+    for (const flag of [0, 1, 2, 3]) expect(flags).toContain(flag);
     const seats = of(3).map((v) => v.decoded.message.seat);
     expect(seats).toContain(null);
     expect(seats.some((seat) => typeof seat === 'string' && seat.length > 0)).toBe(true);
@@ -486,7 +496,10 @@ describe('recorded sessions', () => {
       const { schema } = welcome.message;
 
       it("starts with a Welcome that decodes to the JSON, encodes back to its bytes, and carries the arena's schema", () => {
-        expect(session.protocolVersion).toBe(PROTOCOL_VERSION);
+        // Recorded by a client speaking version 3, as the reference client does by default; the
+        // Welcome says so too.
+        expect(session.protocolVersion).toBe(PLAYER_PROTOCOL_VERSION);
+        expect(welcome.message.protocolVersion).toBe(PLAYER_PROTOCOL_VERSION);
         expect(toDecodedJson(welcome)).toStrictEqual(session.welcome.decoded);
         expect(toHex(encodeMessage(welcome, null))).toBe(session.welcome.hex);
         expect(schema.fingerprint).toBe(schemas.get('arena')?.fingerprint);

@@ -177,4 +177,14 @@ describe('parseConfig', () => {
     );
     expect(parseConfig(['--direct-join'], { AUTH_SECRET: secret }).directJoin).toBe(true);
   });
+
+  it('takes the listening line: auto (on a terminal) by default, on or off', () => {
+    expect(parseConfig([], {}).banner).toBe('auto');
+    expect(parseConfig(['--banner', 'on'], {}).banner).toBe('on');
+    expect(parseConfig([], { BANNER: 'off' }).banner).toBe('off');
+    expect(() => parseConfig(['--banner', 'yes'], {})).toThrow(
+      /--banner: expected one of auto, on, off/,
+    );
+    expect(usage()).toMatch(/--banner\s+BANNER\s+.*\(default: auto\)/);
+  });
 });

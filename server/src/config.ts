@@ -36,6 +36,8 @@ export interface ServerConfig {
   /** Passive score: +1 every this many ms alive; 0 = off. */
   scoreEveryMs: number;
   maxPlayers: number;
+  /** Spectators a room takes (version 4); more are closed with SpectatorsFull (4017). */
+  maxSpectators: number;
   seed: number;
   /**
    * 'delta': each client gets its area of interest as a delta from its acknowledged baseline.
@@ -134,6 +136,12 @@ export interface ServerConfig {
   simLatencyMs: number;
   simJitterMs: number;
   simLossPercent: number;
+  /**
+   * The one plain line naming the URLs (local, LAN), printed on stderr once the server listens:
+   * 'auto' prints it only when stderr is a terminal, so a log collector reading the output gets
+   * the JSON lines alone.
+   */
+  banner: 'auto' | 'on' | 'off';
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -154,6 +162,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   eatPellets: true,
   scoreEveryMs: 0,
   maxPlayers: 4000,
+  maxSpectators: 100,
   seed: 1,
   snapshotMode: 'delta',
   checksums: false,
@@ -193,6 +202,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   simLatencyMs: 0,
   simJitterMs: 0,
   simLossPercent: 0,
+  banner: 'auto',
 };
 
 type Parser = (raw: string, name: string) => unknown;
@@ -348,6 +358,13 @@ export const OPTIONS: OptionSpec[] = [
     'arena: player speed, units/s',
   ),
   simple('maxPlayers', '--max-players', 'MAX_PLAYERS', int(1, 30_000), 'room capacity'),
+  simple(
+    'maxSpectators',
+    '--max-spectators',
+    'MAX_SPECTATORS',
+    int(0, 30_000),
+    'spectators a room takes (not players: --max-players does not count them)',
+  ),
   simple('seed', '--seed', 'SEED', int(0, 0xffff_ffff), 'world random seed'),
   simple(
     'snapshotMode',
@@ -577,6 +594,13 @@ export const OPTIONS: OptionSpec[] = [
     'SIM_LOSS_PERCENT',
     int(0, 100),
     'simulated packet loss, as TCP retransmission stalls (testing)',
+  ),
+  simple(
+    'banner',
+    '--banner',
+    'BANNER',
+    oneOf('auto', 'on', 'off'),
+    'a plain line with the local and LAN URLs on stderr once listening (auto = when stderr is a terminal)',
   ),
   simple(
     'logLevel',

@@ -1,10 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseConfig, usage } from './config.js';
-import { createLogger, createPrettyLogger, errorFields } from './log.js';
-import { startServer } from './server.js';
-import { runWorkers, type WorkerListening } from './process/workers.js';
-// The one place the server names games: engine code never imports one.
-import { serverGames } from '../../games/server.js';
+import type { WorkerListening } from './process/workers.js';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--help') || argv.includes('-h')) {
@@ -22,6 +18,28 @@ try {
   process.exit(2);
 }
 
+// Everything else is loaded once the options are read: --help and a bad option need config.ts
+// alone and answer at once (`npm start -- --help` runs this file from its sources, before any
+// build: scripts/start.mjs).
+const [
+  { createLogger, createPrettyLogger, errorFields },
+  { startServer },
+  { runWorkers },
+  { detectUwsBuild },
+  { uwsFallbackAdvice, listBinaryAbis },
+  { formatListeningLine, isListeningLineShown, lanIPv4Addresses, portsOfUrls },
+  // The one place the server names games: engine code never imports one.
+  { serverGames },
+] = await Promise.all([
+  import('./log.js'),
+  import('./server.js'),
+  import('./process/workers.js'),
+  import('./transport/uws.js'),
+  import('./process/uws-fallback-advice.js'),
+  import('./process/listening-line.js'),
+  import('../../games/server.js'),
+]);
+
 // JSON lines for operators; `npm run dev` (npm names the script it runs) prints them
 // human-readable. LOG_FORMAT=json|pretty chooses either way.
 const logFormat =
@@ -32,6 +50,8 @@ if (logFormat !== 'json' && logFormat !== 'pretty') {
 }
 const log =
   logFormat === 'pretty' ? createPrettyLogger(config.logLevel) : createLogger(config.logLevel);
+// --static "" asks for no page; a client not built yet is served as none, and said so.
+const isClientAsked = config.staticDir !== '';
 if (config.staticDir !== '' && !existsSync(config.staticDir)) {
   log.warn('client not built: serving no page', {
     staticDir: config.staticDir,
@@ -39,11 +59,50 @@ if (config.staticDir !== '' && !existsSync(config.staticDir)) {
   });
   config.staticDir = '';
 }
+// A worker of --workers (forked with an IPC channel) leaves the human lines to its supervisor,
+// which shares its stderr: one line for all of them, not one each.
+const isWorker = process.send !== undefined;
+const isLineShown = !isWorker && isListeningLineShown(config.banner, process.stderr.isTTY === true);
+const printListeningLine = (ports: readonly number[]): void => {
+  if (!isLineShown || ports.length === 0) return;
+  const line = formatListeningLine({
+    game: config.game,
+    host: config.host,
+    ports,
+    client: config.staticDir !== '' ? 'served' : isClientAsked ? 'not built' : 'none',
+    lanAddresses: lanIPv4Addresses(),
+  });
+  process.stderr.write(`${line}\n`);
+};
+
+// On a Node the installed uWebSockets.js has no binary for, it loads its slow emulation and the
+// server refuses to start (server.ts logs why as JSON): say plainly what to do, on stderr always.
+const uwsBuild = detectUwsBuild();
+if (uwsBuild.kind === 'fallback' && !config.allowUwsFallback && !isWorker) {
+  const platform = `${process.platform}-${process.arch}`;
+  const advice = uwsFallbackAdvice({
+    build: uwsBuild,
+    nodeVersion: process.version,
+    abi: Number(process.versions.modules),
+    platform,
+    forcedFallback: process.env['UWS_USE_FALLBACK'],
+    binaryAbis: listBinaryAbis(uwsBuild.location, platform),
+  });
+  process.stderr.write(`${advice}\n`);
+}
 
 if (config.workers !== 1) {
-  // The supervisor: it runs no room itself (see process/workers.ts).
+  // The supervisor: it runs no room itself (see process/workers.ts). It logs "workers listening"
+  // with their URLs once every worker listens: the moment to name them in the human line.
+  const supervisorLog: typeof log = {
+    ...log,
+    info: (msg, fields) => {
+      log.info(msg, fields);
+      if (msg === 'workers listening') printListeningLine(portsOfUrls(fields?.['urls']));
+    },
+  };
   try {
-    await runWorkers(config, argv, log);
+    await runWorkers(config, argv, supervisorLog);
   } catch (error) {
     log.error('failed to start the workers', errorFields(error));
     log.flush();
@@ -52,6 +111,7 @@ if (config.workers !== 1) {
 } else {
   try {
     const server = await startServer(config, log, serverGames);
+    printListeningLine([server.port]);
     let isStopping = false;
     const exit = (code: number): void => {
       log.flush();

@@ -20,9 +20,13 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   server = await startServer({
+    // A view over twice the world: every player sees every other wherever it spawns (a new
+    // player spawns near someone, not necessarily near the one a test looks for).
     args: [
       '--world',
       '1200x800',
+      '--view',
+      '2500x1700',
       '--pellets',
       '20',
       '--checksums',
@@ -130,7 +134,7 @@ describe('arena over real WebSockets', () => {
   });
 
   it('still serves a version-2 client (tickwire.v2, 4-element Hello) beside version-3 ones: its Welcome says 2', async () => {
-    expect(SERVED_SUBPROTOCOLS).toEqual(['tickwire.v3', 'tickwire.v2']);
+    expect(SERVED_SUBPROTOCOLS).toEqual(['tickwire.v4', 'tickwire.v3', 'tickwire.v2']);
     const old = new TestClient(server.wsUrl, ['tickwire.v2']);
     await old.opened();
     expect(old.ws.protocol).toBe('tickwire.v2');
@@ -286,7 +290,7 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     await c.opened();
     c.sendRaw(encodeHello({ protocolVersion: 7, name: 'future', resumeToken: null }));
     await expectClosedWith(c, CloseCode.UnsupportedVersion);
-    expect(c.closeReason).toMatch(/speaks 2, 3$/);
+    expect(c.closeReason).toMatch(/speaks 2, 3, 4$/);
   });
 
   it('a v1 client (subprotocol tickwire.v1, Hello version 1) -> 4002 naming versions 2 and 3', async () => {
@@ -298,7 +302,7 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     c.sendRaw(encodeHello({ protocolVersion: 1, name: 'old', resumeToken: null }));
     await expectClosedWith(c, CloseCode.UnsupportedVersion);
     expect(c.kick).toEqual({ closeCode: CloseCode.UnsupportedVersion, reason: c.closeReason });
-    expect(c.closeReason).toBe('protocol version 1 is not supported; this server speaks 2, 3');
+    expect(c.closeReason).toBe('protocol version 1 is not supported; this server speaks 2, 3, 4');
     expect(c.welcome).toBeNull();
   });
 
@@ -328,13 +332,15 @@ describe('hostile clients are closed with their code, and nobody else notices', 
     await expectClosedWith(c, CloseCode.RateLimited);
   });
 
-  it.each([[[]], [['chat', 'tickwire.v4']], [['tickwire.v4']]])(
-    'no known subprotocol (offered: %j) -> 4009 naming tickwire.v3',
+  it.each([[[]], [['chat', 'tickwire.v5']], [['tickwire.v5']]])(
+    'no known subprotocol (offered: %j) -> 4009 naming tickwire.v4',
     async (offered) => {
       const c = new TestClient(server.wsUrl, offered);
       await expectClosedWith(c, CloseCode.SubprotocolRequired);
-      expect(SUBPROTOCOL).toBe('tickwire.v3');
-      expect(c.closeReason).toBe('offer the WebSocket subprotocol tickwire.v3 (or tickwire.v2)');
+      expect(SUBPROTOCOL).toBe('tickwire.v4');
+      expect(c.closeReason).toBe(
+        'offer the WebSocket subprotocol tickwire.v4 (or tickwire.v3, tickwire.v2)',
+      );
       // No Kick: the transport closes it before there is a session.
       expect(c.kick).toBeNull();
     },

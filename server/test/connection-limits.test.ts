@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CloseCode,
   MessageId,
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
+  PLAYER_PROTOCOL_VERSION,
+  PLAYER_SUBPROTOCOL,
   decodeServerMessage,
   encodeHello,
 } from '@tickwire/protocol';
@@ -31,7 +31,7 @@ function rawSocket(
   url: string,
   localAddress = '127.0.0.1',
 ): { ws: WebSocket; closeCode: () => number | null; isWelcomed: () => boolean } {
-  const ws = new WebSocket(url, [SUBPROTOCOL], { localAddress });
+  const ws = new WebSocket(url, [PLAYER_SUBPROTOCOL], { localAddress });
   let closeCode: number | null = null;
   let isWelcomed = false;
   ws.on('close', (code) => (closeCode = code));
@@ -49,7 +49,7 @@ function rawSocket(
 }
 
 function hello(ws: WebSocket, name: string): void {
-  ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken: null }));
+  ws.send(encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name, resumeToken: null }));
 }
 
 describe('connection limits (real server)', () => {

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloseCode, SUBPROTOCOL } from '@tickwire/protocol';
+import { CloseCode, PLAYER_SUBPROTOCOL } from '@tickwire/protocol';
 import { MAX_LINES_PER_KIND_PER_SECOND } from '../src/log.js';
 import { scrapeMetrics, startServer, type ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/test-client.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
 /** Opens a socket, sends one frame that is not msgpack, and resolves with the close code. */
 function badClient(url: string): Promise<number> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, [SUBPROTOCOL]);
+    const ws = new WebSocket(url, [PLAYER_SUBPROTOCOL]);
     ws.on('error', () => {});
     ws.on('open', () => ws.send(new Uint8Array([0xc1, 0xc1, 0xc1])));
     ws.on('close', (code) => resolve(code));

@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MessageId,
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
+  PLAYER_PROTOCOL_VERSION,
+  PLAYER_SUBPROTOCOL,
   decodeServerMessage,
   encodeHello,
   encodeInput,
@@ -71,9 +71,11 @@ class Player {
   #seq = 0;
 
   constructor(url: string, name: string) {
-    this.ws = new WebSocket(url, [SUBPROTOCOL], { perMessageDeflate: false });
+    this.ws = new WebSocket(url, [PLAYER_SUBPROTOCOL], { perMessageDeflate: false });
     this.ws.on('open', () =>
-      this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken: null })),
+      this.ws.send(
+        encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name, resumeToken: null }),
+      ),
     );
     this.ws.on('message', (data: Buffer) => {
       const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

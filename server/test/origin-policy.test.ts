@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   CloseCode,
   MessageId,
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
+  PLAYER_PROTOCOL_VERSION,
+  PLAYER_SUBPROTOCOL,
   decodeServerMessage,
   encodeHello,
 } from '@tickwire/protocol';
@@ -38,14 +38,16 @@ interface Outcome {
  * `host` as the Host header when given, sends Hello, and resolves when it is welcomed or closed.
  */
 async function connect(url: string, origin: string | null, host?: string): Promise<Outcome> {
-  const ws = new WebSocket(url, [SUBPROTOCOL], {
+  const ws = new WebSocket(url, [PLAYER_SUBPROTOCOL], {
     ...(origin === null ? {} : { origin }),
     ...(host === undefined ? {} : { headers: { host } }),
   });
   const outcome: Outcome = { isWelcomed: false, closeCode: null, closeReason: '' };
   ws.on('error', () => {});
   ws.on('open', () =>
-    ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'o', resumeToken: null })),
+    ws.send(
+      encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name: 'o', resumeToken: null }),
+    ),
   );
   ws.on('message', (data: Buffer) => {
     const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

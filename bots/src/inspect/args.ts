@@ -1,6 +1,6 @@
 // Command line of the inspector: pure parsing, so every rule has a unit test.
 import { parseArgs } from 'node:util';
-import { MAX_NAME_LENGTH } from '@tickwire/protocol';
+import { MAX_ENTITY_ID, MAX_NAME_LENGTH, MAX_WIRE_POSITION } from '@tickwire/protocol';
 
 export interface OutputOptions {
   /** --hex: the raw bytes on every frame line. */
@@ -19,8 +19,17 @@ export type InspectCommand =
       seconds: number | null;
       /** --record: the capture file to write. */
       record: string | null;
+      /**
+       * --spectate: join as a spectator (protocol version 4, with room summaries) instead of a
+       * player; null: a passive player. The camera follows an entity (--follow), looks at a point
+       * (--at, wire units), or stays at the world's centre (neither).
+       */
+      spectate: SpectateCamera | null;
     } & OutputOptions)
   | ({ mode: 'file'; file: string } & OutputOptions);
+
+/** A spectator's camera: an entity id to follow, a point in wire units, or the server's default. */
+export type SpectateCamera = { followId: number } | { x: number; y: number } | { centre: true };
 
 /** A bad command line: the CLI prints it with the usage and exits with 2. */
 export class UsageError extends Error {
@@ -37,9 +46,16 @@ export const DEFAULT_NAME = 'inspector';
 export const USAGE = `Prints every tickwire frame, decoded, as one JSON line.
 
 usage: npm run inspect -- ws://HOST:PORT/ws [--name NAME] [--seconds N] [--record FILE.twcap]
+                          [--spectate [--follow ID | --at X,Y]]
        npm run inspect -- --file FILE.twcap
 
   URL                  connect as a passive player: Hello, acknowledge snapshots every 100 ms
+  --spectate           join as a spectator instead (protocol version 4): no player, nobody sees
+                       the inspector; prints the room's Summary (players online, spectators,
+                       top 10) once a second besides every frame
+  --follow ID          with --spectate: keep entity ID in the middle of the view
+  --at X,Y             with --spectate: look at X,Y in wire units (as snapshots print positions);
+                       without --follow or --at the camera is the world's centre
   --name NAME          player name sent in Hello (default "${DEFAULT_NAME}", at most ${MAX_NAME_LENGTH} characters)
   --seconds N          close the connection N seconds after it opens (default: run until Ctrl-C)
   --record FILE        also write every frame to a capture file (one JSON line per frame)
@@ -56,6 +72,9 @@ const OPTIONS = {
   seconds: { type: 'string' },
   record: { type: 'string' },
   file: { type: 'string' },
+  spectate: { type: 'boolean' },
+  follow: { type: 'string' },
+  at: { type: 'string' },
   hex: { type: 'boolean' },
   'quiet-snapshots': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -75,6 +94,44 @@ function checkName(name: string): string {
   }
   if (hasControlCharacter(name)) throw new UsageError('--name must not hold control characters');
   return name;
+}
+
+function wireInt(text: string, what: string, max: number): number {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value > max) {
+    throw new UsageError(`${what} wants an integer 0..${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function checkCamera(
+  spectate: boolean,
+  follow: string | undefined,
+  at: string | undefined,
+): SpectateCamera | null {
+  if (!spectate) {
+    if (follow !== undefined || at !== undefined) {
+      throw new UsageError('--follow and --at apply only with --spectate');
+    }
+    return null;
+  }
+  if (follow !== undefined && at !== undefined) {
+    throw new UsageError('give --follow or --at, not both');
+  }
+  if (follow !== undefined) {
+    const followId = wireInt(follow, '--follow', MAX_ENTITY_ID);
+    if (followId === 0) throw new UsageError('--follow wants an entity id (1 or more); 0 is none');
+    return { followId };
+  }
+  if (at !== undefined) {
+    const parts = at.split(',');
+    if (parts.length !== 2) throw new UsageError(`--at wants X,Y, got "${at}"`);
+    return {
+      x: wireInt(parts[0] as string, '--at X', MAX_WIRE_POSITION),
+      y: wireInt(parts[1] as string, '--at Y', MAX_WIRE_POSITION),
+    };
+  }
+  return { centre: true };
 }
 
 function checkSeconds(text: string): number {
@@ -102,7 +159,7 @@ export function parseInspectArgs(argv: readonly string[]): InspectCommand {
   const url = positionals[0];
   if (values.file !== undefined) {
     if (url !== undefined) throw new UsageError('give a server URL or --file, not both');
-    for (const flag of ['name', 'seconds', 'record'] as const) {
+    for (const flag of ['name', 'seconds', 'record', 'spectate', 'follow', 'at'] as const) {
       if (values[flag] !== undefined) {
         throw new UsageError(`--${flag} applies only when connecting to a server`);
       }
@@ -118,6 +175,7 @@ export function parseInspectArgs(argv: readonly string[]): InspectCommand {
     name: checkName(values.name ?? DEFAULT_NAME),
     seconds: values.seconds === undefined ? null : checkSeconds(values.seconds),
     record: values.record ?? null,
+    spectate: checkCamera(values.spectate ?? false, values.follow, values.at),
     ...output,
   };
 }

@@ -7,6 +7,7 @@ import {
   decodeHello,
   decodePing,
   decodeResync,
+  decodeWatch,
   decodeServerMessage,
   unpackFrame,
   type ClientMessage,
@@ -117,6 +118,8 @@ function decodeClientFrame(bytes: Uint8Array, schema: CompiledSchema | null): Cl
       return { id, message: decodePing(bytes) };
     case MessageId.Resync:
       return { id, message: decodeResync(bytes) };
+    case MessageId.Watch:
+      return { id, message: decodeWatch(bytes) };
     case MessageId.Input:
       throw new ProtocolError(
         CloseCode.HandshakeViolation,

@@ -1,14 +1,18 @@
 // Connect mode: a passive player that prints (and optionally records) every frame both ways.
 import WebSocket from 'ws';
 import {
+  HelloFlag,
+  PLAYER_PROTOCOL_VERSION,
+  PLAYER_SUBPROTOCOL,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   WEBSOCKET_PATH,
   encodeHello,
   encodeInput,
   encodeResync,
+  encodeWatch,
 } from '@tickwire/protocol';
-import type { OutputOptions } from './args.js';
+import type { OutputOptions, SpectateCamera } from './args.js';
 import { CaptureWriter } from './capture.js';
 import { formatLine, roundMs, type Direction } from './frame-line.js';
 import { InspectorSession, type CloseLine, type InspectLine } from './session.js';
@@ -24,6 +28,8 @@ export interface LiveOptions extends OutputOptions {
   name: string;
   seconds: number | null;
   record: string | null;
+  /** Join as a spectator with this camera (protocol version 4); null: a passive player. */
+  spectate?: SpectateCamera | null;
 }
 
 export interface LiveIo {
@@ -64,7 +70,9 @@ export function runLive(options: LiveOptions, io: LiveIo): Promise<number> {
   const print = (lines: InspectLine[]): void => {
     for (const line of lines) io.print(formatLine(line));
   };
-  const ws = new WebSocket(options.url, [SUBPROTOCOL], {
+  const camera = options.spectate ?? null;
+  // A passive player speaks version 3 exactly as before; a spectator needs version 4.
+  const ws = new WebSocket(options.url, [camera === null ? PLAYER_SUBPROTOCOL : SUBPROTOCOL], {
     perMessageDeflate: false,
     handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
   });
@@ -105,13 +113,40 @@ export function runLive(options: LiveOptions, io: LiveIo): Promise<number> {
     // ws refuses to open unless the server accepted the subprotocol offered.
     capture?.write({ kind: 'open', tMs, url: options.url.href, subprotocol: ws.protocol });
     print(session.onOpen(tMs, options.url.href, ws.protocol));
-    send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name: options.name, resumeToken: null }));
-    // Acknowledging keeps deltas coming. No controls: every input field at the schema's
-    // default, which is a player left alone (for the arena: standing still, not firing).
+    send(
+      camera === null
+        ? encodeHello({
+            protocolVersion: PLAYER_PROTOCOL_VERSION,
+            name: options.name,
+            resumeToken: null,
+          })
+        : encodeHello({
+            protocolVersion: PROTOCOL_VERSION,
+            name: options.name,
+            resumeToken: null,
+            seat: null,
+            flags: HelloFlag.Spectate | HelloFlag.Summary,
+          }),
+    );
+    // Acknowledging keeps deltas coming. A player sends no controls: every input field at the
+    // schema's default, which is a player left alone (for the arena: standing still, not
+    // firing). A spectator acknowledges with Watch, which also names its camera.
     const ack = setInterval(() => {
       const schema = session.schema;
       if (schema === null || closedBy === 'inspector') return;
-      send(encodeInput(schema, { seq: ++seq, ackTick: session.ackTick, controls: {} }));
+      const ackTick = session.ackTick;
+      if (camera === null) {
+        send(encodeInput(schema, { seq: ++seq, ackTick, controls: {} }));
+      } else if ('followId' in camera) {
+        send(encodeWatch({ ackTick, followId: camera.followId, x: 0, y: 0 }));
+      } else if ('x' in camera) {
+        send(encodeWatch({ ackTick, followId: 0, x: camera.x, y: camera.y }));
+      } else {
+        const welcome = session.welcome;
+        const x = welcome === null ? 0 : welcome.worldWidth * 2;
+        const y = welcome === null ? 0 : welcome.worldHeight * 2;
+        send(encodeWatch({ ackTick, followId: 0, x, y }));
+      }
     }, ACK_INTERVAL_MS);
     stops.push(() => clearInterval(ack));
     if (options.seconds !== null) {

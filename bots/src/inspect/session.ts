@@ -73,6 +73,7 @@ export class InspectorSession {
   /** Fingerprints of the schemas already printed: each is printed once. */
   readonly #printedSchemas = new Set<number>();
   #schema: CompiledSchema | null = null;
+  #lastWelcome: Welcome | null = null;
   #replica: Replica | null = null;
   #kick: Kick | null = null;
   /** When the unanswered Resync was asked for; null when the last snapshot applied. */
@@ -85,6 +86,11 @@ export class InspectorSession {
   /** The game's schema, from the Welcome; null before it. */
   get schema(): CompiledSchema | null {
     return this.#schema;
+  }
+
+  /** The session's Welcome; null before it. */
+  get welcome(): Welcome | null {
+    return this.#lastWelcome;
   }
 
   /** The tick to acknowledge: the newest applied snapshot, 0 before the first. */
@@ -154,6 +160,7 @@ export class InspectorSession {
   }
 
   #welcome(welcome: Welcome): void {
+    this.#lastWelcome = welcome;
     this.#schema = welcome.schema;
     this.#replica = new Replica({
       schema: welcome.schema,

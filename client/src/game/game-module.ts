@@ -121,9 +121,10 @@ export interface InputState {
   /** Mouse buttons held over the game, as PointerEvent.buttons (1 primary, 2 secondary, 4 middle). */
   readonly mouseButtons: number;
   /**
-   * Presses so far of a key (by code, e.g. 'Space') or a mouse button ('Mouse0' primary,
-   * 'Mouse1' middle, 'Mouse2' secondary): it grows by one per press, so a game sees a tap that
-   * went down and up between two frames.
+   * Presses so far of a key (by code, e.g. 'Space'), a mouse button ('Mouse0' primary,
+   * 'Mouse1' middle, 'Mouse2' secondary) or a finger on the game ('Touch'; not on the touch
+   * controls): it grows by one per press, so a game sees a tap that went down and up between two
+   * frames.
    */
   pressCount(source: string): number;
   /** The mouse pointer in world units; null until it moves over the game. */
@@ -132,6 +133,40 @@ export interface InputState {
   readonly touches: readonly Point[];
   /** The own entity as last drawn, in world units; null before it is drawn. */
   readonly self: Point | null;
+  /**
+   * The on-screen stick and button of a touch device (client/src/ui/touch-pad.ts). Absent where
+   * the page has none; `isShown` false on a desktop. Fingers on them are not in `touches`.
+   */
+  readonly touchPad?: TouchPadState | undefined;
+}
+
+/** The on-screen touch controls: a stick under the left thumb and a button under the right. */
+export interface TouchPadState {
+  /** Whether they are on screen: a touch device (coarse pointer, or a touch seen). */
+  readonly isShown: boolean;
+  readonly stick: TouchStickState;
+  /** The button: held to act; dragged, it points too (e.g. to aim apart from the stick). */
+  readonly button: TouchStickState;
+}
+
+/**
+ * A stick, or a button that can be dragged, as a game reads it. Directions are screen
+ * directions, which are world directions too (the camera neither turns nor mirrors).
+ */
+export interface TouchStickState {
+  /** Whether a finger holds it. */
+  readonly isHeld: boolean;
+  /** Presses so far: it grows by one per touch, so a tap between two frames is seen. */
+  readonly presses: number;
+  /** How far it is pushed past the dead zone: 0 (inside it, or not held) to 1 (at the rim). */
+  readonly push: number;
+  /** Wire angle (0..255, 0 = +x, 64 = +y down) pushed towards; NO_DIRECTION within the dead zone. */
+  readonly angle: number;
+  /**
+   * `angle` held to one of a few directions (client/src/ui/touch-stick.ts), with hysteresis: for
+   * movement, so a trembling thumb does not send an urgent Input every frame.
+   */
+  readonly direction: number;
 }
 
 /**
@@ -141,6 +176,8 @@ export interface InputState {
 export interface GameSession {
   /** One line of help for the status line once connected, e.g. 'WASD moves, the mouse aims.' */
   readonly helpText: string;
+  /** The help on a touch device (InputState.touchPad shown); `helpText` when absent. */
+  readonly touchHelpText?: string;
   /**
    * The own entity's prediction rule: the game's input rule, the very function its server runs
    * when it applies an Input (it sets the entity's velocity from the controls). Only for an own

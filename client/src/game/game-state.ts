@@ -4,6 +4,7 @@ import type {
   EntityRecord,
   Input,
   Pong,
+  RoomSummary,
   Snapshot,
   SyncTarget,
   ViewState,
@@ -94,6 +95,8 @@ export class GameState implements SyncTarget {
   #latestInputAck = 0;
   #controls: Controls = {};
   #cameraTarget: Point = { x: 0, y: 0 };
+  /** The room's newest summary (players online, leaders); null before one, or after a Welcome. */
+  #summary: RoomSummary | null = null;
   readonly #snapshots = new WindowedSeries(1000);
 
   /** `games`: the client modules by schema game name (games/client.ts). */
@@ -136,6 +139,15 @@ export class GameState implements SyncTarget {
     return id === null ? null : (this.#latest?.entities.get(id) ?? null);
   }
 
+  /** The room's newest summary: players online and the leaderboard; null before the first. */
+  get summary(): RoomSummary | null {
+    return this.#summary;
+  }
+
+  onSummary(summary: RoomSummary): void {
+    this.#summary = summary;
+  }
+
   get ackTick(): number {
     return this.#replica?.tick ?? 0;
   }
@@ -168,6 +180,8 @@ export class GameState implements SyncTarget {
     }
     this.#welcome = welcome;
     this.#welcomeClock = { serverTimeMs: welcome.serverTimeMs, receivedAtMs };
+    // Another connection, maybe another room: the old summary is not this one's.
+    this.#summary = null;
     const { schema, worldWidth, worldHeight } = welcome;
     const context: GameContext = {
       schema,
@@ -251,6 +265,7 @@ export class GameState implements SyncTarget {
 
   /** Forgets the room (after leaving); the camera stays where it was. */
   clear(): void {
+    this.#summary = null;
     this.#welcome = null;
     this.#welcomeClock = null;
     this.#context = null;
@@ -288,6 +303,14 @@ export class GameState implements SyncTarget {
         this.#latest === null ? 0 : this.#presentTick(nowMs) * tickMs - this.#latest.tick * tickMs,
       ...(this.#own?.figures(nowMs) ?? noPredictionErrors()),
     };
+  }
+
+  /**
+   * Where the camera looks while there is no own entity to follow (a spectator's camera), in
+   * world units; the own entity, when there is one, takes over in `frame`.
+   */
+  setCameraTarget(target: Point): void {
+    this.#cameraTarget = target;
   }
 
   /** What to draw at client time `nowMs` on a viewport of the given size. */

@@ -18,8 +18,9 @@ const closed = (overrides: Partial<ClosedStatus>): ClosedStatus => ({
 describe('describeCloseCode', () => {
   it('has its own sentence for every tickwire close code', () => {
     const sentences = Object.values(CloseCode).map(describeCloseCode);
+    const unknown = describeCloseCode(4999);
     for (const sentence of sentences) {
-      expect(sentence).not.toContain('unexpected code');
+      expect(sentence).not.toBe(unknown);
       expect(sentence).toMatch(/\.$/);
     }
     expect(new Set(sentences).size).toBe(sentences.length);
@@ -34,8 +35,10 @@ describe('describeCloseCode', () => {
     expect(describeCloseCode(CloseCode.SeatRequired)).toMatch(/matchmaking/i);
   });
 
-  it('names an unknown code', () => {
-    expect(describeCloseCode(4999)).toContain('4999');
+  it('has a plain sentence for an unknown code; the code itself goes in the details', () => {
+    expect(describeCloseCode(4999)).toMatch(/reason this page does not know/);
+    expect(describeCloseCode(4999)).not.toContain('4999');
+    expect(explainClose(closed({ closeCode: 4999 })).details).toBe('close code 4999');
   });
 });
 
@@ -45,17 +48,20 @@ describe('explainClose', () => {
       closed({ hasOpened: false, hasJoined: false, url: 'ws://x:1/ws' }),
     );
     expect(explanation.title).toBe('Cannot connect');
-    expect(explanation.message).toContain('Cannot connect to the server at ws://x:1/ws');
+    expect(explanation.message).toBe(
+      'Cannot reach the game server. Check that it is running and reachable, then rejoin.',
+    );
+    expect(explanation.details).toBe('ws://x:1/ws');
   });
 
-  it("quotes the server's reason and the code", () => {
+  it("puts the server's reason and the code in the details, not in the message", () => {
     const explanation = explainClose(
       closed({ closeCode: CloseCode.RoomFull, reason: 'room full (64 players)', hasJoined: false }),
     );
     expect(explanation.title).toBe('Connection refused');
     expect(explanation.message).toContain('The game is full');
-    expect(explanation.message).toContain('“room full (64 players)”');
-    expect(explanation.message).toContain('4007');
+    expect(explanation.message).not.toMatch(/room full \(64|4007/);
+    expect(explanation.details).toBe('close code 4007 · server said “room full (64 players)”');
   });
 
   it('reports a lost connection after joining', () => {
@@ -73,8 +79,9 @@ describe('explainClose', () => {
         isClientInitiated: true,
       }),
     );
-    expect(explanation.message).toContain('the server broke the protocol');
-    expect(explanation.message).toContain('invalid msgpack');
+    expect(explanation.message).toMatch(/could not read what the server sent/);
+    expect(explanation.details).toContain('the server broke the protocol');
+    expect(explanation.details).toContain('invalid msgpack');
     expect(explanation.message).not.toContain('The server could not read');
   });
 

@@ -25,7 +25,7 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
   [CloseCode.ServerShutdown]:
     'The server is shutting down, for example for an update. Rejoin in a few seconds.',
   [CloseCode.SubprotocolRequired]:
-    'The server refused the connection because it did not offer a tickwire protocol version the server speaks (tickwire.v3). Reload the page.',
+    'The server refused the connection because it did not offer a tickwire protocol version the server speaks. Reload the page.',
   [CloseCode.FrameTooLarge]:
     'This client sent a message larger than the server accepts. This is a client bug: reload the page.',
   [CloseCode.SessionReplaced]:
@@ -40,6 +40,10 @@ const TICKWIRE_CLOSE_SENTENCES: Record<CloseCode, string> = {
     'This server takes players only through matchmaking, and it refused the seat this page had (used, expired, or for another server). Rejoin from the lobby to get a new one.',
   [CloseCode.ServerRestarting]:
     'The server is restarting (a rolling update). Rejoin from the lobby to play on another server.',
+  [CloseCode.SpectatorsFull]:
+    'This game has as many spectators as it takes. Try watching again in a little while, or join as a player.',
+  [CloseCode.WrongRole]:
+    'This client sent a message its role does not allow (a spectator steering, or a player moving a camera). This is a client bug: reload the page.',
 };
 
 /** Standard WebSocket close codes (RFC 6455 section 7.4.1) a player may meet. */
@@ -69,46 +73,59 @@ const CLOSE_SENTENCES = new Map<number, string>(
 export function describeCloseCode(closeCode: number): string {
   return (
     CLOSE_SENTENCES.get(closeCode) ??
-    `The server closed the connection with an unexpected code (${closeCode}). Rejoin, and report it if it happens again.`
+    'The server closed the connection for a reason this page does not know. Rejoin, and report it if it happens again.'
   );
 }
 
 export interface CloseExplanation {
   /** Short heading, e.g. "Cannot connect". */
   title: string;
-  /** What happened and what to do, ending with the server's reason and the code when known. */
+  /** What happened and what to do, in plain words. */
   message: string;
+  /** The technical side, for a details line: the close code, the server's reason ('' if none). */
+  details?: string;
 }
 
 /**
  * Explains a closed connection to the player: no new seat from matchmaking, unreachable server,
- * kick, or lost connection.
+ * kick, or lost connection. Close codes and the server's own words go in `details`.
  */
 export function explainClose(status: ClosedStatus): CloseExplanation {
+  const details = closeDetails(status);
   if (status.matchmakingError !== undefined) {
     return {
       title: 'Could not find a new game',
-      message: `${describeCloseCode(status.closeCode)} Matchmaking found no new place for you: ${status.matchmakingError} (close code ${status.closeCode})`,
+      message: `${describeCloseCode(status.closeCode)} Matchmaking found no new place for you: ${status.matchmakingError}`,
+      details,
     };
   }
   if (!status.hasOpened) {
     return {
       title: 'Cannot connect',
-      message: `Cannot connect to the server at ${status.url}. Check that it is running and reachable, then rejoin.`,
+      message: 'Cannot reach the game server. Check that it is running and reachable, then rejoin.',
+      details: status.url,
     };
   }
   if (status.isClientInitiated) {
     // This client hung up: the reason is its own, not the server's.
     return {
       title: 'Disconnected',
-      message: `This client closed the connection because the server broke the protocol (${status.reason}). The page and the server may be different versions: reload the page. (close code ${status.closeCode})`,
+      message:
+        'This page could not read what the server sent: the page and the server may be different versions. Reload the page.',
+      details: `${details}: the server broke the protocol (${status.reason})`,
     };
   }
-  const reason = status.reason === '' ? '' : ` Server said: “${status.reason}”.`;
   return {
     title: status.hasJoined ? 'Disconnected' : 'Connection refused',
-    message: `${describeCloseCode(status.closeCode)}${reason} (close code ${status.closeCode})`,
+    message: describeCloseCode(status.closeCode),
+    details,
   };
+}
+
+/** "close code 4008 · server said “shutting down”": how a connection ended, for a details line. */
+export function closeDetails(status: ClosedStatus): string {
+  const reason = status.reason === '' ? '' : ` · server said “${status.reason}”`;
+  return `close code ${status.closeCode}${reason}`;
 }
 
 /**

@@ -15,6 +15,11 @@ export interface GameDrawing {
   readonly layers: readonly string[];
   /** A new view for an entity of `kind` (one of `layers`). */
   createView(kind: string): EntityView;
+  /**
+   * Optional: called once a frame after every view in use was updated, for what depends on
+   * several entities at once (keeping name labels apart, say). `nowMs` as in `update`.
+   */
+  layout?(nowMs: number): void;
   /** Frees what the views share (GraphicsContexts); called after every view was destroyed. */
   destroy(): void;
 }

@@ -19,6 +19,7 @@ export class GameRenderer {
   readonly #grid = new GridView();
   /** Null until a game's drawing is set: nothing but the floor is drawn. */
   #entities: EntityViews | null = null;
+  #drawing: GameDrawing | null = null;
 
   /** Creates the renderer inside `host` (the canvas fills it and follows its size). */
   static async create(host: HTMLElement): Promise<GameRenderer> {
@@ -45,6 +46,7 @@ export class GameRenderer {
   setDrawing(drawing: GameDrawing): void {
     this.#entities?.destroy();
     this.#entities = new EntityViews(drawing);
+    this.#drawing = drawing;
     this.#world.addChild(this.#entities.container);
   }
 
@@ -88,6 +90,7 @@ export class GameRenderer {
     );
     this.#grid.update(visibleWorldRect(camera), frame.world);
     this.#entities?.sync(frame.entities, nowMs);
+    this.#drawing?.layout?.(nowMs);
   }
 
   destroy(): void {

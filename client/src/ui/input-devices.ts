@@ -1,7 +1,8 @@
 import type { Camera } from '../game/camera.js';
 import { screenToWorld } from '../game/camera.js';
-import type { InputState } from '../game/game-module.js';
+import type { InputState, TouchPadState } from '../game/game-module.js';
 import type { Point } from '../game/geometry.js';
+import type { TouchPad } from './touch-pad.js';
 
 /**
  * Keys that scroll the page (or click a focused button) by default: taken from the browser while
@@ -21,10 +22,10 @@ const PAGE_KEYS: ReadonlySet<string> = new Set([
 
 /**
  * The input devices, for any game: keys held (by physical key code), mouse buttons and pointer
- * over the game's surface, and fingers on it, with a count of presses so a tap shorter than a
- * frame is not lost. The game's client module maps this state to its controls
- * (GameSession.controls); `onChange` fires on every key, button and touch change so the
- * controls can be read and sent at once.
+ * over the game's surface, fingers on it, and the on-screen stick and button of a touch device
+ * (`touchPad`), with a count of presses so a tap shorter than a frame is not lost. The game's
+ * client module maps this state to its controls (GameSession.controls); `onChange` fires on
+ * every key, button and touch change so the controls can be read and sent at once.
  *
  * Positions reach the game in world units: `setView` gives the camera and the own entity of the
  * last frame drawn.
@@ -40,11 +41,19 @@ export class InputDevices implements InputState {
   #pointerPx: Point | null = null;
   #camera: Camera | null = null;
   #self: Point | null = null;
+  readonly #touchPad: TouchPad | null;
 
-  constructor(target: Window, surface: HTMLElement, onChange: () => void) {
+  constructor(
+    target: Window,
+    surface: HTMLElement,
+    onChange: () => void,
+    touchPad: TouchPad | null = null,
+  ) {
     this.#surface = surface;
     this.#onChange = onChange;
+    this.#touchPad = touchPad;
     const options = { signal: this.#abort.signal };
+    touchPad?.addEventListener('change', () => this.#onChange(), options);
     target.addEventListener('keydown', (event) => this.#onKey(event, true), options);
     target.addEventListener('keyup', (event) => this.#onKey(event, false), options);
     // A key released while the window is not focused sends no keyup: forget every key and
@@ -83,6 +92,10 @@ export class InputDevices implements InputState {
 
   get self(): Point | null {
     return this.#self;
+  }
+
+  get touchPad(): TouchPadState | undefined {
+    return this.#touchPad?.state;
   }
 
   pressCount(source: string): number {
@@ -169,7 +182,8 @@ export class InputDevices implements InputState {
   }
 }
 
-function isTextField(target: EventTarget | null): boolean {
+/** Whether keys pressed at `target` type text rather than play. */
+export function isTextField(target: EventTarget | null): boolean {
   return (
     target instanceof HTMLInputElement ||
     target instanceof HTMLTextAreaElement ||

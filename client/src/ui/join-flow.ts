@@ -17,6 +17,8 @@ export interface GameTarget {
   room: RoomInfo | null;
   /** A new seat after 4015/4016 (see createRematch); null for a direct join. */
   rematch: (() => Promise<RematchTarget>) | null;
+  /** Watch the room without a player (a spectator: no entity, a free or following camera). */
+  spectate: boolean;
 }
 
 export interface JoinFlowOptions {
@@ -48,13 +50,19 @@ export class JoinFlow {
   constructor(options: JoinFlowOptions) {
     this.#options = options;
     const { doc, mode } = options;
-    this.#screen = new JoinScreen(doc, (name) => this.#onSubmit(name));
+    this.#screen = new JoinScreen(
+      doc,
+      (name) => this.#onSubmit(name, false),
+      (name) => this.#onSubmit(name, true),
+    );
     this.#lobby = new Lobby(doc, {
       onGameChange: (game) => void this.#refresh(game),
       onRefresh: () => void this.#refresh(this.#lobby.game ?? undefined),
       onCreatePrivate: () => this.#withName((name) => this.#createPrivate(name)),
       onJoinRoom: (room) =>
-        this.#withName((name) => this.#matchmake(name, { roomId: room.id }, 'Joining the room…')),
+        this.#withName((name) =>
+          this.#matchmake(name, { roomId: room.id }, 'Joining the room…', false),
+        ),
     });
     this.#matchmaker = mode.kind === 'lobby' ? new Matchmaker(mode.matchmakingUrl) : null;
     const invite = doc.getElementById('invite-line');
@@ -86,17 +94,35 @@ export class JoinFlow {
     this.#screen.hide();
   }
 
-  #onSubmit(name: string): void {
+  /** The main button (a player) or "Watch without playing" (`spectate`): the same way in. */
+  #onSubmit(name: string, spectate: boolean): void {
     const mode = this.#options.mode;
     if (mode.kind === 'direct') {
-      this.#options.onStart({ url: mode.url, name, seat: null, room: null, rematch: null });
+      this.#options.onStart({
+        url: mode.url,
+        name,
+        seat: null,
+        room: null,
+        rematch: null,
+        spectate,
+      });
       return;
     }
     if (mode.roomCode !== null) {
-      void this.#matchmake(name, { code: mode.roomCode }, `Joining room ${mode.roomCode}…`);
+      void this.#matchmake(
+        name,
+        { code: mode.roomCode },
+        `Joining room ${mode.roomCode}…`,
+        spectate,
+      );
       return;
     }
-    void this.#matchmake(name, null, 'Finding a game…');
+    void this.#matchmake(
+      name,
+      null,
+      spectate ? 'Finding a game to watch…' : 'Finding a game…',
+      spectate,
+    );
   }
 
   #withName(then: (name: string) => void): void {
@@ -106,7 +132,7 @@ export class JoinFlow {
   }
 
   #createPrivate(name: string): void {
-    void this.#matchmake(name, 'create', 'Creating a private room…');
+    void this.#matchmake(name, 'create', 'Creating a private room…', false);
   }
 
   /**
@@ -117,6 +143,7 @@ export class JoinFlow {
     name: string,
     request: JoinRoomRequest | 'create' | null,
     progress: string,
+    spectate: boolean,
   ): Promise<void> {
     const matchmaker = this.#matchmaker;
     if (matchmaker === null || this.#isBusy) return;
@@ -150,7 +177,14 @@ export class JoinFlow {
       game: answer.room.game,
       onAnswer: (next) => this.#options.onRoomChange(next.room),
     });
-    this.#options.onStart({ url: answer.url, name, seat: answer.seat, room: answer.room, rematch });
+    this.#options.onStart({
+      url: answer.url,
+      name,
+      seat: answer.seat,
+      room: answer.room,
+      rematch,
+      spectate,
+    });
   }
 
   async #refresh(game: string | undefined): Promise<void> {

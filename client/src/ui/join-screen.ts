@@ -10,6 +10,8 @@ export interface SubmitLabels {
 }
 
 const DIRECT_LABELS: SubmitLabels = { first: 'Join', again: 'Rejoin' };
+/** The name a spectator who typed none goes by (Hello needs one; nobody sees it). */
+export const SPECTATOR_NAME = 'spectator';
 
 /**
  * The join screen: a name field and the main button (Enter in the field presses it) over the
@@ -24,11 +26,16 @@ export class JoinScreen {
   readonly #closeBox: HTMLElement;
   readonly #closeTitle: HTMLElement;
   readonly #closeMessage: HTMLElement;
+  readonly #closeDetails: HTMLElement;
   readonly #button: HTMLButtonElement;
   #labels: SubmitLabels = DIRECT_LABELS;
   #hasPlayed = false;
 
-  constructor(doc: Document, onSubmit: (name: string) => void) {
+  /**
+   * `onSubmit`: the main button or Enter, with the name typed; `onWatch`: "Watch without
+   * playing", with the name typed or SPECTATOR_NAME when the field is empty.
+   */
+  constructor(doc: Document, onSubmit: (name: string) => void, onWatch: (name: string) => void) {
     this.#overlay = requireElement(doc, 'join', HTMLElement);
     this.#form = requireElement(doc, 'join-form', HTMLFormElement);
     this.#nameInput = requireElement(doc, 'name-input', HTMLInputElement);
@@ -36,6 +43,7 @@ export class JoinScreen {
     this.#closeBox = requireElement(doc, 'close-box', HTMLElement);
     this.#closeTitle = requireElement(doc, 'close-title', HTMLElement);
     this.#closeMessage = requireElement(doc, 'close-message', HTMLElement);
+    this.#closeDetails = requireElement(doc, 'close-details', HTMLElement);
     this.#button = requireElement(doc, 'join-button', HTMLButtonElement);
     this.#nameInput.maxLength = MAX_NAME_LENGTH;
 
@@ -45,6 +53,11 @@ export class JoinScreen {
       if (this.#button.disabled) return;
       const name = this.readName();
       if (name !== null) onSubmit(name);
+    });
+    requireElement(doc, 'watch-button', HTMLButtonElement).addEventListener('click', () => {
+      if (this.#button.disabled) return;
+      const name = this.#nameInput.value.trim() === '' ? SPECTATOR_NAME : this.readName();
+      if (name !== null) onWatch(name);
     });
   }
 
@@ -85,6 +98,8 @@ export class JoinScreen {
     this.#closeBox.hidden = problem === null;
     this.#closeTitle.textContent = problem?.title ?? '';
     this.#closeMessage.textContent = problem?.message ?? '';
+    this.#closeDetails.textContent = problem?.details ?? '';
+    this.#closeDetails.hidden = (problem?.details ?? '') === '';
     this.#button.textContent = hasPlayed ? this.#labels.again : this.#labels.first;
     this.#overlay.hidden = false;
     this.#nameInput.focus();

@@ -9,7 +9,9 @@ import {
   REPO_ROOT,
   joinGame,
   readMotion,
+  readStatus,
   recordMotion,
+  recordStatus,
   waitForDebugSnapshot,
   type MotionFrame,
 } from '../support/game-page.js';
@@ -174,17 +176,7 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
       const wsUrl = `ws://127.0.0.1:${proxy.port}/ws`;
       const game = await suite.open(`${server.url}/?server=${encodeURIComponent(wsUrl)}`);
       const { page } = game;
-      await page.evaluate(() => {
-        const texts: string[] = [];
-        Object.assign(window, { __statusTexts: texts });
-        const status = document.getElementById('status');
-        if (!status) return;
-        new MutationObserver(() => texts.push(status.textContent ?? '')).observe(status, {
-          childList: true,
-          characterData: true,
-          subtree: true,
-        });
-      });
+      await recordStatus(page);
       await joinGame(page, 'Carol');
       const joined = await waitForDebugSnapshot(
         page,
@@ -227,11 +219,9 @@ describe('netcode in the browser on a 150 ms (each way) network with ±30 ms jit
       }
       // The server kept her player while she was away: it never left the witness's view.
       expect(wasGone).toBe(false);
-      const texts = await page.evaluate(
-        () => (window as unknown as { __statusTexts: string[] }).__statusTexts,
-      );
-      expect(texts.some((t) => /Connection lost .*Reconnecting/.test(t))).toBe(true);
-      expect(texts.at(-1)).toMatch(/Reconnected: your player is back\./);
+      const texts = (await readStatus(page)).map((e) => e.text);
+      expect(texts.some((t) => /^Connection lost\. Reconnecting/.test(t))).toBe(true);
+      expect(texts.at(-1)).toMatch(/^Reconnected: you are back as Carol, where you were\./);
       expect(game.pageErrors).toEqual([]);
       expect(game.clientProblems).toEqual([]);
       expect(replicaBugs(witness)).toBe(0);

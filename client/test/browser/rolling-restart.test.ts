@@ -9,6 +9,8 @@ import { launchChromium } from '../support/browser.js';
 import {
   joinGame,
   openGamePage,
+  readStatus,
+  recordStatus,
   requireBuiltClient,
   waitForDebugSnapshot,
   type GamePage,
@@ -71,18 +73,7 @@ describe('a rolling restart under the page', () => {
 
     page = await openGamePage(browser as Browser, first.url);
     const { page: p } = page;
-    await p.evaluate(() => {
-      const texts: string[] = [];
-      const dimmed: boolean[] = [];
-      Object.assign(window, { __statusTexts: texts, __dimmed: dimmed });
-      const status = document.getElementById('status');
-      const game = document.getElementById('game');
-      if (!status || !game) return;
-      new MutationObserver(() => {
-        texts.push(status.textContent ?? '');
-        dimmed.push(game.classList.contains('is-dimmed'));
-      }).observe(status, { childList: true, characterData: true, subtree: true });
-    });
+    await recordStatus(p);
     await joinGame(p, 'Walker');
     const before = await waitForDebugSnapshot(
       p,
@@ -107,17 +98,16 @@ describe('a rolling restart under the page', () => {
       15_000,
     );
     expect(after.reconnects).toBe(1);
-    const texts = await p.evaluate(
-      () => (window as unknown as { __statusTexts: string[] }).__statusTexts,
+    const entries = await readStatus(p);
+    const restarting = entries.find(
+      (e) => e.text === 'The server is restarting: finding you a new place in the game…',
     );
-    const dimmed = await p.evaluate(() => (window as unknown as { __dimmed: boolean[] }).__dimmed);
-    const restarting = texts.indexOf('The server is restarting: moving you to another server…');
-    expect(restarting).toBeGreaterThanOrEqual(0);
-    expect(dimmed[restarting]).toBe(true);
-    expect(texts.at(-1)).toMatch(
-      /^Connected as player #\d+\. Back in the game on another server, as a new player\./,
+    expect(restarting?.isDimmed).toBe(true);
+    expect(restarting?.details).toMatch(/^close code 4016 · server said “the server is restarting/);
+    expect(entries.at(-1)?.text).toMatch(
+      /^Back in the game as Walker on another server, as a new player \(the old server restarted\)\./,
     );
-    expect(dimmed.at(-1)).toBe(false);
+    expect(entries.at(-1)?.isDimmed).toBe(false);
     // It plays on A now: A holds the keeper and the page.
     const aHealth = (await (await fetch(`${first.url}/healthz`)).json()) as { players: number };
     expect(aHealth.players).toBe(2);

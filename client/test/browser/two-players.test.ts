@@ -120,7 +120,7 @@ describe('two players in one arena', () => {
         .map((e) => e.name)
         .sort(),
     ).toEqual(['Alice', 'Bob']);
-    expect(await b.page.locator('#status').textContent()).toMatch(/^Connected as player #/);
+    expect(await b.page.locator('#status').textContent()).toMatch(/^Playing as Bob\./);
     for (const page of [a, b]) {
       expect(page.pageErrors).toEqual([]);
       expect(page.clientProblems).toEqual([]);
@@ -152,13 +152,16 @@ describe('two players in one arena', () => {
     const page = await open(`${server.url}/?server=${encodeURIComponent('ws://127.0.0.1:1/ws')}`);
     await joinGame(page.page, 'Nobody');
     const status = page.page.locator('#status');
-    await status.filter({ hasText: /cannot connect/i }).waitFor({ timeout: 10_000 });
-    expect(await status.textContent()).toContain('Cannot connect to ws://127.0.0.1:1/ws');
+    await status.filter({ hasText: /cannot reach/i }).waitFor({ timeout: 10_000 });
+    expect(await status.textContent()).toBe('Cannot reach the server. Press Enter to try again.');
+    // The address is in the details line, not in the sentence.
+    expect(await page.page.locator('#status-details').textContent()).toBe('ws://127.0.0.1:1/ws');
     const closeBox = page.page.locator('#close-box');
     await closeBox.waitFor({ state: 'visible' });
-    expect(await closeBox.textContent()).toContain(
-      'Cannot connect to the server at ws://127.0.0.1:1/ws',
+    expect(await closeBox.locator('#close-message').textContent()).toContain(
+      'Cannot reach the game server',
     );
+    expect(await closeBox.locator('#close-details').textContent()).toBe('ws://127.0.0.1:1/ws');
     expect(await page.page.locator('#join-button').textContent()).toBe('Rejoin');
     const snapshot = await waitForDebugSnapshot(
       page.page,

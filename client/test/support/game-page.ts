@@ -152,3 +152,42 @@ export async function readMotion(page: Page): Promise<{ frames: MotionFrame[]; k
     () => (window as unknown as { __motion: { frames: MotionFrame[]; keys: number[] } }).__motion,
   );
 }
+
+/** One text the status line showed, as recordStatus saw it. */
+export interface StatusEntry {
+  text: string;
+  /** The details line under it ('' when hidden). */
+  details: string;
+  /** Whether the world was dimmed when the text appeared. */
+  isDimmed: boolean;
+}
+
+/**
+ * From now on, records every text the status line shows, with its details line and whether the
+ * world was dimmed, in the page itself (a text shown between two polls is kept). Read them with
+ * readStatus().
+ */
+export async function recordStatus(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const entries: StatusEntry[] = [];
+    Object.assign(window, { __statusEntries: entries });
+    const status = document.getElementById('status');
+    const details = document.getElementById('status-details');
+    const game = document.getElementById('game');
+    if (!status || !details || !game) throw new Error('the page has no #status or #game');
+    new MutationObserver(() => {
+      entries.push({
+        text: status.textContent ?? '',
+        details: details.hidden ? '' : (details.textContent ?? ''),
+        isDimmed: game.classList.contains('is-dimmed'),
+      });
+    }).observe(status, { childList: true, characterData: true, subtree: true });
+  });
+}
+
+/** What recordStatus recorded so far, oldest first. */
+export async function readStatus(page: Page): Promise<StatusEntry[]> {
+  return page.evaluate(
+    () => (window as unknown as { __statusEntries: StatusEntry[] }).__statusEntries,
+  );
+}

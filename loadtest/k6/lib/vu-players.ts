@@ -1,5 +1,5 @@
 import { WebSocket } from 'k6/websockets';
-import { Matchmaker, SUBPROTOCOL, isHttpUrl } from '@tickwire/protocol';
+import { Matchmaker, PLAYER_SUBPROTOCOL, isHttpUrl } from '@tickwire/protocol';
 import type { MetricSink } from '../../src/scenario/metrics.js';
 import { ScenarioPlayer, type PlayerClose, type PlayerSocket } from '../../src/scenario/player.js';
 import type { LoadSettings, ScenarioPlan } from '../../src/scenario/plans.js';
@@ -236,7 +236,7 @@ export class VuPlayers {
     const player = slot.player;
     // k6 sends the subprotocols of its second argument (since v0.52), although @types/k6 types
     // that argument as null ("reserved for future use"): without tickwire.v3 the server closes 4009.
-    const ws = new WebSocket(url, SUBPROTOCOL as unknown as null);
+    const ws = new WebSocket(url, PLAYER_SUBPROTOCOL as unknown as null);
     ws.binaryType = 'arraybuffer';
     const connection: Connection = { ws, hasOpened: false, isDetached: false, lastError: null };
     slot.connection = connection;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
+  PLAYER_PROTOCOL_VERSION,
+  PLAYER_SUBPROTOCOL,
   decodeWelcome,
   encodeHello,
   peekSnapshotHead,
@@ -135,11 +135,13 @@ describe('the floor server', () => {
   it(
     'sends the Welcome, then frames of consecutive ticks from Welcome.serverTick',
     async () => {
-      const ws = new WebSocket(floor.wsUrl, [SUBPROTOCOL], { perMessageDeflate: false });
+      const ws = new WebSocket(floor.wsUrl, [PLAYER_SUBPROTOCOL], { perMessageDeflate: false });
       const frames: Uint8Array[] = [];
       ws.on('message', (data: Buffer) => frames.push(new Uint8Array(data)));
       ws.on('open', () =>
-        ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'raw', resumeToken: null })),
+        ws.send(
+          encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name: 'raw', resumeToken: null }),
+        ),
       );
       try {
         await waitFor(() => frames.length >= 11, 'a Welcome and ten frames');

@@ -1,7 +1,7 @@
 import {
   MessageId,
   POSITION_SCALE,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   ProtocolError,
   Replica,
   ReplicaError,
@@ -186,7 +186,7 @@ export class ScenarioPlayer {
     this.#seq = 0;
     socket.send(
       encodeHello({
-        protocolVersion: PROTOCOL_VERSION,
+        protocolVersion: PLAYER_PROTOCOL_VERSION,
         name: this.name,
         resumeToken: this.#resumingPlayerId !== null ? this.resumeToken : null,
         seat,

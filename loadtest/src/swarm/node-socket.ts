@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { SUBPROTOCOL } from '@tickwire/protocol';
+import { PLAYER_SUBPROTOCOL } from '@tickwire/protocol';
 import type { PlayerClose, PlayerSocket, ScenarioPlayer } from '../scenario/player.js';
 
 /**
@@ -52,7 +52,7 @@ export function connectPlayer(
   options: ConnectOptions,
 ): PlayerLink {
   // Compression off: it costs CPU on both sides and buys little for small binary frames.
-  const ws = new WebSocket(target.url, [SUBPROTOCOL], { perMessageDeflate: false });
+  const ws = new WebSocket(target.url, [PLAYER_SUBPROTOCOL], { perMessageDeflate: false });
   ws.binaryType = 'nodebuffer';
   const socket: PlayerSocket = {
     send: (frame) => ws.send(frame),

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode, MessageId } from '../wire/ids.js';
 import { NO_DIRECTION } from '../sim/quantize.js';
-import { PROTOCOL_VERSION, SUBPROTOCOL } from '../wire/version.js';
+import { PLAYER_PROTOCOL_VERSION, PLAYER_SUBPROTOCOL } from '../wire/version.js';
 import { encodeKick, encodePong, encodeWelcome } from '../messages/server.js';
 import type { Pong, Welcome } from '../messages/server.js';
 import { encodeSnapshot as encodeWith } from '../messages/snapshot.js';
@@ -125,7 +125,7 @@ describe('Connection', () => {
   it('opens the socket with the tickwire subprotocol and binary frames as ArrayBuffers', () => {
     const { socket, connection } = connect('ws://127.0.0.1:9/ws');
     expect(socket.url).toBe('ws://127.0.0.1:9/ws');
-    expect(socket.protocols).toBe(SUBPROTOCOL);
+    expect(socket.protocols).toBe(PLAYER_SUBPROTOCOL);
     expect(socket.binaryType).toBe('arraybuffer');
     expect(connection.status).toEqual({ phase: 'connecting', url: 'ws://127.0.0.1:9/ws' });
     expect(socket.sent).toEqual([]);
@@ -136,7 +136,12 @@ describe('Connection', () => {
     socket.serverAccepts();
     expect(socket.sent[0]).toEqual({
       id: MessageId.Hello,
-      message: { protocolVersion: PROTOCOL_VERSION, name: 'Alice', resumeToken: null, seat: null },
+      message: {
+        protocolVersion: PLAYER_PROTOCOL_VERSION,
+        name: 'Alice',
+        resumeToken: null,
+        seat: null,
+      },
     });
     expect(connection.status.phase).toBe('handshaking');
     scheduler.advance(500);
@@ -179,7 +184,12 @@ describe('Connection', () => {
     const socket = FakeWebSocket.instances.at(-1) as FakeWebSocket;
     socket.serverAccepts();
     expect(socket.hellos()).toEqual([
-      { protocolVersion: PROTOCOL_VERSION, name: 'Alice', resumeToken: null, seat: 's-0123456789' },
+      {
+        protocolVersion: PLAYER_PROTOCOL_VERSION,
+        name: 'Alice',
+        resumeToken: null,
+        seat: 's-0123456789',
+      },
     ]);
   });
 

@@ -1,10 +1,20 @@
 import { CloseCode, MessageId } from '../wire/ids.js';
-import { PROTOCOL_VERSION, SUBPROTOCOL } from '../wire/version.js';
+import { PLAYER_PROTOCOL_VERSION, PROTOCOL_VERSION, subprotocolOf } from '../wire/version.js';
 import { ProtocolError } from '../wire/errors.js';
-import { encodeHello, encodeInput, encodePing, encodeResync } from '../messages/client.js';
+import { MAX_ENTITY_ID } from '../wire/limits.js';
+import {
+  HelloFlag,
+  encodeHello,
+  encodeInput,
+  encodePing,
+  encodeResync,
+  encodeWatch,
+} from '../messages/client.js';
 import type { Controls, Input } from '../messages/client.js';
 import { decodeServerMessage } from '../messages/server.js';
 import type { Kick, Pong, ServerMessage, Welcome } from '../messages/server.js';
+import type { RoomSummary } from '../messages/summary.js';
+import { POSITION_SCALE } from '../sim/quantize.js';
 import type { Snapshot } from '../messages/snapshot.js';
 import type { CompiledSchema } from '../schema/schema.js';
 import { ReplicaError } from '../replica/replica.js';
@@ -29,7 +39,18 @@ export interface SyncTarget {
   onPong?(pong: Pong, receivedAtMs: number): void;
   /** An Input went out at `sentAtMs` (prediction tags it with the tick it should land in). */
   onInputSent?(input: Input, sentAtMs: number): void;
+  /**
+   * The room's Summary (players online, spectators, leaderboard) arrived: once a second, and
+   * right after the first snapshot. Only on a connection opened with `summary: true`.
+   */
+  onSummary?(summary: RoomSummary, receivedAtMs: number): void;
 }
+
+/**
+ * Where a spectator's camera looks: an entity to keep in the middle of the view (its id, as in
+ * snapshots), or a point in wire units (the world's `0..worldWidth * POSITION_SCALE`).
+ */
+export type WatchTarget = { followId: number } | { x: number; y: number };
 
 /** Bytes and frames through one connection (WebSocket payloads, not TCP bytes). */
 export interface TrafficCounters {
@@ -69,6 +90,15 @@ export interface ConnectionOptions {
    * Single use. Default none: the server's default room, where it allows direct joins.
    */
   seat?: string | null;
+  /**
+   * Join as a spectator (protocol version 4): no player, no Input; the view follows the camera
+   * set by `watch()` (the world's centre until then). Welcome.playerId is 0. Default false.
+   */
+  spectate?: boolean;
+  /** Ask for the room's Summary once a second (protocol version 4; `onSummary`). Default false. */
+  summary?: boolean;
+  /** A spectator's first camera, sent with its first Watch (see `watch()`). Default none. */
+  watch?: WatchTarget | null;
   scheduler?: Scheduler;
   /** Monotonic client clock in milliseconds. Default `performance.now()`. */
   nowMs?: () => number;
@@ -137,6 +167,9 @@ export class Connection {
   readonly #resumeToken: string | null;
   readonly #resumePlayerId: number | null;
   readonly #seat: string | null;
+  readonly #isSpectator: boolean;
+  /** Hello flags; 0 speaks version 3, exactly as before version 4. */
+  readonly #helloFlags: number;
   readonly #scheduler: Scheduler;
   readonly #nowMs: () => number;
   readonly #inputIntervalMs: number;
@@ -163,6 +196,9 @@ export class Connection {
   #lastResyncAtMs: number | null = null;
   /** The socket's last error message, when the environment gives one. */
   #socketError = '';
+  /** A spectator's camera, and whether it changed since the last Watch. */
+  #watch: WatchTarget | null;
+  #isWatchChanged = false;
 
   constructor(options: ConnectionOptions) {
     this.#url = options.url;
@@ -173,6 +209,11 @@ export class Connection {
     this.#resumeToken = options.resumeToken ?? null;
     this.#resumePlayerId = options.resumePlayerId ?? null;
     this.#seat = options.seat ?? null;
+    this.#isSpectator = options.spectate ?? false;
+    this.#helloFlags =
+      (this.#isSpectator ? HelloFlag.Spectate : 0) | (options.summary ? HelloFlag.Summary : 0);
+    this.#watch = options.watch ?? null;
+    this.#isWatchChanged = this.#watch !== null;
     this.#scheduler = options.scheduler ?? globalScheduler;
     this.#nowMs = options.nowMs ?? globalNowMs;
     this.#inputIntervalMs = options.inputIntervalMs ?? 50;
@@ -190,12 +231,42 @@ export class Connection {
     return this.#welcome;
   }
 
+  /** Whether this connection joined (or joins) as a spectator. */
+  get isSpectator(): boolean {
+    return this.#isSpectator;
+  }
+
+  /** The protocol version this connection speaks: 4 with spectate or summary, else 3. */
+  get protocolVersion(): number {
+    return this.#helloFlags === 0 ? PLAYER_PROTOCOL_VERSION : PROTOCOL_VERSION;
+  }
+
+  /**
+   * Points a spectator's camera (`spectate: true`): at an entity to follow, or at a point in wire
+   * units (rounded and clamped to the world). Sent at once, or as soon as the input rate allows;
+   * then repeated with every Watch, which carries the snapshot acknowledgement as Input does for
+   * a player. Throws on a connection that is not a spectator.
+   */
+  watch(target: WatchTarget): void {
+    if (!this.#isSpectator) throw new Error('Connection.watch: not a spectator (spectate: true)');
+    if ('followId' in target) {
+      const { followId } = target;
+      if (!Number.isInteger(followId) || followId < 1 || followId > MAX_ENTITY_ID) {
+        throw new RangeError(`Connection.watch: followId ${followId} is not an entity id`);
+      }
+    } else if (!Number.isFinite(target.x) || !Number.isFinite(target.y)) {
+      throw new RangeError('Connection.watch: x and y must be finite');
+    }
+    this.#watch = target;
+    this.#isWatchChanged = true;
+    if (this.#status.phase === 'connected') this.#sendInputSoon();
+  }
   /** Opens the socket. Everything after this is reported through `onStatus`. */
   open(): void {
     if (this.#status.phase !== 'idle') throw new Error('Connection.open: already opened');
     let socket: WebSocketLike;
     try {
-      socket = new this.#WebSocket(this.#url, SUBPROTOCOL);
+      socket = new this.#WebSocket(this.#url, subprotocolOf(this.protocolVersion));
     } catch (error) {
       // The constructor throws SyntaxError for a malformed URL or a forbidden port.
       this.#setStatus(this.#closedStatus(1006, errorMessage(error), false));
@@ -223,6 +294,8 @@ export class Connection {
    */
   setControls(controls: Controls): void {
     this.#controls = { ...controls };
+    // A spectator steers nothing: it sends Watch, never Input.
+    if (this.#isSpectator) return;
     if (this.#status.phase === 'connected' && this.#hasUrgentChange()) {
       this.#sendInputSoon();
     }
@@ -244,12 +317,16 @@ export class Connection {
 
   #onOpen(): void {
     this.#hasOpened = true;
+    const protocolVersion = this.protocolVersion;
     this.#send(
       encodeHello({
-        protocolVersion: PROTOCOL_VERSION,
+        protocolVersion,
         name: this.#name,
-        resumeToken: this.#resumeToken,
+        // A spectator has no player to resume (its Welcome's token is empty).
+        resumeToken: this.#isSpectator ? null : this.#resumeToken,
         seat: this.#seat,
+        // Version 3's Hello has no flags element: its bytes stay exactly as they were.
+        ...(protocolVersion >= 4 ? { flags: this.#helloFlags } : {}),
       }),
     );
     this.#ping();
@@ -294,6 +371,13 @@ export class Connection {
       case MessageId.Pong:
         this.#sync.onPong?.(decoded.message, receivedAtMs);
         return;
+      case MessageId.Summary:
+        if (this.#welcome === null) {
+          this.#fail(CloseCode.HandshakeViolation, 'the server sent a Summary before Welcome');
+          return;
+        }
+        this.#sync.onSummary?.(decoded.message, receivedAtMs);
+        return;
     }
   }
 
@@ -308,7 +392,10 @@ export class Connection {
       phase: 'connected',
       url: this.#url,
       playerId: welcome.playerId,
-      isResumed: this.#resumeToken !== null && welcome.playerId === this.#resumePlayerId,
+      isResumed:
+        !this.#isSpectator &&
+        this.#resumeToken !== null &&
+        welcome.playerId === this.#resumePlayerId,
     });
     this.#stopInputTimer = this.#scheduler.every(this.#inputIntervalMs, () => {
       if (this.#nowMs() - this.#lastInputAtMs >= this.#minInputIntervalMs) this.#sendInput();
@@ -408,6 +495,7 @@ export class Connection {
   #hasUrgentChange(): boolean {
     const sent = this.#lastSentControls;
     if (this.#welcome === null) return false;
+    if (this.#isSpectator) return this.#isWatchChanged;
     return sent === null || this.#isUrgentChange(sent, this.#fullControls(this.#welcome.schema));
   }
 
@@ -427,6 +515,10 @@ export class Connection {
   }
 
   #sendInput(): void {
+    if (this.#isSpectator) {
+      this.#sendWatch();
+      return;
+    }
     const schema = (this.#welcome as Welcome).schema;
     const nowMs = this.#nowMs();
     this.#inputSeq += 1;
@@ -439,6 +531,28 @@ export class Connection {
     this.#lastSentControls = input.controls;
     this.#lastInputAtMs = nowMs;
     this.#sync.onInputSent?.(input, nowMs);
+  }
+
+  /** A spectator's Input: its camera and its acknowledgement, at the Input rate. */
+  #sendWatch(): void {
+    const welcome = this.#welcome as Welcome;
+    const target = this.#watch;
+    let followId = 0;
+    // No camera set yet: the server's default, the world's centre.
+    let x = (welcome.worldWidth * POSITION_SCALE) >> 1;
+    let y = (welcome.worldHeight * POSITION_SCALE) >> 1;
+    if (target !== null && 'followId' in target) {
+      // x and y mean nothing while following: 0, one byte each.
+      followId = target.followId;
+      x = 0;
+      y = 0;
+    } else if (target !== null) {
+      x = clampWire(target.x, welcome.worldWidth * POSITION_SCALE);
+      y = clampWire(target.y, welcome.worldHeight * POSITION_SCALE);
+    }
+    this.#send(encodeWatch({ ackTick: this.#sync.ackTick, followId, x, y }));
+    this.#isWatchChanged = false;
+    this.#lastInputAtMs = this.#nowMs();
   }
 
   #send(frame: Uint8Array): void {
@@ -482,6 +596,11 @@ export function truncateUtf8(text: string, maxBytes: number): string {
     end += char.length;
   }
   return text.slice(0, end);
+}
+
+/** A wire coordinate rounded and held within 0..max. */
+function clampWire(value: number, max: number): number {
+  return Math.min(max, Math.max(0, Math.round(value)));
 }
 
 function errorMessage(error: unknown): string {

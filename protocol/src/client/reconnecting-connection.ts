@@ -1,7 +1,7 @@
 import { CloseCode } from '../wire/ids.js';
 import type { Welcome } from '../messages/server.js';
 import { Connection, addTraffic, emptyTraffic } from './connection.js';
-import type { ConnectionOptions, TrafficCounters } from './connection.js';
+import type { ConnectionOptions, TrafficCounters, WatchTarget } from './connection.js';
 import type { Controls } from '../messages/client.js';
 import type { ClosedStatus, ConnectionStatus } from './connection-status.js';
 import { globalNowMs, globalScheduler } from './environment.js';
@@ -42,6 +42,7 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.SessionReplaced,
   CloseCode.OriginNotAllowed,
   CloseCode.SeatRequired,
+  CloseCode.WrongRole,
 ]);
 
 /**
@@ -62,6 +63,7 @@ const REMATCH_CLOSE_CODES: ReadonlySet<number> = new Set([
 const SLOW_DOWN_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.RateLimited,
   CloseCode.RoomFull,
+  CloseCode.SpectatorsFull,
   CloseCode.TooManyConnections,
   CloseCode.TooManyConnectionsFromAddress,
 ]);
@@ -156,6 +158,8 @@ export class ReconnectingConnection {
   /** The player to take back on the next attempt; null after a rematch (a new player). */
   #resume: { token: string; playerId: number } | null = null;
   #controls: Controls | null = null;
+  /** A spectator's camera: every new connection starts with it. */
+  #watch: WatchTarget | null;
   #attempt = 0;
   #droppedAtMs: number | null = null;
   #connectedAtMs = -Infinity;
@@ -176,6 +180,7 @@ export class ReconnectingConnection {
     this.#rematch = options.rematch ?? null;
     this.#url = options.url;
     this.#seat = options.seat ?? null;
+    this.#watch = options.watch ?? null;
   }
 
   get status(): ConnectionStatus {
@@ -210,6 +215,18 @@ export class ReconnectingConnection {
     this.#connection?.setControls(controls);
   }
 
+  /**
+   * Points a spectator's camera (Connection.watch): sent now when connected, and kept, so that
+   * every reconnect's first Watch carries it. Throws unless opened with `spectate: true`.
+   */
+  watch(target: WatchTarget): void {
+    if (!this.#options.spectate) {
+      throw new Error('ReconnectingConnection.watch: not a spectator (spectate: true)');
+    }
+    this.#watch = target;
+    this.#connection?.watch(target);
+  }
+
   /** Leaves the game for good. */
   close(): void {
     this.#isClosedForGood = true;
@@ -237,6 +254,7 @@ export class ReconnectingConnection {
       seat,
       resumeToken: this.#resume?.token ?? null,
       resumePlayerId: this.#resume?.playerId ?? null,
+      watch: this.#watch,
       onStatus: (status) => {
         if (connection === this.#connection) this.#onStatus(status);
       },
@@ -252,7 +270,8 @@ export class ReconnectingConnection {
       this.#droppedAtMs = null;
       this.#connectedAtMs = this.#nowMs();
       this.#welcome = this.#connection?.welcome ?? null;
-      if (this.#welcome) {
+      // A spectator's Welcome names no player (id 0, an empty token): nothing to resume.
+      if (this.#welcome && !this.#options.spectate) {
         this.#resume = { token: this.#welcome.resumeToken, playerId: this.#welcome.playerId };
       }
       this.#setStatus(status);

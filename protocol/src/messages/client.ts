@@ -12,6 +12,7 @@ import {
   UINT32_MAX,
 } from '../wire/read.js';
 import type { CompiledSchema } from '../schema/schema.js';
+import { MAX_ENTITY_ID, MAX_WIRE_POSITION } from '../wire/limits.js';
 
 /** Longest player name, in UTF-16 code units. */
 export const MAX_NAME_LENGTH = 16;
@@ -32,9 +33,21 @@ function hasControlCharacter(text: string): boolean {
   return false;
 }
 
+/** Bits of a version-4 Hello's `flags`. Every other bit MUST be 0. */
+export const HelloFlag = {
+  /** Join as a spectator: no entity; the view follows the camera set by Watch. */
+  Spectate: 1,
+  /** Send me the room's Summary once a second. */
+  Summary: 2,
+} as const;
+export type HelloFlag = (typeof HelloFlag)[keyof typeof HelloFlag];
+
+/** Every flag bit version 4 names. */
+const HELLO_FLAGS_MASK = HelloFlag.Spectate | HelloFlag.Summary;
+
 /**
- * Version 3: `[1, 3, name, resumeToken | nil, seat | nil]`; version 2 (still served):
- * `[1, 2, name, resumeToken | nil]`.
+ * Version 4: `[1, 4, name, resumeToken | nil, seat | nil, flags]`; version 3 (still served):
+ * `[1, 3, name, resumeToken | nil, seat | nil]`; version 2: `[1, 2, name, resumeToken | nil]`.
  */
 export interface Hello {
   protocolVersion: number;
@@ -46,6 +59,8 @@ export interface Hello {
    * seconds. null: join the process's default room, where the server allows direct joins.
    */
   seat?: string | null;
+  /** HelloFlag bits (version 4); 0 or absent before it. */
+  flags?: number;
 }
 
 /** The game's input fields by name (Welcome.schema.input), e.g. the arena's moveDir, aim, buttons. */
@@ -73,15 +88,39 @@ export interface Resync {
   tick: number;
 }
 
+/**
+ * `[5, ackTick, followId, x, y]` (version 4, spectators only): where a spectator's camera looks.
+ * Sent instead of Input, at most at the Input rate.
+ */
+export interface Watch {
+  /** Newest snapshot tick the client has applied; 0 before the first (as in Input). */
+  ackTick: number;
+  /** Entity to keep in the middle of the view (1..65535); 0: a free camera at x, y. */
+  followId: number;
+  /** Free camera centre in wire units, clamped to the world by the server; ignored when following. */
+  x: number;
+  y: number;
+}
+
 export type ClientMessage<C extends Controls = Controls> =
   | { id: typeof MessageId.Hello; message: Hello }
   | { id: typeof MessageId.Input; message: Input<C> }
   | { id: typeof MessageId.Ping; message: Ping }
-  | { id: typeof MessageId.Resync; message: Resync };
+  | { id: typeof MessageId.Resync; message: Resync }
+  | { id: typeof MessageId.Watch; message: Watch };
 
-/** The Hello of `m.protocolVersion`: 5 elements from version 3 on, 4 before (no seat). */
+/**
+ * The Hello of `m.protocolVersion`: 6 elements in version 4 (flags), 5 in version 3 (seat), 4
+ * before. A version this package does not speak is written with 5 (the server answers it with
+ * 4002 whatever its length).
+ */
 export function encodeHello(m: Hello): Uint8Array {
   const seat = m.seat ?? null;
+  const flags = m.flags ?? 0;
+  if (m.protocolVersion === 4) {
+    return packFrame([MessageId.Hello, m.protocolVersion, m.name, m.resumeToken, seat, flags]);
+  }
+  if (flags !== 0) throw new Error(`a version ${m.protocolVersion} Hello carries no flags`);
   if (m.protocolVersion >= 3) {
     return packFrame([MessageId.Hello, m.protocolVersion, m.name, m.resumeToken, seat]);
   }
@@ -104,23 +143,26 @@ export function encodeResync(m: Resync): Uint8Array {
   return packFrame([MessageId.Resync, m.tick]);
 }
 
+export function encodeWatch(m: Watch): Uint8Array {
+  return packFrame([MessageId.Watch, m.ackTick, m.followId, m.x, m.y]);
+}
+
+/** Elements of a Hello by version; another version is read with any of these lengths. */
+const HELLO_LENGTHS: Readonly<Record<number, number>> = { 2: 4, 3: 5, 4: 6 };
+
 /**
- * A version 3 Hello has exactly 5 elements, an earlier one exactly 4; another version is read
- * with either, so that the server can answer it with UnsupportedVersion naming those it speaks.
+ * A version 4 Hello has exactly 6 elements, a version 3 one 5, a version 2 one 4; another version
+ * is read with 4 to 6, so that the server can answer it with UnsupportedVersion naming those it
+ * speaks.
  */
 function readHello(f: unknown[]): Hello {
-  readArray(f, 'Hello', 4, 5);
+  readArray(f, 'Hello', 4, 6);
   const version = f[1];
-  if (version === 3 && f.length !== 5) {
+  const expected = typeof version === 'number' ? HELLO_LENGTHS[version] : undefined;
+  if (expected !== undefined && f.length !== expected) {
     throw new ProtocolError(
       CloseCode.MalformedFrame,
-      'Hello: expected 5 elements in version 3, got 4',
-    );
-  }
-  if (version === 2 && f.length !== 4) {
-    throw new ProtocolError(
-      CloseCode.MalformedFrame,
-      'Hello: expected 4 elements in version 2, got 5',
+      `Hello: expected ${expected} elements in version ${version as number}, got ${f.length}`,
     );
   }
   const name = readString(f[2], 'Hello.name', MAX_NAME_LENGTH);
@@ -129,12 +171,27 @@ function readHello(f: unknown[]): Hello {
   if (hasControlCharacter(name)) {
     throw new ProtocolError(CloseCode.MalformedFrame, 'Hello.name: control characters');
   }
-  return {
+  const hello: Hello = {
     protocolVersion: readInt(f[1], 'Hello.protocolVersion', 0, 0xffff),
     name,
     resumeToken: readOptionalString(f[3], 'Hello.resumeToken', MAX_TOKEN_LENGTH),
-    seat: f.length === 5 ? readOptionalString(f[4], 'Hello.seat', MAX_SEAT_LENGTH) : null,
+    seat: f.length >= 5 ? readOptionalString(f[4], 'Hello.seat', MAX_SEAT_LENGTH) : null,
   };
+  // Only version 4 has flags (an unknown version's 6th element means nothing yet: it is
+  // answered with 4002, not 4000). Earlier versions decode without the key, as they always did.
+  if (version === 4) hello.flags = readHelloFlags(f[5]);
+  return hello;
+}
+
+function readHelloFlags(value: unknown): number {
+  const flags = readInt(value, 'Hello.flags', 0, UINT32_MAX);
+  if ((flags & ~HELLO_FLAGS_MASK) !== 0) {
+    throw new ProtocolError(
+      CloseCode.MalformedFrame,
+      `Hello.flags: ${flags} sets bits version 4 does not name (only ${HELLO_FLAGS_MASK} may be set)`,
+    );
+  }
+  return flags;
 }
 
 function readInput(schema: CompiledSchema, f: unknown[]): Input {
@@ -184,6 +241,16 @@ function readPing(f: unknown[]): Ping {
   return { clientTimeMs: readFiniteNumber(f[1], 'Ping.clientTimeMs', 0, Number.MAX_SAFE_INTEGER) };
 }
 
+function readWatch(f: unknown[]): Watch {
+  readArray(f, 'Watch', 5, 5);
+  return {
+    ackTick: readInt(f[1], 'Watch.ackTick', 0, UINT32_MAX),
+    followId: readInt(f[2], 'Watch.followId', 0, MAX_ENTITY_ID),
+    x: readInt(f[3], 'Watch.x', 0, MAX_WIRE_POSITION),
+    y: readInt(f[4], 'Watch.y', 0, MAX_WIRE_POSITION),
+  };
+}
+
 function readResync(f: unknown[]): Resync {
   readArray(f, 'Resync', 2, 2);
   return { tick: readInt(f[1], 'Resync.tick', 1, UINT32_MAX) };
@@ -201,16 +268,22 @@ export function decodePing(bytes: Uint8Array): Ping {
 export function decodeResync(bytes: Uint8Array): Resync {
   return readResync(splitFrame(bytes, MessageId.Resync).fields);
 }
+export function decodeWatch(bytes: Uint8Array): Watch {
+  return readWatch(splitFrame(bytes, MessageId.Watch).fields);
+}
 
 /** A frame before Hello, as the server reads it without knowing the room (and so the schema). */
 export type HandshakeMessage =
   | { id: typeof MessageId.Hello; message: Hello }
   | { id: typeof MessageId.Ping; message: Ping }
-  | { id: typeof MessageId.Input | typeof MessageId.Resync; message: null };
+  | {
+      id: typeof MessageId.Input | typeof MessageId.Resync | typeof MessageId.Watch;
+      message: null;
+    };
 
 /**
- * Decodes a frame sent before Hello: Hello and Ping whole; Input and Resync by their id only
- * (they are not allowed before Hello, whatever they hold). Unknown ids throw UnknownMessage.
+ * Decodes a frame sent before Hello: Hello and Ping whole; Input, Resync and Watch by their id
+ * only (they are not allowed before Hello, whatever they hold). Unknown ids throw UnknownMessage.
  */
 export function decodeHandshakeMessage(bytes: Uint8Array): HandshakeMessage {
   const { id, fields } = splitFrame(bytes);
@@ -221,6 +294,7 @@ export function decodeHandshakeMessage(bytes: Uint8Array): HandshakeMessage {
       return { id, message: readPing(fields) };
     case MessageId.Input:
     case MessageId.Resync:
+    case MessageId.Watch:
       return { id, message: null };
     default:
       throw new ProtocolError(CloseCode.UnknownMessage, `unknown client message id ${id}`);
@@ -244,6 +318,8 @@ export function decodeClientMessage(schema: CompiledSchema, bytes: Uint8Array): 
       return { id, message: readPing(fields) };
     case MessageId.Resync:
       return { id, message: readResync(fields) };
+    case MessageId.Watch:
+      return { id, message: readWatch(fields) };
     default:
       throw new ProtocolError(CloseCode.UnknownMessage, `unknown client message id ${id}`);
   }

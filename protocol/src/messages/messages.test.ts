@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   CloseCode,
   MAX_SEAT_LENGTH,
+  PLAYER_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   ProtocolError,
   Replica,
@@ -355,9 +356,10 @@ describe('Hello: version 3 carries a seat, version 2 (still served) does not', (
   const M = CloseCode.MalformedFrame;
   const client = (b: Uint8Array): unknown => decodeClientMessage(schema, b);
 
-  it('speaks version 3 and serves version 2', () => {
-    expect(PROTOCOL_VERSION).toBe(3);
-    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([2, 3]);
+  it('speaks version 4 (a plain player 3) and serves 3 and 2', () => {
+    expect(PROTOCOL_VERSION).toBe(4);
+    expect(PLAYER_PROTOCOL_VERSION).toBe(3);
+    expect(SUPPORTED_PROTOCOL_VERSIONS).toEqual([2, 3, 4]);
   });
 
   it('takes its length from its version: exactly 5 in version 3, exactly 4 in version 2', () => {
@@ -371,15 +373,22 @@ describe('Hello: version 3 carries a seat, version 2 (still served) does not', (
     rejects(client, packFrame([1, 3, 'ann', null]), M, /expected 5 elements in version 3, got 4/);
     rejects(client, packFrame([1, 2, 'ann', null, null]), M, /4 elements in version 2, got 5/);
     rejects(client, packFrame([1, 2, 'ann', null, 's42']), M, /4 elements in version 2/);
-    rejects(client, packFrame([1, 3, 'ann', null, null, null]), M, /Hello/);
+    rejects(
+      client,
+      packFrame([1, 3, 'ann', null, null, null]),
+      M,
+      /expected 5 elements in version 3, got 6/,
+    );
     rejects(client, packFrame([1, 3, 'ann']), M, /Hello/);
   });
 
-  it('reads another version with 4 or 5 elements, so that the server can answer it with 4002', () => {
-    for (const version of [0, 1, 4, 7, 0xffff]) {
+  it('reads another version with 4 to 6 elements, so that the server can answer it with 4002', () => {
+    for (const version of [0, 1, 5, 7, 0xffff]) {
       expect(decodeHello(packFrame([1, version, 'old', null])).protocolVersion).toBe(version);
       expect(decodeHello(packFrame([1, version, 'new', null, 'seat'])).seat).toBe('seat');
-      rejects(client, packFrame([1, version, 'x', null, null, null]), M, /Hello/);
+      // A later version's 6th element means nothing here: no flags are read from it.
+      expect(decodeHello(packFrame([1, version, 'new', null, null, 'x'])).flags).toBeUndefined();
+      rejects(client, packFrame([1, version, 'x', null, null, null, null]), M, /Hello/);
     }
   });
 
@@ -414,9 +423,15 @@ describe('Hello: version 3 carries a seat, version 2 (still served) does not', (
           name: fc.string({ minLength: 1, maxLength: 16 }).filter((n) => /^[!-~]+$/.test(n)),
           resumeToken: fc.option(fc.string({ maxLength: 64 }), { nil: null }),
           seat: fc.option(fc.string({ maxLength: MAX_SEAT_LENGTH }), { nil: null }),
+          flags: fc.integer({ min: 0, max: 3 }),
         }),
-        (hello) => {
-          const value = hello.protocolVersion === 3 ? hello : { ...hello, seat: null };
+        ({ flags, ...hello }) => {
+          const value =
+            hello.protocolVersion === 4
+              ? { ...hello, flags }
+              : hello.protocolVersion === 3
+                ? hello
+                : { ...hello, seat: null };
           expect(decodeHello(encodeHello(value))).toEqual(value);
         },
       ),
@@ -638,7 +653,7 @@ describe('decoders distrust their input', () => {
   it('rejects a Welcome whose fingerprint does not match its schema', () => {
     const fields = [
       64,
-      PROTOCOL_VERSION,
+      PLAYER_PROTOCOL_VERSION,
       7,
       30,
       10,

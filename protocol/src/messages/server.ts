@@ -7,6 +7,7 @@ import { MAX_TOKEN_LENGTH } from './client.js';
 import { readSnapshot, type Snapshot } from './snapshot.js';
 import type { CompiledSchema } from '../schema/schema.js';
 import { readWireSchema } from '../schema/read-schema.js';
+import { readSummary, type RoomSummary } from './summary.js';
 
 /** Longest reason in a Kick. */
 export const MAX_REASON_LENGTH = 200;
@@ -51,7 +52,8 @@ export type ServerMessage =
   | { id: typeof MessageId.Welcome; message: Welcome }
   | { id: typeof MessageId.Snapshot; message: Snapshot }
   | { id: typeof MessageId.Pong; message: Pong }
-  | { id: typeof MessageId.Kick; message: Kick };
+  | { id: typeof MessageId.Kick; message: Kick }
+  | { id: typeof MessageId.Summary; message: RoomSummary };
 
 export function encodeWelcome(m: Welcome): Uint8Array {
   return packFrame([
@@ -158,6 +160,8 @@ export function decodeServerMessage(
       return { id, message: readPong(fields) };
     case MessageId.Kick:
       return { id, message: readKick(fields) };
+    case MessageId.Summary:
+      return { id, message: readSummary(fields) };
     default:
       throw new ProtocolError(CloseCode.UnknownMessage, `unknown server message id ${id}`);
   }

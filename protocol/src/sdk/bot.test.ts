@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloseCode } from '../wire/ids.js';
 import { NO_DIRECTION } from '../sim/quantize.js';
-import { PROTOCOL_VERSION } from '../wire/version.js';
+import { PLAYER_PROTOCOL_VERSION } from '../wire/version.js';
 import { encodeKick, encodeWelcome } from '../messages/server.js';
 import type { Welcome } from '../messages/server.js';
 import { encodeSnapshot } from '../messages/snapshot.js';
+import { encodeSummary } from '../messages/summary.js';
 import type { EntityRecord, Snapshot } from '../messages/snapshot.js';
 import { updateFromFields } from '../messages/update-fields.js';
 import { viewChecksum } from '../replica/checksum.js';
@@ -80,6 +81,40 @@ describe('connect', () => {
       expect(socket().url).toBe(URL);
       expect(bot.status.phase).toBe('connecting');
     });
+  });
+
+  it('spectates (version 4): playerId 0, no self, Watch instead of Input, summaries as events', () => {
+    const summaries: number[] = [];
+    const bot = start({
+      spectate: true,
+      summary: true,
+      watch: { followId: 12 },
+      onSummary: (summary, b) => summaries.push(summary.playersOnline + b.reconnects),
+    });
+    expect(bot.isSpectator).toBe(true);
+    socket().serverAccepts();
+    expect(socket().hellos()).toEqual([
+      { protocolVersion: 4, name: 'walker', resumeToken: null, seat: null, flags: 3 },
+    ]);
+    socket().serverSends(encodeWelcome(welcomeRecord({ playerId: 0, resumeToken: '' })));
+    expect(bot.playerId).toBe(0);
+    send(checkedFull(100, playerRecord(7, { x: 400, name: 'someone' })));
+    expect(bot.self).toBeNull();
+    bot.setInput({ moveDir: 3 });
+    scheduler.advance(60);
+    expect(socket().inputs()).toEqual([]);
+    expect(socket().watches().at(-1)).toEqual({ ackTick: 100, followId: 12, x: 0, y: 0 });
+    bot.watch({ x: 400, y: 800 });
+    // Within the input rate: 20 ms after the last Watch at the latest.
+    scheduler.advance(20);
+    expect(socket().watches().at(-1)).toEqual({ ackTick: 100, followId: 0, x: 400, y: 800 });
+    socket().serverSends(
+      encodeSummary({ tick: 100, playersOnline: 2, spectators: 1, leaders: [] }),
+    );
+    expect(summaries).toEqual([2]);
+    expect(bot.summary).toMatchObject({ tick: 100, spectators: 1 });
+    const player = start();
+    expect(() => player.watch({ followId: 1 })).toThrow(/not a spectator/);
   });
 
   it('refuses a name the server would refuse, before connecting', () => {
@@ -304,7 +339,12 @@ describe('connect', () => {
     expect(second).not.toBe(first);
     second.serverAccepts();
     expect(second.hellos()).toEqual([
-      { protocolVersion: PROTOCOL_VERSION, name: 'walker', resumeToken: 'token-1', seat: null },
+      {
+        protocolVersion: PLAYER_PROTOCOL_VERSION,
+        name: 'walker',
+        resumeToken: 'token-1',
+        seat: null,
+      },
     ]);
     second.serverSends(encodeWelcome(welcome(7, 'token-2')));
     expect(bot.status).toMatchObject({ phase: 'connected', playerId: 7, isResumed: true });

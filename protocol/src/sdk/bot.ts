@@ -5,7 +5,8 @@ import { MAX_INT_FIELD, MIN_INT_FIELD } from '../schema/field-types.js';
 import type { EntityRecord } from '../messages/snapshot.js';
 import type { ViewState } from '../replica/replica.js';
 import { emptyTraffic } from '../client/connection.js';
-import type { ConnectionOptions, TrafficCounters } from '../client/connection.js';
+import type { ConnectionOptions, TrafficCounters, WatchTarget } from '../client/connection.js';
+import type { RoomSummary } from '../messages/summary.js';
 import { ReconnectingConnection } from '../client/reconnecting-connection.js';
 import type { ReconnectOptions, RematchTarget } from '../client/reconnecting-connection.js';
 import type { ClosedStatus, ConnectionStatus } from '../client/connection-status.js';
@@ -41,6 +42,8 @@ export interface BotEvents {
   status: (status: ConnectionStatus, bot: Bot) => void;
   /** Protocol trouble the connection recovered from (a resync) or closed on. */
   warning: (message: string, bot: Bot) => void;
+  /** The room's Summary arrived (a bot connected with `summary: true`): about once a second. */
+  summary: (summary: RoomSummary, bot: Bot) => void;
 }
 
 export interface ConnectOptions {
@@ -70,11 +73,21 @@ export interface ConnectOptions {
   token?: MatchmakerOptions['token'];
   /** Through matchmaking: the fetch function. Default `globalThis.fetch` (Node 20+, browsers). */
   fetch?: FetchLike;
+  /**
+   * Join as a spectator (protocol version 4): no player, no input; the view follows the camera
+   * (`watch`, or `bot.watch()`; the world's centre until then). Default false.
+   */
+  spectate?: boolean;
+  /** A spectating bot's first camera. */
+  watch?: WatchTarget;
+  /** Ask for the room's Summary once a second (protocol version 4). Default false. */
+  summary?: boolean;
   onWelcome?: BotEvents['welcome'];
   onSnapshot?: BotEvents['snapshot'];
   onSelf?: BotEvents['self'];
   onStatus?: BotEvents['status'];
   onWarning?: BotEvents['warning'];
+  onSummary?: BotEvents['summary'];
 }
 
 /** A player driven by code. Made by `connect`. Positions are wire units, angles wire angles. */
@@ -127,6 +140,15 @@ export interface Bot {
    * at once (see `isUrgentChange`) and otherwise keeps to the server's input rate.
    */
   setInput(input: Controls): void;
+  /** The newest room Summary (with `summary: true`), or null before the first. */
+  readonly summary: RoomSummary | null;
+  /** Whether the bot joins as a spectator (`spectate: true`): its playerId is then 0. */
+  readonly isSpectator: boolean;
+  /**
+   * Points a spectating bot's camera: follow an entity, or look at a point (wire units). Kept
+   * across reconnects. Throws unless the bot spectates.
+   */
+  watch(target: WatchTarget): void;
   /** Leaves the game (close code 1000); `closed` resolves at once. */
   close(): void;
 }
@@ -171,6 +193,7 @@ class ConnectedBot implements Bot {
   #ownStatus: ConnectionStatus = { phase: 'idle' };
   #room: RoomInfo | null = null;
   #input: Controls = {};
+  #watch: WatchTarget | null;
   #resolveWelcomed: (welcome: Welcome) => void = () => {};
   #rejectWelcomed: (error: Error) => void = () => {};
   #resolveClosed: (status: ClosedStatus) => void = () => {};
@@ -194,6 +217,7 @@ class ConnectedBot implements Bot {
     if (options.onSelf) this.on('self', options.onSelf);
     if (options.onStatus) this.on('status', options.onStatus);
     if (options.onWarning) this.on('warning', options.onWarning);
+    if (options.onSummary) this.on('summary', options.onSummary);
 
     this.#tracker = new ViewTracker({
       onWelcome: (welcome) => {
@@ -203,7 +227,9 @@ class ConnectedBot implements Bot {
       },
       onView: (view) => this.#events.emit('snapshot', view, this),
       onSelf: (self) => this.#events.emit('self', self, this),
+      onSummary: (summary) => this.#events.emit('summary', summary, this),
     });
+    this.#watch = options.watch ?? null;
   }
 
   open(): void {
@@ -284,6 +310,9 @@ class ConnectedBot implements Bot {
       nowMs: options.nowMs,
       reconnect: options.reconnect,
       isUrgentChange: options.isUrgentChange,
+      spectate: options.spectate ?? false,
+      summary: options.summary ?? false,
+      watch: this.#watch,
       ...(rematch !== null ? { rematch } : {}),
       onWarning: (message) => this.#events.emit('warning', message, this),
       onStatus: (status) => this.#onStatus(status),
@@ -332,6 +361,20 @@ class ConnectedBot implements Bot {
 
   get reconnects(): number {
     return this.#connection?.reconnects ?? 0;
+  }
+
+  get summary(): RoomSummary | null {
+    return this.#tracker.summary;
+  }
+
+  get isSpectator(): boolean {
+    return this.#options.spectate ?? false;
+  }
+
+  watch(target: WatchTarget): void {
+    if (!this.isSpectator) throw new Error(`watch: bot "${this.name}" is not a spectator`);
+    this.#watch = target;
+    this.#connection?.watch(target);
   }
 
   on<K extends keyof BotEvents>(name: K, listener: BotEvents[K]): () => void {

@@ -1,5 +1,6 @@
 import type { SyncTarget } from '../client/connection.js';
 import type { Welcome } from '../messages/server.js';
+import type { RoomSummary } from '../messages/summary.js';
 import type { EntityRecord, Snapshot } from '../messages/snapshot.js';
 import { Replica, ReplicaError } from '../replica/replica.js';
 import type { ViewState } from '../replica/replica.js';
@@ -21,6 +22,8 @@ export interface ViewTrackerEvents {
   onView(view: ViewState): void;
   /** The own entity's record differs from the previous view's (or appeared). */
   onSelf(self: EntityRecord): void;
+  /** The room's Summary (a connection opened with `summary`). */
+  onSummary?(summary: RoomSummary): void;
 }
 
 /**
@@ -40,9 +43,20 @@ export class ViewTracker implements SyncTarget {
   #replica: Replica | null = null;
   #view: ViewState | null = null;
   #self: EntityRecord | null = null;
+  #summary: RoomSummary | null = null;
 
   constructor(events: ViewTrackerEvents) {
     this.#events = events;
+  }
+
+  /** The newest room Summary; null before the first (or without `summary`). */
+  get summary(): RoomSummary | null {
+    return this.#summary;
+  }
+
+  onSummary(summary: RoomSummary): void {
+    this.#summary = summary;
+    this.#events.onSummary?.(summary);
   }
 
   get welcome(): Welcome | null {

@@ -6,7 +6,7 @@ import { decodeClientMessage } from '../messages/client.js';
 import { decodeWelcome } from '../messages/server.js';
 import type { CompiledSchema } from '../schema/schema.js';
 import { testArenaSchema } from './test-schemas.js';
-import type { ClientMessage, Hello, Input, Ping, Resync } from '../messages/client.js';
+import type { ClientMessage, Hello, Input, Ping, Resync, Watch } from '../messages/client.js';
 import type {
   Scheduler,
   SocketCloseEvent,
@@ -88,6 +88,10 @@ export class FakeWebSocket implements WebSocketLike {
 
   resyncs(): Resync[] {
     return this.sent.flatMap((m) => (m.id === MessageId.Resync ? [m.message] : []));
+  }
+
+  watches(): Watch[] {
+    return this.sent.flatMap((m) => (m.id === MessageId.Watch ? [m.message] : []));
   }
 }
 

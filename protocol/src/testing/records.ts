@@ -1,7 +1,7 @@
 // Test fixtures shared by the repository's tests (not part of the published package: the build
 // excludes src/testing). Tests import this file by path. Records are of testArenaSpec, whose
 // wire layout is the arena's.
-import { PROTOCOL_VERSION } from '../wire/version.js';
+import { PLAYER_PROTOCOL_VERSION } from '../wire/version.js';
 import type { EntityOf } from '../schema/define.js';
 import type { EntityRecord, Snapshot } from '../messages/snapshot.js';
 import type { Welcome } from '../messages/server.js';
@@ -77,7 +77,7 @@ export function fullSnapshot(
  */
 export function welcomeRecord(fields: Partial<Welcome> = {}): Welcome {
   return {
-    protocolVersion: PROTOCOL_VERSION,
+    protocolVersion: PLAYER_PROTOCOL_VERSION,
     playerId: 7,
     tickHz: 30,
     serverTick: 100,

@@ -13,6 +13,11 @@ export const MessageId = {
   Ping: 3,
   /** Client -> server. "I could not apply snapshot T (no baseline)": the server sends a full one. */
   Resync: 4,
+  /**
+   * Client -> server, version 4, spectators only. Where the camera looks (an entity to follow or
+   * a point) and the snapshot acknowledgement: a spectator's Input.
+   */
+  Watch: 5,
 
   /** Server -> client. Answer to Hello: who you are, the room's constants and the game's schema. */
   Welcome: 64,
@@ -22,6 +27,11 @@ export const MessageId = {
   Pong: 66,
   /** Server -> client. Why the server is about to close the connection (sent before the close frame). */
   Kick: 67,
+  /**
+   * Server -> client, version 4, to clients whose Hello asked for it: players online, spectators
+   * and the game's leaderboard, once a second.
+   */
+  Summary: 68,
 } as const;
 export type MessageId = (typeof MessageId)[keyof typeof MessageId];
 
@@ -90,5 +100,15 @@ export const CloseCode = {
    * is back). No backoff is needed for the first attempt.
    */
   ServerRestarting: 4016,
+  /**
+   * The room already has as many spectators as it allows (`--max-spectators`). Sent at the
+   * joining tick, before any Welcome. Retry later, with backoff.
+   */
+  SpectatorsFull: 4017,
+  /**
+   * A message the connection's role does not allow: an Input from a spectator (it has no entity
+   * to steer; it acknowledges with Watch), or a Watch from a player. A client bug: do not retry.
+   */
+  WrongRole: 4018,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

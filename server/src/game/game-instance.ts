@@ -10,6 +10,7 @@ import { World } from '../sim/world.js';
 import { SENT_VIEW_RING } from '../sync/client-sync.js';
 import { EntityState, type InvalidValueHandler } from '../sync/entity-state.js';
 import type { Game, GameLogic, GameSettings } from './game.js';
+import { compileRanking, type CompiledRanking } from './ranking.js';
 
 /**
  * One running game: its compiled schema, its world, its logic and the sync state derived from
@@ -22,6 +23,8 @@ export interface GameInstance<G extends GameSpec = GameSpec> {
   readonly logic: GameLogic<G>;
   readonly settings: GameSettings;
   readonly constants: ConstantsOf<G>;
+  /** The game's ranking, checked against its schema; null when it declares none. */
+  readonly ranking: CompiledRanking | null;
   /**
    * The engine's part of a tick once joins, leaves and inputs are applied: lifetimes end, linear
    * entities move, the game steps, changes are committed for sync. Snapshots come after.
@@ -48,6 +51,7 @@ export function createGameInstance<G extends GameSpec>(
   };
   const constants = game.constants(settings);
   const schema = compileGame(game.spec, constants);
+  const ranking = compileRanking(game.ranking, schema);
   const world = new World<G>({
     schema,
     width: config.worldWidth,
@@ -66,6 +70,7 @@ export function createGameInstance<G extends GameSpec>(
     logic,
     settings,
     constants,
+    ranking,
     step(tick: number): void {
       world.expire(tick);
       world.moveAll();

@@ -1,4 +1,11 @@
-import type { AnyEntityOf, ConstantsOf, GameSpec, InputOf } from '@tickwire/protocol';
+import type {
+  AnyEntityOf,
+  ConstantsOf,
+  EntityOf,
+  GameSpec,
+  InputOf,
+  KindName,
+} from '@tickwire/protocol';
 import type { ServerConfig } from '../config.js';
 import type { World } from '../sim/world.js';
 
@@ -50,8 +57,36 @@ export interface GameLogic<G extends GameSpec> {
   step(tick: number): void;
 }
 
+/** The fields of kind K whose values are of type T (besides id and kind). */
+type FieldOfType<G extends GameSpec, K extends KindName<G>, T> = Exclude<
+  { [F in keyof EntityOf<G, K>]-?: EntityOf<G, K>[F] extends T ? F : never }[keyof EntityOf<G, K>],
+  'id' | 'kind'
+> &
+  string;
+
+/**
+ * What a room's leaderboard ranks (PROTOCOL.md, Summary): the entities of one kind, by one of its
+ * numeric fields, highest first (ties: lower id first), each shown with one of its string fields.
+ * The engine knows no game: this declaration is all it knows of scores.
+ */
+export type GameRanking<G extends GameSpec> = {
+  [K in KindName<G>]: {
+    /** The kind whose entities rank (the arena: its players). */
+    readonly kind: K;
+    /** The numeric field they rank by. */
+    readonly score: FieldOfType<G, K, number>;
+    /** The string field each is shown with; none: names go out empty. */
+    readonly label?: FieldOfType<G, K, string>;
+  };
+}[KindName<G>];
+
 export interface Game<G extends GameSpec = GameSpec> {
   readonly spec: G;
+  /**
+   * The room summary's leaderboard (version 4 clients that ask for it). None: leaders are sent
+   * empty; players online and spectators are still counted.
+   */
+  readonly ranking?: GameRanking<G>;
   /** The constants' values for these settings (sent to clients in the schema). */
   constants(settings: GameSettings): ConstantsOf<G>;
   create(context: GameContext<G>): GameLogic<G>;

@@ -32,7 +32,7 @@ describe('Prometheus metrics', () => {
     expect(m.types.get('process_cpu_seconds_total')).toBe('counter');
     expect(m.types.get('process_resident_memory_bytes')).toBe('gauge');
     // The version this build speaks (it serves version 2 too: PROTOCOL.md 1.4).
-    expect(m.value('tickwire_build_info', { version: '9.9.9', protocol: '3' })).toBe(1);
+    expect(m.value('tickwire_build_info', { version: '9.9.9', protocol: '4' })).toBe(1);
     expect(m.value('tickwire_tick_budget_seconds', { game: GAME })).toBeCloseTo(1 / 30, 6);
     // A series exists from the first scrape, at 0, so that rate() sees the first increase.
     expect(m.samples.some((s) => s.name === 'tickwire_snapshots_sent_total')).toBe(true);

@@ -16,6 +16,9 @@ import type { Kicker } from './kicker.js';
 import type { Seats } from './seats.js';
 import type { Session } from './session.js';
 
+/** A spectator's Welcome.playerId: entity ids start at 1 (sim/entity-ids.ts), so 0 names none. */
+export const SPECTATOR_PLAYER_ID = 0;
+
 export interface MembershipDeps<G extends GameSpec> {
   config: ServerConfig;
   world: World<G>;
@@ -40,6 +43,10 @@ export class Membership<G extends GameSpec = GameSpec> {
   readonly #log: Logger;
   readonly #joins: { session: Session; hello: Hello }[] = [];
   readonly #leaves: Session[] = [];
+  /** Spectators welcomed and not closed since. */
+  #spectatorCount = 0;
+  /** Hellos of spectators among #joins: they take no seat. */
+  #pendingSpectatorJoins = 0;
 
   // Made once, not per drain: the tick hands them to the seats every tick, allocation-free.
   readonly #onReplaced = (holder: Session): void => {
@@ -72,14 +79,25 @@ export class Membership<G extends GameSpec = GameSpec> {
     this.#log = deps.log;
   }
 
-  /** Hellos waiting for the next tick: players about to join (or resume). */
+  /** Hellos waiting for the next tick: players about to join (or resume); not spectators. */
   get pendingJoinCount(): number {
-    return this.#joins.length;
+    return this.#joins.length - this.#pendingSpectatorJoins;
+  }
+
+  /** Spectators in the room (welcomed, not closed). */
+  get spectatorCount(): number {
+    return this.#spectatorCount;
   }
 
   /** A session sent its Hello: it joins (or resumes) at the next tick. */
   queueJoin(session: Session, hello: Hello): void {
     this.#joins.push({ session, hello });
+    if (session.isSpectator) this.#pendingSpectatorJoins++;
+  }
+
+  /** A welcomed spectator's connection closed. */
+  spectatorLeft(): void {
+    this.#spectatorCount--;
   }
 
   /** A session holding a player closed: its player is dealt with at the next tick. */
@@ -87,9 +105,17 @@ export class Membership<G extends GameSpec = GameSpec> {
     this.#leaves.push(session);
   }
 
-  drainJoins(tick: number): void {
+  /**
+   * Welcomes the sessions whose Hello came since the last send tick; `onWelcomed` is told of each
+   * (after its Welcome is sent).
+   */
+  drainJoins(tick: number, onWelcomed: (session: Session) => void): void {
     for (const { session, hello } of this.#joins) {
       if (session.phase !== 'joining') continue;
+      if (session.isSpectator) {
+        if (this.#welcomeSpectator(session, hello, tick)) onWelcomed(session);
+        continue;
+      }
       const resumed = this.#seats.take(hello.resumeToken, this.#onReplaced);
       let player: Entity | null = resumed;
       if (!player && !this.#seats.hasFreeSeat) {
@@ -115,23 +141,8 @@ export class Membership<G extends GameSpec = GameSpec> {
       const resumeToken = randomUUID();
       session.resumeToken = resumeToken;
       this.#seats.attach(resumeToken, session);
-      const c = this.#config;
-      session.connection.send(
-        encodeWelcome({
-          // The version the client spoke (2 or 3: they differ only in Hello).
-          protocolVersion: hello.protocolVersion,
-          playerId: player.id,
-          tickHz: c.tickHz,
-          serverTick: tick,
-          serverTimeMs: (tick * 1000) / c.tickHz,
-          worldWidth: c.worldWidth,
-          worldHeight: c.worldHeight,
-          viewWidth: c.viewWidth,
-          viewHeight: c.viewHeight,
-          resumeToken,
-          schema: this.#schema,
-        }),
-      );
+      this.#sendWelcome(session, hello, player.id, resumeToken, tick);
+      onWelcomed(session);
       this.#log.debug(resumed ? 'player resumed' : 'player joined', {
         connection: session.connection.id,
         player: player.id,
@@ -139,6 +150,54 @@ export class Membership<G extends GameSpec = GameSpec> {
       });
     }
     this.#joins.length = 0;
+    this.#pendingSpectatorJoins = 0;
+  }
+
+  /**
+   * A spectator takes no seat and no entity: its Welcome names player 0 (never an entity id) and
+   * an empty resume token (there is no player to resume).
+   */
+  #welcomeSpectator(session: Session, hello: Hello, tick: number): boolean {
+    const max = this.#config.maxSpectators;
+    if (this.#spectatorCount >= max) {
+      this.#kicker.kick(
+        session,
+        CloseCode.SpectatorsFull,
+        `the room has as many spectators as it allows (${max})`,
+      );
+      return false;
+    }
+    this.#spectatorCount++;
+    session.phase = 'playing';
+    this.#sendWelcome(session, hello, SPECTATOR_PLAYER_ID, '', tick);
+    this.#log.debug('spectator joined', { connection: session.connection.id, name: session.name });
+    return true;
+  }
+
+  #sendWelcome(
+    session: Session,
+    hello: Hello,
+    playerId: number,
+    resumeToken: string,
+    tick: number,
+  ): void {
+    const c = this.#config;
+    session.connection.send(
+      encodeWelcome({
+        // The version the client spoke (2, 3 or 4: the Welcome is the same in each).
+        protocolVersion: hello.protocolVersion,
+        playerId,
+        tickHz: c.tickHz,
+        serverTick: tick,
+        serverTimeMs: (tick * 1000) / c.tickHz,
+        worldWidth: c.worldWidth,
+        worldHeight: c.worldHeight,
+        viewWidth: c.viewWidth,
+        viewHeight: c.viewHeight,
+        resumeToken,
+        schema: this.#schema,
+      }),
+    );
   }
 
   /**

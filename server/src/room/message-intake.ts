@@ -141,6 +141,14 @@ export class MessageIntake {
         answerPing(session, message.message, this.#pongSource);
         return;
       case MessageId.Input: {
+        if (session.isSpectator) {
+          this.#kicker.kick(
+            session,
+            CloseCode.WrongRole,
+            'Input from a spectator: it steers nothing; acknowledge snapshots with Watch',
+          );
+          return;
+        }
         const input = message.message;
         if (input.seq <= session.lastReceivedSeq) {
           this.#kicker.kick(
@@ -159,6 +167,36 @@ export class MessageIntake {
       }
       case MessageId.Resync: {
         session.isResyncRequested = true;
+        return;
+      }
+      case MessageId.Watch: {
+        if (session.protocolVersion < 4) {
+          // Version 3 and earlier have no message 5: what a server of their version answers.
+          this.#kicker.kick(
+            session,
+            CloseCode.UnknownMessage,
+            `unknown client message id ${MessageId.Watch} in version ${session.protocolVersion}`,
+          );
+          return;
+        }
+        if (!session.isSpectator) {
+          this.#kicker.kick(
+            session,
+            CloseCode.WrongRole,
+            'Watch from a player: only a spectator (Hello flag spectate) has a camera',
+          );
+          return;
+        }
+        const watch = message.message;
+        const camera = session.camera;
+        camera.followId = watch.followId;
+        // Following: the camera stays where it is until the tick finds the entity (x, y unused).
+        if (watch.followId === 0) {
+          camera.x = watch.x;
+          camera.y = watch.y;
+        }
+        if (watch.ackTick > session.pendingAckTick) session.pendingAckTick = watch.ackTick;
+        session.hasPendingAck = true;
         return;
       }
     }

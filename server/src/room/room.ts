@@ -1,5 +1,6 @@
 import {
   CloseCode,
+  HelloFlag,
   type AnyEntityOf,
   type CompiledSchema,
   type GameSpec,
@@ -16,10 +17,11 @@ import { createGameInstance, type GameInstance } from '../game/game-instance.js'
 import type { World } from '../sim/world.js';
 import type { EntityState } from '../sync/entity-state.js';
 import { SnapshotSender } from './snapshot-sender.js';
-import type { Connection } from '../transport/types.js';
+import { SendStatus, type Connection } from '../transport/types.js';
 import { Kicker } from './kicker.js';
 import { Membership } from './membership.js';
 import { MessageIntake } from './message-intake.js';
+import { RoomSummaries } from './room-summary.js';
 import { Seats } from './seats.js';
 import type { Session } from './session.js';
 import { TickTimings, UNMEASURED, type TickTimingSink } from './tick-timings.js';
@@ -64,6 +66,16 @@ export class Room<G extends GameSpec = GameSpec> {
   readonly #intake: MessageIntake;
   /** Snapshots go out on the ticks whose number is a multiple of this (--send-hz). */
   readonly #sendIntervalTicks: number;
+  /**
+   * Summaries go out on the ticks whose number is a multiple of this: the smallest multiple of
+   * the send interval that is at least a second of ticks.
+   */
+  readonly #summaryIntervalTicks: number;
+  readonly #summaries: RoomSummaries;
+  /** Sessions whose Hello asked for summaries, from their Welcome until they close. */
+  readonly #subscribers = new Set<Session>();
+  /** Subscribers welcomed this tick (they get a Summary now, whatever the tick). */
+  readonly #newSubscribers: Session[] = [];
   #tick = 0;
 
   readonly #timings: TickTimings;
@@ -100,6 +112,9 @@ export class Room<G extends GameSpec = GameSpec> {
     this.state = this.#instance.state;
     this.logic = this.#instance.logic;
     this.#sender = new SnapshotSender(config, this.world as World, this.state);
+    this.#summaryIntervalTicks =
+      Math.ceil(config.tickHz / this.#sendIntervalTicks) * this.#sendIntervalTicks;
+    this.#summaries = new RoomSummaries(this.world as World, this.#instance.ranking);
     this.#kicker = new Kicker(deps.log);
     this.#seats = new Seats(config);
     this.#membership = new Membership({
@@ -213,6 +228,15 @@ export class Room<G extends GameSpec = GameSpec> {
     this.#sessions.set(session.connection.id, session);
     session.phase = 'joining';
     session.name = name ?? hello.name.trim();
+    session.protocolVersion = hello.protocolVersion;
+    const flags = hello.flags ?? 0;
+    session.isSpectator = (flags & HelloFlag.Spectate) !== 0;
+    session.wantsSummary = (flags & HelloFlag.Summary) !== 0;
+    if (session.isSpectator) {
+      // Until its first Watch, a spectator looks at the world's centre.
+      session.camera.x = this.world.maxX >> 1;
+      session.camera.y = this.world.maxY >> 1;
+    }
     this.#membership.queueJoin(session, hello);
   }
 
@@ -226,6 +250,8 @@ export class Room<G extends GameSpec = GameSpec> {
     const session = this.#sessions.get(connection.id);
     if (!session) return;
     this.#sessions.delete(connection.id);
+    if (session.isSpectator && session.phase === 'playing') this.#membership.spectatorLeft();
+    this.#subscribers.delete(session);
     session.phase = 'closed';
     // A client that closes with 1000 (Normal Closure) is leaving, not lost: no grace period.
     session.isLeavingOnPurpose = code === NORMAL_CLOSURE;
@@ -246,19 +272,26 @@ export class Room<G extends GameSpec = GameSpec> {
     // the step run every tick.
     const isSendTick = tick % this.#sendIntervalTicks === 0;
 
-    if (isSendTick) this.#membership.drainJoins(tick);
+    if (isSendTick) this.#membership.drainJoins(tick, this.#onWelcomed);
     this.#membership.drainLeaves(tick, startMs);
 
     for (const session of this.#sessions.values()) {
       const entity = session.entity;
-      if (!entity) continue;
-      const input = session.pendingInput;
-      if (input) {
-        this.logic.applyInput(entity as AnyEntityOf<G>, input.controls as InputOf<G>, tick);
-        session.appliedInputSeq = input.seq;
-        session.pendingInput = null;
-        // Before the Resync check: an acknowledgement proves the client reads, Resync or not.
-        session.unacked.acknowledge(session.pendingAckTick);
+      if (entity) {
+        const input = session.pendingInput;
+        if (input) {
+          this.logic.applyInput(entity as AnyEntityOf<G>, input.controls as InputOf<G>, tick);
+          session.appliedInputSeq = input.seq;
+          session.pendingInput = null;
+          // Before the Resync check: an acknowledgement proves the client reads, Resync or not.
+          session.unacked.acknowledge(session.pendingAckTick);
+        }
+      } else if (session.isSpectator && session.phase === 'playing') {
+        // A spectator acknowledges with Watch, as a player does with Input.
+        if (session.hasPendingAck) session.unacked.acknowledge(session.pendingAckTick);
+        session.hasPendingAck = false;
+      } else {
+        continue;
       }
       if (session.isResyncRequested) {
         session.sync.reset();
@@ -304,6 +337,41 @@ export class Room<G extends GameSpec = GameSpec> {
       );
       this.#kicker.kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
     }
+    this.#sendSummaries(tick);
     this.#timings.finished(startMs, this.#clock.nowMs());
+  }
+
+  /** Joined this tick with the summary flag: their first Summary follows their first snapshot. */
+  readonly #onWelcomed = (session: Session): void => {
+    if (!session.wantsSummary) return;
+    this.#subscribers.add(session);
+    this.#newSubscribers.push(session);
+  };
+
+  /**
+   * On a summary tick (about once a second, on a send tick) every subscriber gets the Summary;
+   * on any other send tick only those welcomed in it. One encoding per tick either way
+   * (RoomSummaries), and nothing at all on a tick without a subscriber to send to.
+   */
+  #sendSummaries(tick: number): void {
+    const isSummaryTick = tick % this.#summaryIntervalTicks === 0;
+    const targets = isSummaryTick ? this.#subscribers : this.#newSubscribers;
+    if ((isSummaryTick ? this.#subscribers.size : this.#newSubscribers.length) > 0) {
+      const frame = this.#summaries.frame(
+        tick,
+        this.#seats.playerCount - this.#seats.detachedCount,
+        this.#membership.spectatorCount,
+      );
+      const skipBytes = this.#config.snapshotSkipBytes;
+      for (const session of targets) {
+        const { connection } = session;
+        // A congested client skips this one, as it skips snapshots: the next one supersedes it.
+        if (!connection.isOpen || connection.bufferedBytes() > skipBytes) continue;
+        if (connection.send(frame) === SendStatus.Dropped) {
+          this.#kicker.kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
+        }
+      }
+    }
+    this.#newSubscribers.length = 0;
   }
 }

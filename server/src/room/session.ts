@@ -23,6 +23,17 @@ export class Session {
   resumeToken: string | null = null;
   /** The client closed with 1000: its player leaves at once instead of waiting for a resume. */
   isLeavingOnPurpose = false;
+  /** The version its Hello spoke (Watch and Summary exist from 4 on). */
+  protocolVersion = 0;
+  /** A spectator (Hello flag, version 4): no entity; its view follows `camera`. */
+  isSpectator = false;
+  /** Its Hello asked for room summaries (version 4). */
+  wantsSummary = false;
+  /**
+   * A spectator's camera, in wire units: the view's centre, and the entity it follows (0: none).
+   * Written by Watch (socket callback) as a queue field: the tick reads it when it sends.
+   */
+  readonly camera = { followId: 0, x: 0, y: 0 };
 
   // Queued by socket callbacks, drained by the tick:
   /** Newest input received and not yet applied. */
@@ -30,6 +41,8 @@ export class Session {
   /** Newest snapshot tick the client acknowledged (from any input). */
   pendingAckTick = 0;
   isResyncRequested = false;
+  /** A spectator's Watch arrived since the last tick (its acknowledgement, even of tick 0). */
+  hasPendingAck = false;
 
   /** Highest input seq received: seqs must increase. */
   lastReceivedSeq = 0;

@@ -161,7 +161,7 @@ export class SnapshotSender {
               this.#config.checksums,
               this.#scratch,
               budget,
-              session.entity?.id ?? -1,
+              session.entity?.id ?? (session.camera.followId || -1),
             );
       if (delta.baselineTick === 0) this.counters.fullSnapshots++;
       frame = this.#writer.write(delta, this.#world, this.#state);
@@ -213,9 +213,25 @@ export class SnapshotSender {
   #viewRect(session: Session): ViewRect {
     const e = session.entity;
     const { viewWidth, viewHeight } = this.#config;
-    return e
-      ? viewRectAround(e.x as number, e.y as number, viewWidth, viewHeight, this.#rect)
-      : viewRectAround(0, 0, viewWidth, viewHeight, this.#rect);
+    if (e) return viewRectAround(e.x as number, e.y as number, viewWidth, viewHeight, this.#rect);
+    if (!session.isSpectator) return viewRectAround(0, 0, viewWidth, viewHeight, this.#rect);
+    const camera = session.camera;
+    if (camera.followId !== 0) {
+      // Centred on the followed entity while it exists; once it is gone, where it was last.
+      const followed = this.#world.byId[camera.followId];
+      if (followed) {
+        camera.x = followed.x as number;
+        camera.y = followed.y as number;
+      }
+    }
+    const world = this.#world;
+    return viewRectAround(
+      world.clampX(camera.x),
+      world.clampY(camera.y),
+      viewWidth,
+      viewHeight,
+      this.#rect,
+    );
   }
 
   /** The benchmark's baseline: the whole world as one full snapshot, encoded once per tick. */

@@ -2,7 +2,7 @@
 // in-memory client side of the protocol.
 import {
   MessageId,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Replica,
   decodeServerMessage,
   encodeHello,
@@ -116,7 +116,11 @@ export class TestPeer {
     return this.welcome.playerId;
   }
 
-  hello(name = 'p', resumeToken: string | null = null, protocolVersion = PROTOCOL_VERSION): void {
+  hello(
+    name = 'p',
+    resumeToken: string | null = null,
+    protocolVersion = PLAYER_PROTOCOL_VERSION,
+  ): void {
     this.connection.deliver(encodeHello({ protocolVersion, name, resumeToken }));
   }
 

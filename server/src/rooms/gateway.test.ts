@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CloseCode,
   MessageId,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   decodeServerMessage,
   encodeHello,
   encodePing,
@@ -77,7 +77,7 @@ function setup(options: { withDefaultRoom: boolean }) {
 }
 
 function hello(seat: string | null, resumeToken: string | null = null): Uint8Array {
-  return encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'p', resumeToken, seat });
+  return encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name: 'p', resumeToken, seat });
 }
 
 /** What the server sent since the last call, decoded (snapshots by the Welcome's schema). */

@@ -1,5 +1,6 @@
 import {
   CloseCode,
+  HelloFlag,
   MessageId,
   SUPPORTED_PROTOCOL_VERSIONS,
   decodeHandshakeMessage,
@@ -234,6 +235,9 @@ export class Gateway implements ConnectionHandler {
       case MessageId.Resync:
         this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Resync before Hello');
         return;
+      case MessageId.Watch:
+        this.#kicker.kick(session, CloseCode.HandshakeViolation, 'Watch before Hello');
+        return;
     }
   }
 
@@ -253,8 +257,11 @@ export class Gateway implements ConnectionHandler {
       return;
     }
     const { rooms } = this.#deps;
-    // A resume comes first: the player is here, whatever seat the client also carries.
-    const resumed = hello.resumeToken === null ? null : rooms.byResumeToken(hello.resumeToken);
+    // A resume comes first: the player is here, whatever seat the client also carries. A
+    // spectator has no player to resume: its token (the empty one of its Welcome) is ignored.
+    const isSpectating = ((hello.flags ?? 0) & HelloFlag.Spectate) !== 0;
+    const resumed =
+      hello.resumeToken === null || isSpectating ? null : rooms.byResumeToken(hello.resumeToken);
     if (resumed) {
       this.#admit(route, resumed, hello, null);
       return;

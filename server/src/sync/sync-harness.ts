@@ -44,7 +44,7 @@ import fc from 'fast-check';
 import {
   MessageId,
   POSITION_SCALE,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Replica,
   decodeServerMessage,
   encodeHello,
@@ -381,7 +381,7 @@ class SimClient<G extends GameSpec, I> {
   #connect(resumeToken: string | null): MemoryConnection {
     const connection = new MemoryConnection(gatewayOf(this.#room));
     connection.deliver(
-      encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'sim', resumeToken }),
+      encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name: 'sim', resumeToken }),
     );
     this.schema = null;
     this.replica = null;

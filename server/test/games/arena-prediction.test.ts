@@ -4,7 +4,7 @@ import {
   MessageId,
   NO_DIRECTION,
   POSITION_SCALE,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Predictor,
   Replica,
   decodeServerMessage,
@@ -58,7 +58,7 @@ function play(inputs: readonly PlannedInput[], ticks: number, snapshotLagTicks: 
   const { room } = createTestRoom(arena, { ...WORLD, pelletCount: 0, checksums: true });
   const connection = new MemoryConnection(gatewayOf(room));
   connection.deliver(
-    encodeHello({ protocolVersion: PROTOCOL_VERSION, name: 'predictor', resumeToken: null }),
+    encodeHello({ protocolVersion: PLAYER_PROTOCOL_VERSION, name: 'predictor', resumeToken: null }),
   );
   let welcome: Welcome | null = null;
   let replica: Replica | null = null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CloseCode,
   MessageId,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   compileGame,
   encodePing,
   encodeResync,
@@ -223,7 +223,7 @@ describe('Room running the arena (in-memory transport)', () => {
       const fields = unpackFrame(frame) as unknown[];
       expect(fields).toHaveLength(13);
       expect(fields[0]).toBe(MessageId.Welcome);
-      expect(fields[1]).toBe(PROTOCOL_VERSION);
+      expect(fields[1]).toBe(PLAYER_PROTOCOL_VERSION);
       // The schema is the frame's last element: its bytes are what follows the first twelve.
       const headBytes = fields
         .slice(0, 12)

@@ -1,15 +1,17 @@
 import WebSocket from 'ws';
 import {
   MessageId,
-  PROTOCOL_VERSION,
+  PLAYER_PROTOCOL_VERSION,
   Replica,
-  SUBPROTOCOL,
+  PLAYER_SUBPROTOCOL,
   decodeServerMessage,
   encodeHello,
   encodeInput,
+  encodeWatch,
   type Controls,
   type EntityRecord,
   type Kick,
+  type RoomSummary,
   type Snapshot,
   type Welcome,
 } from '@tickwire/protocol';
@@ -27,6 +29,8 @@ export class TestClient {
   readonly ws: WebSocket;
   readonly snapshots: Snapshot[] = [];
   readonly errors: Error[] = [];
+  /** Summaries received (version 4, Hello flag `summary`). */
+  readonly summaries: RoomSummary[] = [];
   welcome: Welcome | null = null;
   /** The Welcome frame as it came off the wire. */
   welcomeBytes: Uint8Array | null = null;
@@ -38,7 +42,7 @@ export class TestClient {
   readonly #closed: Promise<void>;
   readonly #opened: Promise<void>;
 
-  constructor(url: string, protocols: string[] = [SUBPROTOCOL]) {
+  constructor(url: string, protocols: string[] = [PLAYER_SUBPROTOCOL]) {
     this.ws = new WebSocket(url, protocols);
     this.#opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
@@ -82,6 +86,10 @@ export class TestClient {
         case MessageId.Kick:
           this.kick = m.message;
           break;
+        case MessageId.Summary:
+          if (!this.welcome) throw new Error('summary before welcome');
+          this.summaries.push(m.message);
+          break;
         case MessageId.Pong:
           break;
       }
@@ -116,8 +124,9 @@ export class TestClient {
     name: string,
     resumeToken: string | null = null,
     seat: string | null = null,
+    flags?: number,
   ): Promise<Welcome> {
-    await this.hello(name, resumeToken, seat);
+    await this.hello(name, resumeToken, seat, flags);
     await waitFor(() => {
       if (this.closeCode !== null) {
         throw new Error(
@@ -134,9 +143,22 @@ export class TestClient {
     name: string,
     resumeToken: string | null = null,
     seat: string | null = null,
+    /** Version 4's Hello flags (HelloFlag); absent: a version-3 Hello. */
+    flags?: number,
   ): Promise<void> {
     await this.opened();
-    this.ws.send(encodeHello({ protocolVersion: PROTOCOL_VERSION, name, resumeToken, seat }));
+    this.ws.send(
+      encodeHello(
+        flags === undefined
+          ? { protocolVersion: PLAYER_PROTOCOL_VERSION, name, resumeToken, seat }
+          : { protocolVersion: 4, name, resumeToken, seat, flags },
+      ),
+    );
+  }
+
+  /** A spectator's Watch: follow `followId` (0: a free camera at x, y), acknowledging the replica. */
+  watch(followId: number, x = 0, y = 0): void {
+    this.ws.send(encodeWatch({ ackTick: this.replica?.tick ?? 0, followId, x, y }));
   }
 
   /** Sends an Input with `controls` (the game's input fields; unset ones at their default). */
