@@ -328,7 +328,11 @@ describe('the arena client session', () => {
     expect(session.hudText(null)).toBe('');
     expect(session.hudText(playerRecord(SELF, { hp: 75, score: 6 }))).toBe('hp 75 / 100 · score 6');
     expect(session.helpText).toMatch(/Space fires/);
-    expect(session.touchHelpText).toMatch(/^Left thumb: move and aim · right button: fire/);
+    expect(session.touchHelpText).toMatch(/Left thumb: move and aim · right button: fire/);
+    // The goal comes first, on every device.
+    for (const text of [session.helpText, session.touchHelpText]) {
+      expect(text).toMatch(/^Eat the yellow pellets and shoot the others to top the leaderboard\./);
+    }
     expect(session.touchHelpText).not.toMatch(/WASD|mouse/);
   });
 });

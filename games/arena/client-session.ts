@@ -33,6 +33,8 @@ import {
   type ArenaControls,
 } from './shared.js';
 
+/** The game in one line, before the controls: what a newcomer is here to do. */
+const GOAL = 'Eat the yellow pellets and shoot the others to top the leaderboard.';
 /** The key that fires (KeyboardEvent.code), and the mouse button ('Mouse0': primary). */
 const FIRE_KEY = 'Space';
 const FIRE_BUTTON = 'Mouse0';
@@ -108,8 +110,8 @@ interface LocalShot {
  * the server's projectile once the server has applied its Input (see #scan).
  */
 export class ArenaSession implements GameSession {
-  readonly helpText = 'WASD or arrow keys move, the mouse aims, click or Space fires.';
-  readonly touchHelpText = 'Left thumb: move and aim · right button: fire (drag it to aim).';
+  readonly helpText = `${GOAL} WASD or arrow keys move, the mouse aims, click or Space fires.`;
+  readonly touchHelpText = `${GOAL} Left thumb: move and aim · right button: fire (drag it to aim).`;
   readonly applyInput: (m: Motion, controls: Readonly<Controls>) => void;
   readonly #c: ArenaConstants;
   readonly #playerId: number;

@@ -118,5 +118,7 @@ export const stars = defineServerGame({
     reach: REACH_UNITS * POSITION_SCALE,
     hues: HUES,
   }),
+  // The room summary's leaderboard (protocol v4): cursors by score, named by their name field.
+  ranking: { kind: 'cursor', score: 'score', label: 'name' },
   create: (context: GameContext<StarsSpec>) => new StarsLogic(context),
 });

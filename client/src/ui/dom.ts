@@ -10,3 +10,22 @@ export function requireElement<T extends HTMLElement>(
   }
   return element;
 }
+
+/**
+ * Calls `release` when the page loses the keyboard and the pointer: the window blurs or the tab
+ * is hidden. No keyup or pointerup comes then, so whatever was held must be let go.
+ */
+export function onFocusLost(
+  target: Window,
+  release: () => void,
+  options: AddEventListenerOptions,
+): void {
+  target.addEventListener('blur', release, options);
+  target.document.addEventListener(
+    'visibilitychange',
+    () => {
+      if (target.document.hidden) release();
+    },
+    options,
+  );
+}

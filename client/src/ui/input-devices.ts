@@ -2,6 +2,7 @@ import type { Camera } from '../game/camera.js';
 import { screenToWorld } from '../game/camera.js';
 import type { InputState, TouchPadState } from '../game/game-module.js';
 import type { Point } from '../game/geometry.js';
+import { onFocusLost } from './dom.js';
 import type { TouchPad } from './touch-pad.js';
 
 /**
@@ -58,14 +59,7 @@ export class InputDevices implements InputState {
     target.addEventListener('keyup', (event) => this.#onKey(event, false), options);
     // A key released while the window is not focused sends no keyup: forget every key and
     // button instead of walking (or firing) on forever.
-    target.addEventListener('blur', () => this.#releaseAll(), options);
-    target.document.addEventListener(
-      'visibilitychange',
-      () => {
-        if (target.document.hidden) this.#releaseAll();
-      },
-      options,
-    );
+    onFocusLost(target, () => this.#releaseAll(), options);
     target.addEventListener('pointermove', (event) => this.#onPointerMove(event), options);
     // Presses count on the game's surface only (not on the join screen over it); releases
     // anywhere, so a button let go outside the window is let go.

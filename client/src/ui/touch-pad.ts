@@ -1,6 +1,7 @@
 import type { TouchPadState } from '../game/game-module.js';
 import type { Point } from '../game/geometry.js';
 import { isMoveKey } from '../game/input-mapping.js';
+import { onFocusLost } from './dom.js';
 import { isTextField } from './input-devices.js';
 import { StickTracker } from './touch-stick.js';
 
@@ -100,14 +101,7 @@ export class TouchPad extends EventTarget {
       },
       options,
     );
-    target.addEventListener('blur', () => this.#releaseAll(), options);
-    target.document.addEventListener(
-      'visibilitychange',
-      () => {
-        if (target.document.hidden) this.#releaseAll();
-      },
-      options,
-    );
+    onFocusLost(target, () => this.#releaseAll(), options);
     this.#show(target.matchMedia('(pointer: coarse)').matches);
   }
 

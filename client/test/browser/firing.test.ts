@@ -63,7 +63,7 @@ describe('firing in the browser on a 150 ms (each way) network', () => {
   const suite = useBrowserAndServer(SERVER_ARGS);
 
   async function joined(name: string): Promise<{ game: GamePage; id: number }> {
-    const game = await suite.open(suite.server.url, VIEWPORT);
+    const game = await suite.open(suite.server.url, { viewport: VIEWPORT });
     await joinGame(game.page, name);
     const state = await waitForDebugSnapshot(
       game.page,

@@ -13,6 +13,7 @@ import {
   recordStatus,
   requireBuiltClient,
   waitForDebugSnapshot,
+  waitToPlayAs,
   type GamePage,
 } from '../support/game-page.js';
 
@@ -88,15 +89,7 @@ describe('a rolling restart under the page', () => {
     second.signal('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
 
-    const after = await waitForDebugSnapshot(
-      p,
-      (s) =>
-        s.status === 'connected' &&
-        s.playerId !== null &&
-        s.entities.some((e) => e.kind === 'player' && e.name === 'Walker'),
-      'the page to play again on A',
-      15_000,
-    );
+    const after = await waitToPlayAs(p, 'Walker', 'the page to play again on A', 15_000);
     expect(after.reconnects).toBe(1);
     const entries = await readStatus(p);
     const restarting = entries.find(

@@ -10,6 +10,7 @@ import {
   recordStatus,
   requireBuiltClient,
   waitForDebugSnapshot,
+  waitToPlayAs,
   type GamePage,
   type StatusEntry,
 } from '../support/game-page.js';
@@ -85,15 +86,7 @@ describe('one server stopped and started again under the page', () => {
       .filter({ hasText: /^The server is shutting down or restarting\./ })
       .waitFor({ timeout: 15_000 });
     const second = await start();
-    const back = await waitForDebugSnapshot(
-      p,
-      (s) =>
-        s.status === 'connected' &&
-        s.playerId !== null &&
-        s.entities.some((e) => e.kind === 'player' && e.name === 'Dana'),
-      'the page to play again on the restarted server',
-      30_000,
-    );
+    const back = await waitToPlayAs(p, 'Dana', 'the page to play again after Ctrl-C', 30_000);
     expect(back.reconnects).toBe(1);
     let entries = await readStatus(p);
     const shuttingDown = entries
@@ -117,17 +110,13 @@ describe('one server stopped and started again under the page', () => {
     second.signal('SIGTERM');
     await second.exited;
     const restartFrom = entries.length;
+    await p
+      .locator('#status')
+      .filter({ hasText: /^The server is restarting: finding you a new place/ })
+      .waitFor({ timeout: 15_000 });
     await start();
-    const again = await waitForDebugSnapshot(
-      p,
-      (s) =>
-        s.status === 'connected' &&
-        s.reconnects === 2 &&
-        s.entities.some((e) => e.kind === 'player' && e.name === 'Dana'),
-      'the page to play again after the restart',
-      30_000,
-    );
-    expect(again.playerId).not.toBeNull();
+    const again = await waitToPlayAs(p, 'Dana', 'the page to play again after SIGTERM', 30_000);
+    expect(again.reconnects).toBe(2);
     entries = await readStatus(p);
     const restarting = entries
       .slice(restartFrom)

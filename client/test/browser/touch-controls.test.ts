@@ -1,9 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { CDPSession, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { useBrowserAndServer } from '../support/browser-suite.js';
-import { REPO_ROOT, findEntity, joinGame, waitForDebugSnapshot } from '../support/game-page.js';
+import {
+  REPO_ROOT,
+  findEntity,
+  joinGame,
+  waitForDebugSnapshot,
+  type GamePage,
+} from '../support/game-page.js';
 import type { TickwireDebugEntity, TickwireDebugSnapshot } from '../../src/debug/debug-hook.js';
 
 // A phone in a real Chromium against the real server: touch events only (no mouse, no keys once
@@ -24,11 +30,9 @@ const SHOT_DIR = join(REPO_ROOT, 'test-results');
 /** Deadline for what the page shows once connected (the status line, the HUD). */
 const POLL = { timeout: 5_000 };
 
-interface PhonePage {
-  page: Page;
+/** A phone's game page, and a DevTools session on it for real touch events. */
+interface PhonePage extends GamePage {
   cdp: CDPSession;
-  pageErrors: Error[];
-  clientProblems: string[];
 }
 
 interface TouchPoint {
@@ -46,31 +50,16 @@ interface Box {
 
 describe('touch controls on a phone', () => {
   const suite = useBrowserAndServer(SERVER_ARGS);
-  const contexts: BrowserContext[] = [];
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
 
   /** A phone's page: touch screen, mobile viewport, no mouse used. */
   async function openPhone(viewport: { width: number; height: number }): Promise<PhonePage> {
-    const context = await suite.browser.newContext({
+    const game = await suite.open(suite.server.url, {
       viewport,
       hasTouch: true,
       isMobile: true,
       deviceScaleFactor: 2,
     });
-    contexts.push(context);
-    const page = await context.newPage();
-    const pageErrors: Error[] = [];
-    const clientProblems: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error));
-    page.on('console', (message) => {
-      if (message.text().startsWith('tickwire:')) clientProblems.push(message.text());
-    });
-    await page.goto(suite.server.url);
-    await page.locator('#name-input').waitFor({ state: 'visible' });
-    return { page, cdp: await context.newCDPSession(page), pageErrors, clientProblems };
+    return { ...game, cdp: await game.page.context().newCDPSession(game.page) };
   }
 
   /** Joins with taps, as a thumb would; returns the connected snapshot and the own id. */
@@ -259,7 +248,7 @@ describe('touch controls on a phone', () => {
   });
 
   it('shows no touch controls on a desktop, and keeps the keyboard help', async () => {
-    const desktop = await suite.open(suite.server.url, { width: 1280, height: 720 });
+    const desktop = await suite.open(suite.server.url, { viewport: { width: 1280, height: 720 } });
     await joinGame(desktop.page, 'Desk');
     await waitForDebugSnapshot(desktop.page, (s) => s.status === 'connected', 'the desk to join');
     await expect.poll(() => desktop.page.locator('#status').textContent(), POLL).toMatch(/WASD/);

@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startServer, type ServerProcess } from '../../../server/test/support/server-process.js';
 import { launchChromium } from './browser.js';
@@ -10,7 +10,7 @@ export interface BrowserSuite {
   readonly browser: Browser;
   readonly server: ServerProcess;
   /** Opens the client at `url` (see openGamePage); the page is closed after the test. */
-  open(url: string, viewport?: { width: number; height: number }): Promise<GamePage>;
+  open(url: string, context?: BrowserContextOptions): Promise<GamePage>;
 }
 
 /**
@@ -47,8 +47,8 @@ export function useBrowserAndServer(serverArgs: string[]): BrowserSuite {
       if (!server) throw new Error('no server: the suite has not started');
       return server;
     },
-    async open(url, viewport) {
-      const page = await openGamePage(this.browser, url, viewport);
+    async open(url, context) {
+      const page = await openGamePage(this.browser, url, context);
       pages.push(page);
       return page;
     },

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import type { TickwireDebugEntity, TickwireDebugSnapshot } from '../../src/debug/debug-hook.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -26,16 +26,17 @@ export interface GamePage {
 }
 
 /**
- * Opens the client at `url`. `viewport` (CSS pixels, default 1280 x 720): software WebGL draws
- * a smaller page faster, for tests that time frames while two pages render at once.
+ * Opens the client at `url`, in a browser context made with `context`: a viewport (CSS pixels,
+ * default 1280 x 720; software WebGL draws a smaller page faster, for tests that time frames
+ * while two pages render at once), or a phone's touch screen.
  */
 export async function openGamePage(
   browser: Browser,
   url: string,
-  viewport = { width: 1280, height: 720 },
+  context: BrowserContextOptions = { viewport: { width: 1280, height: 720 } },
 ): Promise<GamePage> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
+  const browserContext = await browser.newContext(context);
+  const page = await browserContext.newPage();
   const pageErrors: Error[] = [];
   const clientProblems: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
@@ -44,7 +45,7 @@ export async function openGamePage(
   });
   await page.goto(url);
   await page.locator('#name-input').waitFor({ state: 'visible' });
-  return { page, pageErrors, clientProblems, close: () => context.close() };
+  return { page, pageErrors, clientProblems, close: () => browserContext.close() };
 }
 
 /** Types a name on the join screen and presses Enter. */
@@ -73,6 +74,27 @@ export async function waitForDebugSnapshot(
   }
   throw new Error(
     `timed out after ${timeoutMs} ms waiting for ${what}; last snapshot: ${JSON.stringify(last)?.slice(0, 2000)}`,
+  );
+}
+
+/**
+ * Waits until the page plays, connected, with a player named `name` in its view (a page that
+ * came back after a restart: its new player is in the view once it is in the game).
+ */
+export async function waitToPlayAs(
+  page: Page,
+  name: string,
+  what: string,
+  timeoutMs: number,
+): Promise<TickwireDebugSnapshot> {
+  return waitForDebugSnapshot(
+    page,
+    (s) =>
+      s.status === 'connected' &&
+      s.playerId !== null &&
+      s.entities.some((e) => e.kind === 'player' && e.name === name),
+    what,
+    timeoutMs,
   );
 }
 
