@@ -28,6 +28,12 @@ import type { TickwireDebugFrames } from './debug/debug-hook.js';
 // The one place the client names games: their client modules, by schema game name.
 import { clientGames } from '../../games/client.js';
 
+/**
+ * The controls stay on the status line this long after joining (or coming back), then the line
+ * shrinks to who is playing: on a phone a long line covers the top of the world.
+ */
+const HELP_SHOWN_MS = 15_000;
+
 /** Key that shows and hides the net graph (KeyboardEvent.code). */
 const NET_GRAPH_KEY = 'Backquote';
 
@@ -76,12 +82,15 @@ async function main(): Promise<void> {
   /** Set while watching without playing; made at the first frame that knows the world. */
   let isSpectating = false;
   let spectator: SpectatorCamera | null = null;
-  const helpText = (): string =>
-    isSpectating
-      ? SPECTATOR_HELP
-      : ((touchPad.isShown ? state.session?.touchHelpText : undefined) ??
-        state.session?.helpText ??
-        '');
+  /** Until when (client clock) the status line shows the controls: HELP_SHOWN_MS after joining. */
+  let helpUntilMs = 0;
+  const helpText = (): string => {
+    if (performance.now() > helpUntilMs) return '';
+    if (isSpectating) return SPECTATOR_HELP;
+    return (
+      (touchPad.isShown ? state.session?.touchHelpText : undefined) ?? state.session?.helpText ?? ''
+    );
+  };
   touchPad.addEventListener('shownchange', () => {
     if (connection?.status.phase === 'connected') {
       statusLine.show(connection.status, performance.now(), helpText());
@@ -137,6 +146,7 @@ async function main(): Promise<void> {
       isUrgentChange: (sent, now) => state.isUrgentChange(sent, now),
       onWarning: (message) => console.warn(`tickwire: ${message}`),
       onStatus: (status) => {
+        if (status.phase === 'connected') helpUntilMs = performance.now() + HELP_SHOWN_MS;
         statusLine.show(status, performance.now(), helpText());
         // The world on screen is stale until the connection is back: dim it meanwhile.
         gameElement.classList.toggle(
@@ -223,8 +233,12 @@ async function main(): Promise<void> {
       leaderboard.show(state.summary, state.playerId);
       minimap.draw(minimapScene(lastFrame, state.summary, playerColor), nowMs);
 
-      if (connection?.status.phase === 'reconnecting') {
-        statusLine.show(connection.status, nowMs, helpText());
+      // The countdown to the next attempt; and the controls leaving the line once it is time.
+      const status = connection?.status;
+      const isHelpDue = status?.phase === 'connected' && helpUntilMs > 0 && nowMs > helpUntilMs;
+      if (status?.phase === 'reconnecting' || isHelpDue) {
+        if (isHelpDue) helpUntilMs = 0;
+        statusLine.show(status, nowMs, helpText());
       }
       const traffic = connection?.traffic;
       const inPerSecond = bytesIn.update(traffic?.bytesIn ?? 0, nowMs);

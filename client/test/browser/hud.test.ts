@@ -92,6 +92,13 @@ describe('the HUD', () => {
     // The world is 900 x 600: the map keeps its shape, 150 px on its long side.
     expect(box?.width).toBe(150);
     expect(box?.height).toBe(100);
+
+    // The controls leave the status line a while after joining (15 s): only who plays stays.
+    expect(await page.locator('#status').textContent()).toMatch(/^Playing as Eve\. Eat the/);
+    await page
+      .locator('#status')
+      .filter({ hasText: /^Playing as Eve\.$/ })
+      .waitFor({ timeout: 30_000 });
     expect(game.pageErrors).toEqual([]);
     expect(game.clientProblems).toEqual([]);
   });

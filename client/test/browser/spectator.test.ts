@@ -52,15 +52,24 @@ describe('a spectator', () => {
     );
 
     // Follow the first player of the board, then the next, until it is the runner.
-    let followed = '';
+    const hud = page.locator('#hud');
+    await waitFor(
+      async () => (await hud.textContent()) === 'Watching · free camera',
+      'the HUD to say the camera is free before anyone is followed',
+      5_000,
+    );
+    let followed = 'Watching · free camera';
     for (let i = 0; i < 2 && !followed.startsWith('Watching Runner'); i++) {
+      const before = followed;
       await page.keyboard.press('e');
       await waitFor(
-        async () => ((await page.locator('#hud').textContent()) ?? '').startsWith('Watching '),
-        'the HUD to say whom the camera follows',
+        async () => {
+          followed = (await hud.textContent()) ?? '';
+          return followed !== before && /^Watching .+ · \d of 2$/.test(followed);
+        },
+        'the HUD to name the next player the camera follows',
         5_000,
       );
-      followed = (await page.locator('#hud').textContent()) ?? '';
     }
     expect(followed).toMatch(/^Watching Runner · \d of 2$/);
     const runnerId = runner.playerId as number;
