@@ -37,6 +37,7 @@ import { packValue } from '../wire/codec.js';
 import { fieldsOfUpdate, updateFromFields } from './update-fields.js';
 import { testArenaSchema, testMixedSchema } from '../testing/test-schemas.js';
 import { pelletRecord, playerRecord, welcomeRecord } from '../testing/records.js';
+import { rejects } from '../testing/rejects.js';
 
 const schema = testArenaSchema;
 const hex = (bytes: Uint8Array): string =>
@@ -538,23 +539,6 @@ function replaced(list: readonly unknown[], index: number, value: unknown): unkn
   const copy = [...list];
   copy[index] = value;
   return copy;
-}
-
-function rejects(
-  decode: (b: Uint8Array) => unknown,
-  bytes: Uint8Array,
-  code: number,
-  pattern: RegExp,
-): void {
-  let caught: unknown = null;
-  try {
-    decode(bytes);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(ProtocolError);
-  expect((caught as ProtocolError).closeCode).toBe(code);
-  expect((caught as ProtocolError).message).toMatch(pattern);
 }
 
 describe('decoders distrust their input', () => {

@@ -4,7 +4,6 @@ import {
   HelloFlag,
   MAX_LEADERS,
   MessageId,
-  ProtocolError,
   decodeClientMessage,
   decodeHandshakeMessage,
   decodeHello,
@@ -18,6 +17,7 @@ import {
   type RoomSummary,
 } from '../index.js';
 import { testArenaSchema } from '../testing/test-schemas.js';
+import { rejects } from '../testing/rejects.js';
 
 // Version 4's additions (PROTOCOL.md 1.4, 5.1, 5.9, 5.10): Hello flags, Watch and Summary.
 
@@ -26,23 +26,6 @@ const hex = (bytes: Uint8Array): string =>
 const M = CloseCode.MalformedFrame;
 const client = (b: Uint8Array): unknown => decodeClientMessage(testArenaSchema, b);
 const server = (b: Uint8Array): unknown => decodeServerMessage(b, testArenaSchema);
-
-function rejects(
-  decode: (b: Uint8Array) => unknown,
-  bytes: Uint8Array,
-  code: number,
-  pattern: RegExp,
-): void {
-  let caught: unknown = null;
-  try {
-    decode(bytes);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(ProtocolError);
-  expect((caught as ProtocolError).closeCode).toBe(code);
-  expect((caught as ProtocolError).message).toMatch(pattern);
-}
 
 describe('Hello, version 4: [1, 4, name, resumeToken, seat, flags]', () => {
   it('has exactly 6 elements, flags last, and golden bytes', () => {
