@@ -67,8 +67,16 @@ interface CliResult {
   stderr: string;
 }
 
-/** Runs the inspector CLI from its sources, as `npm run inspect` does. */
-function runInspector(args: string[], timeoutMs = 30_000): Promise<CliResult> {
+/**
+ * Runs the inspector CLI from its sources, as `npm run inspect` does. With `stopWhen`, it is
+ * interrupted (Ctrl-C's SIGINT) once its stdout so far satisfies `stopWhen`; either way it fails
+ * if still running after `timeoutMs`.
+ */
+function runInspector(
+  args: string[],
+  timeoutMs = 30_000,
+  stopWhen?: (stdout: string) => boolean,
+): Promise<CliResult> {
   const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', inspectCli, ...args],
@@ -76,7 +84,14 @@ function runInspector(args: string[], timeoutMs = 30_000): Promise<CliResult> {
   );
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let isStopSent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stopWhen !== undefined && !isStopSent && stopWhen(stdout)) {
+      isStopSent = true;
+      child.kill('SIGINT');
+    }
+  });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -88,6 +103,11 @@ function runInspector(args: string[], timeoutMs = 30_000): Promise<CliResult> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The complete stdout lines so far (the last may still be arriving), parsed. */
+function completeLines(stdout: string): InspectLine[] {
+  return parseLines(stdout.slice(0, stdout.lastIndexOf('\n') + 1));
 }
 
 /** Every stdout line must be one JSON object. */
@@ -271,15 +291,19 @@ describe('the inspector against the real server', () => {
     });
     let live;
     try {
-      live = await runInspector([
-        server.wsUrl,
-        '--spectate',
-        '--follow',
-        String(id),
-        '--seconds',
-        '2.5',
-        '--quiet-snapshots',
-      ]);
+      // Until it has printed what is checked below, not for a fixed time: a loaded machine
+      // may take longer than any guess (the runner's timeout is the deadline).
+      const hasEnough = (stdout: string): boolean => {
+        const printed = completeLines(stdout).filter(isMessage);
+        const count = (type: string, dir: string): number =>
+          printed.filter((m) => m.type === type && m.dir === dir).length;
+        return count('Summary', 'in') >= 2 && count('Watch', 'out') >= 10;
+      };
+      live = await runInspector(
+        [server.wsUrl, '--spectate', '--follow', String(id), '--quiet-snapshots'],
+        30_000,
+        hasEnough,
+      );
     } finally {
       player.close();
     }

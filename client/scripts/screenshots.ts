@@ -9,7 +9,13 @@ import { parseArgs } from 'node:util';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { startServer } from '../../server/src/process/spawn-server.js';
 import { launchChromium } from '../test/support/browser.js';
-import { REPO_ROOT, requireBuiltClient, waitForDebugSnapshot } from '../test/support/game-page.js';
+import {
+  REPO_ROOT,
+  joinGame,
+  openGamePage,
+  requireBuiltClient,
+  waitForDebugSnapshot,
+} from '../test/support/game-page.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,9 +56,7 @@ async function playAndShoot(
   path: string,
   isTouch: boolean,
 ): Promise<void> {
-  await page.locator('#name-input').fill(name);
-  if (isTouch) await page.locator('#join-button').tap();
-  else await page.locator('#name-input').press('Enter');
+  await joinGame(page, name, { byTouch: isTouch });
   await waitForDebugSnapshot(page, (s) => s.status === 'connected', `${name} to join`, 15_000);
   if (!isTouch) {
     await page.mouse.move(900, 300);
@@ -90,13 +94,11 @@ let browser: Browser | null = null;
 try {
   browser = await launchChromium();
   for (const shot of SHOTS) {
-    const context = await browser.newContext(shot.context);
-    const page = await context.newPage();
-    await page.goto(server.url);
+    const game = await openGamePage(browser, server.url, shot.context);
     const path = join(values.out, shot.file);
-    await playAndShoot(page, shot.name, path, shot.context.hasTouch === true);
+    await playAndShoot(game.page, shot.name, path, shot.context.hasTouch === true);
     process.stdout.write(`wrote ${path}\n`);
-    await context.close();
+    await game.close();
   }
 } finally {
   await browser?.close();

@@ -15,7 +15,12 @@ import { requireElement } from './ui/dom.js';
 import { HudLine } from './ui/hud-line.js';
 import { Leaderboard } from './ui/leaderboard.js';
 import { Minimap, minimapScene } from './ui/minimap.js';
-import { SPECTATOR_HELP, SpectatorCamera, spectatorHudText } from './ui/spectator-camera.js';
+import {
+  SPECTATOR_HELP,
+  SPECTATOR_TOUCH_HELP,
+  SpectatorCamera,
+  spectatorHudText,
+} from './ui/spectator-camera.js';
 import { InputDevices } from './ui/input-devices.js';
 import { TouchPad } from './ui/touch-pad.js';
 import { JoinFlow } from './ui/join-flow.js';
@@ -27,12 +32,6 @@ import { debugSnapshot, installDebugHook } from './debug/debug-hook.js';
 import type { TickwireDebugFrames } from './debug/debug-hook.js';
 // The one place the client names games: their client modules, by schema game name.
 import { clientGames } from '../../games/client.js';
-
-/**
- * The controls stay on the status line this long after joining (or coming back), then the line
- * shrinks to who is playing: on a phone a long line covers the top of the world.
- */
-const HELP_SHOWN_MS = 15_000;
 
 /** Key that shows and hides the net graph (KeyboardEvent.code). */
 const NET_GRAPH_KEY = 'Backquote';
@@ -82,11 +81,9 @@ async function main(): Promise<void> {
   /** Set while watching without playing; made at the first frame that knows the world. */
   let isSpectating = false;
   let spectator: SpectatorCamera | null = null;
-  /** Until when (client clock) the status line shows the controls: HELP_SHOWN_MS after joining. */
-  let helpUntilMs = 0;
+  /** The controls for this device, which the status line shows a while after joining. */
   const helpText = (): string => {
-    if (performance.now() > helpUntilMs) return '';
-    if (isSpectating) return SPECTATOR_HELP;
+    if (isSpectating) return touchPad.isTouchDevice ? SPECTATOR_TOUCH_HELP : SPECTATOR_HELP;
     return (
       (touchPad.isShown ? state.session?.touchHelpText : undefined) ?? state.session?.helpText ?? ''
     );
@@ -130,8 +127,6 @@ async function main(): Promise<void> {
     showRoom(target.room);
     statusLine.setPlayerName(target.spectate ? '' : target.name);
     isSpectating = target.spectate;
-    // A spectator has nothing to steer: the touch controls go (style.css, "The room panel").
-    document.documentElement.classList.toggle('is-spectating', isSpectating);
     spectator = null;
     connection = new ReconnectingConnection({
       url: target.url,
@@ -146,7 +141,10 @@ async function main(): Promise<void> {
       isUrgentChange: (sent, now) => state.isUrgentChange(sent, now),
       onWarning: (message) => console.warn(`tickwire: ${message}`),
       onStatus: (status) => {
-        if (status.phase === 'connected') helpUntilMs = performance.now() + HELP_SHOWN_MS;
+        if (status.phase === 'connected') {
+          // The pad is for a player of a game with touch controls: not for a spectator.
+          touchPad.setWanted(!isSpectating && state.session?.touchHelpText !== undefined);
+        }
         statusLine.show(status, performance.now(), helpText());
         // The world on screen is stale until the connection is back: dim it meanwhile.
         gameElement.classList.toggle(
@@ -212,12 +210,10 @@ async function main(): Promise<void> {
       useGameDrawing();
       if (isSpectating) {
         const world = lastFrame.world;
-        if (spectator === null && world !== null) {
-          spectator = new SpectatorCamera({ x: world.width / 2, y: world.height / 2 });
-        }
-        const drawn = new Map(lastFrame.entities.map((e) => [e.id, e]));
-        const view = spectator?.update(devices, drawn, state.summary, dtMs, nowMs) ?? null;
-        if (view) state.setCameraTarget(view.target);
+        if (spectator === null && world !== null) spectator = new SpectatorCamera(world);
+        const view =
+          spectator?.update(devices, state.cameraTarget, state.summary, dtMs, nowMs) ?? null;
+        if (view) state.setCameraTarget(view.target, view.followId);
         if (view?.watch) connection?.watch(view.watch);
         lastFrame = state.frame(nowMs, renderer.viewport);
         renderer.draw(lastFrame, nowMs);
@@ -231,15 +227,9 @@ async function main(): Promise<void> {
         hudLine.show(state.session?.hudText(state.selfRecord) ?? '');
       }
       leaderboard.show(state.summary, state.playerId);
-      minimap.draw(minimapScene(lastFrame, state.summary, playerColor), nowMs);
+      minimap.draw(nowMs, () => minimapScene(lastFrame, state.summary, playerColor));
 
-      // The countdown to the next attempt; and the controls leaving the line once it is time.
-      const status = connection?.status;
-      const isHelpDue = status?.phase === 'connected' && helpUntilMs > 0 && nowMs > helpUntilMs;
-      if (status?.phase === 'reconnecting' || isHelpDue) {
-        if (isHelpDue) helpUntilMs = 0;
-        statusLine.show(status, nowMs, helpText());
-      }
+      statusLine.refresh(nowMs, helpText());
       const traffic = connection?.traffic;
       const inPerSecond = bytesIn.update(traffic?.bytesIn ?? 0, nowMs);
       const outPerSecond = bytesOut.update(traffic?.bytesOut ?? 0, nowMs);

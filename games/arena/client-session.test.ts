@@ -8,6 +8,7 @@ import type {
   TouchPadState,
   TouchStickState,
 } from '../../client/src/game/game-module.js';
+import { STICK_AT_REST } from '../../client/src/ui/touch-stick.js';
 import { inputState } from '../../client/src/testing/test-game.js';
 import {
   fullSnapshot,
@@ -80,15 +81,6 @@ function serverShotAt(aim: number, tick: number, at: number): { x: number; y: nu
   return { x: (s.x + s.vx * (at - tick + 1)) / 4, y: (s.y + s.vy * (at - tick + 1)) / 4 };
 }
 
-/** A stick or button let go (pressed `presses` times before). */
-const AT_REST: TouchStickState = {
-  isHeld: false,
-  presses: 0,
-  push: 0,
-  angle: NO_DIRECTION,
-  direction: NO_DIRECTION,
-};
-
 /** A stick or button held down, pushed towards `angle` (snapped: `direction`). */
 function pushed(presses: number, angle: number, direction: number): TouchStickState {
   return { isHeld: true, presses, push: angle === NO_DIRECTION ? 0 : 1, angle, direction };
@@ -131,12 +123,12 @@ describe('the arena client session', () => {
     const session = start();
     const self = { x: 500, y: 400 };
     const up = pushed(1, 192, 192);
-    const moving = inputState({ self, touchPad: pad(up, AT_REST) });
+    const moving = inputState({ self, touchPad: pad(up, STICK_AT_REST) });
     expect(session.controls(moving, presentAt(10))).toEqual({ moveDir: 192, aim: 192, buttons: 0 });
     // The stick back in its dead zone: the player stops and keeps its aim.
     const resting = inputState({
       self,
-      touchPad: pad(pushed(1, NO_DIRECTION, NO_DIRECTION), AT_REST),
+      touchPad: pad(pushed(1, NO_DIRECTION, NO_DIRECTION), STICK_AT_REST),
     });
     expect(session.controls(resting, presentAt(10))).toEqual({
       moveDir: NO_DIRECTION,
@@ -164,7 +156,7 @@ describe('the arena client session', () => {
     const touched = inputState({
       self,
       touches: [{ x: 500, y: 300 }],
-      touchPad: pad(AT_REST, AT_REST),
+      touchPad: pad(STICK_AT_REST, STICK_AT_REST),
     });
     expect(session.controls(touched, presentAt(10))).toEqual({
       moveDir: NO_DIRECTION,
@@ -175,7 +167,7 @@ describe('the arena client session', () => {
       self,
       pointer: { x: 600, y: 400 },
       keysDown: new Set(['KeyS']),
-      touchPad: pad(AT_REST, AT_REST),
+      touchPad: pad(STICK_AT_REST, STICK_AT_REST),
     });
     expect(session.controls(staleMouse, presentAt(10))).toEqual({
       moveDir: 64,
@@ -186,7 +178,7 @@ describe('the arena client session', () => {
     const desktop = inputState({
       self,
       pointer: { x: 600, y: 400 },
-      touchPad: { ...pad(AT_REST, AT_REST), isShown: false },
+      touchPad: { ...pad(STICK_AT_REST, STICK_AT_REST), isShown: false },
     });
     expect(session.controls(desktop, presentAt(10))).toMatchObject({ aim: 0 });
   });
@@ -195,9 +187,15 @@ describe('the arena client session', () => {
     const session = start();
     const self = { x: 500, y: 400 };
     expect(
-      session.controls(inputState({ self, touchPad: pad(AT_REST, AT_REST) }), presentAt(10)),
+      session.controls(
+        inputState({ self, touchPad: pad(STICK_AT_REST, STICK_AT_REST) }),
+        presentAt(10),
+      ),
     ).toMatchObject({ buttons: 0 });
-    const tapped = inputState({ self, touchPad: pad(AT_REST, { ...AT_REST, presses: 1 }) });
+    const tapped = inputState({
+      self,
+      touchPad: pad(STICK_AT_REST, { ...STICK_AT_REST, presses: 1 }),
+    });
     expect(session.controls(tapped, presentAt(10))).toMatchObject({ buttons: FIRE });
   });
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { POSITION_SCALE, cosQ14, sinQ14 } from '@tickwire/protocol';
 import { DEFAULT_CONFIG, type ServerConfig } from '../../server/src/config.js';
 import { createTestGame } from '../../server/src/room/test-support.js';
+import { Rng } from '../../server/src/sim/rng.js';
 import { arena } from './server.js';
 import { FIRE, type ArenaPlayer } from './shared.js';
+import { SpawnSpots, type SpawnRules } from './spawn-spots.js';
 
 // Where the arena's players spawn and respawn, on the server's own World and logic (default
 // settings: 4000 x 4000 world, 1600 x 1000 view, radius 20, seed 1).
@@ -201,5 +203,81 @@ describe('arena spawn spots', () => {
   it('spawns the only player anywhere', () => {
     const xs = [1, 2, 3, 4].map((seed) => arenaGame({ seed }).joinBurst(1)[0]?.x);
     expect(new Set(xs).size).toBe(4);
+  });
+});
+
+describe('SpawnSpots', () => {
+  /** The arena's rules at the default settings (wire units). */
+  const ARENA_RULES: SpawnRules = {
+    companyHalfWidth: 0.35 * DEFAULT_CONFIG.viewWidth * S,
+    companyHalfHeight: 0.35 * DEFAULT_CONFIG.viewHeight * S,
+    minGap: MIN_GAP,
+    preferredGap: PREFERRED_GAP,
+    killerClearance: SHOT_REACH * S,
+    aimConeCos: Math.cos((15 * Math.PI) / 180),
+    aimRange: 300 * S,
+    edgeMargin: RADIUS,
+  };
+
+  /** Spots on an empty arena world, and a way to put players in it (positions in world units). */
+  function spotsOn(seed: number, rules: SpawnRules) {
+    const { world } = createTestGame(arena, { pelletCount: 0 });
+    const spots = new SpawnSpots(world, new Rng(seed), rules);
+    return {
+      world,
+      spots,
+      /** A player joining at (x, y) at `tick`, as told to the spots. */
+      place(x: number, y: number, tick: number): ArenaPlayer {
+        const player = world.spawn(
+          'player',
+          { x: x * S, y: y * S, vx: 0, vy: 0, aim: 0, hp: 100, score: 0, name: 'p' },
+          tick,
+        );
+        if (!player) throw new Error('no entity id free');
+        spots.add(player);
+        return player;
+      },
+    };
+  }
+
+  function isInCompany(
+    spot: { x: number; y: number },
+    p: { x: number; y: number },
+    rules: SpawnRules,
+  ): boolean {
+    return (
+      Math.abs(spot.x - p.x) <= rules.companyHalfWidth &&
+      Math.abs(spot.y - p.y) <= rules.companyHalfHeight
+    );
+  }
+
+  it('counts a player who left as no one, even later in the tick it was placed in (20 seeds)', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { world, spots, place } = spotsOn(seed, ARENA_RULES);
+      const stayer = place(500, 500, 1);
+      // Tick 2's joins: one far from the other (wherever it was put), which leaves at once (its
+      // socket closed, or it was evicted for a newcomer), then the newcomer.
+      spots.forJoin(2);
+      const leaver = place(3500, 3500, 2);
+      spots.remove(leaver);
+      world.remove(leaver, 2);
+      const spot = spots.forJoin(2);
+      expect(isInCompany(spot, stayer, ARENA_RULES), `seed ${seed}`).toBe(true);
+    }
+  });
+
+  it('respawns a killed player in company of someone other than its killer (20 seeds)', () => {
+    // A company box that reaches past the killer's shots (a wide view): a spot beside the killer
+    // can be out of its reach, yet the killer is no company.
+    const rules = { ...ARENA_RULES, companyHalfWidth: 1100 * S, companyHalfHeight: 1100 * S };
+    for (let seed = 1; seed <= 20; seed++) {
+      const { spots, place } = spotsOn(seed, rules);
+      const killer = place(800, 800, 1);
+      const other = place(3200, 3200, 1);
+      const victim = place(1000, 800, 1);
+      spots.respawn(victim, killer, 2);
+      expect(isInCompany(victim, other, rules), `seed ${seed}`).toBe(true);
+      expect(distance(victim, killer), `seed ${seed}`).toBeGreaterThanOrEqual(SHOT_REACH * S);
+    }
   });
 });

@@ -1,7 +1,7 @@
 // Where a player enters the arena, and where it comes back after a kill: in sight of someone, so
 // a newcomer has company in its first second, yet with a clear gap and out of anyone's line of
 // fire. Deterministic from the room's seed, and O(players near a spot) per spawn.
-import { MAX_ENTITY_ID, cosQ14, sinQ14 } from '@tickwire/protocol';
+import { cosQ14, sinQ14 } from '@tickwire/protocol';
 import type { Rng } from '../../server/src/sim/rng.js';
 import type { World } from '../../server/src/sim/world.js';
 import type { ArenaPlayer, ArenaSpec } from './shared.js';
@@ -91,15 +91,21 @@ export class SpawnSpots {
   /** Index of each player in #players, by entity id. */
   readonly #indexOf = new Map<number, number>();
   /**
-   * The world's grid as packed when this phase (a tick's joins, or its step) first asked, and
-   * the players placed since, which it does not hold. Within a phase nothing else moves, so the
-   * two together are exact, and a burst of joins costs no grid re-pack per join (the world's own
-   * `near` would re-pack after every spawn).
+   * Players are found in the world's grid as it was last packed (`nearAsPackedInto`) plus this
+   * list: the players placed (joined or respawned) since that pack, which the grid misses or
+   * has where they were. The grid is packed when a phase (a tick's joins, or its step) first
+   * asks, so it has everyone who moved before where they are; within a phase no one else moves
+   * a player, so the two together are exact, and a burst of joins costs no re-pack per join (the
+   * world's own `near` would re-pack after every spawn). Whenever the grid is packed again (here
+   * past MAX_UNPACKED, or by a game's `near` after a respawn), the list is emptied: the grid has
+   * them all where they are.
    */
-  #grid: ReturnType<World<ArenaSpec>['dynamicGrid']> | null = null;
-  #gridPhase = -1;
   readonly #placedSincePack: ArenaPlayer[] = [];
-  readonly #found = new Uint16Array(MAX_ENTITY_ID + 1);
+  /** The world's pack count when #placedSincePack was last emptied. */
+  #packCount = -1;
+  #phase = -1;
+  /** Players found in the grid for the spot being looked at (reused: no allocation per spot). */
+  readonly #found: ArenaPlayer[] = [];
 
   constructor(world: World<ArenaSpec>, rng: Rng, rules: SpawnRules) {
     this.#world = world;
@@ -143,6 +149,23 @@ export class SpawnSpots {
       this.#players[i] = last;
       this.#indexOf.set(last.id, i);
     }
+    // Gone from the grid's answers at once (the world leaves removed entities out); the list
+    // MUST forget it too. At most MAX_UNPACKED long: a scan.
+    const placed = this.#placedSincePack.indexOf(player);
+    if (placed >= 0) this.#placedSincePack.splice(placed, 1);
+  }
+
+  /** Packs the grid at a new phase or when the list is long; empties the list once it has. */
+  #catchUp(phase: number): void {
+    const world = this.#world;
+    if (phase !== this.#phase || this.#placedSincePack.length > MAX_UNPACKED) {
+      this.#phase = phase;
+      world.dynamicGrid();
+    }
+    if (world.dynamicGridPackCount !== this.#packCount) {
+      this.#packCount = world.dynamicGridPackCount;
+      this.#placedSincePack.length = 0;
+    }
   }
 
   #pick(
@@ -150,11 +173,7 @@ export class SpawnSpots {
     self: ArenaPlayer | null,
     killer: ArenaPlayer | null,
   ): { x: number; y: number } {
-    if (phase !== this.#gridPhase || this.#placedSincePack.length > MAX_UNPACKED) {
-      this.#gridPhase = phase;
-      this.#grid = this.#world.dynamicGrid();
-      this.#placedSincePack.length = 0;
-    }
+    this.#catchUp(phase);
     const others = this.#players.length - (self === null ? 0 : 1);
     if (others <= 0) return this.#randomSpot();
     // Be near the killer only when there is no one else to be near (a duel goes on in view).
@@ -171,7 +190,7 @@ export class SpawnSpots {
         if (this.#hasGapAt(spot.x, spot.y, self)) return spot;
         continue;
       }
-      const candidate = this.#score(spot.x, spot.y, self, killer);
+      const candidate = this.#score(spot.x, spot.y, self, killer, avoid);
       if (best === null || candidate.score > best.score) best = candidate;
       if (best.isPerfect) break;
       if (best.hasGap && (attempt + 1 >= ATTEMPTS || this.#visits >= VISIT_BUDGET)) break;
@@ -216,27 +235,22 @@ export class SpawnSpots {
     };
   }
 
-  #score(x: number, y: number, self: ArenaPlayer | null, killer: ArenaPlayer | null): Candidate {
+  /** `avoid`: a player that is no company (the killer, when there is anyone else). */
+  #score(
+    x: number,
+    y: number,
+    self: ArenaPlayer | null,
+    killer: ArenaPlayer | null,
+    avoid: ArenaPlayer | null,
+  ): Candidate {
     const r = this.#rules;
     this.#nearestSq = Infinity;
     this.#hasCompany = false;
     this.#isInLineOfFire = false;
-    const grid = this.#grid;
-    if (grid !== null) {
-      const found = this.#found;
-      const count = grid.queryInto(
-        x - r.companyHalfWidth,
-        y - r.companyHalfHeight,
-        x + r.companyHalfWidth,
-        y + r.companyHalfHeight,
-        found,
-      );
-      for (let i = 0; i < count; i++) {
-        const e = this.#world.byId[found[i] as number];
-        if (e?.kind === 'player') this.#visit(e as unknown as ArenaPlayer, x, y, self);
-      }
-    }
-    for (const p of this.#placedSincePack) this.#visit(p, x, y, self);
+    const found = this.#found;
+    this.#world.nearAsPackedInto('player', x, y, r.companyHalfWidth, r.companyHalfHeight, found);
+    for (const p of found) this.#visit(p, x, y, self, avoid);
+    for (const p of this.#placedSincePack) this.#visit(p, x, y, self, avoid);
     const nearest = Math.sqrt(this.#nearestSq);
     if (nearest < r.minGap) {
       const score = CROWDED_SCORE + nearest / r.minGap;
@@ -263,16 +277,9 @@ export class SpawnSpots {
     const gap = this.#rules.minGap;
     const isClear = (p: ArenaPlayer): boolean =>
       p === self || (x - p.x) * (x - p.x) + (y - p.y) * (y - p.y) >= gap * gap;
-    const grid = this.#grid;
-    if (grid !== null) {
-      const found = this.#found;
-      const count = grid.queryInto(x - gap, y - gap, x + gap, y + gap, found);
-      for (let i = 0; i < count; i++) {
-        const e = this.#world.byId[found[i] as number];
-        if (e?.kind === 'player' && !isClear(e as unknown as ArenaPlayer)) return false;
-      }
-    }
-    return this.#placedSincePack.every(isClear);
+    const found = this.#found;
+    this.#world.nearAsPackedInto('player', x, y, gap, gap, found);
+    return found.every(isClear) && this.#placedSincePack.every(isClear);
   }
 
   // What #score has found so far about the spot it is scoring (no closure, no allocation per
@@ -283,8 +290,17 @@ export class SpawnSpots {
   /** Players looked at for the current spawn. */
   #visits = 0;
 
-  /** Notes what player `p` means for the spot (x, y): only players in its company box count. */
-  #visit(p: ArenaPlayer, x: number, y: number, self: ArenaPlayer | null): void {
+  /**
+   * Notes what player `p` means for the spot (x, y): only players in its company box count, and
+   * `avoid` is no company there (yet as near and as armed as anyone).
+   */
+  #visit(
+    p: ArenaPlayer,
+    x: number,
+    y: number,
+    self: ArenaPlayer | null,
+    avoid: ArenaPlayer | null,
+  ): void {
     const r = this.#rules;
     const dx = x - p.x;
     const dy = y - p.y;
@@ -292,7 +308,7 @@ export class SpawnSpots {
     if (p === self || Math.abs(dx) > r.companyHalfWidth || Math.abs(dy) > r.companyHalfHeight) {
       return;
     }
-    this.#hasCompany = true;
+    if (p !== avoid) this.#hasCompany = true;
     const distanceSq = dx * dx + dy * dy;
     if (distanceSq < this.#nearestSq) this.#nearestSq = distanceSq;
     if (this.#isInLineOfFire || distanceSq === 0 || distanceSq > r.aimRange * r.aimRange) return;

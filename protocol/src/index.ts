@@ -1,6 +1,6 @@
 // The public surface of @tickwire/protocol: named exports only, types kept apart.
 
-export { MessageId, CloseCode } from './wire/ids.js';
+export { MessageId, CloseCode, SPECTATOR_PLAYER_ID } from './wire/ids.js';
 export {
   PROTOCOL_VERSION,
   PLAYER_PROTOCOL_VERSION,
@@ -27,6 +27,7 @@ export {
   MAX_TOKEN_LENGTH,
   MAX_SEAT_LENGTH,
   HelloFlag,
+  helloRole,
   encodeHello,
   decodeHello,
   decodeHandshakeMessage,
@@ -42,6 +43,7 @@ export {
 } from './messages/client.js';
 export type {
   Hello,
+  HelloRole,
   Input,
   Controls,
   Ping,
@@ -63,7 +65,7 @@ export {
   decodeServerMessage,
 } from './messages/server.js';
 export type { Welcome, Pong, Kick, ServerMessage } from './messages/server.js';
-export { MAX_LEADERS, encodeSummary, decodeSummary } from './messages/summary.js';
+export { MAX_LEADERS, encodeSummary, decodeSummary, ranksBefore } from './messages/summary.js';
 export type { RoomSummary, Leader } from './messages/summary.js';
 
 export {
@@ -171,12 +173,9 @@ export {
 export type { LinkConditions, ScheduleFn } from './netsim/simulated-link.js';
 
 export { Connection, addTraffic, emptyTraffic } from './client/connection.js';
-export type {
-  ConnectionOptions,
-  SyncTarget,
-  TrafficCounters,
-  WatchTarget,
-} from './client/connection.js';
+export type { ConnectionOptions, SyncTarget, TrafficCounters } from './client/connection.js';
+export { watchFor } from './client/watch-target.js';
+export type { WatchTarget } from './client/watch-target.js';
 export {
   ReconnectingConnection,
   backoffDelayMs,

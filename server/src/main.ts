@@ -26,8 +26,8 @@ const [
   { startServer },
   { runWorkers },
   { detectUwsBuild },
-  { uwsFallbackAdvice, listBinaryAbis },
-  { formatListeningLine, isListeningLineShown, lanIPv4Addresses, portsOfUrls },
+  { UwsFallbackRefused, refuseUwsFallback },
+  { formatListeningLine, isListeningLineShown, lanIPv4Addresses },
   // The one place the server names games: engine code never imports one.
   { serverGames },
 ] = await Promise.all([
@@ -76,34 +76,20 @@ const printListeningLine = (ports: readonly number[]): void => {
 };
 
 // On a Node the installed uWebSockets.js has no binary for, it loads its slow emulation and the
-// server refuses to start (server.ts logs why as JSON): say plainly what to do, on stderr always.
-const uwsBuild = detectUwsBuild();
-if (uwsBuild.kind === 'fallback' && !config.allowUwsFallback && !isWorker) {
-  const platform = `${process.platform}-${process.arch}`;
-  const advice = uwsFallbackAdvice({
-    build: uwsBuild,
-    nodeVersion: process.version,
-    abi: Number(process.versions.modules),
-    platform,
-    forcedFallback: process.env['UWS_USE_FALLBACK'],
-    binaryAbis: listBinaryAbis(uwsBuild.location, platform),
-  });
-  process.stderr.write(`${advice}\n`);
-}
+// server refuses to start (logged as JSON): say plainly what to do, on stderr always, once (a
+// worker leaves it to its supervisor, which refuses before it starts any).
+const printRefusalAdvice = (error: unknown): void => {
+  if (error instanceof UwsFallbackRefused && !isWorker) process.stderr.write(`${error.advice}\n`);
+};
 
 if (config.workers !== 1) {
-  // The supervisor: it runs no room itself (see process/workers.ts). It logs "workers listening"
-  // with their URLs once every worker listens: the moment to name them in the human line.
-  const supervisorLog: typeof log = {
-    ...log,
-    info: (msg, fields) => {
-      log.info(msg, fields);
-      if (msg === 'workers listening') printListeningLine(portsOfUrls(fields?.['urls']));
-    },
-  };
+  // The supervisor: it runs no room itself (see process/workers.ts). The human line names the
+  // workers' ports once every one listens.
   try {
-    await runWorkers(config, argv, supervisorLog);
+    refuseUwsFallback(detectUwsBuild(), config.allowUwsFallback);
+    await runWorkers(config, argv, log, printListeningLine);
   } catch (error) {
+    printRefusalAdvice(error);
     log.error('failed to start the workers', errorFields(error));
     log.flush();
     process.exit(2);
@@ -153,6 +139,7 @@ if (config.workers !== 1) {
       processId: server.processId,
     } satisfies WorkerListening);
   } catch (error) {
+    printRefusalAdvice(error);
     log.error('failed to start', errorFields(error));
     log.flush();
     process.exit(1);

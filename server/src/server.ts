@@ -19,6 +19,7 @@ import { MatchApi, MATCH_PATH_PREFIX, MAX_BODY_BYTES } from './matchmaking/http-
 import { createPlayerAuth } from './auth/player-auth.js';
 import { RequestLimits } from './matchmaking/request-limits.js';
 import { detectUwsBuild, startUwsServer } from './transport/uws.js';
+import { refuseUwsFallback } from './process/uws-fallback-advice.js';
 import { withSimulatedNetwork } from './transport/simulated-network.js';
 import { ServerMetrics } from './metrics/prometheus.js';
 import { formatOriginPolicy } from './net/origin-policy.js';
@@ -82,12 +83,7 @@ export async function startServer(
     );
   }
   const build = detectUwsBuild();
-  if (build.kind === 'fallback' && !config.allowUwsFallback) {
-    throw new Error(
-      `uWebSockets.js loaded its slow ws-based fallback, not the native uWS core (${build.packageName}@${build.packageVersion}). ` +
-        'Check that the package has a binary for this Node version and platform, or pass --allow-uws-fallback to run anyway.',
-    );
-  }
+  refuseUwsFallback(build, config.allowUwsFallback);
   log.info('uWebSockets.js loaded', { ...build });
   const descriptorLimit = readDescriptorLimit();
   const lowLimit = descriptorLimitWarning(descriptorLimit, config.maxConnections);

@@ -336,6 +336,14 @@ describe('spectators and summaries (a world wider than the view)', () => {
       await expectKicked(v3, CloseCode.UnknownMessage, witness);
     });
 
+    it('a malformed Watch ([5, 1]) from a version-3 player -> 4001, not 4000: version 3 has no message 5', async () => {
+      const v3 = new TestClient(server.wsUrl);
+      await v3.join('short3');
+      v3.sendRaw(packFrame([5, 1]));
+      await expectKicked(v3, CloseCode.UnknownMessage, witness);
+      expect(v3.kick?.reason).toMatch(/unknown client message id 5 in version 3/);
+    });
+
     it('a Watch flood -> 4005, like any other', async () => {
       const c = new TestClient(server.wsUrl, ['tickwire.v4']);
       await c.join('flood', null, null, SPECTATE);
@@ -396,5 +404,45 @@ describe.each([
     expect([p.errors, s.errors]).toEqual([[], []]);
     expect(p.replica?.latest?.entities.has(0)).toBe(false);
     await Promise.all([p.close(), s.close()]);
+  });
+});
+
+describe('a spectator that stops acknowledging', () => {
+  const SLOW_CONSUMER_MS = 1500;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    server = await startServer({
+      args: ['--slow-consumer-ms', String(SLOW_CONSUMER_MS), '--pellets', '0', '--static', ''],
+    });
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('is closed with 4006 once it has sent a Watch (as a player once it has sent an Input); one that never sent any is judged by bytes alone', async () => {
+    const witness = new TestClient(server.wsUrl);
+    await witness.join('witness');
+    const stopWitness = setInterval(() => witness.input(-1), 50);
+    const quiet = new TestClient(server.wsUrl, ['tickwire.v4']);
+    await quiet.join('quiet', null, null, SPECTATE);
+    const s = new TestClient(server.wsUrl, ['tickwire.v4']);
+    await s.join('stops', null, null, SPECTATE);
+    try {
+      await waitFor(moreSnapshots(s, 3), 'the spectator reads');
+      // One Watch, then none: it keeps reading, and acknowledges nothing after this.
+      s.watch(0, 0, 0);
+      await s.closed();
+      expect(s.closeCode).toBe(CloseCode.SlowConsumer);
+      expect(s.kick?.reason).toMatch(/acknowledged/);
+      // It was sent snapshots until it stopped acknowledging for a second (7.2), then nothing.
+      await waitFor(moreSnapshots(quiet, 5), 'the quiet spectator keeps getting snapshots');
+      expect(quiet.closeCode).toBeNull();
+      expect([witness.errors, quiet.errors, s.errors]).toEqual([[], [], []]);
+    } finally {
+      clearInterval(stopWitness);
+      await Promise.all([witness.close(), quiet.close()]);
+    }
   });
 });

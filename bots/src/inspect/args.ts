@@ -1,6 +1,11 @@
 // Command line of the inspector: pure parsing, so every rule has a unit test.
 import { parseArgs } from 'node:util';
-import { MAX_ENTITY_ID, MAX_NAME_LENGTH, MAX_WIRE_POSITION } from '@tickwire/protocol';
+import {
+  MAX_ENTITY_ID,
+  MAX_NAME_LENGTH,
+  MAX_WIRE_POSITION,
+  type WatchTarget,
+} from '@tickwire/protocol';
 
 export interface OutputOptions {
   /** --hex: the raw bytes on every frame line. */
@@ -29,7 +34,7 @@ export type InspectCommand =
   | ({ mode: 'file'; file: string } & OutputOptions);
 
 /** A spectator's camera: an entity id to follow, a point in wire units, or the server's default. */
-export type SpectateCamera = { followId: number } | { x: number; y: number } | { centre: true };
+export type SpectateCamera = WatchTarget | { centre: true };
 
 /** A bad command line: the CLI prints it with the usage and exits with 2. */
 export class UsageError extends Error {

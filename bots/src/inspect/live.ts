@@ -11,6 +11,7 @@ import {
   encodeInput,
   encodeResync,
   encodeWatch,
+  watchFor,
 } from '@tickwire/protocol';
 import type { OutputOptions, SpectateCamera } from './args.js';
 import { CaptureWriter } from './capture.js';
@@ -132,20 +133,16 @@ export function runLive(options: LiveOptions, io: LiveIo): Promise<number> {
     // schema's default, which is a player left alone (for the arena: standing still, not
     // firing). A spectator acknowledges with Watch, which also names its camera.
     const ack = setInterval(() => {
-      const schema = session.schema;
-      if (schema === null || closedBy === 'inspector') return;
+      // Nothing before the Welcome (which brings the schema and the world's size).
+      const { schema, welcome } = session;
+      if (schema === null || welcome === null || closedBy === 'inspector') return;
       const ackTick = session.ackTick;
       if (camera === null) {
         send(encodeInput(schema, { seq: ++seq, ackTick, controls: {} }));
-      } else if ('followId' in camera) {
-        send(encodeWatch({ ackTick, followId: camera.followId, x: 0, y: 0 }));
-      } else if ('x' in camera) {
-        send(encodeWatch({ ackTick, followId: 0, x: camera.x, y: camera.y }));
       } else {
-        const welcome = session.welcome;
-        const x = welcome === null ? 0 : welcome.worldWidth * 2;
-        const y = welcome === null ? 0 : welcome.worldHeight * 2;
-        send(encodeWatch({ ackTick, followId: 0, x, y }));
+        // The server's default camera, the world's centre, is no target (null).
+        const target = 'centre' in camera ? null : camera;
+        send(encodeWatch(watchFor(target, welcome, ackTick)));
       }
     }, ACK_INTERVAL_MS);
     stops.push(() => clearInterval(ack));

@@ -78,3 +78,8 @@ export function visibleWorldRect(camera: Camera): Rect {
   const height = camera.viewport.heightPx / camera.zoom;
   return { x: camera.x - width / 2, y: camera.y - height / 2, width, height };
 }
+
+/** Whether two world sizes (null: not known yet) are the same, whatever the objects. */
+export function sameWorld(a: WorldSize | null, b: WorldSize | null): boolean {
+  return a === b || (a !== null && b !== null && a.width === b.width && a.height === b.height);
+}

@@ -176,7 +176,10 @@ export interface TouchStickState {
 export interface GameSession {
   /** One line of help for the status line once connected, e.g. 'WASD moves, the mouse aims.' */
   readonly helpText: string;
-  /** The help on a touch device (InputState.touchPad shown); `helpText` when absent. */
+  /**
+   * The help on a touch device (InputState.touchPad shown). A game that gives it plays with the
+   * touch pad; without it the pad is not shown and `helpText` is the help everywhere.
+   */
   readonly touchHelpText?: string;
   /**
    * The own entity's prediction rule: the game's input rule, the very function its server runs

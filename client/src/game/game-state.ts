@@ -95,6 +95,8 @@ export class GameState implements SyncTarget {
   #latestInputAck = 0;
   #controls: Controls = {};
   #cameraTarget: Point = { x: 0, y: 0 };
+  /** The entity the camera follows when there is no own entity (setCameraTarget). */
+  #followId: number | null = null;
   /** The room's newest summary (players online, leaders); null before one, or after a Welcome. */
   #summary: RoomSummary | null = null;
   readonly #snapshots = new WindowedSeries(1000);
@@ -266,6 +268,7 @@ export class GameState implements SyncTarget {
   /** Forgets the room (after leaving); the camera stays where it was. */
   clear(): void {
     this.#summary = null;
+    this.#followId = null;
     this.#welcome = null;
     this.#welcomeClock = null;
     this.#context = null;
@@ -306,11 +309,18 @@ export class GameState implements SyncTarget {
   }
 
   /**
-   * Where the camera looks while there is no own entity to follow (a spectator's camera), in
-   * world units; the own entity, when there is one, takes over in `frame`.
+   * Where the camera looks while there is no own entity (a spectator's camera), in world units,
+   * and the entity it follows (null: none): `frame` centres on that entity as it draws it, and
+   * on the own entity, when there is one, before anything else.
    */
-  setCameraTarget(target: Point): void {
+  setCameraTarget(target: Point, followId: number | null = null): void {
     this.#cameraTarget = target;
+    this.#followId = followId;
+  }
+
+  /** Where the last frame's camera was centred (before it was kept inside the world). */
+  get cameraTarget(): Point {
+    return this.#cameraTarget;
   }
 
   /** What to draw at client time `nowMs` on a viewport of the given size. */
@@ -322,6 +332,7 @@ export class GameState implements SyncTarget {
     const id = this.playerId;
     const predictedSelf = this.#drawPredictedSelf(present);
     let self = predictedSelf;
+    let followed: RenderEntity | null = null;
     const session = this.#session;
     const interpolation = this.#interpolation;
     if (interpolation) {
@@ -332,13 +343,16 @@ export class GameState implements SyncTarget {
           self = toRenderEntity(e, true);
           entities.push(self);
         } else if (!session?.isPredicted?.(e.fields)) {
-          entities.push(toRenderEntity(e, false));
+          const entity = toRenderEntity(e, false);
+          entities.push(entity);
+          if (e.id === this.#followId) followed = entity;
         }
       }
     }
     for (const e of session?.predict?.(present) ?? []) entities.push(e);
     if (predictedSelf) entities.push(predictedSelf);
-    if (self) this.#cameraTarget = { x: self.x, y: self.y };
+    const centre = self ?? followed;
+    if (centre) this.#cameraTarget = { x: centre.x, y: centre.y };
     const zoom = welcome
       ? zoomToFit(viewport, { width: welcome.viewWidth, height: welcome.viewHeight })
       : 1;

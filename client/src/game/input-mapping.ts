@@ -21,10 +21,10 @@ export function isMoveKey(code: string): boolean {
 }
 
 /**
- * Wire move direction for the keys held down, or NO_DIRECTION. Two keys for the same direction
- * (W and ArrowUp) count once; opposite directions cancel.
+ * The axes the movement keys held push along: x and y each -1, 0 or 1 (+y down). Two keys for the
+ * same direction (W and ArrowUp) count once; opposite directions cancel.
  */
-export function moveDirFromKeys(pressedCodes: Iterable<string>): number {
+export function moveAxesFromKeys(pressedCodes: Iterable<string>): Point {
   let left = false;
   let right = false;
   let up = false;
@@ -37,7 +37,13 @@ export function moveDirFromKeys(pressedCodes: Iterable<string>): number {
     up ||= axis.y < 0;
     down ||= axis.y > 0;
   }
-  return directionFromAxes(Number(right) - Number(left), Number(down) - Number(up));
+  return { x: Number(right) - Number(left), y: Number(down) - Number(up) };
+}
+
+/** Wire move direction for the keys held down (moveAxesFromKeys), or NO_DIRECTION. */
+export function moveDirFromKeys(pressedCodes: Iterable<string>): number {
+  const { x, y } = moveAxesFromKeys(pressedCodes);
+  return directionFromAxes(x, y);
 }
 
 /**

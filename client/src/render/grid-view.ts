@@ -1,4 +1,5 @@
 import { Container, Graphics } from 'pixi.js';
+import { sameWorld } from '../game/camera.js';
 import type { WorldSize } from '../game/camera.js';
 import { containsRect, expandToGrid, intersectRects } from '../game/geometry.js';
 import type { Rect } from '../game/geometry.js';
@@ -57,8 +58,4 @@ export class GridView {
     for (let y = firstY; y <= bottom; y += GRID_SPACING_UNITS) g.moveTo(area.x, y).lineTo(right, y);
     g.stroke({ width: 1, color: Colors.gridLine, pixelLine: true });
   }
-}
-
-function sameWorld(a: WorldSize | null, b: WorldSize | null): boolean {
-  return a === b || (a !== null && b !== null && a.width === b.width && a.height === b.height);
 }

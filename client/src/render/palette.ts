@@ -46,7 +46,7 @@ export function playerColor(id: number): number {
  * the largest chroma inside is used instead, which keeps the hue and lightness (clipping the
  * channels would shift both).
  */
-export function oklchToRgb(lightness: number, chroma: number, hueDegrees: number): number {
+function oklchToRgb(lightness: number, chroma: number, hueDegrees: number): number {
   const h = (hueDegrees * Math.PI) / 180;
   const cos = Math.cos(h);
   const sin = Math.sin(h);

@@ -11,7 +11,7 @@ export interface SubmitLabels {
 
 const DIRECT_LABELS: SubmitLabels = { first: 'Join', again: 'Rejoin' };
 /** The name a spectator who typed none goes by (Hello needs one; nobody sees it). */
-export const SPECTATOR_NAME = 'spectator';
+const SPECTATOR_NAME = 'spectator';
 
 /**
  * The join screen: a name field and the main button (Enter in the field presses it) over the

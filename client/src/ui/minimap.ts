@@ -1,7 +1,9 @@
 import { POSITION_SCALE } from '@tickwire/protocol';
 import type { RoomSummary } from '@tickwire/protocol';
+import { sameWorld, visibleWorldRect } from '../game/camera.js';
 import type { Camera, WorldSize } from '../game/camera.js';
-import type { Point } from '../game/geometry.js';
+import { intersectRects } from '../game/geometry.js';
+import type { Point, Rect } from '../game/geometry.js';
 
 /** A dot on the minimap, in world units, with its colour (0xRRGGBB). */
 export interface MinimapDot extends Point {
@@ -35,17 +37,16 @@ export function minimapSize(world: WorldSize): { width: number; height: number; 
 }
 
 /** The part of the world the camera shows, in world units, clipped to the world. */
-export function cameraRect(
-  camera: Camera,
-  world: WorldSize,
-): { x: number; y: number; width: number; height: number } {
-  const halfW = camera.viewport.widthPx / camera.zoom / 2;
-  const halfH = camera.viewport.heightPx / camera.zoom / 2;
-  const left = Math.max(0, camera.x - halfW);
-  const top = Math.max(0, camera.y - halfH);
-  const right = Math.min(world.width, camera.x + halfW);
-  const bottom = Math.min(world.height, camera.y + halfH);
-  return { x: left, y: top, width: Math.max(0, right - left), height: Math.max(0, bottom - top) };
+export function cameraRect(camera: Camera, world: WorldSize): Rect {
+  const worldRect = { x: 0, y: 0, width: world.width, height: world.height };
+  return (
+    intersectRects(visibleWorldRect(camera), worldRect) ?? {
+      x: camera.x,
+      y: camera.y,
+      width: 0,
+      height: 0,
+    }
+  );
 }
 
 function cssColor(color: number): string {
@@ -67,21 +68,24 @@ export class Minimap {
     this.#context = canvas.getContext('2d');
   }
 
-  /** Draws `scene` (null hides the minimap), at most every REDRAW_INTERVAL_MS. */
-  draw(scene: MinimapScene | null, nowMs: number): void {
+  /**
+   * Draws the scene `sceneOf` makes (null hides the minimap), at most every
+   * REDRAW_INTERVAL_MS: between two redraws the scene is not even made. The canvas holds the
+   * world's shape at the device's pixel ratio; its size on the page is the style sheet's.
+   */
+  draw(nowMs: number, sceneOf: () => MinimapScene | null): void {
+    if (nowMs - this.#lastDrawMs < REDRAW_INTERVAL_MS) return;
+    this.#lastDrawMs = nowMs;
+    const scene = sceneOf();
     this.#canvas.hidden = scene === null;
     const context = this.#context;
     if (scene === null || context === null) return;
-    if (nowMs - this.#lastDrawMs < REDRAW_INTERVAL_MS && scene.world === this.#world) return;
-    this.#lastDrawMs = nowMs;
     const { width, height, scale } = minimapSize(scene.world);
-    if (scene.world !== this.#world) {
+    if (!sameWorld(scene.world, this.#world)) {
       this.#world = scene.world;
       const ratio = globalThis.devicePixelRatio || 1;
       this.#canvas.width = Math.round(width * ratio);
       this.#canvas.height = Math.round(height * ratio);
-      this.#canvas.style.width = `${width}px`;
-      this.#canvas.style.height = `${height}px`;
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
     }
     context.clearRect(0, 0, width, height);

@@ -3,6 +3,12 @@ import { statusText } from './status-text.js';
 import type { Recovery, StatusText } from './status-text.js';
 
 /**
+ * The game's controls stay on the line this long after joining (or coming back), then the line
+ * shrinks to who is playing: on a phone a long line covers the top of the world.
+ */
+export const HELP_SHOWN_MS = 15_000;
+
+/**
  * The status line: always on screen, tells the player where the connection is in plain words;
  * the details line under it holds the technical side (close codes, the server's reason).
  */
@@ -15,6 +21,9 @@ export class StatusLine {
   #shownRecovery: Recovery | null = null;
   /** The name the player joined with. */
   #playerName = '';
+  /** The newest status shown, and until when (client clock) its help is shown with it. */
+  #status: ConnectionStatus = { phase: 'idle' };
+  #helpUntilMs = 0;
 
   constructor(element: HTMLElement, details: HTMLElement | null = null) {
     this.#element = element;
@@ -26,18 +35,38 @@ export class StatusLine {
     this.#playerName = name;
   }
 
-  /** `helpText`: the game's controls, shown once connected. */
+  /**
+   * Shows `status`. `helpText`: the game's controls, shown for HELP_SHOWN_MS from the moment
+   * the connection is (back) in the game.
+   */
   show(status: ConnectionStatus, nowMs = 0, helpText = ''): void {
+    if (status.phase === 'connected' && this.#status.phase !== 'connected') {
+      this.#helpUntilMs = nowMs + HELP_SHOWN_MS;
+    }
+    this.#status = status;
     this.#track(status);
+    const isHelpShown = status.phase === 'connected' && nowMs < this.#helpUntilMs;
     this.#write(
       status.phase,
       statusText(status, {
         nowMs,
-        helpText,
+        helpText: isHelpShown ? helpText : '',
         playerName: this.#playerName,
         recovery: this.#shownRecovery,
       }),
     );
+  }
+
+  /**
+   * Called every frame: counts down to the next reconnect attempt, and takes the help off the
+   * line once its time is up.
+   */
+  refresh(nowMs: number, helpText: string): void {
+    const phase = this.#status.phase;
+    const isHelpDue = phase === 'connected' && this.#helpUntilMs > 0 && nowMs >= this.#helpUntilMs;
+    if (phase !== 'reconnecting' && !isHelpDue) return;
+    if (isHelpDue) this.#helpUntilMs = 0;
+    this.show(this.#status, nowMs, helpText);
   }
 
   /** A step before there is a connection (matchmaking), shown as connecting. */

@@ -1,4 +1,4 @@
-import { CloseCode } from '@tickwire/protocol';
+import { CloseCode, SPECTATOR_PLAYER_ID } from '@tickwire/protocol';
 import type { ClosedStatus, ConnectionStatus } from '@tickwire/protocol';
 import { closeDetails } from '../net/close-messages.js';
 
@@ -42,6 +42,11 @@ const SERVER_GOING_AWAY: ReadonlySet<number> = new Set([
   1012, // Service Restart
 ]);
 
+/** Whether `code` says the server process restarts or stops (not that this connection broke). */
+function isServerRestart(code: number): boolean {
+  return code === CloseCode.ServerRestarting || SERVER_GOING_AWAY.has(code);
+}
+
 /** The one-line connection status shown at all times, and its details line. */
 export function statusText(status: ConnectionStatus, context: StatusContext = {}): StatusText {
   const { nowMs = 0, helpText = '', playerName = '', recovery = null } = context;
@@ -58,9 +63,9 @@ export function statusText(status: ConnectionStatus, context: StatusContext = {}
     case 'connected': {
       const who = playerName === '' ? '' : ` as ${playerName}`;
       const help = helpText === '' ? '' : ` ${helpText}`;
-      // A spectator's Welcome names no entity (playerId 0, PROTOCOL.md 5.5).
+      // A spectator's Welcome names no entity (PROTOCOL.md 5.5).
       const text =
-        status.playerId === 0
+        status.playerId === SPECTATOR_PLAYER_ID
           ? 'Watching the game.'
           : recovery === null
             ? `Playing${who}.`
@@ -87,7 +92,7 @@ function recoveringText(
   seconds: number,
   url: string,
 ): StatusText {
-  const when = attempt === null ? 'now' : seconds < 0.1 ? 'now' : `in ${seconds.toFixed(1)} s`;
+  const when = attempt === null || seconds < 0.1 ? 'now' : `in ${seconds.toFixed(1)} s`;
   const attemptDetail = attempt === null ? '' : ` · attempt ${attempt.attempt}`;
   const details = `${closeDetails(recovery.lost)}${attemptDetail} · ${url}`;
   const code = recovery.lost.closeCode;
@@ -95,10 +100,9 @@ function recoveringText(
     const rematchError = attempt?.rematchError ?? null;
     const problem =
       rematchError === null ? '' : ` (${rematchError.replace(/\.$/, '')}: trying again ${when}.)`;
-    const text =
-      code === CloseCode.ServerRestarting || SERVER_GOING_AWAY.has(code)
-        ? 'The server is restarting: finding you a new place in the game…'
-        : 'The server no longer holds your player: finding you a new place in the game…';
+    const text = isServerRestart(code)
+      ? 'The server is restarting: finding you a new place in the game…'
+      : 'The server no longer holds your player: finding you a new place in the game…';
     return { text: `${text}${problem}`, details };
   }
   if (SERVER_GOING_AWAY.has(code)) {
@@ -126,7 +130,7 @@ function recoveringText(
 function comebackText(isResumed: boolean, recovery: Recovery, who: string, url: string): string {
   if (isResumed) return `Reconnected: you are back${who}, where you were.`;
   const code = recovery.lost.closeCode;
-  if (code === CloseCode.ServerRestarting || SERVER_GOING_AWAY.has(code)) {
+  if (isServerRestart(code)) {
     return url === recovery.lost.url
       ? `Back in the game${who} as a new player: the server restarted, so your old player is gone.`
       : `Back in the game${who} on another server, as a new player (the old server restarted).`;

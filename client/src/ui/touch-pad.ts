@@ -44,6 +44,10 @@ export class TouchPad extends EventTarget {
   #stickGrip: Grip | null = null;
   #buttonGrip: Grip | null = null;
   #isShown = false;
+  /** Whether the player last used a touch screen (rather than a mouse or keys). */
+  #isTouchDevice = false;
+  /** Whether what is played uses the pad (a spectator, or a game without touch controls, does not). */
+  #isWanted = true;
 
   /** `root`: an empty element of the page; the pad builds its controls inside it. */
   constructor(target: Window, root: HTMLElement) {
@@ -89,20 +93,34 @@ export class TouchPad extends EventTarget {
     target.addEventListener(
       'pointerdown',
       (event) => {
-        if (event.pointerType === 'touch') this.#show(true);
-        else if (event.pointerType === 'mouse') this.#show(false);
+        if (event.pointerType === 'touch') this.#setTouchDevice(true);
+        else if (event.pointerType === 'mouse') this.#setTouchDevice(false);
       },
       { ...options, capture: true },
     );
     target.addEventListener(
       'keydown',
       (event) => {
-        if (isMoveKey(event.code) && !isTextField(event.target)) this.#show(false);
+        if (isMoveKey(event.code) && !isTextField(event.target)) this.#setTouchDevice(false);
       },
       options,
     );
     onFocusLost(target, () => this.#releaseAll(), options);
-    this.#show(target.matchMedia('(pointer: coarse)').matches);
+    this.#setTouchDevice(target.matchMedia('(pointer: coarse)').matches);
+  }
+
+  /**
+   * Whether what is played now uses the pad: not a spectator, nor a game without touch controls.
+   * The pad shows on a touch device only while it is wanted.
+   */
+  setWanted(isWanted: boolean): void {
+    this.#isWanted = isWanted;
+    this.#show(this.#isTouchDevice && isWanted);
+  }
+
+  /** Whether a touch device is in use: the player last touched the screen. */
+  get isTouchDevice(): boolean {
+    return this.#isTouchDevice;
   }
 
   get isShown(): boolean {
@@ -216,6 +234,11 @@ export class TouchPad extends EventTarget {
 
   #trackerOf(control: 'stick' | 'button'): StickTracker {
     return control === 'stick' ? this.#stick : this.#fire;
+  }
+
+  #setTouchDevice(isTouchDevice: boolean): void {
+    this.#isTouchDevice = isTouchDevice;
+    this.#show(isTouchDevice && this.#isWanted);
   }
 
   #show(isShown: boolean): void {

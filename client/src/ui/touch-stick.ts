@@ -5,17 +5,17 @@ import type { TouchStickState } from '../game/game-module.js';
 import type { Point } from '../game/geometry.js';
 
 /** Dead zone, as a fraction of the stick's radius: a thumb resting on the stick moves nothing. */
-export const STICK_DEAD_ZONE = 0.2;
+const STICK_DEAD_ZONE = 0.2;
 /**
  * Directions a stick's `direction` snaps to: 32 (11.25 degrees apart) steer finely, and a thumb
  * crosses from one to the next rarely enough that movement Inputs stay few.
  */
-export const STICK_DIRECTIONS = 32;
+const STICK_DIRECTIONS = 32;
 /**
  * How far past the border between two directions (as a fraction of the gap between them) the
  * thumb must go before `direction` changes: a thumb resting on a border does not flicker.
  */
-export const STICK_HYSTERESIS = 0.25;
+const STICK_HYSTERESIS = 0.25;
 
 /** A stick at rest, never pressed. */
 export const STICK_AT_REST: TouchStickState = {

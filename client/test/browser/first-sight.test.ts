@@ -19,8 +19,6 @@ const MIN_GAP_UNITS = 60;
 
 /** What the page recorded about its first sight of another player (see recordFirstSight). */
 interface FirstSight {
-  /** Date.now() when Enter was pressed on the join screen. */
-  enterAtMs: number | null;
   /** Date.now() of the first frame that drew the own player: it is in the world. */
   joinedAtMs: number | null;
   /** Date.now() of the first frame that drew another player inside the screen. */
@@ -31,28 +29,20 @@ interface FirstSight {
 }
 
 /**
- * From now on, the page records in itself when its player joins (Enter on the join screen) and
- * the first frame that draws another player inside the visible screen. Recording in the page
+ * From now on, the page records in itself when its player joins (the first frame that draws it)
+ * and the first frame that draws another player inside the visible screen. Recording in the page
  * times the frames themselves, not the test's polling of them. Times are Date.now(), the one
  * clock both pages (and the test) share.
  */
 async function recordFirstSight(page: Page): Promise<void> {
   await page.evaluate(() => {
     const sight: FirstSight = {
-      enterAtMs: null,
       joinedAtMs: null,
       seenAtMs: null,
       other: null,
       self: null,
     };
     Object.assign(window, { __firstSight: sight });
-    document.getElementById('name-input')?.addEventListener(
-      'keydown',
-      (event) => {
-        if (event.key === 'Enter' && sight.enterAtMs === null) sight.enterAtMs = Date.now();
-      },
-      { capture: true },
-    );
     let lastFrameAtMs = -1;
     const check = (): void => {
       const s = window.__tickwire?.snapshot();

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../server/test/support/redis-server.js';
 import { startServer, type ServerProcess } from '../../../server/test/support/server-process.js';
 import { launchChromium } from '../support/browser.js';
 import {
@@ -22,16 +22,6 @@ import {
 // the sentence), dim the stale world, and say that the player came back as a new player.
 
 const ARGS = ['--world', '1200x800', '--view', '2500x1700', '--pellets', '20'];
-
-/** A TCP port free right now: the restarted server must come back on the page's port. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** The status texts shown since `from` (an index into the recorded entries). */
 function textsSince(entries: readonly StatusEntry[], from: number): string[] {

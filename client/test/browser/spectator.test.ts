@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bot } from '@tickwire/protocol';
 import { waitFor } from '../../../protocol/src/testing/wait.js';
-import { joinBot, positionOf } from '../support/bots.js';
+import { joinBot } from '../support/bots.js';
 import { useBrowserAndServer } from '../support/browser-suite.js';
 import { findEntity, waitForDebugSnapshot } from '../support/game-page.js';
 
@@ -103,7 +103,9 @@ describe('a spectator', () => {
       const players = [...(bot.view?.entities.values() ?? [])].filter((e) => e.kind === 'player');
       expect(players.every((p) => p.id === runnerId || p.id === other.playerId)).toBe(true);
     }
-    expect(positionOf(other, 0)).toBeNull();
+    // ... and the server counts it as no player.
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { players: number };
+    expect(health.players).toBe(2);
     expect(game.pageErrors).toEqual([]);
     expect(game.clientProblems).toEqual([]);
   });

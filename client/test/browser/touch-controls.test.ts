@@ -11,6 +11,7 @@ import {
   type GamePage,
 } from '../support/game-page.js';
 import type { TickwireDebugEntity, TickwireDebugSnapshot } from '../../src/debug/debug-hook.js';
+import { intersectRects, type Rect } from '../../src/game/geometry.js';
 
 // A phone in a real Chromium against the real server: touch events only (no mouse, no keys once
 // the name is typed). The left thumb drags the on-screen stick and the player walks that way;
@@ -41,13 +42,6 @@ interface TouchPoint {
   y: number;
 }
 
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
 describe('touch controls on a phone', () => {
   const suite = useBrowserAndServer(SERVER_ARGS);
 
@@ -67,9 +61,7 @@ describe('touch controls on a phone', () => {
     page: Page,
     name: string,
   ): Promise<{ joined: TickwireDebugSnapshot; id: number }> {
-    await page.locator('#name-input').tap();
-    await page.locator('#name-input').fill(name);
-    await page.locator('#join-button').tap();
+    await joinGame(page, name, { byTouch: true });
     const joined = await waitForDebugSnapshot(
       page,
       (s) =>
@@ -283,21 +275,21 @@ function isAlong(
   return along > 20 && across < along / 2;
 }
 
-async function boxOf(page: Page, selector: string): Promise<Box> {
+async function boxOf(page: Page, selector: string): Promise<Rect> {
   const box = await page.locator(selector).boundingBox();
   if (!box) throw new Error(`${selector} is not on screen`);
   return box;
 }
 
-function overlaps(a: Box, b: Box): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+function overlaps(a: Rect, b: Rect): boolean {
+  return intersectRects(a, b) !== null;
 }
 
 /**
  * Elements of the page drawn over `box` other than `owner` (the touch controls) and the game,
  * by id or class, sampled on a grid over the box.
  */
-async function coveringElements(page: Page, box: Box, owner = '.touch-pad'): Promise<string[]> {
+async function coveringElements(page: Page, box: Rect, owner = '.touch-pad'): Promise<string[]> {
   return page.evaluate(
     ({ b, owner }) => {
       const found = new Set<string>();

@@ -48,10 +48,16 @@ export async function openGamePage(
   return { page, pageErrors, clientProblems, close: () => browserContext.close() };
 }
 
-/** Types a name on the join screen and presses Enter. */
-export async function joinGame(page: Page, name: string): Promise<void> {
-  await page.locator('#name-input').fill(name);
-  await page.locator('#name-input').press('Enter');
+/**
+ * Types a name on the join screen and presses Enter; `byTouch`: taps the field and the button
+ * instead, as a thumb on a phone does.
+ */
+export async function joinGame(page: Page, name: string, { byTouch = false } = {}): Promise<void> {
+  const field = page.locator('#name-input');
+  if (byTouch) await field.tap();
+  await field.fill(name);
+  if (byTouch) await page.locator('#join-button').tap();
+  else await field.press('Enter');
 }
 
 export async function readDebugSnapshot(page: Page): Promise<TickwireDebugSnapshot | null> {

@@ -14,7 +14,7 @@ import type { Controls, Input } from '../messages/client.js';
 import { decodeServerMessage } from '../messages/server.js';
 import type { Kick, Pong, ServerMessage, Welcome } from '../messages/server.js';
 import type { RoomSummary } from '../messages/summary.js';
-import { POSITION_SCALE } from '../sim/quantize.js';
+import { watchFor, type WatchTarget } from './watch-target.js';
 import type { Snapshot } from '../messages/snapshot.js';
 import type { CompiledSchema } from '../schema/schema.js';
 import { ReplicaError } from '../replica/replica.js';
@@ -45,12 +45,6 @@ export interface SyncTarget {
    */
   onSummary?(summary: RoomSummary, receivedAtMs: number): void;
 }
-
-/**
- * Where a spectator's camera looks: an entity to keep in the middle of the view (its id, as in
- * snapshots), or a point in wire units (the world's `0..worldWidth * POSITION_SCALE`).
- */
-export type WatchTarget = { followId: number } | { x: number; y: number };
 
 /** Bytes and frames through one connection (WebSocket payloads, not TCP bytes). */
 export interface TrafficCounters {
@@ -325,8 +319,8 @@ export class Connection {
         // A spectator has no player to resume (its Welcome's token is empty).
         resumeToken: this.#isSpectator ? null : this.#resumeToken,
         seat: this.#seat,
-        // Version 3's Hello has no flags element: its bytes stay exactly as they were.
-        ...(protocolVersion >= 4 ? { flags: this.#helloFlags } : {}),
+        // No flags means version 3 (protocolVersion), whose Hello encodeHello writes without them.
+        flags: this.#helloFlags,
       }),
     );
     this.#ping();
@@ -536,21 +530,7 @@ export class Connection {
   /** A spectator's Input: its camera and its acknowledgement, at the Input rate. */
   #sendWatch(): void {
     const welcome = this.#welcome as Welcome;
-    const target = this.#watch;
-    let followId = 0;
-    // No camera set yet: the server's default, the world's centre.
-    let x = (welcome.worldWidth * POSITION_SCALE) >> 1;
-    let y = (welcome.worldHeight * POSITION_SCALE) >> 1;
-    if (target !== null && 'followId' in target) {
-      // x and y mean nothing while following: 0, one byte each.
-      followId = target.followId;
-      x = 0;
-      y = 0;
-    } else if (target !== null) {
-      x = clampWire(target.x, welcome.worldWidth * POSITION_SCALE);
-      y = clampWire(target.y, welcome.worldHeight * POSITION_SCALE);
-    }
-    this.#send(encodeWatch({ ackTick: this.#sync.ackTick, followId, x, y }));
+    this.#send(encodeWatch(watchFor(this.#watch, welcome, this.#sync.ackTick)));
     this.#isWatchChanged = false;
     this.#lastInputAtMs = this.#nowMs();
   }
@@ -596,11 +576,6 @@ export function truncateUtf8(text: string, maxBytes: number): string {
     end += char.length;
   }
   return text.slice(0, end);
-}
-
-/** A wire coordinate rounded and held within 0..max. */
-function clampWire(value: number, max: number): number {
-  return Math.min(max, Math.max(0, Math.round(value)));
 }
 
 function errorMessage(error: unknown): string {

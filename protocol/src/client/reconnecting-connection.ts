@@ -1,7 +1,8 @@
 import { CloseCode } from '../wire/ids.js';
 import type { Welcome } from '../messages/server.js';
 import { Connection, addTraffic, emptyTraffic } from './connection.js';
-import type { ConnectionOptions, TrafficCounters, WatchTarget } from './connection.js';
+import type { ConnectionOptions, TrafficCounters } from './connection.js';
+import type { WatchTarget } from './watch-target.js';
 import type { Controls } from '../messages/client.js';
 import type { ClosedStatus, ConnectionStatus } from './connection-status.js';
 import { globalNowMs, globalScheduler } from './environment.js';

@@ -13,6 +13,7 @@ import {
 } from '../wire/read.js';
 import type { CompiledSchema } from '../schema/schema.js';
 import { MAX_ENTITY_ID, MAX_WIRE_POSITION } from '../wire/limits.js';
+import { PROTOCOL_VERSION } from '../wire/version.js';
 
 /** Longest player name, in UTF-16 code units. */
 export const MAX_NAME_LENGTH = 16;
@@ -41,6 +42,23 @@ export const HelloFlag = {
   Summary: 2,
 } as const;
 export type HelloFlag = (typeof HelloFlag)[keyof typeof HelloFlag];
+
+/** What a Hello asks to be, from its flags: the one place that reads them. */
+export interface HelloRole {
+  /** HelloFlag.Spectate: no entity, a camera set by Watch. */
+  isSpectator: boolean;
+  /** HelloFlag.Summary: the room's Summary once a second. */
+  wantsSummary: boolean;
+}
+
+/** The role a Hello asks for; a Hello before version 4 has no flags: a player, no summaries. */
+export function helloRole(hello: Readonly<Hello>): HelloRole {
+  const flags = hello.flags ?? 0;
+  return {
+    isSpectator: (flags & HelloFlag.Spectate) !== 0,
+    wantsSummary: (flags & HelloFlag.Summary) !== 0,
+  };
+}
 
 /** Every flag bit version 4 names. */
 const HELLO_FLAGS_MASK = HelloFlag.Spectate | HelloFlag.Summary;
@@ -301,11 +319,20 @@ export function decodeHandshakeMessage(bytes: Uint8Array): HandshakeMessage {
   }
 }
 
+/** The first version that has Watch (message 5). */
+const WATCH_SINCE_VERSION = 4;
+
 /**
- * Decodes any client -> server frame, Inputs by the game's schema. Unknown ids throw
- * ProtocolError(UnknownMessage).
+ * Decodes any client -> server frame of `protocolVersion` (the one the connection's Hello named;
+ * the newest by default), Inputs by the game's schema. Ids unknown in that version throw
+ * ProtocolError(UnknownMessage) whatever the frame holds: a Watch below version 4 is 4001, as a
+ * server of that version answers it, never 4000 for its body.
  */
-export function decodeClientMessage(schema: CompiledSchema, bytes: Uint8Array): ClientMessage {
+export function decodeClientMessage(
+  schema: CompiledSchema,
+  bytes: Uint8Array,
+  protocolVersion: number = PROTOCOL_VERSION,
+): ClientMessage {
   const input = readUsualInput(schema, bytes);
   if (input !== null) return { id: MessageId.Input, message: input };
   const { id, fields } = splitFrame(bytes);
@@ -319,6 +346,12 @@ export function decodeClientMessage(schema: CompiledSchema, bytes: Uint8Array): 
     case MessageId.Resync:
       return { id, message: readResync(fields) };
     case MessageId.Watch:
+      if (protocolVersion < WATCH_SINCE_VERSION) {
+        throw new ProtocolError(
+          CloseCode.UnknownMessage,
+          `unknown client message id ${id} in version ${protocolVersion}`,
+        );
+      }
       return { id, message: readWatch(fields) };
     default:
       throw new ProtocolError(CloseCode.UnknownMessage, `unknown client message id ${id}`);

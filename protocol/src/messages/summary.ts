@@ -47,6 +47,20 @@ export function encodeSummary(m: RoomSummary): Uint8Array {
   ]);
 }
 
+/**
+ * The leaderboard's order, THE one rule (PROTOCOL.md 5.10): whether `score`, `id` ranks before
+ * `other`: a higher score, or the same score and a lower id. The server ranks by it; a decoder
+ * refuses a list it does not order strictly. Score and id apart, not a Leader: the server asks
+ * this of every ranked entity before it makes a Leader of one.
+ */
+export function ranksBefore(
+  score: number,
+  id: number,
+  other: Readonly<Pick<Leader, 'score' | 'id'>>,
+): boolean {
+  return score > other.score || (score === other.score && id < other.id);
+}
+
 function readLeader(value: unknown, i: number): Leader {
   const what = `Summary.leaders[${i}]`;
   const f = readArray(value, what, 5, 5);
@@ -71,7 +85,7 @@ export function readSummary(f: unknown[]): RoomSummary {
   for (let i = 1; i < leaders.length; i++) {
     const a = leaders[i - 1] as Leader;
     const b = leaders[i] as Leader;
-    if (a.score < b.score || (a.score === b.score && a.id >= b.id)) {
+    if (!ranksBefore(a.score, a.id, b)) {
       throw new ProtocolError(
         CloseCode.MalformedFrame,
         `Summary.leaders[${i}]: out of order (score descending, then id ascending)`,

@@ -13,6 +13,7 @@ import {
   encodeHello,
   encodeSummary,
   encodeWatch,
+  helloRole,
   packFrame,
   type RoomSummary,
 } from '../index.js';
@@ -24,6 +25,7 @@ import { rejects } from '../testing/rejects.js';
 const hex = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const M = CloseCode.MalformedFrame;
+const U = CloseCode.UnknownMessage;
 const client = (b: Uint8Array): unknown => decodeClientMessage(testArenaSchema, b);
 const server = (b: Uint8Array): unknown => decodeServerMessage(b, testArenaSchema);
 
@@ -101,6 +103,32 @@ describe('Watch (5): [5, ackTick, followId, x, y]', () => {
     rejects(client, packFrame([5, 1, 0, 0, -1]), M, /Watch.y/);
     rejects(client, packFrame([5, 1, 0, 0.5, 0]), M, /Watch.x/);
     rejects(client, packFrame([5, 1, false, 0, 0]), M, /Watch.followId/);
+  });
+
+  it('is unknown (4001) below version 4, whatever it holds: never 4000 for its body', () => {
+    for (const version of [2, 3]) {
+      const inVersion = (b: Uint8Array): unknown =>
+        decodeClientMessage(testArenaSchema, b, version);
+      const unknown = new RegExp(`unknown client message id 5 in version ${version}`);
+      rejects(inVersion, encodeWatch({ ackTick: 1, followId: 0, x: 0, y: 0 }), U, unknown);
+      rejects(inVersion, packFrame([5, 1]), U, unknown);
+    }
+    expect(decodeClientMessage(testArenaSchema, packFrame([5, 1, 0, 0, 0]), 4).id).toBe(5);
+  });
+
+  it('helloRole reads the flags: a Hello before version 4 is a player without summaries', () => {
+    expect(helloRole({ protocolVersion: 3, name: 'a', resumeToken: null })).toEqual({
+      isSpectator: false,
+      wantsSummary: false,
+    });
+    const flags = HelloFlag.Spectate | HelloFlag.Summary;
+    expect(helloRole({ protocolVersion: 4, name: 'a', resumeToken: null, flags })).toEqual({
+      isSpectator: true,
+      wantsSummary: true,
+    });
+    expect(
+      helloRole({ protocolVersion: 4, name: 'a', resumeToken: null, flags: HelloFlag.Summary }),
+    ).toEqual({ isSpectator: false, wantsSummary: true });
   });
 
   it('is known before Hello by its id only (the server answers it with 4003)', () => {

@@ -35,6 +35,9 @@ export const MessageId = {
 } as const;
 export type MessageId = (typeof MessageId)[keyof typeof MessageId];
 
+/** A spectator's Welcome.playerId (version 4): entity ids start at 1, so 0 names none. */
+export const SPECTATOR_PLAYER_ID = 0;
+
 /**
  * WebSocket close codes used by tickwire. 4000-4099 is the application range; every code the
  * server sends is listed here and in PROTOCOL.md with what a client should do about it.

@@ -4,7 +4,6 @@ import {
   formatListeningLine,
   isListeningLineShown,
   lanIPv4Addresses,
-  portsOfUrls,
   type ListeningLine,
 } from './listening-line.js';
 
@@ -83,13 +82,5 @@ describe('isListeningLineShown', () => {
     expect(isListeningLineShown('auto', false)).toBe(false);
     expect(isListeningLineShown('on', false)).toBe(true);
     expect(isListeningLineShown('off', true)).toBe(false);
-  });
-});
-
-describe('portsOfUrls', () => {
-  it('reads the ports of the URLs the supervisor logs, and nothing else', () => {
-    expect(portsOfUrls(['http://localhost:8080', 'http://localhost:8081'])).toEqual([8080, 8081]);
-    expect(portsOfUrls(undefined)).toEqual([]);
-    expect(portsOfUrls(['not a url', 3, 'http://localhost'])).toEqual([]);
   });
 });

@@ -89,14 +89,3 @@ function hostScope(host: string): 'any' | 'loopback' | 'specific' {
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
-
-/** The ports of `http://host:port` URLs (the supervisor's "workers listening" log fields). */
-export function portsOfUrls(urls: unknown): number[] {
-  if (!Array.isArray(urls)) return [];
-  const ports: number[] = [];
-  for (const url of urls) {
-    const port = typeof url === 'string' && URL.canParse(url) ? Number(new URL(url).port) : 0;
-    if (port > 0) ports.push(port);
-  }
-  return ports;
-}

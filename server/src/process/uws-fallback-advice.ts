@@ -1,10 +1,43 @@
-// What to tell a person whose server refused to start because uWebSockets.js loaded its slow
-// ws-based fallback (server.ts refuses it without --allow-uws-fallback). The usual cause is a
-// Node version the installed package has no binary for (Node 22 or 24 with the v20.30 build,
-// whose binaries cover Node 16, 18 and 20): the plain answer is "use Node 20", not a stack trace.
+// The refusal to run on uWebSockets.js's slow ws-based fallback without --allow-uws-fallback,
+// and what to tell a person about it. The usual cause is a Node version the installed package
+// has no binary for (Node 22 or 24 with the v20.30 build, whose binaries cover Node 16, 18 and
+// 20): the plain answer is "use Node 20", not a stack trace.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { UwsBuild } from '../transport/uws.js';
+
+/** The server refused the fallback build; `advice` is the paragraph for a person, on stderr. */
+export class UwsFallbackRefused extends Error {
+  readonly advice: string;
+
+  constructor(build: UwsBuild, advice: string) {
+    super(
+      `uWebSockets.js loaded its slow ws-based fallback, not the native uWS core (${build.packageName}@${build.packageVersion}). ` +
+        'Check that the package has a binary for this Node version and platform, or pass --allow-uws-fallback to run anyway.',
+    );
+    this.name = 'UwsFallbackRefused';
+    this.advice = advice;
+  }
+}
+
+/**
+ * THE one place that refuses the fallback: throws UwsFallbackRefused when `build` is the fallback
+ * and it is not allowed (server.ts, before anything listens; the --workers supervisor, before it
+ * starts workers that would each refuse).
+ */
+export function refuseUwsFallback(build: UwsBuild, isAllowed: boolean): void {
+  if (build.kind !== 'fallback' || isAllowed) return;
+  const platform = `${process.platform}-${process.arch}`;
+  const advice = uwsFallbackAdvice({
+    build,
+    nodeVersion: process.version,
+    abi: Number(process.versions.modules),
+    platform,
+    forcedFallback: process.env['UWS_USE_FALLBACK'],
+    binaryAbis: listBinaryAbis(build.location, platform),
+  });
+  throw new UwsFallbackRefused(build, advice);
+}
 
 /** Node's module ABI (process.versions.modules) to its major version, for the message. */
 const NODE_MAJOR_BY_ABI: ReadonlyMap<number, number> = new Map([

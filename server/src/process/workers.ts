@@ -67,6 +67,8 @@ export async function runWorkers(
   config: ServerConfig,
   argv: readonly string[],
   log: Logger,
+  /** Called once, when every worker listens for the first time, with their ports in order. */
+  onAllListening: (ports: readonly number[]) => void = () => {},
 ): Promise<void> {
   const count = config.workers === 0 ? availableParallelism() : config.workers;
   if (count > 1 && config.redisUrl === '') {
@@ -107,11 +109,13 @@ export async function runWorkers(
     if (phase === 'starting') {
       if (workers.every((w) => w.isListening)) {
         phase = 'running';
+        const ports = workers.map((w) => w.listeningPort);
         log.info('workers listening', {
           workers: count,
-          urls: workers.map((w) => `http://localhost:${w.listeningPort}`),
+          urls: ports.map((port) => `http://localhost:${port}`),
           pids: workers.map((w) => w.child?.pid ?? null),
         });
+        onAllListening(ports);
       }
     } else {
       log.info('worker listening again', {

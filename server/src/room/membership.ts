@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   CloseCode,
+  SPECTATOR_PLAYER_ID,
   encodeWelcome,
   type AnyEntityOf,
   type CompiledSchema,
@@ -15,9 +16,6 @@ import type { Entity, World } from '../sim/world.js';
 import type { Kicker } from './kicker.js';
 import type { Seats } from './seats.js';
 import type { Session } from './session.js';
-
-/** A spectator's Welcome.playerId: entity ids start at 1 (sim/entity-ids.ts), so 0 names none. */
-export const SPECTATOR_PLAYER_ID = 0;
 
 export interface MembershipDeps<G extends GameSpec> {
   config: ServerConfig;

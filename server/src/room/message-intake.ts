@@ -122,7 +122,7 @@ export class MessageIntake {
     if (!admitFrame(session, frame, isBinary, this.#config, this.#clock, this.#kicker)) return;
     let message: ClientMessage;
     try {
-      message = decodeClientMessage(this.#schema, frame);
+      message = decodeClientMessage(this.#schema, frame, session.protocolVersion);
     } catch (error) {
       kickForDecodeError(session, error, this.#kicker);
       return;
@@ -163,6 +163,7 @@ export class MessageIntake {
         if (pending) this.#keepPresses(pending.controls, input.controls);
         session.pendingInput = input;
         if (input.ackTick > session.pendingAckTick) session.pendingAckTick = input.ackTick;
+        session.hasPendingAck = true;
         return;
       }
       case MessageId.Resync: {
@@ -170,15 +171,6 @@ export class MessageIntake {
         return;
       }
       case MessageId.Watch: {
-        if (session.protocolVersion < 4) {
-          // Version 3 and earlier have no message 5: what a server of their version answers.
-          this.#kicker.kick(
-            session,
-            CloseCode.UnknownMessage,
-            `unknown client message id ${MessageId.Watch} in version ${session.protocolVersion}`,
-          );
-          return;
-        }
         if (!session.isSpectator) {
           this.#kicker.kick(
             session,

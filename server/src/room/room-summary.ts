@@ -1,4 +1,4 @@
-import { MAX_LEADERS, encodeSummary, type Leader } from '@tickwire/protocol';
+import { MAX_LEADERS, encodeSummary, ranksBefore, type Leader } from '@tickwire/protocol';
 import type { CompiledRanking } from '../game/ranking.js';
 import type { Entity, World } from '../sim/world.js';
 
@@ -42,9 +42,9 @@ export class RoomSummaries {
       const score = e[ranking.score] as number;
       // Fast reject once the list is full: not above the last (ties go to the lower id).
       const last = leaders[MAX_LEADERS - 1];
-      if (last !== undefined && !isAhead(score, e.id, last)) continue;
+      if (last !== undefined && !ranksBefore(score, e.id, last)) continue;
       let at = leaders.length;
-      while (at > 0 && isAhead(score, e.id, leaders[at - 1] as Leader)) at--;
+      while (at > 0 && ranksBefore(score, e.id, leaders[at - 1] as Leader)) at--;
       leaders.splice(at, 0, {
         id: e.id,
         name: ranking.label === null ? '' : (e[ranking.label] as string),
@@ -56,9 +56,4 @@ export class RoomSummaries {
     }
     return leaders;
   }
-}
-
-/** Whether (score, id) ranks before `other`: a higher score, or the same and a lower id. */
-function isAhead(score: number, id: number, other: Leader): boolean {
-  return score > other.score || (score === other.score && id < other.id);
 }

@@ -1,6 +1,6 @@
 import {
   CloseCode,
-  HelloFlag,
+  helloRole,
   type AnyEntityOf,
   type CompiledSchema,
   type GameSpec,
@@ -67,8 +67,9 @@ export class Room<G extends GameSpec = GameSpec> {
   /** Snapshots go out on the ticks whose number is a multiple of this (--send-hz). */
   readonly #sendIntervalTicks: number;
   /**
-   * Summaries go out on the ticks whose number is a multiple of this: the smallest multiple of
-   * the send interval that is at least a second of ticks.
+   * Summaries go out on the ticks whose number is a multiple of this: tickHz, once a second. It
+   * is a send tick too: the config refuses a send rate that does not divide the tick rate, so
+   * the send interval divides tickHz.
    */
   readonly #summaryIntervalTicks: number;
   readonly #summaries: RoomSummaries;
@@ -112,8 +113,7 @@ export class Room<G extends GameSpec = GameSpec> {
     this.state = this.#instance.state;
     this.logic = this.#instance.logic;
     this.#sender = new SnapshotSender(config, this.world as World, this.state);
-    this.#summaryIntervalTicks =
-      Math.ceil(config.tickHz / this.#sendIntervalTicks) * this.#sendIntervalTicks;
+    this.#summaryIntervalTicks = config.tickHz;
     this.#summaries = new RoomSummaries(this.world as World, this.#instance.ranking);
     this.#kicker = new Kicker(deps.log);
     this.#seats = new Seats(config);
@@ -229,9 +229,9 @@ export class Room<G extends GameSpec = GameSpec> {
     session.phase = 'joining';
     session.name = name ?? hello.name.trim();
     session.protocolVersion = hello.protocolVersion;
-    const flags = hello.flags ?? 0;
-    session.isSpectator = (flags & HelloFlag.Spectate) !== 0;
-    session.wantsSummary = (flags & HelloFlag.Summary) !== 0;
+    const { isSpectator, wantsSummary } = helloRole(hello);
+    session.isSpectator = isSpectator;
+    session.wantsSummary = wantsSummary;
     if (session.isSpectator) {
       // Until its first Watch, a spectator looks at the world's centre.
       session.camera.x = this.world.maxX >> 1;
@@ -276,22 +276,19 @@ export class Room<G extends GameSpec = GameSpec> {
     this.#membership.drainLeaves(tick, startMs);
 
     for (const session of this.#sessions.values()) {
+      if (session.phase !== 'playing') continue;
       const entity = session.entity;
-      if (entity) {
-        const input = session.pendingInput;
-        if (input) {
-          this.logic.applyInput(entity as AnyEntityOf<G>, input.controls as InputOf<G>, tick);
-          session.appliedInputSeq = input.seq;
-          session.pendingInput = null;
-          // Before the Resync check: an acknowledgement proves the client reads, Resync or not.
-          session.unacked.acknowledge(session.pendingAckTick);
-        }
-      } else if (session.isSpectator && session.phase === 'playing') {
-        // A spectator acknowledges with Watch, as a player does with Input.
-        if (session.hasPendingAck) session.unacked.acknowledge(session.pendingAckTick);
+      const input = session.pendingInput;
+      if (entity && input) {
+        this.logic.applyInput(entity as AnyEntityOf<G>, input.controls as InputOf<G>, tick);
+        session.appliedInputSeq = input.seq;
+        session.pendingInput = null;
+      }
+      // An Input (player) or a Watch (spectator) arrived. Before the Resync check: an
+      // acknowledgement proves the client reads, Resync or not.
+      if (session.hasPendingAck) {
+        session.unacked.acknowledge(session.pendingAckTick);
         session.hasPendingAck = false;
-      } else {
-        continue;
       }
       if (session.isResyncRequested) {
         session.sync.reset();
@@ -343,15 +340,20 @@ export class Room<G extends GameSpec = GameSpec> {
 
   /** Joined this tick with the summary flag: their first Summary follows their first snapshot. */
   readonly #onWelcomed = (session: Session): void => {
-    if (!session.wantsSummary) return;
+    // uWS may close a connection while its Welcome is sent (onClose has run already): adding it
+    // now would keep it in #subscribers for good.
+    if (!session.wantsSummary || session.phase === 'closed') return;
     this.#subscribers.add(session);
     this.#newSubscribers.push(session);
   };
 
   /**
-   * On a summary tick (about once a second, on a send tick) every subscriber gets the Summary;
-   * on any other send tick only those welcomed in it. One encoding per tick either way
-   * (RoomSummaries), and nothing at all on a tick without a subscriber to send to.
+   * On a summary tick (once a second, on a send tick) every subscriber gets the Summary; on any
+   * other send tick only those welcomed in it. One encoding per tick either way (RoomSummaries),
+   * and nothing at all on a tick without a subscriber to send to. A Summary follows the snapshot
+   * of its tick (PROTOCOL.md 5.10): a client whose snapshot was skipped or dropped this tick
+   * (congested, 7.2, as SnapshotSender judges it) is not sent this one either; the next
+   * supersedes it.
    */
   #sendSummaries(tick: number): void {
     const isSummaryTick = tick % this.#summaryIntervalTicks === 0;
@@ -362,12 +364,9 @@ export class Room<G extends GameSpec = GameSpec> {
         this.#seats.playerCount - this.#seats.detachedCount,
         this.#membership.spectatorCount,
       );
-      const skipBytes = this.#config.snapshotSkipBytes;
       for (const session of targets) {
-        const { connection } = session;
-        // A congested client skips this one, as it skips snapshots: the next one supersedes it.
-        if (!connection.isOpen || connection.bufferedBytes() > skipBytes) continue;
-        if (connection.send(frame) === SendStatus.Dropped) {
+        if (session.lastSnapshotSentTick !== tick) continue;
+        if (session.connection.send(frame) === SendStatus.Dropped) {
           this.#kicker.kick(session, CloseCode.SlowConsumer, 'send buffer overflow');
         }
       }

@@ -41,13 +41,18 @@ export class Session {
   /** Newest snapshot tick the client acknowledged (from any input). */
   pendingAckTick = 0;
   isResyncRequested = false;
-  /** A spectator's Watch arrived since the last tick (its acknowledgement, even of tick 0). */
+  /**
+   * An Input or a Watch arrived since the last tick: its acknowledgement (even of tick 0) is due.
+   * The first one makes the client judged by what it acknowledges (UnackedTicks).
+   */
   hasPendingAck = false;
 
   /** Highest input seq received: seqs must increase. */
   lastReceivedSeq = 0;
   /** Seq of the newest input applied by a tick: echoed as Snapshot.inputAck. */
   appliedInputSeq = 0;
+  /** Tick of the newest snapshot actually sent (SnapshotSender.flush), 0 before the first. */
+  lastSnapshotSentTick = 0;
   /** When this client's snapshots started being skipped (backpressure), or null. */
   skippingSinceMs: number | null = null;
   /** The snapshots sent and not acknowledged yet: how far behind its reading the client is. */
@@ -72,8 +77,8 @@ export class Session {
  * acknowledgements do not (PROTOCOL.md 7.2, "Slow readers"). Short in practice: the sender stops
  * sending (and so adding here) once the oldest is a second old.
  *
- * Only a client that sends Inputs acknowledges anything: one that never has (a spectator, allowed
- * by PROTOCOL.md 7.1) is not watched, and nothing is kept for it.
+ * Only a client that has sent an Input or a Watch is watched: one that has sent neither (allowed
+ * by PROTOCOL.md 7.1) acknowledges nothing, and nothing is kept for it.
  */
 export class UnackedTicks {
   // Plain arrays, not typed ones: a typed array per connection is a malloc() block that glibc
@@ -109,10 +114,10 @@ export class UnackedTicks {
   }
 
   /**
-   * An Input arrived acknowledging `tick` (0: none applied yet): the client read every snapshot
-   * up to it. Any tick counts, even one its ClientSync no longer holds as a baseline: this is
-   * about reading, not about deltas. A tick never sent proves nothing and is ignored. From the
-   * first Input on, the client is watched.
+   * An Input or a Watch arrived acknowledging `tick` (0: none applied yet): the client read every
+   * snapshot up to it. Any tick counts, even one its ClientSync no longer holds as a baseline:
+   * this is about reading, not about deltas. A tick never sent proves nothing and is ignored.
+   * From the first Input or Watch on, the client is watched.
    */
   acknowledge(tick: number): void {
     this.#isWatching = true;

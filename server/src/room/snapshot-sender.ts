@@ -59,7 +59,7 @@ const VERSION_RETAIN_S = 10;
  * sent nothing more until it acknowledges (PROTOCOL.md 7.2, "Slow readers"). The kernel's socket
  * buffers absorb megabytes before the send buffer sees a byte, so without this a stopped reader
  * is noticed minutes late and, when it reads again, gets minutes of stale snapshots. Only a
- * client that has sent an Input is judged so (session.ts, UnackedTicks).
+ * client that has sent an Input or a Watch is judged so (session.ts, UnackedTicks).
  *
  * Why 1000 ms: a reading client's oldest unacknowledged snapshot is about one Input interval plus
  * one round trip old (50 + 300 ms at 150 ms each way with the reference client's 20 Hz Inputs), so
@@ -199,6 +199,7 @@ export class SnapshotSender {
         continue;
       }
       session.unacked.sent(tick, nowMs);
+      session.lastSnapshotSentTick = tick;
       session.snapshotsSent++;
       session.bytesSent += frame.byteLength;
       this.counters.snapshotsSent++;

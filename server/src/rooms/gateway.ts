@@ -1,9 +1,9 @@
 import {
   CloseCode,
-  HelloFlag,
   MessageId,
   SUPPORTED_PROTOCOL_VERSIONS,
   decodeHandshakeMessage,
+  helloRole,
   type Hello,
   type HandshakeMessage,
 } from '@tickwire/protocol';
@@ -259,9 +259,9 @@ export class Gateway implements ConnectionHandler {
     const { rooms } = this.#deps;
     // A resume comes first: the player is here, whatever seat the client also carries. A
     // spectator has no player to resume: its token (the empty one of its Welcome) is ignored.
-    const isSpectating = ((hello.flags ?? 0) & HelloFlag.Spectate) !== 0;
+    const { isSpectator } = helloRole(hello);
     const resumed =
-      hello.resumeToken === null || isSpectating ? null : rooms.byResumeToken(hello.resumeToken);
+      hello.resumeToken === null || isSpectator ? null : rooms.byResumeToken(hello.resumeToken);
     if (resumed) {
       this.#admit(route, resumed, hello, null);
       return;

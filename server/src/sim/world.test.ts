@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { testGame, type TestShip } from '../game/test-game.js';
+import type { EntityOf } from '@tickwire/protocol';
+import { testGame, type TestShip, type TestSpec } from '../game/test-game.js';
 import { createTestGame } from '../room/test-support.js';
 import type { Entity, World } from './world.js';
 
@@ -24,6 +25,41 @@ describe('World', () => {
     game.world.endStep(2);
     expect(idsIn(game.world as World, ship.x, ship.y, 10)).toEqual([ship.id]);
     expect(idsIn(game.world as World, from.x, from.y, 10)).toEqual([]);
+  });
+
+  it('nearAsPackedInto answers from the grid as last packed, and says when it was packed again', () => {
+    const { world } = createTestGame(testGame, { pelletCount: 0 });
+    const at = (x: number, y: number) =>
+      world.spawn('beacon', { x, y, level: 0 }, 1) ?? expect.fail('no entity id free');
+    const a = at(1000, 1000);
+    world.spawn('bolt', { x: 1010, y: 1000, vx: 0, vy: 0, owner: 1 }, 1);
+    world.dynamicGrid();
+    const packs = world.dynamicGridPackCount;
+    const found: EntityOf<TestSpec, 'beacon'>[] = [];
+    const idsNear = (x: number, y: number) => {
+      world.nearAsPackedInto('beacon', x, y, 50, 20, found);
+      return found.map((e) => e.id);
+    };
+    // Only the kind asked for, in the box (wider than high).
+    expect(idsNear(1040, 1000)).toEqual([a.id]);
+    expect(idsNear(1000, 1030)).toEqual([]);
+    // A spawn and a move are not packed (no re-pack): the new one is missing, the moved one is
+    // found where it was, with its fields as they are; a removed one is left out.
+    const b = at(1000, 1005);
+    a.x = 3000;
+    world.markMoved();
+    expect(idsNear(1000, 1000)).toEqual([a.id]);
+    expect(found[0]?.x).toBe(3000);
+    expect(world.dynamicGridPackCount).toBe(packs);
+    world.remove(a, 1);
+    expect(idsNear(1000, 1000)).toEqual([]);
+    // Packed again: everything where it is.
+    world.dynamicGrid();
+    expect(world.dynamicGridPackCount).toBe(packs + 1);
+    expect(idsNear(1000, 1000)).toEqual([b.id]);
+    world.dynamicGrid();
+    expect(world.dynamicGridPackCount).toBe(packs + 1);
+    expect(() => world.nearAsPackedInto('rock', 0, 0, 1, 1, [])).toThrow(RangeError);
   });
 
   it('removing linear entities in any order leaves the others moving by their velocity', () => {

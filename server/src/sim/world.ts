@@ -82,6 +82,7 @@ export class World<G extends GameSpec = GameSpec> {
   readonly #staticGrid: StaticIndex;
   #isDynamicGridStale = true;
   #isStaticGridStale = true;
+  #dynamicGridPackCount = 0;
   readonly #ids: EntityIdAllocator;
   readonly #found = new Uint16Array(ID_SPACE);
   #listener: WorldListener | null = null;
@@ -212,13 +213,47 @@ export class World<G extends GameSpec = GameSpec> {
   near<K extends KindName<G>>(kind: K, x: number, y: number, r: number): EntityOf<G, K>[] {
     const k = this.kindOf(kind);
     const grid = k.isStatic ? this.staticGrid() : this.dynamicGrid();
-    const count = grid.queryInto(x - r, y - r, x + r, y + r, this.#found);
     const out: EntityOf<G, K>[] = [];
+    this.#collect(k, grid.queryInto(x - r, y - r, x + r, y + r, this.#found), out);
+    return out;
+  }
+
+  /**
+   * Entities of a dynamic `kind` that were within `halfWidth` / `halfHeight` (wire units) of
+   * (x, y) when the dynamic grid was last packed, into `out` (emptied first; no allocation once
+   * it has grown). Unlike `near` it NEVER re-packs the grid, so a burst of spawns can ask after
+   * each one for O(entities found): entities spawned or moved since the last pack are missing
+   * or found where they were (their fields are current); removed ones are left out. The caller
+   * MUST account for what changed since itself; `dynamicGridPackCount` tells it when the grid
+   * was packed again (and holds everything where it is).
+   */
+  nearAsPackedInto<K extends KindName<G>>(
+    kind: K,
+    x: number,
+    y: number,
+    halfWidth: number,
+    halfHeight: number,
+    out: EntityOf<G, K>[],
+  ): void {
+    const k = this.kindOf(kind);
+    if (k.isStatic) throw new RangeError(`${k.name} is a static kind: use near`);
+    const count = this.#dynamicGrid.queryInto(
+      x - halfWidth,
+      y - halfHeight,
+      x + halfWidth,
+      y + halfHeight,
+      this.#found,
+    );
+    out.length = 0;
+    this.#collect(k, count, out);
+  }
+
+  /** Appends to `out` the first `count` entities of #found that are live and of `kind`. */
+  #collect<K extends KindName<G>>(kind: CompiledKind, count: number, out: EntityOf<G, K>[]): void {
     for (let i = 0; i < count; i++) {
       const e = this.byId[this.#found[i] as number];
-      if (e && e.kind === k.name) out.push(e as unknown as EntityOf<G, K>);
+      if (e && e.kind === kind.name) out.push(e as unknown as EntityOf<G, K>);
     }
-    return out;
   }
 
   /** Clamps a wire x / y to the world. */
@@ -238,8 +273,14 @@ export class World<G extends GameSpec = GameSpec> {
         this.#dynamic.size,
       );
       this.#isDynamicGridStale = false;
+      this.#dynamicGridPackCount++;
     }
     return this.#dynamicGrid;
+  }
+
+  /** How many times the dynamic grid has been packed (see `nearAsPackedInto`). */
+  get dynamicGridPackCount(): number {
+    return this.#dynamicGridPackCount;
   }
 
   /** Static entities by position (they never move: re-packed only when one spawns or goes). */
